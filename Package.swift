@@ -1,0 +1,84 @@
+// swift-tools-version:6.0
+//
+// ChatlioAEP: Chatlio live-chat webhooks into Adobe Experience Platform.
+//
+// One module per product (swift-collections style); every product depends on
+// Foundation and the Swift toolchain only. The same strict settings apply to
+// every target.
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "ChatlioAEP",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "ChatlioJSON", targets: ["ChatlioJSON"]),
+        .library(name: "ChatlioWebhooks", targets: ["ChatlioWebhooks"]),
+        .library(name: "XDMSchemaRegistry", targets: ["XDMSchemaRegistry"]),
+        .library(name: "AEPInletEmulator", targets: ["AEPInletEmulator"]),
+        .executable(name: "aep-inlet-emulator", targets: ["aep-inlet-emulator"]),
+        .executable(name: "chatlio-decode", targets: ["chatlio-decode"]),
+    ],
+    targets: [
+        // A JSON value type with an exact, bounded parser and a fast writer,
+        // shared by every product.
+        .target(name: "ChatlioJSON", swiftSettings: strictSettings),
+        // Typed models of the five Chatlio webhook payloads.
+        .target(
+            name: "ChatlioWebhooks",
+            dependencies: ["ChatlioJSON"],
+            swiftSettings: strictSettings
+        ),
+        // Source and XDM schemas, validation, compatibility, AEP export.
+        .target(
+            name: "XDMSchemaRegistry",
+            dependencies: ["ChatlioJSON", "ChatlioWebhooks"],
+            swiftSettings: strictSettings
+        ),
+        // An in-process AEP streaming inlet (DCS) over loopback HTTP, for tests.
+        .target(
+            name: "AEPInletEmulator",
+            dependencies: ["ChatlioJSON", "XDMSchemaRegistry"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "aep-inlet-emulator",
+            dependencies: ["AEPInletEmulator"],
+            swiftSettings: strictSettings
+        ),
+        // Decodes the bundled sample payloads (the main job until chatlio-replay lands).
+        .executableTarget(
+            name: "chatlio-decode",
+            dependencies: ["ChatlioWebhooks"],
+            path: "Examples/chatlio-decode",
+            swiftSettings: strictSettings
+        ),
+
+        .testTarget(
+            name: "ChatlioJSONTests",
+            dependencies: ["ChatlioJSON"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ChatlioWebhooksTests",
+            dependencies: ["ChatlioWebhooks"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "XDMSchemaRegistryTests",
+            dependencies: ["XDMSchemaRegistry"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AEPInletEmulatorTests",
+            dependencies: ["AEPInletEmulator"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

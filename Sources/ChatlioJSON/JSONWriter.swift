@@ -1,0 +1,121 @@
+/// Writes JSON text into a byte buffer without intermediate strings.
+///
+/// Used by ``JSONValue/serialized(sortedKeys:)`` and by encoders that build
+/// JSON directly on a hot path.
+///
+/// ```swift
+/// var writer = JSONWriter()
+/// writer.write(.object(["a": 1]), sortedKeys: true)
+/// String(decoding: writer.bytes, as: UTF8.self)   // {"a":1}
+/// ```
+public struct JSONWriter: Sendable {
+    /// The JSON text written so far, UTF-8.
+    public private(set) var bytes: [UInt8]
+
+    /// Creates a writer whose buffer can take `capacity` bytes before it grows.
+    public init(capacity: Int = 512) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// Appends a value. With `sortedKeys`, object members are written in
+    /// byte order of their names, which makes the output deterministic.
+    public mutating func write(_ value: JSONValue, sortedKeys: Bool = false) {
+        switch value {
+        case .null: writeRaw("null")
+        case .bool(let bool): writeRaw(bool ? "true" : "false")
+        case .number(let number): writeRawText(number.text)
+        case .string(let string): writeString(string)
+        case .array(let array):
+            bytes.append(UInt8(ascii: "["))
+            for (offset, element) in array.enumerated() {
+                if offset > 0 { bytes.append(UInt8(ascii: ",")) }
+                write(element, sortedKeys: sortedKeys)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let object):
+            bytes.append(UInt8(ascii: "{"))
+            if sortedKeys {
+                for (offset, key) in object.keys.sorted(by: JSONWriter.byteOrder).enumerated() {
+                    if offset > 0 { bytes.append(UInt8(ascii: ",")) }
+                    writeString(key)
+                    bytes.append(UInt8(ascii: ":"))
+                    if let member = object[key] { write(member, sortedKeys: true) }
+                }
+            } else {
+                var first = true
+                for (key, member) in object {
+                    if !first { bytes.append(UInt8(ascii: ",")) }
+                    first = false
+                    writeString(key)
+                    bytes.append(UInt8(ascii: ":"))
+                    write(member, sortedKeys: false)
+                }
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Appends a JSON string literal, escaping what RFC 8259 requires.
+    public mutating func writeString(_ string: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var string = string
+        string.withUTF8 { utf8 in
+            var runStart = 0
+            for offset in 0..<utf8.count {
+                let byte = utf8[offset]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<offset]))
+                runStart = offset + 1
+                switch byte {
+                case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
+                case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                case 0x08: bytes.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+                case 0x0C: bytes.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+                default:
+                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                }
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends text that is already valid JSON (a number, a literal, punctuation).
+    public mutating func writeRawText(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    mutating func writeRaw(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Orders member names by their UTF-8 bytes, the order `JSONEncoder`'s
+    /// `.sortedKeys` uses.
+    static func byteOrder(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
+    }
+}
+
+extension JSONValue {
+    /// This value as compact JSON text (UTF-8 bytes).
+    ///
+    /// ```swift
+    /// let value: JSONValue = ["b": 1, "a": [true, nil]]
+    /// String(decoding: value.serialized(sortedKeys: true), as: UTF8.self)  // {"a":[true,null],"b":1}
+    /// ```
+    public func serialized(sortedKeys: Bool = false) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.write(self, sortedKeys: sortedKeys)
+        return writer.bytes
+    }
+
+    /// This value as compact JSON text.
+    public func jsonString(sortedKeys: Bool = false) -> String {
+        String(decoding: serialized(sortedKeys: sortedKeys), as: UTF8.self)
+    }
+}

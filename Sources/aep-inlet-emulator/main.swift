@@ -1,0 +1,1 @@
+print("aep-inlet-emulator: not built yet")
