@@ -1,0 +1,218 @@
+public import Foundation
+
+/// An RFC 3339 date-time that keeps its original text and full precision.
+///
+/// Chatlio writes timestamps the way Go does: 0 to 9 fractional digits and
+/// `Z` or any offset (`2018-05-19T18:14:32.000026941+02:00`). `Date` is a
+/// `Double` and cannot hold nanoseconds, and `ISO8601DateFormatter` drops
+/// digits or refuses inputs without a fraction, so this type parses the text
+/// itself, keeps it, and exposes the instant as whole seconds plus
+/// nanoseconds as well as a `Date`.
+///
+/// ```swift
+/// let t = RFC3339Timestamp(parsing: "2016-07-28T19:03:29.000005006+02:00")!
+/// t.secondsSince1970   // 1469725409
+/// t.nanoseconds        // 5006
+/// t.text               // unchanged, for re-encoding
+/// RFC3339Timestamp.utcString(secondsSince1970: 0, nanoseconds: 0, fractionDigits: 3)
+/// // "1970-01-01T00:00:00.000Z"
+/// ```
+public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
+    /// The text as received.
+    public let text: String
+    /// Whole seconds since 1970-01-01T00:00:00Z (the instant, offset applied).
+    public let secondsSince1970: Int64
+    /// Nanoseconds past ``secondsSince1970``, 0 ..< 1,000,000,000.
+    public let nanoseconds: Int32
+    /// The offset the text was written in, in seconds east of UTC (0 for `Z`).
+    public let utcOffsetSeconds: Int32
+    /// How many fractional digits the text had (0 to 9).
+    public let fractionDigits: Int8
+
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction]` followed by `Z` or `±HH:MM`,
+    /// with 0 to 9 fractional digits; `nil` for anything else, including
+    /// impossible dates such as February 30.
+    public init?(parsing text: String) {
+        var copy = text
+        guard let parts = copy.withUTF8({ RFC3339Timestamp.parse(UnsafeRawBufferPointer($0)) }) else { return nil }
+        self.text = text
+        (secondsSince1970, nanoseconds, utcOffsetSeconds, fractionDigits) = parts
+    }
+
+    /// The instant as a `Date` (microsecond precision at today's dates).
+    public var date: Date {
+        Date(timeIntervalSince1970: Double(secondsSince1970) + Double(nanoseconds) / 1_000_000_000)
+    }
+
+    public var description: String { text }
+
+    /// Whether `text` is a valid RFC 3339 date-time (`date-time` in JSON Schema).
+    public static func isValid(_ text: String) -> Bool {
+        var copy = text
+        return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) != nil }
+    }
+
+    /// Formats an instant in UTC with exactly `fractionDigits` (0 to 9)
+    /// fractional digits, truncating, e.g. `2024-03-01T09:30:00.123Z`.
+    public static func utcString(secondsSince1970 seconds: Int64, nanoseconds: Int32, fractionDigits: Int = 3) -> String {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = civilDate(fromDaysSince1970: days)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        func append(_ value: Int64, width: Int) {
+            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+            var rest = value
+            for position in stride(from: width - 1, through: 0, by: -1) {
+                digits[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            bytes.append(contentsOf: digits)
+        }
+        append(year, width: 4)
+        bytes.append(UInt8(ascii: "-"))
+        append(month, width: 2)
+        bytes.append(UInt8(ascii: "-"))
+        append(day, width: 2)
+        bytes.append(UInt8(ascii: "T"))
+        append(secondOfDay / 3600, width: 2)
+        bytes.append(UInt8(ascii: ":"))
+        append(secondOfDay / 60 % 60, width: 2)
+        bytes.append(UInt8(ascii: ":"))
+        append(secondOfDay % 60, width: 2)
+        let digits = min(max(fractionDigits, 0), 9)
+        if digits > 0 {
+            bytes.append(UInt8(ascii: "."))
+            var divisor: Int64 = 1
+            for _ in digits..<9 { divisor *= 10 }
+            append(Int64(nanoseconds) / divisor, width: digits)
+        }
+        bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// This instant in UTC with `fractionDigits` digits.
+    public func utcString(fractionDigits: Int = 3) -> String {
+        Self.utcString(secondsSince1970: secondsSince1970, nanoseconds: nanoseconds, fractionDigits: fractionDigits)
+    }
+
+    /// Splits a `Date` into whole seconds and nanoseconds (floor).
+    public static func components(of date: Date) -> (seconds: Int64, nanoseconds: Int32) {
+        let interval = date.timeIntervalSince1970
+        let whole = interval.rounded(.down)
+        let nanos = min(max(((interval - whole) * 1_000_000_000).rounded(.down), 0), 999_999_999)
+        return (Int64(whole), Int32(nanos))
+    }
+
+    private static func parse(_ bytes: UnsafeRawBufferPointer) -> (Int64, Int32, Int32, Int8)? {
+        var index = 0
+        func number(_ width: Int) -> Int64? {
+            guard index + width <= bytes.count else { return nil }
+            var value: Int64 = 0
+            for _ in 0..<width {
+                let digit = bytes[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                value = value * 10 + Int64(digit)
+                index += 1
+            }
+            return value
+        }
+        func expect(_ byte: UInt8, or alternative: UInt8? = nil) -> Bool {
+            guard index < bytes.count, bytes[index] == byte || bytes[index] == alternative else { return false }
+            index += 1
+            return true
+        }
+        guard let year = number(4), expect(UInt8(ascii: "-")),
+            let month = number(2), expect(UInt8(ascii: "-")),
+            let day = number(2), expect(UInt8(ascii: "T"), or: UInt8(ascii: "t")),
+            let hour = number(2), expect(UInt8(ascii: ":")),
+            let minute = number(2), expect(UInt8(ascii: ":")),
+            let second = number(2)
+        else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
+            hour < 24, minute < 60, second < 60
+        else { return nil }
+        var nanos: Int64 = 0
+        var fractionDigits: Int8 = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 {
+                guard fractionDigits < 9 else { return nil }
+                nanos = nanos * 10 + Int64(bytes[index] - UInt8(ascii: "0"))
+                fractionDigits += 1
+                index += 1
+            }
+            guard fractionDigits > 0 else { return nil }
+            for _ in Int(fractionDigits)..<9 { nanos *= 10 }
+        }
+        guard index < bytes.count else { return nil }
+        var offset: Int64 = 0
+        switch bytes[index] {
+        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+            index += 1
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            let sign: Int64 = bytes[index] == UInt8(ascii: "-") ? -1 : 1
+            index += 1
+            guard let offsetHours = number(2), expect(UInt8(ascii: ":")), let offsetMinutes = number(2),
+                offsetHours < 24, offsetMinutes < 60
+            else { return nil }
+            offset = sign * (offsetHours * 3600 + offsetMinutes * 60)
+        default:
+            return nil
+        }
+        guard index == bytes.count else { return nil }
+        let days = daysSince1970(year: year, month: month, day: day)
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return (seconds, Int32(nanos), Int32(offset), fractionDigits)
+    }
+
+    private static func daysInMonth(year: Int64, month: Int64) -> Int64 {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    // Howard Hinnant's days_from_civil / civil_from_days.
+    private static func daysSince1970(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let monthIndex = (month + 9) % 12
+        let dayOfYear = (153 * monthIndex + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    private static func civilDate(fromDaysSince1970 days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
+
+extension RFC3339Timestamp: Codable {
+    /// Decodes from a JSON string; a string that is not RFC 3339 is a
+    /// `DecodingError.dataCorrupted`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let timestamp = RFC3339Timestamp(parsing: text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(text)\" is not an RFC 3339 date-time")
+        }
+        self = timestamp
+    }
+
+    /// Encodes the original text.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
+    }
+}

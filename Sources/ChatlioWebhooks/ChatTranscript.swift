@@ -1,0 +1,88 @@
+/// "Exporting chat transcripts": the whole conversation, posted when a chat
+/// ends or when an agent runs `/chatlio send-to-webhook`.
+///
+/// Only ``conversationUUID`` is required: it is the conversation's identity,
+/// joins the transcript to the conversation events, and is how repeated
+/// sends of one transcript are recognised. `messages` and `extraData` that
+/// are `null` or absent are empty.
+///
+/// ```swift
+/// let transcript = try ChatTranscript(jsonObject: object)
+/// transcript.endedAt?.text          // "2018-05-19T18:14:32.000026941+02:00"
+/// transcript.messages.count
+/// transcript.visitorTraits?.object?["current_page"]
+/// ```
+public struct ChatTranscript: ChatlioWebhookPayload {
+    public static var kind: WebhookKind { .chatTranscript }
+
+    public let jsonObject: JSONObject
+
+    /// `conversationUUID`: the conversation id. Required.
+    public let conversationUUID: String
+    /// `agentEmail`: the Slack agent's email.
+    public let agentEmail: String?
+    /// `agentName`: the Slack agent's name.
+    public let agentName: String?
+    /// `archiveUrl`: the Slack archive of the channel (note Chatlio's `Url` spelling).
+    public let archiveURL: String?
+    /// `extraData`: free-form strings; empty when `null` or absent.
+    public let extraData: [String]
+    /// `channelId`: the per-visitor Slack channel.
+    public let channelId: String?
+    /// `channelName`: that channel's name.
+    public let channelName: String?
+    /// `startedAt`: when the chat began.
+    public let startedAt: RFC3339Timestamp?
+    /// `endedAt`: when the chat ended; the event's own time.
+    public let endedAt: RFC3339Timestamp?
+    /// `htmlBody`: the transcript rendered as HTML. Opaque.
+    public let htmlBody: String?
+    /// `textBody`: the transcript as plain text. Opaque.
+    public let textBody: String?
+    /// `messages`: the structured messages; empty when `null` or absent.
+    public let messages: [TranscriptMessage]
+    /// `visitorEmail`: the visitor's email, when known.
+    public let visitorEmail: String?
+    /// `replyToEmail`: the visitor's email when known, else Chatlio's choice.
+    public let replyToEmail: String?
+    /// `visitorName`: the visitor's name or handle.
+    public let visitorName: String?
+    /// `visitorTraits`: free-form traits with snake_case keys; an object, or a
+    /// string as some receivers have seen it.
+    public let visitorTraits: Traits?
+    /// `slackTeamID`: the Slack team, seen only in older payloads.
+    public let slackTeamID: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case conversationUUID, agentEmail, agentName
+        case archiveURL = "archiveUrl"
+        case extraData, channelId, channelName, startedAt, endedAt, htmlBody, textBody, messages
+        case visitorEmail, replyToEmail, visitorName, visitorTraits
+        case slackTeamID
+    }
+
+    public static var knownFieldNames: Set<String> { CodingKeys.wireNames }
+
+    public init(jsonObject: JSONObject, options: ChatlioWebhook.DecodingOptions) throws(ChatlioWebhookError) {
+        typealias Key = CodingKeys
+        let reader = Self.rootReader(jsonObject, options: options)
+        self.jsonObject = jsonObject
+        conversationUUID = try reader.requiredText(Key.conversationUUID.rawValue)
+        agentEmail = try reader.text(Key.agentEmail.rawValue)
+        agentName = try reader.text(Key.agentName.rawValue)
+        archiveURL = try reader.text(Key.archiveURL.rawValue)
+        extraData = try reader.stringArray(Key.extraData.rawValue)
+        channelId = try reader.text(Key.channelId.rawValue)
+        channelName = try reader.text(Key.channelName.rawValue)
+        startedAt = try reader.timestamp(Key.startedAt.rawValue)
+        endedAt = try reader.timestamp(Key.endedAt.rawValue)
+        htmlBody = try reader.text(Key.htmlBody.rawValue)
+        textBody = try reader.text(Key.textBody.rawValue)
+        messages = try reader.objectArray(Key.messages.rawValue, TranscriptMessage.init(reader:))
+        visitorEmail = try reader.text(Key.visitorEmail.rawValue)
+        replyToEmail = try reader.text(Key.replyToEmail.rawValue)
+        visitorName = try reader.text(Key.visitorName.rawValue)
+        visitorTraits = try reader.traits(Key.visitorTraits.rawValue, allowObject: true)
+        slackTeamID = try reader.text(Key.slackTeamID.rawValue)
+    }
+}

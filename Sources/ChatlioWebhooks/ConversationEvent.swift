@@ -1,0 +1,103 @@
+/// The body Chatlio posts for three webhooks: a new conversation started, a
+/// visitor got no answer in time, a visitor left feedback.
+///
+/// The three bodies are identical in shape, so this type holds the fields and
+/// ``ConversationStarted``, ``UnansweredMessage`` and ``VisitorFeedback`` wrap
+/// it, keeping the kind in the type system. Only ``visitor`` (with its `UUID`)
+/// is required.
+///
+/// ```swift
+/// let started = try ConversationStarted(jsonObject: object)
+/// started.message            // the visitor's first message
+/// started.conversationUUID   // joins the transcript sent later
+/// ```
+public struct ConversationEvent: Sendable, Hashable {
+    public let jsonObject: JSONObject
+
+    /// `visitor`: who is chatting. Required.
+    public let visitor: Visitor
+    /// `message`: the visitor's first message, the unanswered message, or the
+    /// feedback, depending on the webhook.
+    public let message: String?
+    /// `conversationUUID`: the conversation id, shared with its transcript.
+    public let conversationUUID: String?
+    /// `channelId`: the Slack channel of this conversation.
+    public let channelId: String?
+    /// `slackChannelName`: the widget's Slack channel name.
+    public let slackChannelName: String?
+    /// `slackChannelId`: the widget's Slack channel id.
+    public let slackChannelId: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case visitor, message, conversationUUID, channelId, slackChannelName, slackChannelId
+    }
+
+    static var knownFieldNames: Set<String> { CodingKeys.wireNames }
+
+    init(reader: PayloadReader) throws(ChatlioWebhookError) {
+        typealias Key = CodingKeys
+        jsonObject = reader.object
+        visitor = try reader.requiredNested(Key.visitor.rawValue, Visitor.init(reader:))
+        message = try reader.text(Key.message.rawValue)
+        conversationUUID = try reader.text(Key.conversationUUID.rawValue)
+        channelId = try reader.text(Key.channelId.rawValue)
+        slackChannelName = try reader.text(Key.slackChannelName.rawValue)
+        slackChannelId = try reader.text(Key.slackChannelId.rawValue)
+    }
+}
+
+/// A payload with the conversation-event shape; its fields are reachable
+/// directly (`feedback.visitor`, `feedback.message`) through ``event``.
+@dynamicMemberLookup
+public protocol ConversationEventPayload: ChatlioWebhookPayload {
+    /// The shared fields.
+    var event: ConversationEvent { get }
+    init(event: ConversationEvent)
+}
+
+extension ConversationEventPayload {
+    public var jsonObject: JSONObject { event.jsonObject }
+    public static var knownFieldNames: Set<String> { ConversationEvent.knownFieldNames }
+
+    public init(jsonObject: JSONObject, options: ChatlioWebhook.DecodingOptions) throws(ChatlioWebhookError) {
+        self.init(event: try ConversationEvent(reader: Self.rootReader(jsonObject, options: options)))
+    }
+
+    public subscript<Value>(dynamicMember keyPath: KeyPath<ConversationEvent, Value>) -> Value {
+        event[keyPath: keyPath]
+    }
+}
+
+/// "New conversation has started". `message` is presumably the visitor's first message.
+///
+/// ```swift
+/// if case .conversationStarted(let started) = webhook { greet(started.visitor) }
+/// ```
+public struct ConversationStarted: ConversationEventPayload {
+    public static var kind: WebhookKind { .conversationStarted }
+    public let event: ConversationEvent
+    public init(event: ConversationEvent) { self.event = event }
+}
+
+/// "Visitor did not get an answer in time". `message` is presumably the unanswered message.
+///
+/// ```swift
+/// if case .unansweredMessage(let missed) = webhook { escalate(missed.conversationUUID) }
+/// ```
+public struct UnansweredMessage: ConversationEventPayload {
+    public static var kind: WebhookKind { .unansweredMessage }
+    public let event: ConversationEvent
+    public init(event: ConversationEvent) { self.event = event }
+}
+
+/// "Visitor left feedback after a chat". Chatlio documents no rating field;
+/// `message` presumably holds the feedback.
+///
+/// ```swift
+/// if case .visitorFeedback(let feedback) = webhook { store(feedback.message) }
+/// ```
+public struct VisitorFeedback: ConversationEventPayload {
+    public static var kind: WebhookKind { .visitorFeedback }
+    public let event: ConversationEvent
+    public init(event: ConversationEvent) { self.event = event }
+}

@@ -1,0 +1,49 @@
+/// "Exporting offline messages": a visitor left a message while no agent was
+/// online.
+///
+/// Only ``visitor`` (with its `UUID`) is required. `name`, `email`,
+/// `emailPretty` and `message` are what the visitor typed into the offline
+/// form; `subject` is seen only in older payloads.
+///
+/// ```swift
+/// let offline = try OfflineMessage(jsonObject: object)
+/// offline.email          // "bob@example.com"
+/// offline.emailPretty    // "\"Bob Smith\" <bob@example.com>"
+/// offline.visitor.uuid
+/// ```
+public struct OfflineMessage: ChatlioWebhookPayload {
+    public static var kind: WebhookKind { .offlineMessage }
+
+    public let jsonObject: JSONObject
+
+    /// `visitor`: who left the message. Required.
+    public let visitor: Visitor
+    /// `name`: the name typed into the offline form.
+    public let name: String?
+    /// `email`: the address typed into the offline form.
+    public let email: String?
+    /// `emailPretty`: the display address, `"Name" <address>`.
+    public let emailPretty: String?
+    /// `message`: the message itself.
+    public let message: String?
+    /// `subject`: a subject line, seen only in older payloads.
+    public let subject: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case visitor, name, email, emailPretty, message, subject
+    }
+
+    public static var knownFieldNames: Set<String> { CodingKeys.wireNames }
+
+    public init(jsonObject: JSONObject, options: ChatlioWebhook.DecodingOptions) throws(ChatlioWebhookError) {
+        typealias Key = CodingKeys
+        let reader = Self.rootReader(jsonObject, options: options)
+        self.jsonObject = jsonObject
+        visitor = try reader.requiredNested(Key.visitor.rawValue, Visitor.init(reader:))
+        name = try reader.text(Key.name.rawValue)
+        email = try reader.text(Key.email.rawValue)
+        emailPretty = try reader.text(Key.emailPretty.rawValue)
+        message = try reader.text(Key.message.rawValue)
+        subject = try reader.text(Key.subject.rawValue)
+    }
+}

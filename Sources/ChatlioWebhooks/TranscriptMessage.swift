@@ -1,0 +1,49 @@
+/// One message of a chat transcript.
+///
+/// Only ``ts`` is required: Slack's message id, and the only exact ordering
+/// key (Chatlio derives `sentAt` from it through a `Double`, so `sentAt`
+/// carries rounding error).
+///
+/// ```swift
+/// for message in transcript.messages where message.isVisitorMessage == true {
+///     print(message.ts, message.text ?? "")
+/// }
+/// ```
+public struct TranscriptMessage: ChatlioModel {
+    public let jsonObject: JSONObject
+
+    /// `ts`: the Slack timestamp, `seconds.microseconds`, kept as text. Required.
+    public let ts: String
+    /// `text`: the message, in Slack's formatting.
+    public let text: String?
+    /// `sentAt`: when the message was sent.
+    public let sentAt: RFC3339Timestamp?
+    /// `userId`: the Slack user id of an agent; `nil` for visitor messages.
+    public let userId: String?
+    /// `username`: the agent's or visitor's display name.
+    public let username: String?
+    /// `isVisitorMsg`: whether the visitor wrote it.
+    public let isVisitorMessage: Bool?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case ts, text, sentAt, userId, username
+        case isVisitorMessage = "isVisitorMsg"
+    }
+
+    public static var knownFieldNames: Set<String> { CodingKeys.wireNames }
+
+    public init(jsonObject: JSONObject, options: ChatlioWebhook.DecodingOptions) throws(ChatlioWebhookError) {
+        try self.init(reader: PayloadReader(jsonObject, pointer: "", kind: nil, depth: 1, options: options))
+    }
+
+    init(reader: PayloadReader) throws(ChatlioWebhookError) {
+        typealias Key = CodingKeys
+        jsonObject = reader.object
+        ts = try reader.requiredText(Key.ts.rawValue)
+        text = try reader.text(Key.text.rawValue)
+        sentAt = try reader.timestamp(Key.sentAt.rawValue)
+        userId = try reader.text(Key.userId.rawValue)
+        username = try reader.text(Key.username.rawValue)
+        isVisitorMessage = try reader.bool(Key.isVisitorMessage.rawValue)
+    }
+}

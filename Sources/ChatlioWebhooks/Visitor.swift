@@ -1,0 +1,75 @@
+/// The website visitor, as carried by offline messages and conversation events.
+///
+/// Only ``uuid`` is required: it is Chatlio's visitor id and the identity every
+/// event is keyed on. Every text field is `nil` when Chatlio sends `""`, the
+/// key is missing, or the value is `null`; the original is kept in
+/// ``jsonObject``.
+///
+/// ```swift
+/// let visitor = webhook.visitor!
+/// visitor.uuid                       // "2d3f4260-2235-903b-0a82-a23d326cc257"
+/// visitor.identifyTraits?.object     // ["custom stuff": "things"]
+/// visitor.createdAt?.nanoseconds     // 839_766_000
+/// ```
+public struct Visitor: ChatlioModel {
+    public let jsonObject: JSONObject
+
+    /// `UUID`: Chatlio's visitor id. Required. Kept as text: it is not a valid
+    /// RFC 4122 UUID and `Foundation.UUID` would upper-case it.
+    public let uuid: String
+    /// `email`, when the visitor gave one.
+    public let email: String?
+    /// `name`, when the visitor gave one.
+    public let name: String?
+    /// `identUserId`: the user id the site passed to `_chatlio.identify`.
+    public let identUserId: String?
+    /// `identTraits`: the traits passed to `_chatlio.identify`, JSON inside a string.
+    public let identifyTraits: Traits?
+    /// `userAgent`: the browser's user agent.
+    public let userAgent: String?
+    /// `handle`: Chatlio's generated name for the visitor, such as `united-states-27`.
+    public let handle: String?
+    /// `currentPage`: the URL the visitor was on.
+    public let currentPage: String?
+    /// `referrerURL`: the page that referred the visitor.
+    public let referrerURL: String?
+    /// `createdAt`: when Chatlio first saw the visitor.
+    public let createdAt: RFC3339Timestamp?
+    /// `IPAddress`: the visitor's address as Chatlio saw it (IPv4 or IPv6 text, unchecked).
+    public let ipAddress: String?
+    /// `location`: free text such as `Los Angeles, California, United States`.
+    /// Missing from some payloads.
+    public let location: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case uuid = "UUID"
+        case email, name, identUserId
+        case identifyTraits = "identTraits"
+        case userAgent, handle, currentPage, referrerURL, createdAt
+        case ipAddress = "IPAddress"
+        case location
+    }
+
+    public static var knownFieldNames: Set<String> { CodingKeys.wireNames }
+
+    public init(jsonObject: JSONObject, options: ChatlioWebhook.DecodingOptions) throws(ChatlioWebhookError) {
+        try self.init(reader: PayloadReader(jsonObject, pointer: "", kind: nil, depth: 1, options: options))
+    }
+
+    init(reader: PayloadReader) throws(ChatlioWebhookError) {
+        typealias Key = CodingKeys
+        jsonObject = reader.object
+        uuid = try reader.requiredText(Key.uuid.rawValue)
+        email = try reader.text(Key.email.rawValue)
+        name = try reader.text(Key.name.rawValue)
+        identUserId = try reader.text(Key.identUserId.rawValue)
+        identifyTraits = try reader.traits(Key.identifyTraits.rawValue, allowObject: false)
+        userAgent = try reader.text(Key.userAgent.rawValue)
+        handle = try reader.text(Key.handle.rawValue)
+        currentPage = try reader.text(Key.currentPage.rawValue)
+        referrerURL = try reader.text(Key.referrerURL.rawValue)
+        createdAt = try reader.timestamp(Key.createdAt.rawValue)
+        ipAddress = try reader.text(Key.ipAddress.rawValue)
+        location = try reader.text(Key.location.rawValue)
+    }
+}

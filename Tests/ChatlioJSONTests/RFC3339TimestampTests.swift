@@ -1,0 +1,67 @@
+import ChatlioJSON
+import Foundation
+import Testing
+
+@Suite struct RFC3339TimestampTests {
+    @Test(arguments: [
+        ("2016-02-07T11:02:17.839766-08:00", Int64(1_454_871_737), Int32(839_766_000), Int32(-28_800), Int8(6)),
+        ("2018-05-19T18:14:32.000026941+02:00", 1_526_746_472, 26_941, 7_200, 9),
+        ("2016-07-28T19:03:29+02:00", 1_469_725_409, 0, 7_200, 0),
+        ("2016-07-28T19:03:29.5Z", 1_469_718_209, 500_000_000, 0, 1),
+        ("1970-01-01T00:00:00Z", 0, 0, 0, 0),
+        ("1969-12-31T23:59:59.999999999Z", -1, 999_999_999, 0, 9),
+        ("2024-02-29t12:00:00z", 1_709_208_000, 0, 0, 0),
+    ])
+    func parsesGoStyleTimestamps(text: String, seconds: Int64, nanos: Int32, offset: Int32, digits: Int8) throws {
+        let timestamp = try #require(RFC3339Timestamp(parsing: text))
+        #expect(timestamp.secondsSince1970 == seconds)
+        #expect(timestamp.nanoseconds == nanos)
+        #expect(timestamp.utcOffsetSeconds == offset)
+        #expect(timestamp.fractionDigits == digits)
+        #expect(timestamp.text == text)
+    }
+
+    @Test func agreesWithFoundation() throws {
+        let timestamp = try #require(RFC3339Timestamp(parsing: "2016-02-07T11:02:17.839766-08:00"))
+        let foundation = try Date("2016-02-07T11:02:17.839766-08:00", strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        #expect(abs(timestamp.date.timeIntervalSince(foundation)) < 0.000_01)
+    }
+
+    @Test(arguments: [
+        "", "2016-02-07", "2016-02-07T11:02:17", "2016-02-07 11:02:17Z", "2016-02-30T00:00:00Z", "2023-02-29T00:00:00Z",
+        "2016-13-01T00:00:00Z", "2016-02-07T24:00:00Z", "2016-02-07T11:60:00Z", "2016-02-07T11:02:60Z",
+        "2016-02-07T11:02:17.Z", "2016-02-07T11:02:17.1234567890Z", "2016-02-07T11:02:17+0800", "2016-02-07T11:02:17+08",
+        "2016-02-07T11:02:17Zjunk", "２０16-02-07T11:02:17Z",
+    ])
+    func refusesAnythingElse(text: String) {
+        #expect(RFC3339Timestamp(parsing: text) == nil)
+        #expect(!RFC3339Timestamp.isValid(text))
+    }
+
+    @Test func formatsUTCWithChosenPrecision() throws {
+        let timestamp = try #require(RFC3339Timestamp(parsing: "2018-05-19T18:14:32.000026941+02:00"))
+        #expect(timestamp.utcString() == "2018-05-19T16:14:32.000Z")
+        #expect(timestamp.utcString(fractionDigits: 9) == "2018-05-19T16:14:32.000026941Z")
+        #expect(timestamp.utcString(fractionDigits: 0) == "2018-05-19T16:14:32Z")
+        #expect(RFC3339Timestamp.utcString(secondsSince1970: -1, nanoseconds: 999_000_000) == "1969-12-31T23:59:59.999Z")
+        #expect(RFC3339Timestamp.utcString(secondsSince1970: 951_782_400, nanoseconds: 0) == "2000-02-29T00:00:00.000Z")
+    }
+
+    @Test func formattingRoundTripsAcrossCenturies() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let seconds = Int64.random(in: -2_000_000_000_0...9_000_000_000_0, using: &generator) / 10
+            let nanos = Int32.random(in: 0..<1_000_000_000, using: &generator)
+            let text = RFC3339Timestamp.utcString(secondsSince1970: seconds, nanoseconds: nanos, fractionDigits: 9)
+            let parsed = try #require(RFC3339Timestamp(parsing: text))
+            #expect(parsed.secondsSince1970 == seconds && parsed.nanoseconds == nanos, "\(text)")
+        }
+    }
+
+    @Test func componentsOfDate() {
+        let (seconds, nanos) = RFC3339Timestamp.components(of: Date(timeIntervalSince1970: 1.25))
+        #expect(seconds == 1 && nanos == 250_000_000)
+        let (negative, negativeNanos) = RFC3339Timestamp.components(of: Date(timeIntervalSince1970: -0.5))
+        #expect(negative == -1 && negativeNanos == 500_000_000)
+    }
+}
