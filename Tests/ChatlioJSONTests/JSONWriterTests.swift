@@ -10,7 +10,7 @@ import Testing
 
     @Test func sortsKeysByBytes() {
         let value: JSONValue = ["b": 1, "a": ["z": true, "Z": false], "é": nil, "_id": "x"]
-        #expect(value.jsonString(sortedKeys: true) == #"{"Z_placeholder":0}"#.replacingOccurrences(of: #"{"Z_placeholder":0}"#, with: #"{"_id":"x","a":{"Z":false,"z":true},"b":1,"é":null}"#))
+        #expect(value.jsonString(sortedKeys: true) == #"{"_id":"x","a":{"Z":false,"z":true},"b":1,"é":null}"#)
     }
 
     @Test func roundTripsThroughTheParser() throws {
