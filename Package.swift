@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "ChatlioJSON", targets: ["ChatlioJSON"]),
         .library(name: "ChatlioWebhooks", targets: ["ChatlioWebhooks"]),
         .library(name: "XDMSchemaRegistry", targets: ["XDMSchemaRegistry"]),
+        .library(name: "ChatlioXDMMapper", targets: ["ChatlioXDMMapper"]),
         .library(name: "AEPInletEmulator", targets: ["AEPInletEmulator"]),
         .executable(name: "aep-inlet-emulator", targets: ["aep-inlet-emulator"]),
         .executable(name: "chatlio-decode", targets: ["chatlio-decode"]),
@@ -39,6 +40,12 @@ let package = Package(
         .target(
             name: "XDMSchemaRegistry",
             dependencies: ["ChatlioJSON", "ChatlioWebhooks"],
+            swiftSettings: strictSettings
+        ),
+        // Webhook → XDM ExperienceEvent: identities, ids, timestamps, privacy, size budget.
+        .target(
+            name: "ChatlioXDMMapper",
+            dependencies: ["ChatlioWebhooks", "XDMSchemaRegistry"],
             swiftSettings: strictSettings
         ),
         // An in-process AEP streaming inlet (DCS) over loopback HTTP, for tests.
@@ -73,6 +80,11 @@ let package = Package(
         .testTarget(
             name: "XDMSchemaRegistryTests",
             dependencies: ["XDMSchemaRegistry"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ChatlioXDMMapperTests",
+            dependencies: ["ChatlioXDMMapper"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,83 @@
+/// Chatlio's free-text visitor location (`Los Angeles, California, United
+/// States`), read into XDM geo fields only where the reading is certain.
+///
+/// The country must be a known ISO 3166 name; the region must be a known
+/// subdivision *of that country* to give `stateProvince`; the city is the
+/// first part only when the text has the `city, [region,] country` layout.
+/// Anything else gives no geo fields (the raw text is kept by the mapper).
+///
+/// ```swift
+/// let location = ChatlioLocation(parsing: "Los Angeles, California, United States")
+/// location?.city            // "Los Angeles"
+/// location?.stateProvince   // "US-CA"
+/// location?.countryCode     // "US"
+/// ChatlioLocation(parsing: "somewhere nice")   // nil
+/// ```
+public struct ChatlioLocation: Sendable, Hashable {
+    /// The city, when the layout makes it certain.
+    public let city: String?
+    /// ISO 3166-2 subdivision code, such as `US-CA`.
+    public let stateProvince: String?
+    /// ISO 3166-1 alpha-2 country code, such as `US`.
+    public let countryCode: String
+
+    /// Reads a location; `nil` when no part can be read with confidence.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces() }
+        guard (1...3).contains(parts.count), parts.allSatisfy({ !$0.isEmpty }),
+            let last = parts.last, let country = GeoCodes.shared.countries[last.lowercased()]
+        else { return nil }
+        countryCode = country
+        switch parts.count {
+        case 3:
+            city = parts[0]
+            stateProvince = GeoCodes.shared.subdivisions[country]?[parts[1].lowercased()]
+        case 2:
+            // "City, Country" and "Region, Country" look alike; a known region wins.
+            if let region = GeoCodes.shared.subdivisions[country]?[parts[0].lowercased()] {
+                city = nil
+                stateProvince = region
+            } else {
+                city = parts[0]
+                stateProvince = nil
+            }
+        default:
+            city = nil
+            stateProvince = nil
+        }
+    }
+}
+
+/// The parsed ``GeoCodeTable``.
+struct GeoCodes: Sendable {
+    /// Lower-cased country name → ISO 3166-1 alpha-2.
+    let countries: [String: String]
+    /// Alpha-2 → lower-cased subdivision name → ISO 3166-2.
+    let subdivisions: [String: [String: String]]
+
+    static let shared = GeoCodes(table: GeoCodeTable.text)
+
+    init(table: String) {
+        var countries: [String: String] = [:]
+        var subdivisions: [String: [String: String]] = [:]
+        for line in table.split(separator: "\n") {
+            let fields = line.split(separator: "|", maxSplits: 2)
+            guard fields.count == 3 else { continue }
+            let code = String(fields[1])
+            let name = String(fields[2])
+            if fields[0] == "C" {
+                countries[name] = code
+            } else {
+                subdivisions[String(code.prefix(2)), default: [:]][name] = code
+            }
+        }
+        self.countries = countries
+        self.subdivisions = subdivisions
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingSpaces() -> String {
+        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+    }
+}

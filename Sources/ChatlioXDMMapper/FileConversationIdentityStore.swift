@@ -1,0 +1,96 @@
+public import Foundation
+import Synchronization
+
+/// A ``ConversationIdentityStore`` that survives restarts: an in-memory
+/// bounded store plus an append-only NDJSON journal, replayed on open and
+/// rewritten compactly when it grows past twice the capacity.
+///
+/// A torn last line (a crash mid-write) is skipped on replay. The file is
+/// created with owner-only permissions.
+///
+/// ```swift
+/// let store = try FileConversationIdentityStore(url: stateDirectory.appendingPathComponent("identities.ndjson"))
+/// let mapper = try XDMMapper(configuration: configuration, identityStore: store)
+/// ```
+public final class FileConversationIdentityStore: ConversationIdentityStore {
+    private let memory: InMemoryConversationIdentityStore
+    private let journal: Mutex<Journal>
+
+    /// The journal file.
+    public let url: URL
+
+    struct Journal {
+        var handle: FileHandle?
+        var lines: Int
+    }
+
+    /// Opens (or creates) the journal at `url` and replays it.
+    public init(url: URL, capacity: Int = 100_000) throws {
+        self.url = url
+        memory = InMemoryConversationIdentityStore(capacity: capacity)
+        var lines = 0
+        if let data = try? Data(contentsOf: url) {
+            for line in data.split(separator: UInt8(ascii: "\n")) {
+                guard let entry = try? JSONDecoder().decode(JournalEntry.self, from: Data(line)) else { continue }
+                memory.record(entry.identities, forConversation: entry.conversation)
+                lines += 1
+            }
+        } else {
+            guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+            }
+        }
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.seekToEnd()
+        journal = Mutex(Journal(handle: handle, lines: lines))
+    }
+
+    deinit {
+        journal.withLock { try? $0.handle?.close() }
+    }
+
+    struct JournalEntry: Codable {
+        var conversation: String
+        var identities: ConversationIdentities
+    }
+
+    public func identities(forConversation conversationID: String) -> ConversationIdentities? {
+        memory.identities(forConversation: conversationID)
+    }
+
+    public func record(_ identities: ConversationIdentities, forConversation conversationID: String) {
+        guard !identities.isEmpty else { return }
+        let known = memory.identities(forConversation: conversationID)
+        if let known, known.filling(from: identities) == known { return }  // nothing new
+        memory.record(identities, forConversation: conversationID)
+        guard let line = try? JSONEncoder().encode(JournalEntry(conversation: conversationID, identities: identities)) else { return }
+        journal.withLock { journal in
+            try? journal.handle?.write(contentsOf: line + Data([UInt8(ascii: "\n")]))
+            journal.lines += 1
+            if journal.lines > memory.capacity * 2 { compact(&journal) }
+        }
+    }
+
+    /// Rewrites the journal with one line per remembered conversation.
+    private func compact(_ journal: inout Journal) {
+        let snapshot = memory.state.withLock { state in
+            state.order[state.orderStart...].compactMap { record -> JournalEntry? in
+                guard let entry = state.entries[record.conversationID], entry.stamp == record.stamp else { return nil }
+                return JournalEntry(conversation: record.conversationID, identities: entry.identities)
+            }
+        }
+        var data = Data()
+        for entry in snapshot {
+            guard let line = try? JSONEncoder().encode(entry) else { continue }
+            data.append(line)
+            data.append(UInt8(ascii: "\n"))
+        }
+        let temporary = url.appendingPathExtension("compacting")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600]) else { return }
+        try? journal.handle?.close()
+        _ = try? FileManager.default.replaceItemAt(url, withItemAt: temporary)
+        journal.handle = try? FileHandle(forWritingTo: url)
+        _ = try? journal.handle?.seekToEnd()
+        journal.lines = snapshot.count
+    }
+}

@@ -1,0 +1,102 @@
+public import ChatlioWebhooks
+public import Foundation
+import XDMSchemaRegistry
+
+/// Maps Chatlio webhooks to XDM ExperienceEvents that AEP accepts.
+///
+/// Every event has a deterministic `_id` (the same webhook twice gives the
+/// same id, so Profile keeps one), a `timestamp` that is never in the future,
+/// an `eventType` per kind, an `identityMap` with exactly one primary
+/// identity, the standard fields where Chatlio has the data, and everything
+/// Chatlio-specific under `_{tenantID}.chatlio`. It never writes `null`, empty
+/// strings, empty objects or empty arrays, omits invalid emails and IP
+/// addresses (saying so in ``MappingReport/omitted``), and trims or refuses
+/// events above the size budget.
+///
+/// ```swift
+/// let mapper = try XDMMapper(configuration: .init(tenantID: "acme"))
+/// let webhook = try ChatlioWebhook.decode(body, kind: .conversationStarted)
+/// let event = try mapper.map(webhook, receivedAt: Date())
+/// send(event.jsonBytes)
+/// ```
+public struct XDMMapper: Sendable {
+    /// The configuration the mapper was created with.
+    public let configuration: Configuration
+    /// Where identities of earlier events of a conversation are remembered, if anywhere.
+    public let identityStore: (any ConversationIdentityStore)?
+    /// The built-in schemas for the configured tenant.
+    public let chatlioXDM: ChatlioXDM
+
+    /// The mapper version written to `_{tenantID}.chatlio.mapping.mapperVersion`.
+    public static let version = "1.0"
+
+    /// Creates a mapper.
+    ///
+    /// - Throws: ``XDMMapperError/Code/invalidConfiguration`` for a tenant id
+    ///   AEP would not accept or an empty namespace code.
+    public init(configuration: Configuration, identityStore: (any ConversationIdentityStore)? = nil) throws(XDMMapperError) {
+        do {
+            chatlioXDM = try ChatlioXDM(tenantID: configuration.tenantID)
+        } catch {
+            throw XDMMapperError(.invalidConfiguration, error.description)
+        }
+        let namespaces = configuration.namespaces
+        for (name, code) in [("email", namespaces.email), ("hashedEmail", namespaces.hashedEmail), ("visitorUUID", namespaces.visitorUUID), ("identUserId", namespaces.identUserId ?? "unused")]
+        where code.isEmpty {
+            throw XDMMapperError(.invalidConfiguration, "the \(name) identity namespace code is empty")
+        }
+        guard configuration.sizeBudget.maxBytes > 0 else {
+            throw XDMMapperError(.invalidConfiguration, "the size budget must be positive")
+        }
+        self.configuration = configuration
+        self.identityStore = identityStore
+    }
+
+    /// A validator for this mapper's events: the Chatlio ExperienceEvent
+    /// schema of the configured tenant, compiled once.
+    public func validator() throws(XDMSchemaError) -> XDMValidator {
+        try chatlioXDM.experienceEventValidator()
+    }
+
+    /// Maps one webhook.
+    ///
+    /// - Parameters:
+    ///   - webhook: the decoded webhook.
+    ///   - receivedAt: when it arrived; the event time of kinds that carry
+    ///     none, and the upper bound of every event time.
+    /// - Throws: ``XDMMapperError/Code/eventTooLarge`` when even the trimmed
+    ///   event exceeds ``Configuration/sizeBudget``.
+    public func map(_ webhook: ChatlioWebhook, receivedAt: Date) throws(XDMMapperError) -> XDMExperienceEvent {
+        var draft = EventDraft(mapper: self, kind: webhook.kind)
+        switch webhook {
+        case .chatTranscript(let transcript): draft.add(transcript)
+        case .offlineMessage(let offline): draft.add(offline)
+        case .conversationStarted(let payload): draft.add(payload.event)
+        case .unansweredMessage(let payload): draft.add(payload.event)
+        case .visitorFeedback(let payload): draft.add(payload.event)
+        }
+        draft.addAdditionalFields(of: webhook)
+        draft.resolveIdentities()
+        draft.setTimestamp(eventTime: Self.eventTime(of: webhook), receivedAt: receivedAt)
+        let id = Self.eventID(of: webhook)
+        return try draft.finish(id: id)
+    }
+
+    /// The `_id` of a webhook's event: SHA-256 hex of its kind and its
+    /// payload in canonical form (members sorted, numbers as written). It
+    /// depends on nothing else: not on receive time, configuration or chance.
+    public static func eventID(of webhook: ChatlioWebhook) -> String {
+        var hasher = SHA256()
+        hasher.update(webhook.kind.rawValue.utf8)
+        hasher.update(CollectionOfOne(UInt8(ascii: "\n")))
+        hasher.update(webhook.serialized(sortedKeys: true))
+        return SHA256.hex(hasher.finalize())
+    }
+
+    /// The payload's own time: a transcript's `endedAt`, else its last
+    /// message's `sentAt`, else `startedAt`; `nil` for the other kinds.
+    static func eventTime(of webhook: ChatlioWebhook) -> RFC3339Timestamp? {
+        guard case .chatTranscript(let transcript) = webhook else { return nil }
+        return transcript.endedAt ?? transcript.messages.last(where: { $0.sentAt != nil })?.sentAt ?? transcript.startedAt
+    }
+}
