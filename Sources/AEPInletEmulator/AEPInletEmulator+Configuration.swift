@@ -1,0 +1,112 @@
+public import Foundation
+
+extension AEPInletEmulator {
+    /// How the emulated inlet behaves. Every property has a default that
+    /// matches an unauthenticated XDM inlet on `127.0.0.1` with an ephemeral port.
+    ///
+    /// ```swift
+    /// var configuration = AEPInletEmulator.Configuration()
+    /// configuration.inletId = "9b0c1f5e27f5"
+    /// configuration.requiredToken = "test-token"        // 401/403 without it
+    /// configuration.failureShape = .status               // 207 entries use "status"
+    /// configuration.validator = myRegistryValidator      // schema checks on xdmEntity
+    /// configuration.recordFile = URL(fileURLWithPath: "/tmp/accepted.ndjson")
+    /// let emulator = try AEPInletEmulator(configuration: configuration)
+    /// ```
+    public struct Configuration: Sendable {
+        /// The inlet id in `/collection/{inletId}`; other ids get 404.
+        /// Letters, digits, `-`, `_`, `.` and `~` only.
+        public var inletId: String
+        /// The TCP port; 0 (the default) lets the kernel pick a free one.
+        public var port: Int
+        /// `127.0.0.1` (default) or `::1`.
+        public var bindAddress: BindAddress
+        /// XDM envelopes (default) or raw JSON for Data Prep flows.
+        public var dataMode: DataMode
+        /// How failed messages appear in 207 responses.
+        public var failureShape: FailureShape
+        /// When set, requests need `Authorization: Bearer <token>`: none gives 401, another token 403.
+        public var requiredToken: String?
+        /// When set, a flow id sent in the header or query must equal it (400 otherwise).
+        public var flowId: String?
+        /// The inlet's organisation; an envelope `header.imsOrgId` that differs fails.
+        public var imsOrgId: String
+        /// Schema validation of each xdmEntity; `nil` checks the envelope only.
+        public var validator: (any XDMEntityValidator)?
+        /// Request bodies above this many bytes get 413 (AEP: 1 MB).
+        public var maxRequestBodyBytes: Int
+        /// Request line plus headers above this many bytes get 431.
+        public var maxHeaderBytes: Int
+        /// Connections above this many are closed at once.
+        public var maxConnections: Int
+        /// A keep-alive connection silent this long is closed.
+        public var idleTimeout: Duration
+        /// Fraction (0…1) of requests that get a random fault from ``Fault/defaultRandomChoices``.
+        public var faultRate: Double
+        /// Seed of the random fault generator.
+        public var faultSeed: UInt64
+        /// When set, every accepted message is appended to this NDJSON file.
+        public var recordFile: URL?
+        /// Receives log events; the default discards them.
+        public var log: @Sendable (LogEvent) -> Void
+        /// The clock behind `receivedTimeMs`.
+        public var now: @Sendable () -> Date
+
+        /// Creates a configuration; see the properties for the defaults.
+        public init(
+            inletId: String = "emulated-inlet",
+            port: Int = 0,
+            bindAddress: BindAddress = .ipv4Loopback,
+            dataMode: DataMode = .xdm,
+            failureShape: FailureShape = .statusCode,
+            requiredToken: String? = nil,
+            flowId: String? = nil,
+            imsOrgId: String = "EMULATED0000000000000000@AdobeOrg",
+            validator: (any XDMEntityValidator)? = nil,
+            maxRequestBodyBytes: Int = 1_048_576,
+            maxHeaderBytes: Int = 16_384,
+            maxConnections: Int = 256,
+            idleTimeout: Duration = .seconds(30),
+            faultRate: Double = 0,
+            faultSeed: UInt64 = 0,
+            recordFile: URL? = nil,
+            log: @escaping @Sendable (LogEvent) -> Void = { _ in },
+            now: @escaping @Sendable () -> Date = { Date() }
+        ) {
+            self.inletId = inletId
+            self.port = port
+            self.bindAddress = bindAddress
+            self.dataMode = dataMode
+            self.failureShape = failureShape
+            self.requiredToken = requiredToken
+            self.flowId = flowId
+            self.imsOrgId = imsOrgId
+            self.validator = validator
+            self.maxRequestBodyBytes = maxRequestBodyBytes
+            self.maxHeaderBytes = maxHeaderBytes
+            self.maxConnections = maxConnections
+            self.idleTimeout = idleTimeout
+            self.faultRate = faultRate
+            self.faultSeed = faultSeed
+            self.recordFile = recordFile
+            self.log = log
+            self.now = now
+        }
+
+        /// The first problem with these values, if any.
+        func problem() -> String? {
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~")
+            if inletId.isEmpty || !inletId.allSatisfy(allowed.contains) || inletId == "batch" {
+                return "inletId \"\(inletId)\" must be non-empty, not \"batch\", and use only letters, digits, '-', '_', '.', '~'"
+            }
+            if !(0 ... 65_535).contains(port) { return "port \(port) is outside 0…65535" }
+            if maxRequestBodyBytes < 1 { return "maxRequestBodyBytes must be positive" }
+            if maxHeaderBytes < 256 { return "maxHeaderBytes must be at least 256" }
+            if maxConnections < 1 { return "maxConnections must be positive" }
+            if idleTimeout <= .zero { return "idleTimeout must be positive" }
+            if !faultRate.isFinite || !(0 ... 1).contains(faultRate) { return "faultRate \(faultRate) is outside 0…1" }
+            if let requiredToken, requiredToken.isEmpty { return "requiredToken must not be empty" }
+            return nil
+        }
+    }
+}

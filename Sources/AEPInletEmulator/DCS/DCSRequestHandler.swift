@@ -1,0 +1,278 @@
+import ChatlioJSON
+import Foundation
+
+/// The DCS protocol as a pure function of a parsed request: routing and the
+/// token check (``admit(_:requestID:)``), then envelope checks, validation and
+/// the AEP-shaped response (``process(_:route:context:)``). No sockets, no
+/// clocks, no shared state: everything variable comes in through ``Context``.
+struct DCSRequestHandler: Sendable {
+    struct Settings: Sendable {
+        var inletID: String
+        var dataMode: AEPInletEmulator.DataMode
+        var failureShape: AEPInletEmulator.FailureShape
+        var requiredToken: String?
+        var flowID: String?
+        var imsOrgID: String
+        var validator: (any XDMEntityValidator)?
+        var maxBodyBytes: Int
+    }
+
+    /// A per-message failure to force: `nil` indices means every message.
+    struct ForcedFailure: Sendable, Hashable {
+        var indices: Set<Int>?
+        var status: Int
+        var message: String
+    }
+
+    struct Context: Sendable {
+        var receivedTimeMs: Int64
+        var requestNumber: Int
+        /// A fresh UUID string, for `status`-shape transaction ids.
+        var transactionID: String
+        var forcedFailure: ForcedFailure?
+        var messageFailure: @Sendable (JSONValue) -> (status: Int, message: String)? = { _ in nil }
+    }
+
+    struct Outcome: Sendable {
+        var response: HTTPResponse
+        var accepted: [ReceivedMessage]
+        var failedValidation: [ReceivedMessage]
+        var messageCount: Int
+    }
+
+    let settings: Settings
+
+    private var envelopeCheck: EnvelopeCheck {
+        EnvelopeCheck(inletID: settings.inletID, imsOrgID: settings.imsOrgID)
+    }
+
+    // MARK: - Admission
+
+    /// Routes the request to an endpoint of this inlet and checks the bearer
+    /// token; the error is the response to send.
+    func admit(_ request: HTTPRequest, requestID: String) -> Result<DCSRoute, HTTPResponseBox> {
+        let path = request.path
+        guard path.hasPrefix("/collection/") else {
+            return .failure(HTTPResponseBox(DCSResponses.notFound("No collection endpoint at \(path); use /collection/{inletId} or /collection/batch/{inletId}")))
+        }
+        var rest = path.dropFirst("/collection/".count)
+        var endpoint = InletEndpoint.single
+        if rest.hasPrefix("batch/") {
+            endpoint = .batch
+            rest = rest.dropFirst("batch/".count)
+        }
+        let inletID = String(rest).removingPercentEncoding ?? String(rest)
+        guard !inletID.isEmpty, !inletID.contains("/") else {
+            return .failure(HTTPResponseBox(DCSResponses.notFound("No collection endpoint at \(path)")))
+        }
+        guard inletID == settings.inletID else {
+            return .failure(HTTPResponseBox(DCSResponses.notFound("inletId: [\(inletID)] Inlet not found (emulator: this emulator serves \(settings.inletID))")))
+        }
+        guard request.method == "POST" else {
+            return .failure(HTTPResponseBox(DCSResponses.methodNotAllowed(request.method)))
+        }
+        if let token = settings.requiredToken {
+            let authorization = request.header("Authorization")?.trimmingCharacters(in: .whitespaces) ?? ""
+            let parts = authorization.split(separator: " ", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let presented = parts.count == 2 && parts[0].lowercased() == "bearer" ? parts[1] : ""
+            if authorization.isEmpty || (parts.first?.lowercased() == "bearer" && presented.isEmpty) {
+                return .failure(HTTPResponseBox(DCSResponses.unauthorized(requestID: requestID)))
+            }
+            guard presented == token else {
+                return .failure(HTTPResponseBox(DCSResponses.forbidden(requestID: requestID)))
+            }
+        }
+        let query = request.query
+        let sync = (query["syncValidation"] ?? query["synchronousValidation"])?.lowercased() == "true"
+        let flowID = request.header("x-adobe-flow-id") ?? query["x-adobe-flow-id"]
+        return .success(DCSRoute(endpoint: endpoint, syncValidation: sync, flowID: flowID?.isEmpty == true ? nil : flowID))
+    }
+
+    // MARK: - Processing
+
+    /// Checks and answers an admitted request.
+    func process(_ request: HTTPRequest, route: DCSRoute, context: Context) -> Outcome {
+        func refuse(_ response: HTTPResponse, messageCount: Int = 0) -> Outcome {
+            Outcome(response: response, accepted: [], failedValidation: [], messageCount: messageCount)
+        }
+        if let encoding = request.header("Content-Encoding")?.lowercased(), !encoding.isEmpty, encoding != "identity" {
+            return refuse(DCSResponses.problem(status: 415, title: "Unsupported Media Type", message: "Content-Encoding \(encoding) is not supported by the emulator; send identity"))
+        }
+        let mediaType = request.header("Content-Type")?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard mediaType == "application/json" else {
+            return refuse(DCSResponses.problem(status: 415, title: "Unsupported Media Type", message: "Content-Type must be application/json (got \(mediaType ?? "none"))"))
+        }
+        if settings.dataMode == .raw, route.flowID == nil {
+            return refuse(DCSResponses.problem(status: 400, title: "Bad Request", message: "\(envelopeCheck.prefix) A flow id is required for raw data: send the x-adobe-flow-id header or query parameter"))
+        }
+        if let expected = settings.flowID, let flowID = route.flowID, flowID != expected {
+            return refuse(DCSResponses.problem(status: 400, title: "Bad Request", message: "\(envelopeCheck.prefix) Unknown flow id [\(flowID)] (emulator: expected \(expected))"))
+        }
+        guard request.body.count <= settings.maxBodyBytes else {
+            return refuse(DCSResponses.payloadTooLarge(limit: settings.maxBodyBytes, detail: "\(request.body.count) bytes"))
+        }
+        let document: JSONValue
+        do {
+            document = try JSONValue(parsing: request.body, options: JSONParsingOptions(maxBytes: settings.maxBodyBytes, maxDepth: 128))
+        } catch {
+            return refuse(DCSResponses.problem(status: 400, title: "Bad Request", message: "\(envelopeCheck.prefix) The payload is not valid JSON: \(error)"))
+        }
+
+        let messages: [JSONValue]
+        if route.endpoint == .batch {
+            guard let list = document["messages"]?.arrayValue else {
+                return refuse(DCSResponses.problem(status: 400, title: "Bad Request", message: "\(envelopeCheck.prefix) A batch must be a JSON object with a \"messages\" array"))
+            }
+            guard !list.isEmpty else {
+                return refuse(DCSResponses.problem(status: 400, title: "Bad Request", message: "\(envelopeCheck.prefix) The \"messages\" array is empty"))
+            }
+            messages = list
+        } else {
+            messages = [document]
+        }
+
+        var results: [MessageResult] = []
+        results.reserveCapacity(messages.count)
+        for (index, message) in messages.enumerated() {
+            results.append(evaluate(message, index: index, route: route, context: context))
+        }
+
+        if route.endpoint == .single, let result = results.first {
+            return singleOutcome(result, route: route, context: context)
+        }
+        return batchOutcome(results, context: context)
+    }
+
+    // MARK: - Per message
+
+    private enum MessageResult {
+        case accepted(ReceivedMessage)
+        case failedValidation(ReceivedMessage)
+        case failed(status: Int, message: String, violations: [SchemaViolation])
+    }
+
+    private func evaluate(_ message: JSONValue, index: Int, route: DCSRoute, context: Context) -> MessageResult {
+        if let forced = context.forcedFailure, forced.indices?.contains(index) ?? true {
+            return .failed(status: forced.status, message: forced.message, violations: [])
+        }
+        let xactionID = transactionID(index: index, endpoint: route.endpoint, context: context)
+        var received: ReceivedMessage
+        var schemaID: String?
+        if settings.dataMode == .raw {
+            guard message.objectValue != nil else {
+                return .failed(status: 400, message: "\(envelopeCheck.prefix) A raw message must be a JSON object", violations: [])
+            }
+            received = ReceivedMessage(
+                sequence: 0, message: message, xdmEntity: nil, id: message["_id"]?.stringValue, schemaID: nil, datasetID: nil,
+                flowID: route.flowID, endpoint: route.endpoint, xactionID: xactionID, receivedTimeMs: context.receivedTimeMs,
+                requestNumber: context.requestNumber, indexInRequest: index, violations: []
+            )
+        } else {
+            switch envelopeCheck.check(message) {
+            case .failure(let failure):
+                return .failed(status: 400, message: failure.message, violations: [])
+            case .success(let envelope):
+                schemaID = envelope.schemaID
+                received = ReceivedMessage(
+                    sequence: 0, message: message, xdmEntity: envelope.xdmEntity, id: envelope.id, schemaID: envelope.schemaID,
+                    datasetID: envelope.datasetID, flowID: route.flowID ?? envelope.flowID, endpoint: route.endpoint,
+                    xactionID: xactionID, receivedTimeMs: context.receivedTimeMs, requestNumber: context.requestNumber,
+                    indexInRequest: index, violations: []
+                )
+            }
+        }
+        if let failure = context.messageFailure(message) {
+            return .failed(status: failure.status, message: failure.message, violations: [])
+        }
+        if let validator = settings.validator, let entity = received.xdmEntity {
+            let violations = validator.violations(of: entity, schemaID: schemaID)
+            if !violations.isEmpty {
+                if route.syncValidation, route.endpoint == .single {
+                    return .failed(status: 400, message: "\(envelopeCheck.prefix) Message is invalid", violations: violations)
+                }
+                received = ReceivedMessage(
+                    sequence: 0, message: received.message, xdmEntity: received.xdmEntity, id: received.id,
+                    schemaID: received.schemaID, datasetID: received.datasetID, flowID: received.flowID, endpoint: received.endpoint,
+                    xactionID: received.xactionID, receivedTimeMs: received.receivedTimeMs, requestNumber: received.requestNumber,
+                    indexInRequest: received.indexInRequest, violations: violations
+                )
+                return .failedValidation(received)
+            }
+        }
+        return .accepted(received)
+    }
+
+    private func transactionID(index: Int, endpoint: InletEndpoint, context: Context) -> String {
+        if endpoint == .single { return "\(context.receivedTimeMs):\(context.requestNumber):240" }
+        if settings.failureShape == .status { return "\(context.transactionID)-\(index)" }
+        return "\(batchID(context)):\(index)"
+    }
+
+    private func batchID(_ context: Context) -> String {
+        settings.failureShape == .status ? context.transactionID : "\(context.receivedTimeMs):\(context.requestNumber):244"
+    }
+
+    // MARK: - Responses
+
+    private func singleOutcome(_ result: MessageResult, route: DCSRoute, context: Context) -> Outcome {
+        switch result {
+        case .failed(let status, let message, let violations):
+            let response = violations.isEmpty
+                ? DCSResponses.problem(status: status, title: status == 400 ? "Invalid XDM Message Format" : HTTPResponse.reasonPhrase(status), message: message)
+                : DCSResponses.validationFailure(prefix: envelopeCheck.prefix, violations: violations)
+            return Outcome(response: response, accepted: [], failedValidation: [], messageCount: 1)
+        case .accepted(let message), .failedValidation(let message):
+            var body: JSONObject = [
+                "inletId": .string(settings.inletID),
+                "xactionId": .string(message.xactionID),
+                "receivedTimeMs": .number(JSONNumber(context.receivedTimeMs)),
+            ]
+            if settings.dataMode == .xdm {
+                body["syncValidation"] = route.syncValidation ? ["status": "pass"] : ["skipped": true]
+            }
+            if case .failedValidation = result {
+                return Outcome(response: HTTPResponse(status: 200, json: .object(body)), accepted: [], failedValidation: [message], messageCount: 1)
+            }
+            return Outcome(response: HTTPResponse(status: 200, json: .object(body)), accepted: [message], failedValidation: [], messageCount: 1)
+        }
+    }
+
+    private func batchOutcome(_ results: [MessageResult], context: Context) -> Outcome {
+        var entries: [JSONValue] = []
+        var accepted: [ReceivedMessage] = []
+        var failedValidation: [ReceivedMessage] = []
+        for (index, result) in results.enumerated() {
+            switch result {
+            case .accepted(let message):
+                accepted.append(message)
+                entries.append(["xactionId": .string(message.xactionID)])
+            case .failedValidation(let message):
+                failedValidation.append(message)
+                entries.append(["xactionId": .string(message.xactionID)])
+            case .failed(let status, let message, _):
+                if settings.failureShape == .status {
+                    entries.append([
+                        "xactionId": .string("\(context.transactionID)-\(index)"),
+                        "status": .number(JSONNumber(status)),
+                        "message": .string(message),
+                    ])
+                } else {
+                    entries.append(["statusCode": .number(JSONNumber(status)), "message": .string(message)])
+                }
+            }
+        }
+        let body: JSONValue = [
+            "inletId": .string(settings.inletID),
+            "batchId": .string(batchID(context)),
+            "receivedTimeMs": .number(JSONNumber(context.receivedTimeMs)),
+            "responses": .array(entries),
+        ]
+        return Outcome(response: HTTPResponse(status: 207, json: body), accepted: accepted, failedValidation: failedValidation, messageCount: results.count)
+    }
+}
+
+/// `HTTPResponse` as an `Error`, so admission can use `Result`.
+struct HTTPResponseBox: Error, Sendable {
+    var response: HTTPResponse
+    init(_ response: HTTPResponse) { self.response = response }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import ChatlioJSON
+
+#if canImport(Darwin)
+import Darwin
+#elseif canImport(Glibc)
+import Glibc
+#endif
+
+/// Everything the emulated inlet accepted, in arrival order, with queries for
+/// tests: counts, lookups by `_id`, duplicates, the request log.
+///
+/// Reach it through ``AEPInletEmulator/record``. Optionally every accepted
+/// message is also appended to an NDJSON file
+/// (``AEPInletEmulator/Configuration/recordFile``).
+///
+/// ```swift
+/// #expect(await emulator.record.waitForCount(10, timeout: .seconds(5)))
+/// #expect(emulator.record.duplicateIDs.isEmpty)
+/// #expect(emulator.record.messages(withID: "evt-1").count == 1)
+/// ```
+public final class InletRecord: Sendable {
+    private struct State: Sendable {
+        var messages: [ReceivedMessage] = []
+        var failedValidation: [ReceivedMessage] = []
+        var requests: [RequestLogEntry] = []
+        var idCounts: [String: Int] = [:]
+        var fileDescriptor: Int32 = -1
+    }
+
+    private let state = Locked(State())
+    private let log: @Sendable (LogEvent) -> Void
+
+    init(log: @escaping @Sendable (LogEvent) -> Void) {
+        self.log = log
+    }
+
+    deinit {
+        closeFile()
+    }
+
+    // MARK: Queries
+
+    /// Accepted messages, in arrival order.
+    public var messages: [ReceivedMessage] { state.withLock { $0.messages } }
+
+    /// How many messages were accepted.
+    public var count: Int { state.withLock { $0.messages.count } }
+
+    /// Accepted messages whose `_id` is `id` (more than one means duplicates).
+    public func messages(withID id: String) -> [ReceivedMessage] {
+        state.withLock { $0.messages.filter { $0.id == id } }
+    }
+
+    /// The first accepted message whose `_id` is `id`.
+    public func message(withID id: String) -> ReceivedMessage? {
+        state.withLock { $0.messages.first { $0.id == id } }
+    }
+
+    /// Every `_id` accepted more than once, with how many times.
+    public var duplicateIDs: [String: Int] {
+        state.withLock { $0.idCounts.filter { $0.value > 1 } }
+    }
+
+    /// The distinct `_id` values accepted.
+    public var uniqueIDs: Set<String> {
+        state.withLock { Set($0.idCounts.keys) }
+    }
+
+    /// Messages that passed the envelope checks but failed schema validation
+    /// without `syncValidation`: AEP answers 200 and writes them to the
+    /// dataset's failed batch; they are not in ``messages``.
+    public var failedValidation: [ReceivedMessage] { state.withLock { $0.failedValidation } }
+
+    /// Every request on a collection path, in order, with its outcome.
+    public var requests: [RequestLogEntry] { state.withLock { $0.requests } }
+
+    /// Waits until at least `count` messages were accepted, or `timeout` passes.
+    /// Returns whether the count was reached.
+    public func waitForCount(_ count: Int, timeout: Duration = .seconds(10)) async -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while self.count < count {
+            if clock.now >= deadline { return false }
+            do {
+                try await Task.sleep(for: .milliseconds(10))
+            } catch {
+                return self.count >= count
+            }
+        }
+        return true
+    }
+
+    /// Forgets every message and request (the NDJSON file is kept).
+    public func removeAll() {
+        state.withLock { state in
+            state.messages = []
+            state.failedValidation = []
+            state.requests = []
+            state.idCounts = [:]
+        }
+    }
+
+    // MARK: Recording (used by the emulator)
+
+    func append(accepted: [ReceivedMessage], failedValidation: [ReceivedMessage]) {
+        guard !accepted.isEmpty || !failedValidation.isEmpty else { return }
+        state.withLock { state in
+            for message in accepted {
+                let numbered = message.withSequence(state.messages.count)
+                state.messages.append(numbered)
+                if let id = numbered.id { state.idCounts[id, default: 0] += 1 }
+                if state.fileDescriptor >= 0 { writeLine(numbered.recordLine, to: state.fileDescriptor) }
+            }
+            for message in failedValidation {
+                state.failedValidation.append(message.withSequence(state.failedValidation.count))
+            }
+        }
+    }
+
+    func append(request: RequestLogEntry) {
+        state.withLock { $0.requests.append(request) }
+    }
+
+    func openFile(_ url: URL) throws(AEPInletEmulatorError) {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw AEPInletEmulatorError(.recordFileFailed, "open \(url.path): \(String(cString: strerror(errno)))")
+        }
+        let previous = state.withLock { state -> Int32 in
+            defer { state.fileDescriptor = fd }
+            return state.fileDescriptor
+        }
+        if previous >= 0 { _ = close(previous) }
+    }
+
+    func closeFile() {
+        let fd = state.withLock { state -> Int32 in
+            defer { state.fileDescriptor = -1 }
+            return state.fileDescriptor
+        }
+        if fd >= 0 { _ = close(fd) }
+    }
+
+    private func writeLine(_ value: JSONValue, to fd: Int32) {
+        var bytes = value.serialized(sortedKeys: true)
+        bytes.append(0x0A)
+        let ok = bytes.withUnsafeBytes { buffer -> Bool in
+            guard let base = buffer.baseAddress else { return true }
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(fd, base + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += written
+            }
+            return true
+        }
+        if !ok { log(LogEvent(level: .error, message: "could not append to the record file: \(String(cString: strerror(errno)))")) }
+    }
+}

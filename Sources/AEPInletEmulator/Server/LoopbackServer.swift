@@ -1,0 +1,321 @@
+import Foundation
+
+#if canImport(Darwin)
+import Darwin
+#elseif canImport(Glibc)
+import Glibc
+#endif
+
+/// A small HTTP/1.1 server on a loopback address: one accept thread, one
+/// thread per connection, every thread joined by ``stop()``.
+///
+/// It knows nothing about AEP: requests go to `handler`, malformed ones to
+/// `errorResponder`. Stopping writes to a wake pipe that every `poll` watches
+/// and shuts down every open connection, so blocked reads and writes return.
+final class LoopbackServer: Sendable {
+    struct Settings: Sendable {
+        var address: AEPInletEmulator.BindAddress
+        var port: Int
+        var limits: HTTPRequestParser.Limits
+        var idleTimeout: Duration
+        var maxConnections: Int
+    }
+
+    typealias Handler = @Sendable (HTTPRequest, ServerContext) -> ServerAction
+    typealias ErrorResponder = @Sendable (HTTPParseError) -> HTTPResponse
+
+    private struct State {
+        var stopping = false
+        var nextConnectionID = 0
+        var openConnections: [Int: Int32] = [:]
+        var runningThreads: [Int: JoinableThread] = [:]
+        var finishedThreads: [JoinableThread] = []
+        var acceptThread: JoinableThread?
+    }
+
+    let settings: Settings
+    /// The port actually bound (the kernel's choice when `settings.port` is 0).
+    let port: Int
+    private let listenFD: Int32
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
+    private let handler: Handler
+    private let errorResponder: ErrorResponder
+    private let log: @Sendable (LogEvent) -> Void
+    private let state = Locked(State())
+    /// Held for the whole of `stop()`; `true` once stopped.
+    private let stopGate = Locked(false)
+
+    /// Binds and listens; call ``start()`` to accept connections.
+    init(settings: Settings, handler: @escaping Handler, errorResponder: @escaping ErrorResponder, log: @escaping @Sendable (LogEvent) -> Void) throws(AEPInletEmulatorError) {
+        self.settings = settings
+        self.handler = handler
+        self.errorResponder = errorResponder
+        self.log = log
+        guard let pipe = POSIX.makePipe() else {
+            throw AEPInletEmulatorError(.socketFailed, "pipe: \(POSIX.errorText(POSIX.lastError))")
+        }
+        let bound: (fd: Int32, port: Int)
+        do {
+            bound = try LoopbackServer.bindAndListen(settings)
+        } catch {
+            POSIX.closeDescriptor(pipe.read)
+            POSIX.closeDescriptor(pipe.write)
+            throw error
+        }
+        listenFD = bound.fd
+        port = bound.port
+        wakeRead = pipe.read
+        wakeWrite = pipe.write
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// Starts the accept thread.
+    func start() throws(AEPInletEmulatorError) {
+        let spawned = JoinableThread.spawn { [self] in acceptLoop() }
+        switch spawned {
+        case .success(let thread):
+            state.withLock { $0.acceptThread = thread }
+        case .failure(let error):
+            throw AEPInletEmulatorError(.threadFailed, "pthread_create: \(POSIX.errorText(error.code))")
+        }
+    }
+
+    /// Closes the listening socket and every connection and joins every
+    /// thread. Safe to call more than once and from several threads.
+    func stop() {
+        stopGate.withLock { stopped in
+            guard !stopped else { return }
+            stopped = true
+            let acceptThread: JoinableThread? = state.withLock { state in
+                state.stopping = true
+                for fd in state.openConnections.values { POSIX.shutdownBoth(fd) }
+                defer { state.acceptThread = nil }
+                return state.acceptThread
+            }
+            POSIX.wake(wakeWrite)
+            acceptThread?.join()
+            // No thread can be added now: the accept loop has returned.
+            let threads: [JoinableThread] = state.withLock { state in
+                defer {
+                    state.runningThreads = [:]
+                    state.finishedThreads = []
+                }
+                return Array(state.runningThreads.values) + state.finishedThreads
+            }
+            for thread in threads { thread.join() }
+            POSIX.closeDescriptor(listenFD)
+            POSIX.closeDescriptor(wakeRead)
+            POSIX.closeDescriptor(wakeWrite)
+        }
+    }
+
+    /// Connections open right now.
+    var openConnectionCount: Int {
+        state.withLock { $0.openConnections.count }
+    }
+
+    // MARK: - Accepting
+
+    private func acceptLoop() {
+        while true {
+            joinFinishedThreads()
+            switch POSIX.waitReadable(listenFD, wake: wakeRead, timeoutMs: -1) {
+            case .woken, .failed:
+                return
+            case .timedOut:
+                continue
+            case .readable:
+                break
+            }
+            let fd = accept(listenFD, nil, nil)
+            if fd >= 0 { POSIX.setCloseOnExec(fd) }
+            if fd < 0 {
+                let code = POSIX.lastError
+                if code == EAGAIN || code == EWOULDBLOCK || code == EINTR || code == ECONNABORTED { continue }
+                log(LogEvent(level: .error, message: "accept failed: \(POSIX.errorText(code))"))
+                // Out of descriptors or similar: back off briefly instead of spinning.
+                if !POSIX.sleep(milliseconds: 50, wake: wakeRead) { return }
+                continue
+            }
+            // The listening socket is non-blocking; connections must block.
+            let flags = fcntl(fd, F_GETFL, 0)
+            _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK)
+            POSIX.suppressSIGPIPE(fd)
+            _ = POSIX.setOption(fd, level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1)
+            register(fd)
+        }
+    }
+
+    private func register(_ fd: Int32) {
+        state.withLock { state in
+            guard !state.stopping, state.openConnections.count < settings.maxConnections else {
+                if !state.stopping {
+                    log(LogEvent(level: .warning, message: "refused a connection: \(settings.maxConnections) already open"))
+                }
+                POSIX.closeDescriptor(fd)
+                return
+            }
+            let id = state.nextConnectionID
+            state.nextConnectionID += 1
+            state.openConnections[id] = fd
+            // Spawned under the lock, so the thread's own exit bookkeeping
+            // cannot run before it is registered.
+            let spawned = JoinableThread.spawn { [self] in
+                serve(fd)
+                finish(id)
+            }
+            switch spawned {
+            case .success(let thread):
+                state.runningThreads[id] = thread
+            case .failure(let error):
+                state.openConnections[id] = nil
+                POSIX.closeDescriptor(fd)
+                log(LogEvent(level: .error, message: "could not start a connection thread: \(POSIX.errorText(error.code))"))
+            }
+        }
+    }
+
+    private func finish(_ id: Int) {
+        state.withLock { state in
+            // Closed under the lock so `stop()` never shuts down a reused descriptor.
+            if let fd = state.openConnections.removeValue(forKey: id) { POSIX.closeDescriptor(fd) }
+            if let thread = state.runningThreads.removeValue(forKey: id) { state.finishedThreads.append(thread) }
+        }
+    }
+
+    private func joinFinishedThreads() {
+        let finished: [JoinableThread] = state.withLock { state in
+            defer { state.finishedThreads = [] }
+            return state.finishedThreads
+        }
+        for thread in finished { thread.join() }
+    }
+
+    // MARK: - One connection
+
+    private func serve(_ fd: Int32) {
+        var parser = HTTPRequestParser(limits: settings.limits)
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        let context = ServerContext(wakeFD: wakeRead)
+        let idleMs = Int32(clamping: settings.idleTimeout.components.seconds * 1000 + settings.idleTimeout.components.attoseconds / 1_000_000_000_000_000)
+        while true {
+            switch parser.next() {
+            case .request(let request):
+                switch handler(request, context) {
+                case .drop:
+                    log(LogEvent(level: .debug, message: "dropped the connection without a response"))
+                    return
+                case .respond(let response):
+                    let stopping = state.withLock { $0.stopping }
+                    let keep = request.keepAlive && !stopping
+                    let bytes = response.serialized(date: HTTPDate.string(from: Date()), closeConnection: !keep)
+                    guard POSIX.sendAll(fd, bytes) else { return }
+                    if !keep {
+                        lingeringClose(fd)
+                        return
+                    }
+                }
+            case .continueExpected:
+                guard POSIX.sendAll(fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) else { return }
+            case .failure(let error):
+                log(LogEvent(level: .warning, message: "refused a malformed request (\(error.status)): \(error.reason)"))
+                let bytes = errorResponder(error).serialized(date: HTTPDate.string(from: Date()), closeConnection: true)
+                _ = POSIX.sendAll(fd, bytes)
+                lingeringClose(fd)
+                return
+            case .needMoreData:
+                switch POSIX.waitReadable(fd, wake: wakeRead, timeoutMs: idleMs) {
+                case .woken, .failed:
+                    return
+                case .timedOut:
+                    if parser.hasPartialRequest {
+                        log(LogEvent(level: .warning, message: "closed a connection idle in the middle of a request"))
+                    }
+                    return
+                case .readable:
+                    let count = POSIX.receive(fd, into: &buffer)
+                    guard count > 0 else { return }
+                    parser.append(buffer[0 ..< count])
+                }
+            }
+        }
+    }
+
+    /// Half-closes and drains what the client is still sending, so it reads
+    /// the response instead of a reset (RFC 9112 §9.6).
+    private func lingeringClose(_ fd: Int32) {
+        POSIX.shutdownWrite(fd)
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var drained = 0
+        while drained < 8 * 1024 * 1024 {
+            guard case .readable = POSIX.waitReadable(fd, wake: wakeRead, timeoutMs: 2000) else { return }
+            let count = POSIX.receive(fd, into: &buffer)
+            guard count > 0 else { return }
+            drained += count
+        }
+    }
+
+    // MARK: - Binding
+
+    private static func bindAndListen(_ settings: Settings) throws(AEPInletEmulatorError) -> (fd: Int32, port: Int) {
+        let ipv6 = settings.address == .ipv6Loopback
+        let fd = socket(ipv6 ? AF_INET6 : AF_INET, POSIX.streamType, 0)
+        guard fd >= 0 else {
+            throw AEPInletEmulatorError(.socketFailed, "socket: \(POSIX.errorText(POSIX.lastError))")
+        }
+        POSIX.setCloseOnExec(fd)
+        _ = POSIX.setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
+        let bindResult: Int32
+        if ipv6 {
+            _ = POSIX.setOption(fd, level: Int32(IPPROTO_IPV6), name: IPV6_V6ONLY, value: 1)
+            var address = sockaddr_in6()
+            address.sin6_family = sa_family_t(AF_INET6)
+            address.sin6_port = in_port_t(UInt16(settings.port)).bigEndian
+            address.sin6_addr = in6addr_loopback
+            bindResult = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+            }
+        } else {
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(settings.port)).bigEndian
+            address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
+            bindResult = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+        }
+        guard bindResult == 0 else {
+            let code = POSIX.lastError
+            POSIX.closeDescriptor(fd)
+            throw AEPInletEmulatorError(.bindFailed, "bind to \(settings.address) port \(settings.port): \(POSIX.errorText(code))")
+        }
+        guard listen(fd, 128) == 0 else {
+            let code = POSIX.lastError
+            POSIX.closeDescriptor(fd)
+            throw AEPInletEmulatorError(.listenFailed, "listen: \(POSIX.errorText(code))")
+        }
+        POSIX.setNonBlocking(fd)
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let named = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else {
+            let code = POSIX.lastError
+            POSIX.closeDescriptor(fd)
+            throw AEPInletEmulatorError(.bindFailed, "getsockname: \(POSIX.errorText(code))")
+        }
+        let port: UInt16 = withUnsafePointer(to: &storage) { pointer in
+            if ipv6 {
+                pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin6_port) }
+            } else {
+                pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) }
+            }
+        }
+        return (fd, Int(port))
+    }
+}
