@@ -25,7 +25,7 @@ public struct SHA256: Sendable {
 
     /// Feeds more input.
     public mutating func update(_ bytes: some Sequence<UInt8>) {
-        let handled = bytes.withContiguousStorageIfAvailable { update(UnsafeRawBufferPointer($0)) }
+        let handled: Void? = bytes.withContiguousStorageIfAvailable { update(UnsafeRawBufferPointer($0)) }
         if handled == nil {
             let array = Array(bytes)
             array.withUnsafeBytes { update($0) }

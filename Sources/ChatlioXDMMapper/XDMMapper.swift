@@ -1,6 +1,6 @@
 public import ChatlioWebhooks
 public import Foundation
-import XDMSchemaRegistry
+public import XDMSchemaRegistry
 
 /// Maps Chatlio webhooks to XDM ExperienceEvents that AEP accepts.
 ///

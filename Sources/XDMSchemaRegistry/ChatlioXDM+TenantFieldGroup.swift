@@ -32,6 +32,7 @@ extension ChatlioXDM {
             "identUserId": text("Identified user id", "The user id the site passed to _chatlio.identify."),
             "name": text("Name", "The visitor's name."),
             "email": text("Email", "The visitor's email address as Chatlio sent it."),
+            "ipAddress": text("IP address", "The visitor's IP address when it cannot go to environment.ipV4/ipV6: hashed by policy, or not a valid address."),
             "location": text("Location", "Free-text location: city, region, country."),
             "currentPage": text("Current page", "The page the visitor was on."),
             "referrerURL": text("Referrer URL", "The page that referred the visitor."),
