@@ -1,4 +1,9 @@
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// A ``ConversationIdentityStore`` that survives restarts: an in-memory
@@ -88,7 +93,8 @@ public final class FileConversationIdentityStore: ConversationIdentityStore {
         let temporary = url.appendingPathExtension("compacting")
         guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600]) else { return }
         try? journal.handle?.close()
-        _ = try? FileManager.default.replaceItemAt(url, withItemAt: temporary)
+        // rename(2) replaces the journal atomically: a crash leaves the old or the new file, never neither.
+        _ = rename(temporary.path, url.path)
         journal.handle = try? FileHandle(forWritingTo: url)
         _ = try? journal.handle?.seekToEnd()
         journal.lines = snapshot.count
