@@ -19,7 +19,8 @@ public struct JSONWriter: Sendable {
     }
 
     /// Appends a value. With `sortedKeys`, object members are written in
-    /// byte order of their names, which makes the output deterministic.
+    /// Unicode code point order of their names (byte order for ASCII names,
+    /// as `JSONEncoder`'s `.sortedKeys`), which makes the output deterministic.
     public mutating func write(_ value: JSONValue, sortedKeys: Bool = false) {
         switch value {
         case .null: writeRaw("null")
@@ -36,11 +37,11 @@ public struct JSONWriter: Sendable {
         case .object(let object):
             bytes.append(UInt8(ascii: "{"))
             if sortedKeys {
-                for (offset, key) in object.keys.sorted(by: JSONWriter.byteOrder).enumerated() {
+                for (offset, member) in object.sorted(by: { $0.key < $1.key }).enumerated() {
                     if offset > 0 { bytes.append(UInt8(ascii: ",")) }
-                    writeString(key)
+                    writeString(member.key)
                     bytes.append(UInt8(ascii: ":"))
-                    if let member = object[key] { write(member, sortedKeys: true) }
+                    write(member.value, sortedKeys: true)
                 }
             } else {
                 var first = true
@@ -92,12 +93,6 @@ public struct JSONWriter: Sendable {
 
     mutating func writeRaw(_ text: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
-
-    /// Orders member names by their UTF-8 bytes, the order `JSONEncoder`'s
-    /// `.sortedKeys` uses.
-    static func byteOrder(_ lhs: String, _ rhs: String) -> Bool {
-        lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
     }
 }
 

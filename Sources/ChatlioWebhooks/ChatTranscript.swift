@@ -61,7 +61,7 @@ public struct ChatTranscript: ChatlioWebhookPayload {
         case slackTeamID
     }
 
-    public static var knownFieldNames: Set<String> { CodingKeys.wireNames }
+    public static let knownFieldNames: Set<String> = CodingKeys.wireNames
 
     public init(jsonObject: JSONObject, options: ChatlioWebhook.DecodingOptions) throws(ChatlioWebhookError) {
         typealias Key = CodingKeys

@@ -33,7 +33,8 @@ extension ChatlioModel {
 
     /// Members of ``jsonObject`` this model does not know; kept and re-encoded.
     public var additionalFields: JSONObject {
-        jsonObject.filter { !Self.knownFieldNames.contains($0.key) }
+        let known = Self.knownFieldNames
+        return jsonObject.filter { !known.contains($0.key) }
     }
 
     /// Decodes the object through any `Decoder`, then reads it as this model.

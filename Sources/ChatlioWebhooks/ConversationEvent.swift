@@ -32,7 +32,7 @@ public struct ConversationEvent: Sendable, Hashable {
         case visitor, message, conversationUUID, channelId, slackChannelName, slackChannelId
     }
 
-    static var knownFieldNames: Set<String> { CodingKeys.wireNames }
+    static let knownFieldNames: Set<String> = CodingKeys.wireNames
 
     init(reader: PayloadReader) throws(ChatlioWebhookError) {
         typealias Key = CodingKeys

@@ -33,7 +33,7 @@ public struct OfflineMessage: ChatlioWebhookPayload {
         case visitor, name, email, emailPretty, message, subject
     }
 
-    public static var knownFieldNames: Set<String> { CodingKeys.wireNames }
+    public static let knownFieldNames: Set<String> = CodingKeys.wireNames
 
     public init(jsonObject: JSONObject, options: ChatlioWebhook.DecodingOptions) throws(ChatlioWebhookError) {
         typealias Key = CodingKeys

@@ -30,7 +30,7 @@ public struct TranscriptMessage: ChatlioModel {
         case isVisitorMessage = "isVisitorMsg"
     }
 
-    public static var knownFieldNames: Set<String> { CodingKeys.wireNames }
+    public static let knownFieldNames: Set<String> = CodingKeys.wireNames
 
     public init(jsonObject: JSONObject, options: ChatlioWebhook.DecodingOptions) throws(ChatlioWebhookError) {
         try self.init(reader: PayloadReader(jsonObject, pointer: "", kind: nil, depth: 1, options: options))

@@ -50,7 +50,7 @@ public struct Visitor: ChatlioModel {
         case location
     }
 
-    public static var knownFieldNames: Set<String> { CodingKeys.wireNames }
+    public static let knownFieldNames: Set<String> = CodingKeys.wireNames
 
     public init(jsonObject: JSONObject, options: ChatlioWebhook.DecodingOptions) throws(ChatlioWebhookError) {
         try self.init(reader: PayloadReader(jsonObject, pointer: "", kind: nil, depth: 1, options: options))

@@ -40,6 +40,10 @@ struct EventDraft {
     init(mapper: XDMMapper, kind: WebhookKind) {
         self.mapper = mapper
         self.kind = kind
+        // Room for the usual members up front: growing a dictionary rehashes it.
+        chatlio.reserveCapacity(12)
+        visitor.reserveCapacity(10)
+        environment.reserveCapacity(4)
         chatlio["webhookKind"] = .string(kind.rawValue)
     }
 
