@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "ChatlioWebhooks", targets: ["ChatlioWebhooks"]),
         .library(name: "XDMSchemaRegistry", targets: ["XDMSchemaRegistry"]),
         .library(name: "ChatlioXDMMapper", targets: ["ChatlioXDMMapper"]),
+        .library(name: "AEPStreamingClient", targets: ["AEPStreamingClient"]),
         .library(name: "AEPInletEmulator", targets: ["AEPInletEmulator"]),
         .executable(name: "aep-inlet-emulator", targets: ["aep-inlet-emulator"]),
         .executable(name: "chatlio-decode", targets: ["chatlio-decode"]),
@@ -46,6 +47,12 @@ let package = Package(
         .target(
             name: "ChatlioXDMMapper",
             dependencies: ["ChatlioWebhooks", "XDMSchemaRegistry"],
+            swiftSettings: strictSettings
+        ),
+        // Durable, batched, retrying delivery to AEP's streaming inlet.
+        .target(
+            name: "AEPStreamingClient",
+            dependencies: ["ChatlioJSON"],
             swiftSettings: strictSettings
         ),
         // An in-process AEP streaming inlet (DCS) over loopback HTTP, for tests.
@@ -85,6 +92,11 @@ let package = Package(
         .testTarget(
             name: "ChatlioXDMMapperTests",
             dependencies: ["ChatlioXDMMapper"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AEPStreamingClientTests",
+            dependencies: ["AEPStreamingClient", "AEPInletEmulator"],
             swiftSettings: strictSettings
         ),
         .testTarget(
