@@ -1,0 +1,109 @@
+@testable import AEPInletEmulator
+import ChatlioJSON
+import Foundation
+import Testing
+
+@Suite("Start, stop and leaks")
+struct LifecycleTests {
+    @Test func hundredsOfStartStopCyclesLeakNoDescriptorsOrThreads() throws {
+        // Warm up once so lazily created process-wide resources are not counted.
+        let warm = try Fixture.startedEmulator()
+        warm.stop()
+        let descriptorsBefore = Fixture.openDescriptorCount()
+        let threadsBefore = Fixture.threadCount()
+        #expect(descriptorsBefore > 0 && threadsBefore > 0)
+
+        let restartable = try AEPInletEmulator(configuration: .init(inletId: "cycle"))
+        for cycle in 0 ..< 300 {
+            let emulator = cycle.isMultiple(of: 2) ? restartable : try AEPInletEmulator(configuration: .init(inletId: "cycle"))
+            try emulator.start()
+            #expect(emulator.isRunning)
+            if cycle.isMultiple(of: 10) {
+                // An idle keep-alive connection and a half-sent request are open at stop.
+                let idle = try RawConnection(port: emulator.port)
+                idle.send(.post("/collection/cycle", body: Fixture.envelope(id: "c\(cycle)").jsonString()))
+                #expect(idle.readResponse()?.status == 200)
+                let partial = try RawConnection(port: emulator.port)
+                partial.send("POST /collection/cycle HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n{")
+                emulator.stop()
+                #expect(partial.isClosedByPeer())
+            } else {
+                emulator.stop()
+            }
+            #expect(!emulator.isRunning)
+            #expect(emulator.openConnectionCount == 0)
+        }
+        // Other suites run in parallel and open descriptors and threads of their own,
+        // so allow a little slack; a leak of one per cycle would be 300.
+        #expect(Fixture.openDescriptorCount() - descriptorsBefore < 40)
+        #expect(Fixture.threadCount() - threadsBefore < 40)
+    }
+
+    @Test func stopClosesTheListeningSocket() throws {
+        let emulator = try Fixture.startedEmulator()
+        let port = emulator.port
+        #expect(port > 0)
+        _ = try RawConnection(port: port)
+        emulator.stop()
+        emulator.stop()
+        #expect(throws: (any Error).self) { try RawConnection(port: port) }
+    }
+
+    @Test func startTwiceFailsAndAFixedPortIsReusable() throws {
+        let emulator = try Fixture.startedEmulator()
+        #expect(throws: AEPInletEmulatorError.self) { try emulator.start() }
+        let port = emulator.port
+        emulator.stop()
+        let fixed = try AEPInletEmulator(configuration: .init(inletId: "fixed", port: port))
+        try fixed.start()
+        #expect(fixed.port == port)
+        let clash = try AEPInletEmulator(configuration: .init(inletId: "clash", port: port))
+        do {
+            try clash.start()
+            Issue.record("binding a port in use must fail")
+        } catch {
+            #expect(error.code == .bindFailed)
+        }
+        fixed.stop()
+        try fixed.start()
+        #expect(fixed.port == port)
+        fixed.stop()
+    }
+
+    @Test func anUnwritableRecordFileFailsStart() throws {
+        let emulator = try AEPInletEmulator(configuration: .init(recordFile: URL(fileURLWithPath: "/nonexistent-dir/x.ndjson")))
+        do {
+            try emulator.start()
+            Issue.record("start must fail")
+        } catch {
+            #expect(error.code == .recordFileFailed)
+        }
+        #expect(!emulator.isRunning)
+    }
+
+    @Test func logEventsReachTheHook() async throws {
+        let events = LockedEvents()
+        let emulator = try Fixture.startedEmulator { $0.log = { events.append($0) } }
+        _ = try await Client().post(emulator.inletURL, json: Fixture.envelope(id: "log"))
+        emulator.stop()
+        let messages = events.all.map(\.message)
+        #expect(messages.contains { $0.contains("listening at") })
+        #expect(messages.contains { $0.contains("→ 200") })
+        #expect(messages.contains { $0.contains("stopped") })
+    }
+}
+
+final class LockedEvents: @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [LogEvent] = []
+    func append(_ event: LogEvent) {
+        lock.lock()
+        events.append(event)
+        lock.unlock()
+    }
+    var all: [LogEvent] {
+        lock.lock()
+        defer { lock.unlock() }
+        return events
+    }
+}
