@@ -74,6 +74,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Shared by the test targets: the bundled samples and a seeded generator.
+        .target(
+            name: "ChatlioAEPTestSupport",
+            dependencies: ["ChatlioWebhooks"],
+            path: "Tests/ChatlioAEPTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "ChatlioJSONTests",
             dependencies: ["ChatlioJSON"],
@@ -81,7 +88,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatlioWebhooksTests",
-            dependencies: ["ChatlioWebhooks"],
+            dependencies: ["ChatlioWebhooks", "ChatlioAEPTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -91,7 +98,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatlioXDMMapperTests",
-            dependencies: ["ChatlioXDMMapper"],
+            dependencies: ["ChatlioXDMMapper", "ChatlioAEPTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

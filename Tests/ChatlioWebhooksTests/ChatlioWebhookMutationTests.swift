@@ -1,4 +1,5 @@
 import ChatlioWebhooks
+import ChatlioAEPTestSupport
 import Foundation
 import Testing
 
@@ -6,17 +7,6 @@ import Testing
 /// corrupt bytes) and checks each result either decodes or throws the typed
 /// error with the class the mutation implies; a trap would end the run.
 @Suite struct ChatlioWebhookMutationTests {
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Every container path in a value, as pointer tokens.
     static func paths(in value: JSONValue, prefix: [String] = []) -> [[String]] {
         switch value {
@@ -57,7 +47,7 @@ import Testing
     @Test func mutatedPayloadsDecodeOrThrowTypedErrors() throws {
         let samples = SamplePayloads.all
         try #require(!samples.isEmpty)
-        var random = SplitMix64(state: 0xC4A7_1105)
+        var random = SplitMix64(seed: 0xC4A7_1105)
         var outcomes: [String: Int] = [:]
         for iteration in 0..<6_000 {
             let sample = samples[Int(random.next() % UInt64(samples.count))]

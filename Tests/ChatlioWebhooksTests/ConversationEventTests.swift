@@ -1,4 +1,5 @@
 import ChatlioWebhooks
+import ChatlioAEPTestSupport
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 @testable import ChatlioXDMMapper
 import ChatlioWebhooks
+import ChatlioAEPTestSupport
 import Foundation
 import Testing
 import XDMSchemaRegistry
@@ -8,17 +9,6 @@ import XDMSchemaRegistry
 /// every kind map to events the registry's schema accepts, under every
 /// privacy policy.
 @Suite struct XDMMapperContractTests {
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let texts = ["", " ", "hi", "Zoë 🚀", "multi\nline\ttext", "\"quoted\" <b>html</b>", "カート", String(repeating: "long ", count: 300)]
     static let emails = ["", "a@example.com", " Mixed.Case@Example.COM ", "not an email", "x@y", "@example.com", "first.last+tag@sub.example.co.uk"]
     static let ips = ["", "203.0.113.9", "255.255.255.255", "256.1.1.1", "2001:db8::1", "::1", "fe80::1%eth0", "localhost", "01.2.3.4"]
@@ -99,7 +89,7 @@ import XDMSchemaRegistry
         let mappers = try policies.map { policy in
             try MapperFixtures.mapper({ $0.privacy = policy; $0.namespaces.identUserId = "CRMID" }, store: store)
         }
-        var random = SplitMix64(state: 0x5EED_0004)
+        var random = SplitMix64(seed: 0x5EED_0004)
         var trimmed = 0
         var tooLarge = 0
         for iteration in 0..<3_000 {

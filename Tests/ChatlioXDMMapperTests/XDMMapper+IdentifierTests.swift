@@ -1,5 +1,6 @@
 @testable import ChatlioXDMMapper
 import ChatlioWebhooks
+import ChatlioAEPTestSupport
 import Foundation
 import Testing
 

@@ -1,22 +1,22 @@
-import ChatlioWebhooks
-import Foundation
-import Testing
+public import ChatlioWebhooks
+public import Foundation
 
 /// The bundled samples under Examples/Payloads/<kind>/*.json, found from this
 /// file's location so tests run from any working directory.
-enum SamplePayloads {
-    struct Sample: Sendable, CustomTestStringConvertible {
-        let kind: WebhookKind
-        let name: String
-        let data: Data
-        var testDescription: String { "\(kind)/\(name)" }
+public enum SamplePayloads {
+    public struct Sample: Sendable, CustomStringConvertible {
+        public let kind: WebhookKind
+        public let name: String
+        public let data: Data
+        public var description: String { "\(kind)/\(name)" }
+        public var testDescription: String { description }
     }
 
-    static let directory = URL(fileURLWithPath: #filePath)
+    public static let directory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Examples/Payloads")
 
-    static let all: [Sample] = WebhookKind.allCases.flatMap { kind in
+    public static let all: [Sample] = WebhookKind.allCases.flatMap { kind in
         let folder = directory.appendingPathComponent(kind.rawValue)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return names.filter { $0.hasSuffix(".json") }.sorted().compactMap { name -> Sample? in
@@ -25,12 +25,11 @@ enum SamplePayloads {
         }
     }
 
-    static func named(_ kind: WebhookKind, _ name: String) throws -> Data {
+    public static func named(_ kind: WebhookKind, _ name: String) throws -> Data {
         try Data(contentsOf: directory.appendingPathComponent("\(kind.rawValue)/\(name).json"))
     }
 
-    static func object(_ kind: WebhookKind, _ name: String) throws -> JSONObject {
+    public static func object(_ kind: WebhookKind, _ name: String) throws -> JSONObject {
         try JSONValue(parsing: named(kind, name)).objectValue ?? [:]
     }
 }
-
