@@ -51,6 +51,8 @@ extension AEPInletEmulator {
         public var log: @Sendable (LogEvent) -> Void
         /// The clock behind `receivedTimeMs`.
         public var now: @Sendable () -> Date
+        /// Leak accounting for this package's tests (see ``AEPInletEmulator/lastResourceReport``).
+        var tracksResources = false
 
         /// Creates a configuration; see the properties for the defaults.
         public init(

@@ -32,6 +32,7 @@ import ChatlioJSON
 public final class AEPInletEmulator: Sendable {
     private struct State: Sendable {
         var server: LoopbackServer?
+        var lastServer: LoopbackServer?
         var port: Int
         var requestCount = 0
     }
@@ -90,7 +91,8 @@ public final class AEPInletEmulator: Sendable {
             )
             let settings = LoopbackServer.Settings(
                 address: configuration.bindAddress, port: configuration.port, limits: limits,
-                idleTimeout: configuration.idleTimeout, maxConnections: configuration.maxConnections
+                idleTimeout: configuration.idleTimeout, maxConnections: configuration.maxConnections,
+                tracksResources: configuration.tracksResources
             )
             let bodyLimit = configuration.maxRequestBodyBytes
             let log = configuration.log
@@ -110,6 +112,7 @@ public final class AEPInletEmulator: Sendable {
                 throw error
             }
             state.server = server
+            state.lastServer = server
             state.port = server.port
         }
         configuration.log(LogEvent(level: .info, message: "AEP inlet emulator listening at \(inletURL.absoluteString)"))
@@ -143,6 +146,12 @@ public final class AEPInletEmulator: Sendable {
     /// Connections open right now (0 when stopped).
     public var openConnectionCount: Int {
         state.withLock { $0.server }?.openConnectionCount ?? 0
+    }
+
+    /// What the last server left behind after ``stop()`` (tests only; needs
+    /// `Configuration.tracksResources`).
+    var lastResourceReport: LoopbackServer.ResourceReport? {
+        state.withLock { $0.lastServer }?.resourceReport
     }
 
     // MARK: - URLs

@@ -19,6 +19,16 @@ final class LoopbackServer: Sendable {
         var limits: HTTPRequestParser.Limits
         var idleTimeout: Duration
         var maxConnections: Int
+        /// Remember what every descriptor opened referred to, for leak tests.
+        var tracksResources = false
+    }
+
+    /// What a stopped server left behind; both zero unless something leaked.
+    struct ResourceReport: Sendable, Hashable {
+        /// Threads started and never joined.
+        var unjoinedThreads: Int
+        /// Descriptors this server opened that still refer to the same object.
+        var openDescriptors: Int
     }
 
     typealias Handler = @Sendable (HTTPRequest, ServerContext) -> ServerAction
@@ -31,6 +41,9 @@ final class LoopbackServer: Sendable {
         var runningThreads: [Int: JoinableThread] = [:]
         var finishedThreads: [JoinableThread] = []
         var acceptThread: JoinableThread?
+        var spawnedThreads = 0
+        var joinedThreads = 0
+        var descriptorIdentities: [(fd: Int32, identity: String)] = []
     }
 
     let settings: Settings
@@ -67,6 +80,19 @@ final class LoopbackServer: Sendable {
         port = bound.port
         wakeRead = pipe.read
         wakeWrite = pipe.write
+        for fd in [bound.fd, pipe.read, pipe.write] { track(fd) }
+    }
+
+    private func track(_ fd: Int32) {
+        guard settings.tracksResources, let identity = POSIX.identity(of: fd) else { return }
+        state.withLock { $0.descriptorIdentities.append((fd, identity)) }
+    }
+
+    /// Leak accounting for tests (needs `Settings.tracksResources` and `/proc`).
+    var resourceReport: ResourceReport {
+        let (threads, identities) = state.withLock { ($0.spawnedThreads - $0.joinedThreads, $0.descriptorIdentities) }
+        let open = identities.filter { POSIX.identity(of: $0.fd) == $0.identity }.count
+        return ResourceReport(unjoinedThreads: threads, openDescriptors: open)
     }
 
     deinit {
@@ -78,7 +104,10 @@ final class LoopbackServer: Sendable {
         let spawned = JoinableThread.spawn { [self] in acceptLoop() }
         switch spawned {
         case .success(let thread):
-            state.withLock { $0.acceptThread = thread }
+            state.withLock {
+                $0.acceptThread = thread
+                $0.spawnedThreads += 1
+            }
         case .failure(let error):
             throw AEPInletEmulatorError(.threadFailed, "pthread_create: \(POSIX.errorText(error.code))")
         }
@@ -97,7 +126,10 @@ final class LoopbackServer: Sendable {
                 return state.acceptThread
             }
             POSIX.wake(wakeWrite)
-            acceptThread?.join()
+            if let acceptThread {
+                acceptThread.join()
+                state.withLock { $0.joinedThreads += 1 }
+            }
             // No thread can be added now: the accept loop has returned.
             let threads: [JoinableThread] = state.withLock { state in
                 defer {
@@ -107,6 +139,7 @@ final class LoopbackServer: Sendable {
                 return Array(state.runningThreads.values) + state.finishedThreads
             }
             for thread in threads { thread.join() }
+            state.withLock { $0.joinedThreads += threads.count }
             POSIX.closeDescriptor(listenFD)
             POSIX.closeDescriptor(wakeRead)
             POSIX.closeDescriptor(wakeWrite)
@@ -146,6 +179,7 @@ final class LoopbackServer: Sendable {
             _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK)
             POSIX.suppressSIGPIPE(fd)
             _ = POSIX.setOption(fd, level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1)
+            track(fd)
             register(fd)
         }
     }
@@ -171,6 +205,7 @@ final class LoopbackServer: Sendable {
             switch spawned {
             case .success(let thread):
                 state.runningThreads[id] = thread
+                state.spawnedThreads += 1
             case .failure(let error):
                 state.openConnections[id] = nil
                 POSIX.closeDescriptor(fd)
@@ -193,6 +228,7 @@ final class LoopbackServer: Sendable {
             return state.finishedThreads
         }
         for thread in finished { thread.join() }
+        if !finished.isEmpty { state.withLock { $0.joinedThreads += finished.count } }
     }
 
     // MARK: - One connection

@@ -135,6 +135,15 @@ enum POSIX {
         #endif
     }
 
+    /// What `fd` refers to (`socket:[123]`, `pipe:[456]`) where `/proc/self/fd`
+    /// exists, so tests can tell a closed descriptor from a reused number.
+    static func identity(of fd: Int32) -> String? {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let count = readlink("/proc/self/fd/\(fd)", &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[0 ..< count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     static func closeDescriptor(_ fd: Int32) {
         _ = close(fd)
     }
