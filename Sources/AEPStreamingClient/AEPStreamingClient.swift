@@ -1,0 +1,216 @@
+import Foundation
+import ChatlioJSON
+
+/// A durable, batched, retrying client for AEP's streaming inlet.
+///
+/// `send` stores the event in the ``Outbox`` and returns; a background
+/// pipeline batches stored events into requests to
+/// `/collection/batch/{inletId}`, classifies every answer (per message inside
+/// 200/207 bodies), retries with capped exponential backoff and full jitter,
+/// honours `Retry-After`, splits oversized batches, refreshes OAuth tokens,
+/// and removes each event from the outbox once it is resolved. Every event
+/// whose `send` returned ends in one ``DeliveryReport``: delivered,
+/// dead-lettered with AEP's status and message, or dropped by an explicit
+/// policy — also across restarts, since unresolved events stay in the outbox.
+///
+/// ```swift
+/// let outbox = try FileOutbox(directory: URL(fileURLWithPath: "/var/lib/relay/aep-outbox"))
+/// let client = try await AEPStreamingClient(
+///     configuration: .init(
+///         inletURL: URL(string: "https://dcs.adobedc.net/collection/667b41cf…85ec")!,
+///         format: .xdm(schemaID: schemaID, datasetID: datasetID, sourceName: "chatlio-relay")
+///     ),
+///     outbox: outbox
+/// )
+/// Task { for await report in client.deliveryReports { handle(report) } }
+///
+/// try await client.send(StreamingEvent(id: xdmID, payload: xdmEntityBytes))
+/// _ = await client.flush(timeout: .seconds(5))
+/// let result = await client.shutdown(timeout: .seconds(10))   // the rest stays in the outbox
+/// ```
+public final class AEPStreamingClient: Sendable {
+    /// The outcome of ``shutdown(deadline:)``.
+    ///
+    /// ```swift
+    /// let result = await client.shutdown(timeout: .seconds(5))
+    /// if !result.drained { log("\(result.remaining) events stay in the outbox") }
+    /// ```
+    public struct ShutdownResult: Sendable, Hashable {
+        /// Whether every event was resolved before the deadline.
+        public var drained: Bool
+        /// Events left in the outbox (delivered after the next start on the same outbox).
+        public var remaining: Int
+    }
+
+    /// Every event's final fate, in resolution order. Single consumer; when
+    /// nobody reads, the oldest reports beyond
+    /// ``Configuration/reportBufferSize`` are discarded and counted in
+    /// ``Metrics/reportsDiscarded``. Finishes after ``shutdown(deadline:)``.
+    public let deliveryReports: AsyncStream<DeliveryReport>
+
+    /// The configuration the client was created with.
+    public let configuration: Configuration
+
+    private let pipeline: DeliveryPipeline
+    private let recorder: MetricsRecorder
+    private let envelope: EnvelopeBuilder
+    private let builder: BatchBuilder
+    private let outbox: any Outbox
+
+    /// Creates a client over `outbox`, validates the configuration, and
+    /// starts delivering whatever the outbox already holds.
+    ///
+    /// - Parameters:
+    ///   - configuration: inlet, format, authentication and policies.
+    ///   - outbox: a ``FileOutbox`` (durable) or an ``InMemoryOutbox``; one client per outbox.
+    ///   - transport: `nil` for a ``URLSessionTransport``.
+    /// - Throws: ``AEPStreamingClientError/Code/invalidConfiguration`` or
+    ///   ``AEPStreamingClientError/Code/insecureURL`` for bad settings; the
+    ///   outbox's error when it cannot be read.
+    public init(configuration: Configuration, outbox: any Outbox, transport: (any HTTPTransport)? = nil) async throws(AEPStreamingClientError) {
+        let urls = try configuration.validated()
+        let transport = transport ?? URLSessionTransport(maxConnections: configuration.batching.maxConcurrentRequests + 1)
+        let recorder = MetricsRecorder()
+        let envelope = EnvelopeBuilder(format: configuration.format, flowID: configuration.flowID)
+        let batchMode = configuration.batching.mode.isBatch
+        let builder = BatchBuilder(
+            maxMessages: batchMode ? configuration.batching.maxMessages : 1,
+            maxRequestBytes: configuration.batching.maxRequestBytes,
+            linger: configuration.batching.linger,
+            wrapperBytes: batchMode ? EnvelopeBuilder.batchPrefix.count + EnvelopeBuilder.batchSuffix.count : 0
+        )
+        var headers: [(name: String, value: String)] = [("Content-Type", "application/json")]
+        if let flowID = configuration.flowID { headers.append(("x-adobe-flow-id", flowID)) }
+        if let org = configuration.imsOrgID { headers.append(("x-gw-ims-org-id", org)) }
+        if let sandbox = configuration.sandboxName { headers.append(("x-sandbox-name", sandbox)) }
+        var apiKey = configuration.apiKey
+        if apiKey == nil, case .oauth(let credentials) = configuration.authentication.kind { apiKey = credentials.clientID }
+        if let apiKey { headers.append(("x-api-key", apiKey)) }
+        for (name, value) in configuration.additionalHeaders.sorted(by: { $0.key < $1.key }) { headers.append((name, value)) }
+
+        let (stream, continuation) = AsyncStream<DeliveryReport>.makeStream(bufferingPolicy: .bufferingNewest(configuration.reportBufferSize))
+        let tokens = TokenProvider(
+            authentication: configuration.authentication, transport: transport, now: configuration.now, log: configuration.log, metrics: recorder
+        )
+        let pipeline = DeliveryPipeline(
+            settings: DeliveryPipeline.Settings(
+                singleURL: urls.single, batchURL: urls.batch, batchMode: batchMode, headers: headers,
+                requestTimeout: configuration.requestTimeout, limits: configuration.outboxLimits,
+                maxConcurrentRequests: configuration.batching.maxConcurrentRequests, log: configuration.log, now: configuration.now
+            ),
+            outbox: outbox, transport: transport, tokens: tokens, envelope: envelope, builder: builder, retry: configuration.retry,
+            syncValidation: configuration.batching.mode.syncValidation, randomSeed: configuration.randomSeed, metrics: recorder,
+            reports: continuation
+        )
+        let recovered = try await outbox.storedEntries()
+        self.configuration = configuration
+        self.deliveryReports = stream
+        self.pipeline = pipeline
+        self.recorder = recorder
+        self.envelope = envelope
+        self.builder = builder
+        self.outbox = outbox
+        await pipeline.start(recovered: recovered)
+        configuration.log(LogEvent(
+            level: .info,
+            message: "AEP streaming client started: \(URLSessionTransport.describe(batchMode ? urls.batch : urls.single)), format \(configuration.format), authentication \(configuration.authentication)"
+        ))
+    }
+
+    /// Stores the event in the outbox; returns once it is durably there (not
+    /// after delivery). An event whose id is already held is not stored
+    /// twice (the call returns once the held one is stored).
+    ///
+    /// When the outbox is at a bound, the ``OutboxLimits/overflow`` policy
+    /// applies: wait for room, fail fast, or drop the oldest held event.
+    ///
+    /// - Throws: ``AEPStreamingClientError`` with
+    ///   ``AEPStreamingClientError/Code/invalidEvent`` (empty id, payload not a
+    ///   JSON object), ``AEPStreamingClientError/Code/eventTooLarge`` (cannot
+    ///   fit in one request), ``AEPStreamingClientError/Code/outboxFull``,
+    ///   ``AEPStreamingClientError/Code/shutDown``, or the outbox's I/O error.
+    public func send(_ event: StreamingEvent) async throws(AEPStreamingClientError) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        try check(event)
+        guard try await pipeline.admit(id: event.id, payloadBytes: event.payload.count) else {
+            recorder.sendCompleted(latency: clock.now - started)
+            return
+        }
+        let enqueuedAt = await pipeline.enqueuedAt(of: event.id) ?? configuration.now()
+        do {
+            try await outbox.append(OutboxRecord(id: event.id, payload: event.payload, enqueuedAt: enqueuedAt))
+        } catch {
+            await pipeline.admissionFailed(id: event.id, error: error)
+            configuration.log(LogEvent(level: .error, message: "event \(event.id) could not be stored: \(error.reason)"))
+            throw error
+        }
+        await pipeline.admitted(id: event.id)
+        recorder.sendCompleted(latency: clock.now - started)
+    }
+
+    private func check(_ event: StreamingEvent) throws(AEPStreamingClientError) {
+        guard !event.id.isEmpty, event.id.utf8.count <= 1024 else {
+            throw AEPStreamingClientError(.invalidEvent, "an event id must be 1…1024 UTF-8 bytes (got \(event.id.utf8.count))")
+        }
+        guard Self.looksLikeObject(event.payload) else {
+            throw AEPStreamingClientError(.invalidEvent, "the payload of event \(event.id) is not a JSON object (it must start with { and end with })")
+        }
+        if configuration.validatesPayloadJSON {
+            do {
+                let value = try JSONValue(parsing: event.payload, options: JSONParsingOptions(maxBytes: builder.maxRequestBytes, maxDepth: 128))
+                guard value.objectValue != nil else { throw AEPStreamingClientError(.invalidEvent, "not an object") }
+            } catch {
+                throw AEPStreamingClientError(.invalidEvent, "the payload of event \(event.id) is not valid JSON: \(error)")
+            }
+        }
+        let messageBytes = envelope.messageBytes(payloadBytes: event.payload.count)
+        guard builder.fitsAlone(messageBytes: messageBytes) else {
+            throw AEPStreamingClientError(
+                .eventTooLarge,
+                "event \(event.id) takes \(messageBytes) bytes in its envelope; a request may carry at most \(builder.maxRequestBytes) (batching.maxRequestBytes)"
+            )
+        }
+    }
+
+    /// Whether the bytes start with `{` and end with `}` (whitespace aside).
+    static func looksLikeObject(_ payload: Data) -> Bool {
+        let whitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
+        guard let first = payload.first(where: { !whitespace.contains($0) }),
+              let last = payload.last(where: { !whitespace.contains($0) })
+        else { return false }
+        return first == UInt8(ascii: "{") && last == UInt8(ascii: "}")
+    }
+
+    /// Sends everything held now without waiting for the linger time and
+    /// waits until those events are resolved (delivered, dead-lettered or
+    /// dropped). Backoff and `Retry-After` pauses still apply.
+    ///
+    /// - Returns: `true` when they all were resolved within `timeout`.
+    @discardableResult
+    public func flush(timeout: Duration) async -> Bool {
+        await pipeline.flush(timeout: timeout)
+    }
+
+    /// Stops accepting events (``send(_:)`` throws ``AEPStreamingClientError/Code/shutDown``),
+    /// keeps delivering until everything is resolved or `deadline` passes,
+    /// then cancels requests in flight, closes the outbox and finishes
+    /// ``deliveryReports``. Unresolved events stay in the outbox and are
+    /// delivered after the next start on it (a request cancelled after AEP
+    /// accepted it is sent again: same `_id`, dropped by Profile).
+    @discardableResult
+    public func shutdown(deadline: ContinuousClock.Instant) async -> ShutdownResult {
+        await pipeline.shutdown(deadline: deadline)
+    }
+
+    /// ``shutdown(deadline:)`` with a deadline `timeout` from now.
+    @discardableResult
+    public func shutdown(timeout: Duration) async -> ShutdownResult {
+        await pipeline.shutdown(deadline: ContinuousClock().now.advanced(by: timeout))
+    }
+
+    /// A snapshot of counters, gauges and latency percentiles.
+    public func metrics() -> Metrics {
+        recorder.snapshot()
+    }
+}
