@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "XDMSchemaRegistry", targets: ["XDMSchemaRegistry"]),
         .library(name: "ChatlioXDMMapper", targets: ["ChatlioXDMMapper"]),
         .library(name: "AEPStreamingClient", targets: ["AEPStreamingClient"]),
+        .library(name: "ChatlioRelay", targets: ["ChatlioRelay"]),
         .library(name: "AEPInletEmulator", targets: ["AEPInletEmulator"]),
         .executable(name: "aep-inlet-emulator", targets: ["aep-inlet-emulator"]),
         .executable(name: "chatlio-decode", targets: ["chatlio-decode"]),
@@ -53,6 +54,12 @@ let package = Package(
         .target(
             name: "AEPStreamingClient",
             dependencies: ["ChatlioJSON"],
+            swiftSettings: strictSettings
+        ),
+        // Framework-agnostic webhook intake: size cap, URL token, decode, map, validate, durable send.
+        .target(
+            name: "ChatlioRelay",
+            dependencies: ["ChatlioWebhooks", "ChatlioXDMMapper", "XDMSchemaRegistry"],
             swiftSettings: strictSettings
         ),
         // An in-process AEP streaming inlet (DCS) over loopback HTTP, for tests.
@@ -99,6 +106,11 @@ let package = Package(
         .testTarget(
             name: "ChatlioXDMMapperTests",
             dependencies: ["ChatlioXDMMapper", "ChatlioAEPTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ChatlioRelayTests",
+            dependencies: ["ChatlioRelay", "ChatlioAEPTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
