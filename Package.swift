@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "AEPInletEmulator", targets: ["AEPInletEmulator"]),
         .executable(name: "aep-inlet-emulator", targets: ["aep-inlet-emulator"]),
         .executable(name: "chatlio-decode", targets: ["chatlio-decode"]),
+        .executable(name: "chatlio-aep-setup", targets: ["chatlio-aep-setup"]),
     ],
     targets: [
         // A JSON value type with an exact, bounded parser and a fast writer,
@@ -87,7 +88,14 @@ let package = Package(
             dependencies: ["ChatlioWebhooks"],
             path: "Tests/ChatlioAEPTestSupport",
             swiftSettings: strictSettings
+        ),        // Prints or writes everything AEP needs for a tenant, with the curl lines.
+        .executableTarget(
+            name: "chatlio-aep-setup",
+            dependencies: ["ChatlioXDMMapper", "XDMSchemaRegistry"],
+            path: "Examples/chatlio-aep-setup",
+            swiftSettings: strictSettings
         ),
+
         .testTarget(
             name: "ChatlioJSONTests",
             dependencies: ["ChatlioJSON"],
