@@ -77,7 +77,7 @@ let package = Package(
         // Decodes the bundled sample payloads (the main job until chatlio-replay lands).
         .executableTarget(
             name: "chatlio-decode",
-            dependencies: ["ChatlioWebhooks"],
+            dependencies: ["ChatlioWebhooks", "ExampleSupport"],
             path: "Examples/chatlio-decode",
             swiftSettings: strictSettings
         ),
@@ -88,10 +88,12 @@ let package = Package(
             dependencies: ["ChatlioWebhooks"],
             path: "Tests/ChatlioAEPTestSupport",
             swiftSettings: strictSettings
-        ),        // Prints or writes everything AEP needs for a tenant, with the curl lines.
+        ),        // Argument handling shared by the example executables (not a product).
+        .target(name: "ExampleSupport", path: "Examples/ExampleSupport", swiftSettings: strictSettings),
+        // Prints or writes everything AEP needs for a tenant, with the curl lines.
         .executableTarget(
             name: "chatlio-aep-setup",
-            dependencies: ["ChatlioXDMMapper", "XDMSchemaRegistry"],
+            dependencies: ["ChatlioXDMMapper", "XDMSchemaRegistry", "ExampleSupport"],
             path: "Examples/chatlio-aep-setup",
             swiftSettings: strictSettings
         ),
@@ -114,6 +116,11 @@ let package = Package(
         .testTarget(
             name: "ChatlioXDMMapperTests",
             dependencies: ["ChatlioXDMMapper", "ChatlioAEPTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ExampleSupportTests",
+            dependencies: ["ExampleSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

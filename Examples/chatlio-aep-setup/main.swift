@@ -5,6 +5,7 @@
 //   swift run chatlio-aep-setup --tenant acme --out aep-setup # write NN-name.json + NN-name.sh files
 import ChatlioWebhooks
 import ChatlioXDMMapper
+import ExampleSupport
 import Foundation
 import XDMSchemaRegistry
 
@@ -37,31 +38,25 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
-var tenant: String?
-var outputDirectory: String?
-var profileEnabled = false
-var fieldGroupID: String?
-var schemaID: String?
-var emailNamespace = "Email"
-var arguments = CommandLine.arguments.dropFirst()
-func value(for option: String, from arguments: inout ArraySlice<String>) -> String {
-    guard let value = arguments.popFirst(), !value.hasPrefix("--") else { fail("\(option) needs a value (see --help)") }
-    return value
+let options: CommandLineOptions
+do {
+    options = try CommandLineOptions(
+        parsing: CommandLine.arguments.dropFirst(), flags: ["--help", "--profile"],
+        valued: ["--tenant", "--out", "--field-group-id", "--schema-id", "--email-namespace"])
+} catch {
+    fail("\(error) (see --help)")
 }
-while let argument = arguments.popFirst() {
-    switch argument {
-    case "-h", "--help":
-        print(usage)
-        exit(0)
-    case "--tenant": tenant = value(for: argument, from: &arguments)
-    case "--out": outputDirectory = value(for: argument, from: &arguments)
-    case "--profile": profileEnabled = true
-    case "--field-group-id": fieldGroupID = value(for: argument, from: &arguments)
-    case "--schema-id": schemaID = value(for: argument, from: &arguments)
-    case "--email-namespace": emailNamespace = value(for: argument, from: &arguments)
-    default: fail("unknown argument '\(argument)' (see --help)")
-    }
+if options.has("--help") {
+    print(usage)
+    exit(0)
 }
+if let stray = options.positional.first { fail("unexpected argument '\(stray)' (see --help)") }
+let tenant = options.value("--tenant")
+let outputDirectory = options.value("--out")
+let profileEnabled = options.has("--profile")
+let fieldGroupID = options.value("--field-group-id")
+let schemaID = options.value("--schema-id")
+let emailNamespace = options.value("--email-namespace") ?? "Email"
 guard let tenant else { fail("--tenant is required (see --help)") }
 
 let chatlio: ChatlioXDM
