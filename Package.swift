@@ -135,7 +135,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AEPInletEmulatorTests",
-            dependencies: ["AEPInletEmulator"],
+            dependencies: ["AEPInletEmulator", "XDMSchemaRegistry"],
             swiftSettings: strictSettings
         ),
     ]
