@@ -23,9 +23,11 @@ let package = Package(
         .library(name: "XDMSchemaRegistry", targets: ["XDMSchemaRegistry"]),
         .library(name: "ChatlioXDMMapper", targets: ["ChatlioXDMMapper"]),
         .library(name: "AEPStreamingClient", targets: ["AEPStreamingClient"]),
+        .library(name: "ChatlioRelay", targets: ["ChatlioRelay"]),
         .library(name: "AEPInletEmulator", targets: ["AEPInletEmulator"]),
         .executable(name: "aep-inlet-emulator", targets: ["aep-inlet-emulator"]),
         .executable(name: "chatlio-decode", targets: ["chatlio-decode"]),
+        .executable(name: "chatlio-aep-setup", targets: ["chatlio-aep-setup"]),
     ],
     targets: [
         // A JSON value type with an exact, bounded parser and a fast writer,
@@ -55,6 +57,12 @@ let package = Package(
             dependencies: ["ChatlioJSON"],
             swiftSettings: strictSettings
         ),
+        // Framework-agnostic webhook intake: size cap, URL token, decode, map, validate, durable send.
+        .target(
+            name: "ChatlioRelay",
+            dependencies: ["ChatlioWebhooks", "ChatlioXDMMapper", "XDMSchemaRegistry"],
+            swiftSettings: strictSettings
+        ),
         // An in-process AEP streaming inlet (DCS) over loopback HTTP, for tests.
         .target(
             name: "AEPInletEmulator",
@@ -69,7 +77,7 @@ let package = Package(
         // Decodes the bundled sample payloads (the main job until chatlio-replay lands).
         .executableTarget(
             name: "chatlio-decode",
-            dependencies: ["ChatlioWebhooks"],
+            dependencies: ["ChatlioWebhooks", "ExampleSupport"],
             path: "Examples/chatlio-decode",
             swiftSettings: strictSettings
         ),
@@ -80,7 +88,16 @@ let package = Package(
             dependencies: ["ChatlioWebhooks"],
             path: "Tests/ChatlioAEPTestSupport",
             swiftSettings: strictSettings
+        ),        // Argument handling shared by the example executables (not a product).
+        .target(name: "ExampleSupport", path: "Examples/ExampleSupport", swiftSettings: strictSettings),
+        // Prints or writes everything AEP needs for a tenant, with the curl lines.
+        .executableTarget(
+            name: "chatlio-aep-setup",
+            dependencies: ["ChatlioXDMMapper", "XDMSchemaRegistry", "ExampleSupport"],
+            path: "Examples/chatlio-aep-setup",
+            swiftSettings: strictSettings
         ),
+
         .testTarget(
             name: "ChatlioJSONTests",
             dependencies: ["ChatlioJSON"],
@@ -102,13 +119,23 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "ExampleSupportTests",
+            dependencies: ["ExampleSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ChatlioRelayTests",
+            dependencies: ["ChatlioRelay", "ChatlioAEPTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "AEPStreamingClientTests",
             dependencies: ["AEPStreamingClient", "AEPInletEmulator"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "AEPInletEmulatorTests",
-            dependencies: ["AEPInletEmulator"],
+            dependencies: ["AEPInletEmulator", "XDMSchemaRegistry"],
             swiftSettings: strictSettings
         ),
     ]

@@ -4,6 +4,7 @@
 //   swift run chatlio-decode --kind offline-message body.json
 //   swift run chatlio-decode body.json             # infer the kind from the shape
 import ChatlioWebhooks
+import ExampleSupport
 import Foundation
 
 let usage = """
@@ -23,26 +24,24 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
-var kind: WebhookKind?
-var files: [String] = []
-var arguments = CommandLine.arguments.dropFirst()
-while let argument = arguments.popFirst() {
-    switch argument {
-    case "-h", "--help":
-        print(usage)
-        exit(0)
-    case "--kind":
-        guard let value = arguments.popFirst() else { fail("--kind needs a value") }
-        guard let parsed = WebhookKind(rawValue: value) else {
-            fail("unknown kind '\(value)'; expected one of \(WebhookKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        kind = parsed
-    case let option where option.hasPrefix("-"):
-        fail("unknown option '\(option)' (see --help)")
-    default:
-        files.append(argument)
-    }
+let options: CommandLineOptions
+do {
+    options = try CommandLineOptions(parsing: CommandLine.arguments.dropFirst(), flags: ["--help"], valued: ["--kind"])
+} catch {
+    fail("\(error) (see --help)")
 }
+if options.has("--help") {
+    print(usage)
+    exit(0)
+}
+var kind: WebhookKind?
+if let value = options.value("--kind") {
+    guard let parsed = WebhookKind(rawValue: value) else {
+        fail("unknown kind '\(value)'; expected one of \(WebhookKind.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    kind = parsed
+}
+let files = options.positional
 
 var inputs: [(path: String, kind: WebhookKind?)] = files.map { ($0, kind) }
 if inputs.isEmpty {

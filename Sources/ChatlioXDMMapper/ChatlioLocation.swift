@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Chatlio's free-text visitor location (`Los Angeles, California, United
 /// States`), read into XDM geo fields only where the reading is certain.
 ///
@@ -22,7 +24,22 @@ public struct ChatlioLocation: Sendable, Hashable {
     public let countryCode: String
 
     /// Reads a location; `nil` when no part can be read with confidence.
+    ///
+    /// Visitors' locations repeat (a site's traffic comes from a few thousand
+    /// places), so readings are remembered in a small bounded cache.
     public init?(parsing text: String) {
+        switch LocationCache.shared.lookup(text) {
+        case .some(.some(let location)): self = location
+        case .some(.none): return nil
+        case .none:
+            let location = ChatlioLocation(reading: text)
+            LocationCache.shared.store(location, for: text)
+            guard let location else { return nil }
+            self = location
+        }
+    }
+
+    private init?(reading text: String) {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces() }
         guard (1...3).contains(parts.count), parts.allSatisfy({ !$0.isEmpty }),
             let last = parts.last, let country = GeoCodes.shared.countries[last.lowercased()]
@@ -44,6 +61,25 @@ public struct ChatlioLocation: Sendable, Hashable {
         default:
             city = nil
             stateProvince = nil
+        }
+    }
+}
+
+/// Remembered readings, cleared whenever it reaches its bound.
+final class LocationCache: Sendable {
+    static let shared = LocationCache()
+    private let entries = Mutex<[String: ChatlioLocation?]>([:])
+    private let capacity = 4_096
+
+    /// `nil` when unknown; `.some(nil)` when known to be unreadable.
+    func lookup(_ text: String) -> ChatlioLocation?? {
+        entries.withLock { $0[text] }
+    }
+
+    func store(_ location: ChatlioLocation?, for text: String) {
+        entries.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[text] = .some(location)
         }
     }
 }

@@ -1,0 +1,21 @@
+public import XDMSchemaRegistry
+public import ChatlioJSON
+
+/// A compiled XDMSchemaRegistry validator is an emulator validator: the
+/// emulator then checks every xdmEntity against the real Chatlio schema.
+///
+/// ```swift
+/// var configuration = AEPInletEmulator.Configuration()
+/// configuration.validator = try ChatlioXDM(tenantID: "acme").experienceEventValidator()
+/// ```
+extension XDMValidator: XDMEntityValidator {
+    public func violations(of xdmEntity: JSONValue, schemaID: String?) -> [SchemaViolation] {
+        validate(xdmEntity).violations.map { violation in
+            SchemaViolation(
+                pointerToViolation: "#" + violation.pointer,
+                schemaLocation: violation.schemaLocation,
+                keyword: violation.keyword.rawValue,
+                message: violation.message)
+        }
+    }
+}

@@ -1,0 +1,1 @@
+// Keeps the target buildable until the streaming client's sources land; delete then.

@@ -1,0 +1,46 @@
+extension ChatlioRelay {
+    /// How the relay treats incoming webhooks.
+    ///
+    /// ```swift
+    /// var configuration = ChatlioRelay.Configuration(mode: .xdm)
+    /// configuration.sharedSecret = environment["CHATLIO_URL_TOKEN"]   // put it in each Chatlio URL
+    /// configuration.maxBodyBytes = 256 * 1024
+    /// ```
+    public struct Configuration: Sendable {
+        /// Bodies above this many bytes get 413 unread. Default 1 MiB.
+        public var maxBodyBytes: Int
+        /// When set, every request must carry it as `?token=` (or the query
+        /// parameter named by ``tokenParameter``) or as the path token; compared
+        /// in constant time. Chatlio cannot sign webhooks, so a hard-to-guess
+        /// URL token is the available check.
+        public var sharedSecret: String?
+        /// The query parameter holding the token. Default `token`.
+        public var tokenParameter: String
+        /// XDM mode maps and validates; raw mode forwards Chatlio's JSON to an
+        /// AEP Data Prep dataflow.
+        public var mode: Mode
+        /// How many recently accepted event ids are remembered to answer a
+        /// repeated webhook with 200 instead of sending it again. Default 100,000.
+        public var deduplicationWindow: Int
+        /// The nesting limit for webhook bodies. Default 64.
+        public var maxDepth: Int
+
+        public init(mode: Mode = .xdm, maxBodyBytes: Int = 1 << 20, sharedSecret: String? = nil, tokenParameter: String = "token", deduplicationWindow: Int = 100_000, maxDepth: Int = 64) {
+            self.mode = mode
+            self.maxBodyBytes = maxBodyBytes
+            self.sharedSecret = sharedSecret
+            self.tokenParameter = tokenParameter
+            self.deduplicationWindow = deduplicationWindow
+            self.maxDepth = maxDepth
+        }
+    }
+
+    /// What the relay sends on.
+    public enum Mode: String, Sendable, Hashable {
+        /// Decode → map → validate → send the XDM entity.
+        case xdm
+        /// Decode (to refuse what is not a Chatlio webhook) → send Chatlio's
+        /// original JSON, for a Data Prep dataflow that does the mapping.
+        case raw
+    }
+}

@@ -1,0 +1,200 @@
+import ChatlioWebhooks
+public import ChatlioXDMMapper
+public import Foundation
+import XDMSchemaRegistry
+
+/// The webhook intake: from a Chatlio POST to a durably stored AEP event, and
+/// the HTTP answer to give Chatlio. Framework-agnostic: any Swift HTTP server
+/// hands over the route, body, headers and query.
+///
+/// The steps, each with its own answer:
+/// 1. unknown route → 404;
+/// 2. body above ``Configuration/maxBodyBytes`` → 413;
+/// 3. missing or wrong URL token (when configured; constant-time) → 401;
+/// 4. decode, map, validate → on failure 400 with a JSON error naming the
+///    problem, and the raw body goes to the quarantine with the reason;
+/// 5. an event id already accepted within the deduplication window → 200,
+///    nothing sent again;
+/// 6. durable send to the sink → 202; a full outbox → 503 with `Retry-After`.
+///
+/// ```swift
+/// let relay = try ChatlioRelay(
+///     configuration: .init(sharedSecret: urlToken),
+///     mapper: XDMMapper(configuration: .init(tenantID: "acme")),
+///     sink: client,                                  // AEPStreamingClient
+///     quarantine: FileQuarantineStore(directory: quarantineURL))
+/// let response = await relay.handle(WebhookRequest(route: kind, body: body, query: query))
+/// ```
+public final class ChatlioRelay: Sendable {
+    /// The configuration the relay was created with.
+    public let configuration: Configuration
+    private let mapper: XDMMapper?
+    private let validator: XDMValidator?
+    private let sink: any RelayEventSink
+    private let quarantine: any QuarantineStore
+    private let log: (@Sendable (RelayLogEvent) -> Void)?
+    private let now: @Sendable () -> Date
+    private let state: Locked<State>
+
+    struct State {
+        var window: DeduplicationWindow
+        var metrics = RelayMetrics()
+    }
+
+    /// Creates a relay.
+    ///
+    /// - Parameters:
+    ///   - mapper: required in XDM mode; in raw mode it may be `nil`.
+    ///   - sink: where accepted events are stored durably.
+    ///   - quarantine: where refused bodies are kept.
+    ///   - log: receives one event per decision; never bodies or secrets.
+    ///   - now: the clock for receive times (injectable for tests).
+    /// - Throws: ``ChatlioRelayError`` when XDM mode has no mapper or the
+    ///   mapper's schema cannot be compiled.
+    public init(
+        configuration: Configuration = Configuration(),
+        mapper: XDMMapper?,
+        sink: any RelayEventSink,
+        quarantine: any QuarantineStore,
+        log: (@Sendable (RelayLogEvent) -> Void)? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) throws(ChatlioRelayError) {
+        if configuration.mode == .xdm {
+            guard let mapper else { throw ChatlioRelayError(.invalidConfiguration, "XDM mode needs a mapper") }
+            do {
+                validator = try mapper.validator()
+            } catch {
+                throw ChatlioRelayError(.invalidConfiguration, "the mapper's schema does not compile: \(error)")
+            }
+        } else {
+            validator = nil
+        }
+        if let secret = configuration.sharedSecret, secret.utf8.count < 16 {
+            throw ChatlioRelayError(.invalidConfiguration, "the shared secret must be at least 16 bytes (it is guessable otherwise)")
+        }
+        self.configuration = configuration
+        self.mapper = mapper
+        self.sink = sink
+        self.quarantine = quarantine
+        self.log = log
+        self.now = now
+        state = Locked(State(window: DeduplicationWindow(capacity: configuration.deduplicationWindow)))
+    }
+
+    /// Counters since the relay was created.
+    public func metrics() -> RelayMetrics {
+        state.withLock { $0.metrics }
+    }
+
+    /// Handles one webhook POST and returns the response for Chatlio.
+    public func handle(_ request: WebhookRequest) async -> WebhookResponse {
+        let receivedAt = now()
+        count { $0.received += 1 }
+        guard let kind = WebhookKind(rawValue: request.route) else {
+            count { $0.unknownRoute += 1 }
+            return .json(404, ["status": "unknown route", "routes": .array(WebhookKind.allCases.map { .string($0.rawValue) })])
+        }
+        guard request.body.count <= configuration.maxBodyBytes else {
+            count { $0.tooLarge += 1 }
+            note(.warning, "refused a \(request.body.count)-byte \(kind) body above the \(configuration.maxBodyBytes)-byte cap")
+            return .json(413, ["status": "too large", "maxBytes": .number(JSONNumber(configuration.maxBodyBytes))])
+        }
+        if let secret = configuration.sharedSecret {
+            let presented = request.pathToken ?? request.query[configuration.tokenParameter] ?? ""
+            guard ConstantTime.equals(presented, secret) else {
+                count { $0.unauthorized += 1 }
+                note(.warning, "refused a \(kind) webhook without the right URL token")
+                return .json(401, ["status": "unauthorized"])
+            }
+        }
+
+        let event: RelayEvent
+        switch prepare(request.body, kind: kind, receivedAt: receivedAt) {
+        case .success(let prepared):
+            event = prepared
+        case .failure(let rejection):
+            return await reject(request, kind: kind, rejection, receivedAt: receivedAt)
+        }
+
+        guard state.withLock({ $0.window.reserve(event.id) }) else {
+            count { $0.duplicates += 1 }
+            return .json(200, ["status": "duplicate", "id": .string(event.id)])
+        }
+        do {
+            try await sink.accept(event)
+        } catch {
+            state.withLock {
+                $0.window.release(event.id)
+                if error.code == .full { $0.metrics.sinkFull += 1 } else { $0.metrics.sinkUnavailable += 1 }
+            }
+            note(.warning, "could not store a \(kind) event: \(error)")
+            var response = WebhookResponse.json(503, ["status": "unavailable", "reason": .string(error.description)])
+            response.headers["retry-after"] = String(max(1, error.retryAfterSeconds))
+            return response
+        }
+        count { $0.accepted += 1 }
+        return .json(202, ["status": "accepted", "id": .string(event.id), "kind": .string(kind.rawValue)])
+    }
+
+    /// Why a body was refused.
+    struct Rejection: Error {
+        var code: String
+        var pointer: String?
+        var reason: String
+    }
+
+    /// Decode, then map and validate (XDM mode) or keep the original bytes (raw mode).
+    private func prepare(_ body: Data, kind: WebhookKind, receivedAt: Date) -> Result<RelayEvent, Rejection> {
+        let webhook: ChatlioWebhook
+        do {
+            webhook = try ChatlioWebhook.decode(body, kind: kind, options: .init(maxBytes: configuration.maxBodyBytes, maxDepth: configuration.maxDepth))
+        } catch {
+            return .failure(Rejection(code: error.code.description, pointer: error.pointer, reason: error.reason))
+        }
+        guard configuration.mode == .xdm, let mapper, let validator else {
+            return .success(RelayEvent(id: XDMMapper.eventID(of: webhook), kind: kind, body: Array(body)))
+        }
+        let event: XDMExperienceEvent
+        do {
+            event = try mapper.map(webhook, receivedAt: receivedAt)
+        } catch {
+            return .failure(Rejection(code: error.code.description, pointer: nil, reason: error.reason))
+        }
+        let report = validator.validate(event.value)
+        if let violation = report.violations.first {
+            return .failure(Rejection(code: "invalid event", pointer: violation.pointer, reason: "the mapped event fails the XDM schema: \(violation.message)"))
+        }
+        return .success(RelayEvent(id: event.id, kind: kind, body: event.jsonBytes))
+    }
+
+    private func reject(_ request: WebhookRequest, kind: WebhookKind, _ rejection: Rejection, receivedAt: Date) async -> WebhookResponse {
+        count { $0.rejected[rejection.code, default: 0] += 1 }
+        let item = QuarantinedWebhook(receivedAt: receivedAt, route: request.route, code: rejection.code, pointer: rejection.pointer, reason: rejection.reason, body: request.body)
+        do {
+            try await quarantine.quarantine(item)
+        } catch {
+            count { $0.quarantineFailures += 1 }
+            note(.error, "could not quarantine a refused \(kind) body (\(rejection.code)): \(error)")
+            return .json(500, ["status": "error", "reason": "the body was refused and could not be quarantined"])
+        }
+        count { $0.quarantined += 1 }
+        note(.notice, "quarantined a \(kind) body: \(rejection.code) at \(rejection.pointer ?? "-")")
+        var error: JSONObject = ["code": .string(rejection.code), "reason": .string(rejection.reason), "kind": .string(kind.rawValue)]
+        if let pointer = rejection.pointer { error["pointer"] = .string(pointer) }
+        return .json(400, ["status": "rejected", "error": .object(error), "quarantined": true])
+    }
+
+    private func count(_ update: (inout RelayMetrics) -> Void) {
+        state.withLock { update(&$0.metrics) }
+    }
+
+    private func note(_ level: RelayLogEvent.Level, _ message: String) {
+        log?(RelayLogEvent(level: level, message: message))
+    }
+}
+
+extension WebhookResponse {
+    static func json(_ status: Int, _ body: JSONObject) -> WebhookResponse {
+        WebhookResponse(status: status, headers: ["content-type": "application/json"], body: Data(JSONValue.object(body).serialized(sortedKeys: true)))
+    }
+}

@@ -1,0 +1,78 @@
+/// What the relay has done since it was created.
+///
+/// ```swift
+/// let metrics = relay.metrics()
+/// gauge("chatlio.accepted", metrics.accepted)
+/// for (code, count) in metrics.rejected { counter("chatlio.rejected", tags: ["code": code], count) }
+/// ```
+public struct RelayMetrics: Sendable, Hashable {
+    /// Requests handled.
+    public var received = 0
+    /// Events stored durably (202).
+    public var accepted = 0
+    /// Repeats answered 200 without sending.
+    public var duplicates = 0
+    /// Refused bodies, by error code (400).
+    public var rejected: [String: Int] = [:]
+    /// Refused bodies kept in the quarantine.
+    public var quarantined = 0
+    /// Refused bodies the quarantine could not keep (500).
+    public var quarantineFailures = 0
+    /// Unknown routes (404).
+    public var unknownRoute = 0
+    /// Bodies above the size cap (413).
+    public var tooLarge = 0
+    /// Missing or wrong URL tokens (401).
+    public var unauthorized = 0
+    /// Refusals because the outbox was full (503).
+    public var sinkFull = 0
+    /// Refusals because the sink could not store (503).
+    public var sinkUnavailable = 0
+
+    public init() {}
+}
+
+/// One decision of the relay, for an injectable log hook. Messages never
+/// carry bodies, field values or secrets.
+public struct RelayLogEvent: Sendable, Hashable {
+    /// Severity, as swift-log names it.
+    public enum Level: String, Sendable, Hashable {
+        case debug, notice, warning, error
+    }
+
+    public let level: Level
+    public let message: String
+}
+
+/// Why a relay could not be created.
+///
+/// ```swift
+/// do { _ = try ChatlioRelay(configuration: .init(mode: .xdm), mapper: nil, sink: sink, quarantine: q) }
+/// catch { print(error) }   // invalid configuration: XDM mode needs a mapper
+/// ```
+public struct ChatlioRelayError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The class of problem.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private enum Base: String, Sendable, Hashable {
+            case invalidConfiguration = "invalid configuration"
+        }
+
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+
+        /// The configuration cannot work.
+        public static let invalidConfiguration = Code(.invalidConfiguration)
+
+        public var description: String { base.rawValue }
+    }
+
+    public let code: Code
+    public let reason: String
+
+    init(_ code: Code, _ reason: String) {
+        self.code = code
+        self.reason = reason
+    }
+
+    public var description: String { "\(code): \(reason)" }
+}

@@ -1,0 +1,61 @@
+public import ChatlioWebhooks
+public import Foundation
+
+/// One webhook POST as any Swift HTTP framework sees it.
+///
+/// ```swift
+/// // Hummingbird, Vapor, a raw socket server…: hand over what arrived.
+/// let request = WebhookRequest(route: "conversation-started", body: bodyBytes,
+///                              headers: [("content-type", "application/json")],
+///                              query: ["token": "s3cr3t"])
+/// let response = await relay.handle(request)
+/// ```
+public struct WebhookRequest: Sendable {
+    /// The kind's route name (`chat-transcript`, …), from the URL path.
+    public var route: String
+    /// The raw body, exactly as received.
+    public var body: Data
+    /// Request headers (names are compared case-insensitively).
+    public var headers: [(name: String, value: String)]
+    /// Decoded query parameters.
+    public var query: [String: String]
+    /// A token from the URL path (for routes such as `/chatlio/{token}/{kind}`), if the server uses one.
+    public var pathToken: String?
+
+    public init(route: String, body: Data, headers: [(name: String, value: String)] = [], query: [String: String] = [:], pathToken: String? = nil) {
+        self.route = route
+        self.body = body
+        self.headers = headers
+        self.query = query
+        self.pathToken = pathToken
+    }
+
+    /// The first header with this name, compared case-insensitively.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+}
+
+/// The HTTP response to give Chatlio.
+///
+/// ```swift
+/// let response = await relay.handle(request)
+/// respond(status: response.status, headers: response.headers, body: response.body)
+/// ```
+public struct WebhookResponse: Sendable, Hashable {
+    /// The HTTP status: 202 accepted, 200 duplicate, 400, 401, 404, 413, 503, 500.
+    public var status: Int
+    /// Response headers (`content-type`, and `retry-after` on 503).
+    public var headers: [String: String]
+    /// A small JSON document saying what happened.
+    public var body: Data
+
+    public init(status: Int, headers: [String: String], body: Data) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The body parsed, for tests and logs.
+    public var json: JSONValue? { try? JSONValue(parsing: body) }
+}

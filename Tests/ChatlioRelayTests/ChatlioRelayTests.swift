@@ -1,0 +1,160 @@
+import ChatlioAEPTestSupport
+import ChatlioRelay
+import ChatlioWebhooks
+import ChatlioXDMMapper
+import Foundation
+import Synchronization
+import Testing
+import XDMSchemaRegistry
+
+@Suite struct ChatlioRelayTests {
+    @Test(arguments: SamplePayloads.all)
+    func everySampleIsAcceptedAsAValidEvent(sample: SamplePayloads.Sample) async throws {
+        let sink = RecordingSink()
+        let relay = try RelayFixtures.relay(sink: sink)
+        let response = await relay.handle(WebhookRequest(route: sample.kind.rawValue, body: sample.data))
+        #expect(response.status == 202)
+        #expect(response.headers["content-type"] == "application/json")
+        let event = try #require(sink.accepted.first)
+        let expectedID = XDMMapper.eventID(of: try ChatlioWebhook.decode(sample.data, kind: sample.kind))
+        #expect(event.id == expectedID && event.kind == sample.kind)
+        #expect(response.json == ["status": "accepted", "id": .string(expectedID), "kind": .string(sample.kind.rawValue)])
+        let entity = try JSONValue(parsing: event.body)
+        #expect(try ChatlioXDM(tenantID: "acme").experienceEventValidator().validate(entity).isValid)
+    }
+
+    @Test func unknownRouteIs404() async throws {
+        let response = try await RelayFixtures.relay().handle(WebhookRequest(route: "chat-transcripts", body: Data("{}".utf8)))
+        #expect(response.status == 404)
+        #expect(response.json?["routes"]?.arrayValue?.count == 5)
+    }
+
+    @Test func bodyAboveTheCapIs413Unread() async throws {
+        let quarantine = InMemoryQuarantineStore()
+        let relay = try RelayFixtures.relay({ $0.maxBodyBytes = 100 }, quarantine: quarantine)
+        let response = await relay.handle(WebhookRequest(route: "conversation-started", body: Data(repeating: 0x20, count: 101)))
+        #expect(response.status == 413 && response.json?["maxBytes"] == 100)
+        #expect(quarantine.items.isEmpty && relay.metrics().tooLarge == 1)
+    }
+
+    @Test func badPayloadIs400AndItsBodyIsQuarantined() async throws {
+        let quarantine = InMemoryQuarantineStore()
+        let sink = RecordingSink()
+        let relay = try RelayFixtures.relay(sink: sink, quarantine: quarantine)
+        let body = Data(#"{"visitor":{"email":"a@example.com"},"message":"hi"}"#.utf8)
+        let response = await relay.handle(WebhookRequest(route: "visitor-feedback", body: body))
+        #expect(response.status == 400)
+        #expect(response.json?["error"] == ["code": "missing field", "pointer": "/visitor/UUID", "reason": "the field is required", "kind": "visitor-feedback"])
+        #expect(response.json?["quarantined"] == true)
+        let item = try #require(quarantine.items.first)
+        #expect(item.body == body && item.code == "missing field" && item.pointer == "/visitor/UUID" && item.route == "visitor-feedback")
+        #expect(item.receivedAt == RelayFixtures.receivedAt)
+        #expect(sink.accepted.isEmpty)
+        let garbage = await relay.handle(WebhookRequest(route: "offline-message", body: Data("not json".utf8)))
+        #expect(garbage.status == 400 && garbage.json?["error"]?["code"] == "invalid JSON")
+        #expect(relay.metrics().rejected == ["missing field": 1, "invalid JSON": 1] && relay.metrics().quarantined == 2)
+    }
+
+    @Test func anEventTooLargeForTheBudgetIsQuarantined() async throws {
+        let quarantine = InMemoryQuarantineStore()
+        let relay = try RelayFixtures.relay(quarantine: quarantine)
+        let body = Data(JSONValue.object(["visitor": ["UUID": "u"], "message": .string(String(repeating: "m", count: 20_000))]).serialized())
+        let response = await relay.handle(WebhookRequest(route: "conversation-started", body: body))
+        #expect(response.status == 400 && response.json?["error"]?["code"] == "event too large")
+        #expect(quarantine.items.count == 1)
+    }
+
+    @Test func aQuarantineThatCannotStoreGives500() async throws {
+        let relay = try RelayFixtures.relay(quarantine: BrokenQuarantine())
+        let response = await relay.handle(WebhookRequest(route: "offline-message", body: Data("[]".utf8)))
+        #expect(response.status == 500)
+        #expect(relay.metrics().quarantineFailures == 1)
+    }
+
+    @Test func urlTokenIsRequiredWhenConfigured() async throws {
+        let sink = RecordingSink()
+        let relay = try RelayFixtures.relay({ $0.sharedSecret = RelayFixtures.secret }, sink: sink)
+        let body = try SamplePayloads.named(.conversationStarted, "basic")
+        #expect(await relay.handle(WebhookRequest(route: "conversation-started", body: body)).status == 401)
+        #expect(await relay.handle(WebhookRequest(route: "conversation-started", body: body, query: ["token": "0123456789abcdef-url-tokeN"])).status == 401)
+        #expect(await relay.handle(WebhookRequest(route: "conversation-started", body: body, query: ["token": RelayFixtures.secret + "x"])).status == 401)
+        #expect(sink.accepted.isEmpty && relay.metrics().unauthorized == 3)
+        #expect(await relay.handle(WebhookRequest(route: "conversation-started", body: body, query: ["token": RelayFixtures.secret])).status == 202)
+        #expect(await relay.handle(WebhookRequest(route: "visitor-feedback", body: body, pathToken: RelayFixtures.secret)).status == 202)
+        #expect(throws: ChatlioRelayError.self) { try RelayFixtures.relay { $0.sharedSecret = "short" } }
+    }
+
+    @Test func constantTimeCompare() {
+        #expect(ConstantTime.equals("abcdef", "abcdef"))
+        #expect(!ConstantTime.equals("abcdeg", "abcdef"))
+        #expect(!ConstantTime.equals("abc", "abcdef"))
+        #expect(!ConstantTime.equals("abcdefabcdef", "abcdef"))
+        #expect(!ConstantTime.equals("", "abcdef"))
+        #expect(ConstantTime.equals("", ""))
+        // Wrapping reads must not make a repeated prefix match.
+        #expect(!ConstantTime.equals("ab", "abab"))
+    }
+
+    @Test func aRepeatedWebhookIsAnswered200WithoutSendingAgain() async throws {
+        let sink = RecordingSink()
+        let relay = try RelayFixtures.relay(sink: sink)
+        let body = try SamplePayloads.named(.chatTranscript, "basic")
+        #expect(await relay.handle(WebhookRequest(route: "chat-transcript", body: body)).status == 202)
+        let again = await relay.handle(WebhookRequest(route: "chat-transcript", body: body))
+        #expect(again.status == 200 && again.json?["status"] == "duplicate")
+        #expect(sink.accepted.count == 1 && relay.metrics().duplicates == 1)
+    }
+
+    @Test func theDeduplicationWindowIsBounded() async throws {
+        let sink = RecordingSink()
+        let relay = try RelayFixtures.relay({ $0.deduplicationWindow = 2 }, sink: sink)
+        func body(_ index: Int) -> Data { Data(#"{"visitor":{"UUID":"u\#(index)"}}"#.utf8) }
+        for index in 0..<3 { #expect(await relay.handle(WebhookRequest(route: "conversation-started", body: body(index))).status == 202) }
+        #expect(await relay.handle(WebhookRequest(route: "conversation-started", body: body(2))).status == 200)
+        #expect(await relay.handle(WebhookRequest(route: "conversation-started", body: body(0))).status == 202)  // forgotten
+    }
+
+    @Test func aFullOutboxIs503WithRetryAfterAndTheRetrySucceeds() async throws {
+        let sink = RecordingSink()
+        let relay = try RelayFixtures.relay(sink: sink)
+        let body = try SamplePayloads.named(.offlineMessage, "basic")
+        sink.refusal.withLock { $0 = .full(retryAfterSeconds: 12) }
+        let full = await relay.handle(WebhookRequest(route: "offline-message", body: body))
+        #expect(full.status == 503 && full.headers["retry-after"] == "12")
+        sink.refusal.withLock { $0 = RelaySinkError(.unavailable, retryAfterSeconds: 0, reason: "shutting down") }
+        let down = await relay.handle(WebhookRequest(route: "offline-message", body: body))
+        #expect(down.status == 503 && down.headers["retry-after"] == "1")
+        sink.refusal.withLock { $0 = nil }
+        #expect(await relay.handle(WebhookRequest(route: "offline-message", body: body)).status == 202)  // not mistaken for a duplicate
+        #expect(relay.metrics().sinkFull == 1 && relay.metrics().sinkUnavailable == 1 && sink.accepted.count == 1)
+    }
+
+    @Test func rawModeForwardsChatliosOwnJSON() async throws {
+        let sink = RecordingSink()
+        let relay = try ChatlioRelay(configuration: .init(mode: .raw), mapper: nil, sink: sink, quarantine: InMemoryQuarantineStore())
+        let body = try SamplePayloads.named(.conversationStarted, "emoji-unknown-keys")
+        #expect(await relay.handle(WebhookRequest(route: "conversation-started", body: body)).status == 202)
+        #expect(sink.accepted.first?.body == Array(body))
+        #expect(await relay.handle(WebhookRequest(route: "conversation-started", body: Data("{}".utf8))).status == 400)
+        #expect(throws: ChatlioRelayError.self) { try ChatlioRelay(configuration: .init(mode: .xdm), mapper: nil, sink: sink, quarantine: InMemoryQuarantineStore()) }
+    }
+
+    @Test func hundredsOfParallelWebhooksLoseNothing() async throws {
+        let sink = RecordingSink()
+        let relay = try RelayFixtures.relay(sink: sink)
+        let bodies = (0..<200).map { Data(#"{"visitor":{"UUID":"v-\#($0)"},"message":"hello \#($0)"}"#.utf8) }
+        let statuses = await withTaskGroup(of: Int.self) { group in
+            for round in 0..<3 {
+                for body in bodies { group.addTask { await relay.handle(WebhookRequest(route: "conversation-started", body: body)).status } }
+                if round == 0 { group.addTask { await relay.handle(WebhookRequest(route: "conversation-started", body: Data("{".utf8))).status } }
+            }
+            var statuses: [Int: Int] = [:]
+            for await status in group { statuses[status, default: 0] += 1 }
+            return statuses
+        }
+        #expect(statuses == [202: 200, 200: 400, 400: 1])
+        #expect(Set(sink.accepted.map(\.id)).count == 200 && sink.accepted.count == 200)
+        let metrics = relay.metrics()
+        #expect(metrics.received == 601 && metrics.accepted + metrics.duplicates + metrics.quarantined == 601)
+    }
+}
