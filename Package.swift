@@ -28,6 +28,7 @@ let package = Package(
         .executable(name: "aep-inlet-emulator", targets: ["aep-inlet-emulator"]),
         .executable(name: "chatlio-decode", targets: ["chatlio-decode"]),
         .executable(name: "chatlio-aep-setup", targets: ["chatlio-aep-setup"]),
+        .executable(name: "chatlio-replay", targets: ["chatlio-replay"]),
     ],
     targets: [
         // A JSON value type with an exact, bounded parser and a fast writer,
@@ -60,7 +61,7 @@ let package = Package(
         // Framework-agnostic webhook intake: size cap, URL token, decode, map, validate, durable send.
         .target(
             name: "ChatlioRelay",
-            dependencies: ["ChatlioWebhooks", "ChatlioXDMMapper", "XDMSchemaRegistry"],
+            dependencies: ["ChatlioWebhooks", "ChatlioXDMMapper", "XDMSchemaRegistry", "AEPStreamingClient"],
             swiftSettings: strictSettings
         ),
         // An in-process AEP streaming inlet (DCS) over loopback HTTP, for tests.
@@ -90,6 +91,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),        // Argument handling shared by the example executables (not a product).
         .target(name: "ExampleSupport", path: "Examples/ExampleSupport", swiftSettings: strictSettings),
+        // The main job: sample webhooks through the relay and the client into AEP (or an in-process inlet).
+        .executableTarget(
+            name: "chatlio-replay",
+            dependencies: ["ChatlioRelay", "AEPStreamingClient", "AEPInletEmulator", "ChatlioXDMMapper", "XDMSchemaRegistry", "ExampleSupport"],
+            path: "Examples/chatlio-replay",
+            swiftSettings: strictSettings
+        ),
         // Prints or writes everything AEP needs for a tenant, with the curl lines.
         .executableTarget(
             name: "chatlio-aep-setup",

@@ -1,0 +1,308 @@
+// chatlio-replay: the whole path, from Chatlio webhook bodies to AEP, in one command.
+//
+//   swift run chatlio-replay                                  # Examples/Payloads → an in-process AEP inlet
+//   swift run chatlio-replay --kind offline-message a.json    # your own bodies
+//   swift run chatlio-replay --stdin < webhooks.ndjson        # {"kind": …, "payload": {…}} per line
+//   swift run chatlio-replay --dry-run                        # decode, map, validate; XDM as NDJSON on stdout
+//   swift run chatlio-replay --inlet https://dcs.adobedc.net/collection/… --schema-id … --dataset-id … \
+//       --tenant yourtenant [--flow-id …] [--client-id … --client-secret-env VAR --org-id …]
+import AEPInletEmulator
+import AEPStreamingClient
+import ChatlioRelay
+import ChatlioWebhooks
+import ChatlioXDMMapper
+import ExampleSupport
+import Foundation
+import XDMSchemaRegistry
+
+let usage = """
+    Usage: chatlio-replay [options] [FILE ...]
+
+    Replays Chatlio webhook bodies through ChatlioRelay (decode → map → validate → durable send) and
+    AEPStreamingClient to an AEP streaming inlet. With no FILE and no --stdin it replays every sample under
+    Examples/Payloads/<kind>/ into an in-process AEPInletEmulator: no network, no account.
+
+    Input:
+      FILE ...                  webhook bodies; their kind comes from --kind, the sample folder, or the shape
+      --kind KIND               the kind of every FILE (\(WebhookKind.allCases.map(\.rawValue).joined(separator: ", ")))
+      --stdin                   read NDJSON lines {"kind": KIND, "payload": {...}} from standard input
+    Mode:
+      --dry-run                 decode, map and validate only; write the XDM entities as NDJSON to stdout
+    Target (default: an in-process emulator):
+      --inlet URL               a real AEP streaming inlet (https://dcs.adobedc.net/collection/{inletId})
+      --tenant ID               tenant id for the XDM fields (default: acme)
+      --schema-id ID            the schema $id of the dataset (default: the built-in schema id)
+      --dataset-id ID           the dataset id (required with --inlet)
+      --flow-id ID              the dataflow id (x-adobe-flow-id)
+      --token-env VAR           a static bearer token, read from environment variable VAR
+      --client-id ID            OAuth server-to-server client id (with --client-secret-env)
+      --client-secret-env VAR   environment variable holding the OAuth client secret
+      --org-id ID               x-gw-ims-org-id
+      --sandbox NAME            x-sandbox-name
+    Output:
+      --outbox DIR              the durable outbox directory (default: a fresh temporary directory)
+      --output FILE             where the delivered XDM entities go (default: .build/chatlio-replay/delivered.ndjson)
+      --timeout SECONDS         how long to wait for delivery (default: 60)
+      -h, --help                show this help
+
+    Exit status: 0 when every input was delivered (or, with --dry-run, mapped and valid); 1 otherwise; 2 for usage errors.
+    """
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("chatlio-replay: \(message)\n".utf8))
+    exit(2)
+}
+
+func say(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+let options: CommandLineOptions
+do {
+    options = try CommandLineOptions(
+        parsing: CommandLine.arguments.dropFirst(),
+        flags: ["--help", "--stdin", "--dry-run"],
+        valued: ["--kind", "--inlet", "--tenant", "--schema-id", "--dataset-id", "--flow-id", "--token-env", "--client-id",
+                 "--client-secret-env", "--org-id", "--sandbox", "--outbox", "--output", "--timeout"])
+} catch {
+    fail("\(error) (see --help)")
+}
+if options.has("--help") {
+    print(usage)
+    exit(0)
+}
+
+// MARK: Inputs
+
+struct Input {
+    var label: String
+    var kind: WebhookKind?
+    var body: Data
+}
+
+func readInputs() -> [Input] {
+    var kind: WebhookKind?
+    if let name = options.value("--kind") {
+        guard let parsed = WebhookKind(rawValue: name) else {
+            fail("unknown kind '\(name)'; expected one of \(WebhookKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        kind = parsed
+    }
+    if options.has("--stdin") {
+        var inputs: [Input] = []
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        for (number, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
+            guard let value = try? JSONValue(parsing: Data(line)), let payload = value["payload"], case .object = payload else {
+                fail("stdin line \(number + 1): expected {\"kind\": …, \"payload\": {…}}")
+            }
+            let lineKind = value["kind"]?.stringValue.flatMap(WebhookKind.init(rawValue:)) ?? kind
+            inputs.append(Input(label: "stdin:\(number + 1)", kind: lineKind, body: Data(payload.serialized())))
+        }
+        return inputs
+    }
+    if !options.positional.isEmpty {
+        return options.positional.map { path in
+            guard let body = FileManager.default.contents(atPath: path) else { fail("cannot read \(path)") }
+            return Input(label: path, kind: kind, body: body)
+        }
+    }
+    let root = URL(fileURLWithPath: "Examples/Payloads")
+    var inputs: [Input] = []
+    for sampleKind in WebhookKind.allCases where kind == nil || kind == sampleKind {
+        let folder = root.appendingPathComponent(sampleKind.rawValue)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for name in names.sorted() where name.hasSuffix(".json") {
+            guard let body = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else { continue }
+            inputs.append(Input(label: "\(sampleKind.rawValue)/\(name)", kind: sampleKind, body: body))
+        }
+    }
+    if inputs.isEmpty { fail("no samples under \(root.path); run from the package root, or pass files or --stdin") }
+    return inputs
+}
+
+let inputs = readInputs()
+let tenant = options.value("--tenant") ?? "acme"
+let mapper: XDMMapper
+let chatlio: ChatlioXDM
+do {
+    mapper = try XDMMapper(configuration: .init(tenantID: tenant), identityStore: InMemoryConversationIdentityStore())
+    chatlio = try ChatlioXDM(tenantID: tenant)
+} catch {
+    fail("\(error)")
+}
+
+/// The kind of an input: given, or inferred from the shape.
+func kind(of input: Input) -> Result<WebhookKind, ChatlioWebhookError> {
+    if let kind = input.kind { return .success(kind) }
+    return Result { () throws(ChatlioWebhookError) in try ChatlioWebhook.decode(input.body).kind }
+}
+
+// MARK: Dry run
+
+if options.has("--dry-run") {
+    let validator: XDMValidator
+    do { validator = try mapper.validator() } catch { fail("\(error)") }
+    var failures = 0
+    for input in inputs {
+        do {
+            let kind = try kind(of: input).get()
+            let event = try mapper.map(ChatlioWebhook.decode(input.body, kind: kind), receivedAt: Date())
+            let report = validator.validate(event.value)
+            guard report.isValid else {
+                failures += 1
+                say("invalid \(input.label): \(report.violations.map(\.description).joined(separator: "; "))")
+                continue
+            }
+            print(String(decoding: event.jsonBytes, as: UTF8.self))
+        } catch {
+            failures += 1
+            say("refused \(input.label): \(error)")
+        }
+    }
+    say("dry run: \(inputs.count - failures) of \(inputs.count) mapped and valid")
+    exit(failures == 0 ? 0 : 1)
+}
+
+// MARK: Delivery
+
+let timeoutSeconds = (try? options.positiveInteger("--timeout")) ?? nil ?? 60
+var emulator: AEPInletEmulator?
+var clientConfiguration: AEPStreamingClient.Configuration
+if let inlet = options.value("--inlet") {
+    guard let url = URL(string: inlet), url.scheme != nil else { fail("--inlet is not a URL: \(inlet)") }
+    guard let datasetID = options.value("--dataset-id") else { fail("--inlet needs --dataset-id (see --help)") }
+    clientConfiguration = .init(
+        inletURL: url,
+        format: .xdm(schemaID: options.value("--schema-id") ?? chatlio.experienceEventSchemaID, datasetID: datasetID, sourceName: "chatlio-replay"),
+        flowID: options.value("--flow-id"))
+    clientConfiguration.imsOrgID = options.value("--org-id")
+    clientConfiguration.sandboxName = options.value("--sandbox")
+    if let variable = options.value("--token-env") {
+        guard let token = ProcessInfo.processInfo.environment[variable], !token.isEmpty else { fail("environment variable \(variable) is empty") }
+        clientConfiguration.authentication = .bearerToken(Secret(token))
+    } else if let clientID = options.value("--client-id") {
+        guard let variable = options.value("--client-secret-env"), let secret = ProcessInfo.processInfo.environment[variable], !secret.isEmpty else {
+            fail("--client-id needs --client-secret-env naming a non-empty environment variable")
+        }
+        clientConfiguration.authentication = .oauthClientCredentials(.init(clientID: clientID, clientSecret: Secret(secret)))
+    }
+} else {
+    do {
+        var configuration = AEPInletEmulator.Configuration(inletId: "chatlio-replay")
+        configuration.validator = try chatlio.experienceEventValidator()
+        let local = try AEPInletEmulator(configuration: configuration)
+        _ = try local.start()
+        emulator = local
+        clientConfiguration = .init(
+            inletURL: local.inletURL,
+            format: .xdm(schemaID: chatlio.experienceEventSchemaID, datasetID: "chatlio-replay-dataset", sourceName: "chatlio-replay"))
+    } catch {
+        fail("could not start the in-process AEP inlet: \(error)")
+    }
+}
+clientConfiguration.batching.linger = .milliseconds(20)
+
+let outboxDirectory = options.value("--outbox").map { URL(fileURLWithPath: $0) }
+    ?? FileManager.default.temporaryDirectory.appendingPathComponent("chatlio-replay-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+let client: AEPStreamingClient
+do {
+    let outbox = try FileOutbox(directory: outboxDirectory)
+    client = try await AEPStreamingClient(configuration: clientConfiguration, outbox: outbox)
+} catch {
+    fail("could not open the outbox at \(outboxDirectory.path): \(error)")
+}
+
+let quarantine = InMemoryQuarantineStore()
+let relay: ChatlioRelay
+do {
+    relay = try ChatlioRelay(mapper: mapper, sink: client, quarantine: quarantine)
+} catch {
+    fail("\(error)")
+}
+
+// Collect delivery reports while sending.
+let collector = Task { () -> [String: DeliveryReport] in
+    var reports: [String: DeliveryReport] = [:]
+    for await report in client.deliveryReports { reports[report.eventID] = report }
+    return reports
+}
+
+var acceptedIDs: [(label: String, id: String)] = []
+var refused: [(label: String, reason: String)] = []
+for (index, input) in inputs.enumerated() {
+    let route: WebhookKind
+    switch kind(of: input) {
+    case .success(let kind): route = kind
+    case .failure(let error):
+        refused.append((input.label, error.description))
+        say("[\(index + 1)/\(inputs.count)] \(input.label): refused (\(error.code))")
+        continue
+    }
+    let response = await relay.handle(WebhookRequest(route: route.rawValue, body: input.body))
+    let id = response.json?["id"]?.stringValue
+    switch response.status {
+    case 202:
+        if let id { acceptedIDs.append((input.label, id)) }
+        say("[\(index + 1)/\(inputs.count)] \(input.label): accepted \(id?.prefix(12) ?? "")…")
+    case 200:
+        say("[\(index + 1)/\(inputs.count)] \(input.label): duplicate of an earlier input, not sent again")
+    default:
+        let error = response.json?["error"]
+        let reason = error.map { "\($0["code"]?.stringValue ?? "") at \($0["pointer"]?.stringValue ?? "the body"): \($0["reason"]?.stringValue ?? "")" }
+            ?? response.json?["status"]?.stringValue ?? "HTTP \(response.status)"
+        refused.append((input.label, reason))
+        say("[\(index + 1)/\(inputs.count)] \(input.label): \(response.status) \(reason)")
+    }
+}
+
+let drained = await client.flush(timeout: .seconds(timeoutSeconds))
+let shutdown = await client.shutdown(timeout: .seconds(5))
+let reports = await collector.value
+emulator?.stop()
+
+var delivered = 0
+var deadLettered: [(label: String, reason: String)] = []
+var undelivered: [String] = []
+for (label, id) in acceptedIDs {
+    switch reports[id]?.outcome {
+    case .delivered: delivered += 1
+    case .deadLettered(let status, let message): deadLettered.append((label, "\(status.map(String.init) ?? "-") \(message)"))
+    case .dropped(let reason): deadLettered.append((label, "dropped: \(reason)"))
+    case nil: undelivered.append(label)
+    }
+}
+
+// What was delivered, as NDJSON.
+let outputPath = options.value("--output") ?? ".build/chatlio-replay/delivered.ndjson"
+let outputURL = URL(fileURLWithPath: outputPath)
+var lines = Data()
+if let emulator {
+    for message in emulator.record.messages {
+        guard let entity = message.xdmEntity else { continue }
+        lines.append(contentsOf: entity.serialized(sortedKeys: true) + [0x0A])
+    }
+}
+do {
+    try FileManager.default.createDirectory(at: outputURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try lines.write(to: outputURL)
+} catch {
+    say("could not write \(outputURL.path): \(error.localizedDescription)")
+}
+if options.value("--outbox") == nil, shutdown.remaining == 0 { try? FileManager.default.removeItem(at: outboxDirectory) }
+
+let failedAtInlet = emulator?.record.failedValidation.count ?? 0
+let metrics = client.metrics()
+print("""
+
+    chatlio-replay summary
+      inputs          \(inputs.count)
+      accepted        \(acceptedIDs.count)   (decoded, mapped, validated, durably queued)
+      refused         \(refused.count)\(refused.map { "\n        \($0.label): \($0.reason)" }.joined())
+      delivered       \(delivered)   (\(metrics.requests) requests, \(metrics.bytesSent) bytes)
+      dead-lettered   \(deadLettered.count)\(deadLettered.map { "\n        \($0.label): \($0.reason)" }.joined())
+      not delivered   \(undelivered.count)\(drained ? "" : " (timed out after \(timeoutSeconds) s; \(shutdown.remaining) left in the outbox at \(outboxDirectory.path))")
+      inlet rejected  \(failedAtInlet)   (failed the inlet's schema check)
+      target          \(emulator == nil ? clientConfiguration.inletURL.absoluteString : "in-process AEPInletEmulator (schema-validating)")
+      delivered XDM   \(emulator == nil ? "(see AEP)" : outputURL.path)
+    """)
+exit(refused.isEmpty && deadLettered.isEmpty && undelivered.isEmpty && failedAtInlet == 0 && delivered == inputs.count ? 0 : 1)
