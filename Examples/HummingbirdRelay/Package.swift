@@ -1,0 +1,56 @@
+// swift-tools-version:6.2
+//
+// A Chatlio → AEP webhook server on Hummingbird 2: the one example allowed a package dependency.
+//   swift run --package-path Examples/HummingbirdRelay chatlio-hummingbird-relay
+import Foundation
+import PackageDescription
+
+// A path dependency is named after its folder, which is whatever the clone is called.
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
+
+let settings: [SwiftSetting] = [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "HummingbirdRelay",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.0.0"),
+        .package(path: "../.."),
+    ],
+    targets: [
+        .target(
+            name: "ChatlioHummingbird",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ChatlioRelay", package: root),
+                .product(name: "AEPStreamingClient", package: root),
+            ],
+            swiftSettings: settings
+        ),
+        .executableTarget(
+            name: "chatlio-hummingbird-relay",
+            dependencies: [
+                "ChatlioHummingbird",
+                .product(name: "AEPInletEmulator", package: root),
+                .product(name: "XDMSchemaRegistry", package: root),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "ChatlioHummingbirdTests",
+            dependencies: [
+                "ChatlioHummingbird",
+                .product(name: "ChatlioWebhooks", package: root),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AEPInletEmulator", package: root),
+            ],
+            swiftSettings: settings
+        ),
+    ]
+)

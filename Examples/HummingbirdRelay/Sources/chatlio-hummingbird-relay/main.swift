@@ -1,0 +1,68 @@
+// chatlio-hummingbird-relay: Chatlio webhooks → AEP on Hummingbird 2.
+//
+// Configuration comes from the environment:
+//   PORT (8080), HOST (127.0.0.1), STATE_DIR (./chatlio-state: outbox/ and quarantine/),
+//   CHATLIO_TENANT (acme), CHATLIO_URL_TOKEN (optional, ≥ 16 characters),
+//   AEP_INLET_URL, AEP_SCHEMA_ID, AEP_DATASET_ID, AEP_FLOW_ID (without AEP_INLET_URL an in-process
+//   AEPInletEmulator stands in for AEP, so the server can be tried with no account).
+import AEPInletEmulator
+import AEPStreamingClient
+import ChatlioHummingbird
+import ChatlioRelay
+import ChatlioXDMMapper
+import Foundation
+import XDMSchemaRegistry
+
+let environment = ProcessInfo.processInfo.environment
+if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-h") {
+    print("""
+        Usage: chatlio-hummingbird-relay
+        Serves POST /chatlio/{kind}, POST /chatlio/{token}/{kind} and GET /health.
+        Environment: PORT, HOST, STATE_DIR, CHATLIO_TENANT, CHATLIO_URL_TOKEN,
+                     AEP_INLET_URL, AEP_SCHEMA_ID, AEP_DATASET_ID, AEP_FLOW_ID
+        """)
+    exit(0)
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("chatlio-hummingbird-relay: \(message)\n".utf8))
+    exit(1)
+}
+
+let port = Int(environment["PORT"] ?? "8080") ?? 8080
+let host = environment["HOST"] ?? "127.0.0.1"
+let tenant = environment["CHATLIO_TENANT"] ?? "acme"
+let state = URL(fileURLWithPath: environment["STATE_DIR"] ?? "chatlio-state")
+
+do {
+    let chatlio = try ChatlioXDM(tenantID: tenant)
+    var emulator: AEPInletEmulator?
+    let configuration: AEPStreamingClient.Configuration
+    if let inlet = environment["AEP_INLET_URL"].flatMap(URL.init(string:)) {
+        guard let datasetID = environment["AEP_DATASET_ID"] else { fail("AEP_INLET_URL needs AEP_DATASET_ID") }
+        configuration = .init(
+            inletURL: inlet,
+            format: .xdm(schemaID: environment["AEP_SCHEMA_ID"] ?? chatlio.experienceEventSchemaID, datasetID: datasetID, sourceName: "chatlio-relay"),
+            flowID: environment["AEP_FLOW_ID"])
+    } else {
+        var emulatorConfiguration = AEPInletEmulator.Configuration(inletId: "local")
+        emulatorConfiguration.validator = try chatlio.experienceEventValidator()
+        let local = try AEPInletEmulator(configuration: emulatorConfiguration)
+        print("no AEP_INLET_URL: sending to an in-process AEP inlet at \(try local.start())")
+        emulator = local
+        configuration = .init(inletURL: local.inletURL, format: .xdm(schemaID: chatlio.experienceEventSchemaID, datasetID: "local", sourceName: "chatlio-relay"))
+    }
+    let client = try await AEPStreamingClient(configuration: configuration, outbox: FileOutbox(directory: state.appendingPathComponent("outbox")))
+    let relay = try ChatlioRelay(
+        configuration: .init(sharedSecret: environment["CHATLIO_URL_TOKEN"]),
+        mapper: XDMMapper(configuration: .init(tenantID: tenant), identityStore: FileConversationIdentityStore(url: state.appendingPathComponent("identities.ndjson"))),
+        sink: client,
+        quarantine: FileQuarantineStore(directory: state.appendingPathComponent("quarantine")))
+    let app = makeChatlioApplication(relay: relay, client: client, host: host, port: port) { port in
+        print("chatlio-hummingbird-relay listening on http://\(host):\(port)/chatlio/{kind}")
+    }
+    try await app.runService()
+    emulator?.stop()
+} catch {
+    fail("\(error)")
+}
