@@ -22,6 +22,8 @@ let package = Package(
                 .product(name: "ChatlioWebhooks", package: root),
                 .product(name: "XDMSchemaRegistry", package: root),
                 .product(name: "ChatlioXDMMapper", package: root),
+                .product(name: "AEPStreamingClient", package: root),
+                .product(name: "AEPInletEmulator", package: root),
             ],
             swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
         ),

@@ -9,6 +9,7 @@ import ChatlioWebhooks
 import ChatlioXDMMapper
 import Foundation
 import MallocCounter
+import AEPStreamingClient
 import XDMSchemaRegistry
 
 // MARK: Options
@@ -132,7 +133,7 @@ final class Bench {
         func number(_ value: Double?) -> String { value.map { String(format: "%10.0f", $0) } ?? String(repeating: " ", count: 10) }
         let ratio = figure.ratio.map { String(format: "%6.2fx", $0) } ?? "       "
         let allocations = figure.allocationsPerEvent.map { String(format: "%8.1f", $0) } ?? "       -"
-        print("\(figure.scenario.padding(toLength: 44, withPad: " ", startingAt: 0)) \(number(figure.eventsPerSecond)) \(number(figure.minEventsPerSecond)) \(number(figure.maxEventsPerSecond))  \(ratio) \(allocations)  \(figure.baseline ?? "")")
+        print("\(figure.scenario.padding(toLength: 58, withPad: " ", startingAt: 0)) \(number(figure.eventsPerSecond)) \(number(figure.minEventsPerSecond)) \(number(figure.maxEventsPerSecond))  \(ratio) \(allocations)  \(figure.baseline ?? "")")
     }
 }
 
@@ -172,7 +173,7 @@ let encoder = JSONEncoder()
 let decoder = JSONDecoder()
 
 print("ChatlioAEP benchmarks (\(options.quick ? "quick" : "full"); \(bench.runs) runs × \(bench.eventsPerRun) events; release build expected)")
-print("\("scenario".padding(toLength: 44, withPad: " ", startingAt: 0))   median/s      min/s      max/s   ratio  allocs/ev  baseline")
+print("\("scenario".padding(toLength: 58, withPad: " ", startingAt: 0))   median/s      min/s      max/s   ratio  allocs/ev  baseline")
 
 /// The representative sample of each kind: the documented example shape.
 let representative: [WebhookKind: Sample] = Dictionary(uniqueKeysWithValues: WebhookKind.allCases.compactMap { kind in
@@ -210,6 +211,81 @@ if bench.wanted("mixed") {
         let sample = mixed[index % mixed.count]
         let event = try mapper.map(ChatlioWebhook.decode(sample.bytes, kind: sample.kind), receivedAt: receivedAt)
         precondition(validator.validate(event.value).isValid)
+    }
+}
+
+// MARK: Outbox, delivery, scaling
+
+/// Several timed runs of an async measurement that returns events/s; the median, min and max.
+func repeated(_ runs: Int, _ measure: () async throws -> Double) async rethrows -> Rate {
+    var rates: [Double] = []
+    for _ in 0..<runs { rates.append(try await measure()) }
+    rates.sort()
+    return Rate(median: rates[rates.count / 2], min: rates[0], max: rates[rates.count - 1], allocationsPerEvent: nil)
+}
+
+@MainActor func record(_ name: String, _ rate: Rate, against baseline: (name: String, rate: Rate)?, extra: String? = nil) {
+    bench.record(Figure(
+        scenario: name, eventsPerSecond: rate.median, minEventsPerSecond: rate.min, maxEventsPerSecond: rate.max,
+        baseline: baseline.map { $0.name + (extra.map { "; " + $0 } ?? "") } ?? extra, baselineEventsPerSecond: baseline?.rate.median,
+        ratio: baseline.map { rate.median / $0.rate.median }, allocationsPerEvent: rate.allocationsPerEvent))
+}
+
+let mappedPayloads: [[UInt8]] = try samples.map { try mapper.map(ChatlioWebhook.decode($0.bytes, kind: $0.kind), receivedAt: receivedAt).jsonBytes }
+let conversationPayload = try mapper.map(ChatlioWebhook.decode(representative[.conversationStarted]?.bytes ?? Data(), kind: .conversationStarted), receivedAt: receivedAt).jsonBytes
+let deliveryRuns = options.quick ? 1 : 3
+
+if bench.wanted("outbox") {
+    let appends = options.quick ? 200 : 2_000
+    let baseline = (name: "raw write+fsync, \(conversationPayload.count) B", rate: try await repeated(deliveryRuns) { try rawWriteAndSync(count: appends, payload: conversationPayload) })
+    record(baseline.name, baseline.rate, against: nil)
+    record("outbox append, file, fsync per send", try await repeated(deliveryRuns) {
+        try await appendToFileOutbox(count: appends, payload: conversationPayload, durability: .everyAppend, writers: 1)
+    }, against: baseline)
+    record("outbox append, file, group commit, 1 writer", try await repeated(deliveryRuns) {
+        try await appendToFileOutbox(count: appends, payload: conversationPayload, durability: .groupCommit(), writers: 1)
+    }, against: baseline)
+    record("outbox append, file, group commit, 32 writers", try await repeated(deliveryRuns) {
+        try await appendToFileOutbox(count: appends * 5, payload: conversationPayload, durability: .groupCommit(), writers: 32)
+    }, against: baseline)
+}
+
+if bench.wanted("delivery") {
+    let events = options.quick ? 5_000 : 50_000
+    let baseline = (name: "URLSession POST of prebuilt 500-event batches", rate: try await repeated(deliveryRuns) { try await postPrebuiltBatches(count: events, payloads: mappedPayloads) })
+    record(baseline.name, baseline.rate, against: nil)
+    for kind in [OutboxKind.file, .memory] {
+        var cpuPerEvent = 0.0
+        let rate = try await repeated(deliveryRuns) {
+            let result = try await deliver(count: events, payloads: mappedPayloads, outbox: kind)
+            cpuPerEvent = result.cpu / Double(events)
+            return Double(events) / result.seconds
+        }
+        record("delivery to emulator, \(kind.rawValue), 64 senders, \(events) events", rate, against: baseline,
+               extra: String(format: "process CPU %.0f µs/event incl. the emulator", cpuPerEvent * 1e6))
+    }
+}
+
+if bench.wanted("scaling") {
+    let sizes = options.quick ? [10_000] : [10_000, 100_000, 1_000_000]
+    for size in sizes {
+        let allocationsBefore = malloc_counter_allocations()
+        let start = ContinuousClock.now
+        for index in 0..<size {
+            let sample = samples[index % samples.count]
+            let event = try mapper.map(ChatlioWebhook.decode(sample.bytes, kind: sample.kind), receivedAt: receivedAt)
+            precondition(validator.validate(event.value).isValid)
+        }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let allocations = malloc_counter_is_active() != 0 ? Double(malloc_counter_allocations() - allocationsBefore) / Double(size) : nil
+        let rate = Rate(median: Double(size) / seconds, min: Double(size) / seconds, max: Double(size) / seconds, allocationsPerEvent: allocations)
+        record("scaling: full path, mixed, \(size) events", rate, against: nil, extra: String(format: "peak RSS %.0f MiB", peakRSSMiB()))
+    }
+    for size in sizes {
+        let result = try await deliver(count: size, payloads: mappedPayloads, outbox: .file)
+        let rate = Rate(median: Double(size) / result.seconds, min: Double(size) / result.seconds, max: Double(size) / result.seconds, allocationsPerEvent: nil)
+        record("scaling: delivery, file outbox, \(size) events", rate, against: nil, extra: String(format: "peak RSS %.0f MiB", peakRSSMiB()))
     }
 }
 
