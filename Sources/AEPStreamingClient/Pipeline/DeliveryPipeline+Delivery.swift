@@ -123,7 +123,7 @@ extension DeliveryPipeline {
                 case .reject(let status, let message):
                     resolved.append((id, .deadLettered(status: status, message: message)))
                 case .retry(let status, let message):
-                    let fraction = Double.random(in: 0 ... 1, using: &random)
+                    let fraction = RetryStateMachine.unitInterval(using: &random)
                     if let outcome = scheduleRetry(id, status: status, message: message, fraction: fraction, now: now) {
                         resolved.append((id, outcome))
                     }
@@ -132,7 +132,7 @@ extension DeliveryPipeline {
         case .retryAll(let status, let message, let retryAfter):
             let until = retry.requestFailed(now: now, retryAfter: retryAfter, random: &random)
             log(.warning, "\(status.map { "HTTP \($0)" } ?? "no answer") for \(ids.count) messages (\(message)); pausing requests for \(String(format: "%.3f", until.timeIntervalSince(now))) s")
-            let fraction = Double.random(in: 0 ... 1, using: &random)
+            let fraction = RetryStateMachine.unitInterval(using: &random)
             for id in ids {
                 markInFlightDone(id, countAttempt: true)
                 if let outcome = scheduleRetry(id, status: status, message: message, fraction: fraction, now: now) {

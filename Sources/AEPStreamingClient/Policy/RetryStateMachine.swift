@@ -44,7 +44,13 @@ struct RetryStateMachine: Sendable {
     func backoff(afterAttempt attempt: Int, random: inout some RandomNumberGenerator) -> Duration {
         let ceiling = backoffCeiling(afterAttempt: attempt)
         guard ceiling > 0 else { return .zero }
-        return .seconds(Double.random(in: 0 ... ceiling, using: &random))
+        return .seconds(ceiling * Self.unitInterval(using: &random))
+    }
+
+    /// A uniform value in `0 ..< 1` from 53 random bits (no rejection loop,
+    /// so a constant test generator gives a predictable value).
+    static func unitInterval(using random: inout some RandomNumberGenerator) -> Double {
+        Double(random.next() >> 11) * 0x1p-53
     }
 
     /// Whether requests must wait, and until when.
