@@ -1,1 +1,0 @@
-// Keeps the target buildable until the streaming client's sources land; delete then.
