@@ -34,6 +34,8 @@ let package = Package(
         // A JSON value type with an exact, bounded parser and a fast writer,
         // shared by every product.
         .target(name: "ChatlioJSON", swiftSettings: strictSettings),
+        // The lock and the log event every product shares (reached through the products).
+        .target(name: "ChatlioAEPSupport", swiftSettings: strictSettings),
         // Typed models of the five Chatlio webhook payloads.
         .target(
             name: "ChatlioWebhooks",
@@ -49,7 +51,7 @@ let package = Package(
         // Webhook → XDM ExperienceEvent: identities, ids, timestamps, privacy, size budget.
         .target(
             name: "ChatlioXDMMapper",
-            dependencies: ["ChatlioWebhooks", "XDMSchemaRegistry"],
+            dependencies: ["ChatlioWebhooks", "XDMSchemaRegistry", "ChatlioAEPSupport"],
             swiftSettings: strictSettings
         ),
         // Durable, batched, retrying delivery to AEP's streaming inlet.
@@ -61,7 +63,7 @@ let package = Package(
         // Framework-agnostic webhook intake: size cap, URL token, decode, map, validate, durable send.
         .target(
             name: "ChatlioRelay",
-            dependencies: ["ChatlioWebhooks", "ChatlioXDMMapper", "XDMSchemaRegistry", "AEPStreamingClient"],
+            dependencies: ["ChatlioWebhooks", "ChatlioXDMMapper", "XDMSchemaRegistry", "AEPStreamingClient", "ChatlioAEPSupport"],
             swiftSettings: strictSettings
         ),
         // An in-process AEP streaming inlet (DCS) over loopback HTTP, for tests.

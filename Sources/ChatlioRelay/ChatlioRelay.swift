@@ -1,6 +1,7 @@
 import ChatlioWebhooks
 public import ChatlioXDMMapper
 public import Foundation
+public import ChatlioAEPSupport
 import XDMSchemaRegistry
 
 /// The webhook intake: from a Chatlio POST to a durably stored AEP event, and
@@ -178,7 +179,7 @@ public final class ChatlioRelay: Sendable {
             return .json(500, ["status": "error", "reason": "the body was refused and could not be quarantined"])
         }
         count { $0.quarantined += 1 }
-        note(.notice, "quarantined a \(kind) body: \(rejection.code) at \(rejection.pointer ?? "-")")
+        note(.info, "quarantined a \(kind) body: \(rejection.code) at \(rejection.pointer ?? "-")")
         var error: JSONObject = ["code": .string(rejection.code), "reason": .string(rejection.reason), "kind": .string(kind.rawValue)]
         if let pointer = rejection.pointer { error["pointer"] = .string(pointer) }
         return .json(400, ["status": "rejected", "error": .object(error), "quarantined": true])
@@ -188,8 +189,8 @@ public final class ChatlioRelay: Sendable {
         state.withLock { update(&$0.metrics) }
     }
 
-    private func note(_ level: RelayLogEvent.Level, _ message: String) {
-        log?(RelayLogEvent(level: level, message: message))
+    private func note(_ level: LogEvent.Level, _ message: String) {
+        log?(LogEvent(level: level, message: message))
     }
 }
 

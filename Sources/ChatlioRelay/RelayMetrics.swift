@@ -1,3 +1,5 @@
+public import ChatlioAEPSupport
+
 /// What the relay has done since it was created.
 ///
 /// ```swift
@@ -32,17 +34,10 @@ public struct RelayMetrics: Sendable, Hashable {
     public init() {}
 }
 
-/// One decision of the relay, for an injectable log hook. Messages never
-/// carry bodies, field values or secrets.
-public struct RelayLogEvent: Sendable, Hashable {
-    /// Severity, as swift-log names it.
-    public enum Level: String, Sendable, Hashable {
-        case debug, notice, warning, error
-    }
-
-    public let level: Level
-    public let message: String
-}
+/// One decision of the relay, for an injectable log hook: the ``LogEvent``
+/// every ChatlioAEP product logs with. Messages never carry bodies, field
+/// values or secrets.
+public typealias RelayLogEvent = LogEvent
 
 /// Why a relay could not be created.
 ///

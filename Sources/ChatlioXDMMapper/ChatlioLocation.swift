@@ -1,4 +1,4 @@
-import Synchronization
+import ChatlioAEPSupport
 
 /// Chatlio's free-text visitor location (`Los Angeles, California, United
 /// States`), read into XDM geo fields only where the reading is certain.
@@ -68,7 +68,7 @@ public struct ChatlioLocation: Sendable, Hashable {
 /// Remembered readings, cleared whenever it reaches its bound.
 final class LocationCache: Sendable {
     static let shared = LocationCache()
-    private let entries = Mutex<[String: ChatlioLocation?]>([:])
+    private let entries = Locked<[String: ChatlioLocation?]>([:])
     private let capacity = 4_096
 
     /// `nil` when unknown; `.some(nil)` when known to be unreadable.

@@ -4,7 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
+import ChatlioAEPSupport
 
 /// A ``ConversationIdentityStore`` that survives restarts: an in-memory
 /// bounded store plus an append-only NDJSON journal, replayed on open and
@@ -19,7 +19,7 @@ import Synchronization
 /// ```
 public final class FileConversationIdentityStore: ConversationIdentityStore {
     private let memory: InMemoryConversationIdentityStore
-    private let journal: Mutex<Journal>
+    private let journal: Locked<Journal>
 
     /// The journal file.
     public let url: URL
@@ -47,7 +47,7 @@ public final class FileConversationIdentityStore: ConversationIdentityStore {
         }
         let handle = try FileHandle(forWritingTo: url)
         try handle.seekToEnd()
-        journal = Mutex(Journal(handle: handle, lines: lines))
+        journal = Locked(Journal(handle: handle, lines: lines))
     }
 
     deinit {

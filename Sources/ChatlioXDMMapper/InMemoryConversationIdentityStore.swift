@@ -1,4 +1,4 @@
-import Synchronization
+import ChatlioAEPSupport
 
 /// A bounded, in-memory ``ConversationIdentityStore``: the least recently
 /// recorded conversation is forgotten first once `capacity` is reached.
@@ -41,7 +41,7 @@ public final class InMemoryConversationIdentityStore: ConversationIdentityStore 
 
     /// The most conversations remembered.
     public let capacity: Int
-    let state = Mutex(State())
+    let state = Locked(State())
 
     /// Creates a store that remembers at most `capacity` conversations (at least 1).
     public init(capacity: Int = 100_000) {
