@@ -69,7 +69,7 @@ let package = Package(
         // An in-process AEP streaming inlet (DCS) over loopback HTTP, for tests.
         .target(
             name: "AEPInletEmulator",
-            dependencies: ["ChatlioJSON", "XDMSchemaRegistry"],
+            dependencies: ["ChatlioJSON", "XDMSchemaRegistry", "ChatlioAEPSupport"],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -1,7 +1,6 @@
 import ChatlioWebhooks
 public import ChatlioXDMMapper
 public import Foundation
-public import ChatlioAEPSupport
 import XDMSchemaRegistry
 
 /// The webhook intake: from a Chatlio POST to a durably stored AEP event, and

@@ -1,5 +1,4 @@
 public import Foundation
-import ChatlioAEPSupport
 
 /// Keeps the raw bodies of webhooks the relay could not accept, with the
 /// reason, so nothing Chatlio sent is lost even when it is unusable.

@@ -1,4 +1,3 @@
-public import ChatlioAEPSupport
 
 /// What the relay has done since it was created.
 ///
