@@ -101,6 +101,23 @@ public final class InletRecord: Sendable {
         }
     }
 
+    /// Takes every recorded message and forgets it, with the request log and
+    /// the duplicate counts, in one step: for long runs that check arrivals
+    /// batch by batch instead of keeping them all in memory.
+    ///
+    /// ```swift
+    /// for message in emulator.record.drainMessages() { arrived.insert(message.id ?? "") }
+    /// ```
+    public func drainMessages() -> [ReceivedMessage] {
+        state.withLock { state in
+            let messages = state.messages
+            state.messages = []
+            state.requests = []
+            state.idCounts = [:]
+            return messages
+        }
+    }
+
     // MARK: Recording (used by the emulator)
 
     func append(accepted: [ReceivedMessage], failedValidation: [ReceivedMessage]) {
