@@ -33,7 +33,9 @@ public final class URLSessionTransport: HTTPTransport {
     public func send(_ request: HTTPTransportRequest) async throws(AEPStreamingClientError) -> HTTPTransportResponse {
         var urlRequest = URLRequest(url: request.url)
         urlRequest.httpMethod = request.method
-        urlRequest.timeoutInterval = max(0.001, request.timeout.seconds)
+        // URLSession's own timeout is an idle timeout (whole seconds on Linux);
+        // the precise deadline is ours, in exchange(_:description:timeout:).
+        urlRequest.timeoutInterval = max(1, request.timeout.seconds.rounded(.up)) + 1
         for header in request.headers {
             urlRequest.addValue(header.value, forHTTPHeaderField: header.name)
         }
