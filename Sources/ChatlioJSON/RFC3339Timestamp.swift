@@ -31,7 +31,9 @@ public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction]` followed by `Z` or `±HH:MM`,
     /// with 0 to 9 fractional digits; `nil` for anything else, including
-    /// impossible dates such as February 30.
+    /// impossible dates such as February 30 and instants that fall outside
+    /// years 0000–9999 once the offset is applied (`0000-01-01T00:00:00+01:00`),
+    /// which no UTC RFC 3339 text can name.
     public init?(parsing text: String) {
         var copy = text
         guard let parts = copy.withUTF8({ RFC3339Timestamp.parse(UnsafeRawBufferPointer($0)) }) else { return nil }
@@ -54,7 +56,14 @@ public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
 
     /// Formats an instant in UTC with exactly `fractionDigits` (0 to 9)
     /// fractional digits, truncating, e.g. `2024-03-01T09:30:00.123Z`.
+    /// Instants outside years 0000–9999 are clamped to the nearest end of that
+    /// range, and `nanoseconds` to 0 ... 999,999,999: RFC 3339 has no text
+    /// for anything else.
     public static func utcString(secondsSince1970 seconds: Int64, nanoseconds: Int32, fractionDigits: Int = 3) -> String {
+        var nanoseconds = min(max(nanoseconds, 0), 999_999_999)
+        if seconds < minimumSeconds { nanoseconds = 0 }
+        if seconds > maximumSeconds { nanoseconds = 999_999_999 }
+        let seconds = min(max(seconds, minimumSeconds), maximumSeconds)
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civilDate(fromDaysSince1970: days)
@@ -163,8 +172,13 @@ public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
         guard index == bytes.count else { return nil }
         let days = daysSince1970(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
+        guard (minimumSeconds ... maximumSeconds).contains(seconds) else { return nil }
         return (seconds, Int32(nanos), Int32(offset), fractionDigits)
     }
+
+    /// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the instants RFC 3339 can write in UTC.
+    private static let minimumSeconds: Int64 = -62_167_219_200
+    private static let maximumSeconds: Int64 = 253_402_300_799
 
     private static func daysInMonth(year: Int64, month: Int64) -> Int64 {
         switch month {

@@ -30,14 +30,14 @@ struct RetryStateMachineTests {
     func retryScheduled() {
         let machine = RetryStateMachine(policy: policy)
         let now = start.addingTimeInterval(10)
-        #expect(machine.decide(attempts: 1, enqueuedAt: start, now: now, delay: .seconds(2)) == .retry(at: now.addingTimeInterval(2)))
-        #expect(machine.decide(attempts: 4, enqueuedAt: start, now: now, delay: .zero) == .retry(at: now))
+        #expect(machine.decide(attempts: 1, age: .seconds(10), now: now, delay: .seconds(2)) == .retry(at: now.addingTimeInterval(2)))
+        #expect(machine.decide(attempts: 4, age: .seconds(10), now: now, delay: .zero) == .retry(at: now))
     }
 
     @Test("dead-lettered after maxAttempts")
     func attemptsRunOut() {
         let machine = RetryStateMachine(policy: policy)
-        let decision = machine.decide(attempts: 5, enqueuedAt: start, now: start, delay: .seconds(1))
+        let decision = machine.decide(attempts: 5, age: .zero, now: start, delay: .seconds(1))
         guard case .deadLetter(let reason) = decision else {
             Issue.record("expected a dead letter, got \(decision)")
             return
@@ -48,7 +48,7 @@ struct RetryStateMachineTests {
     @Test("dead-lettered after maxAge")
     func ageRunsOut() {
         let machine = RetryStateMachine(policy: policy)
-        let decision = machine.decide(attempts: 1, enqueuedAt: start, now: start.addingTimeInterval(3600), delay: .seconds(1))
+        let decision = machine.decide(attempts: 1, age: .seconds(3600), now: start, delay: .seconds(1))
         guard case .deadLetter(let reason) = decision else {
             Issue.record("expected a dead letter, got \(decision)")
             return

@@ -86,6 +86,7 @@ enum Fixture {
         configuration.batching.linger = .milliseconds(20)
         configuration.requestTimeout = .seconds(10)
         configuration.randomSeed = 7
+        configure(&configuration)
         return configuration
     }
 

@@ -105,7 +105,8 @@ struct HTTPRequestParser: Sendable {
                 let line = buffer[start ..< lineEnd]
                 start = lineEnd + 2
                 let sizeText = line.prefix { $0 != UInt8(ascii: ";") }
-                guard !sizeText.isEmpty, sizeText.count <= 15,
+                // chunk-size = 1*HEXDIG (RFC 9112 §7.1): no sign, which Int(_:radix:) would take.
+                guard !sizeText.isEmpty, sizeText.count <= 15, sizeText.allSatisfy(Self.isHexDigit),
                     let size = Int(String(decoding: sizeText, as: UTF8.self), radix: 16)
                 else {
                     return fail(.badRequest("invalid chunk size"))
@@ -296,6 +297,15 @@ struct HTTPRequestParser: Sendable {
             return true
         default:
             return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0") ... UInt8(ascii: "9"), UInt8(ascii: "a") ... UInt8(ascii: "f"), UInt8(ascii: "A") ... UInt8(ascii: "F"):
+            return true
+        default:
+            return false
         }
     }
 

@@ -109,12 +109,13 @@ extension DeliveryPipeline {
     /// Updates the retry state and the entries; returns the events resolved for good.
     @discardableResult
     func apply(_ outcome: BatchOutcome, to ids: [String]) -> [(String, DeliveryReport.Outcome)] {
-        let now = settings.now()
+        let now = monotonicNow()
+        let wallNow = settings.now()
         var resolved: [(String, DeliveryReport.Outcome)] = []
         switch outcome {
         case .perMessage(let verdicts, let retryAfter):
             retry.requestSucceeded()
-            if let retryAfter { retry.pause(until: retryAfter, now: now) }
+            if let retryAfter { retry.pause(until: monotonic(fromWall: retryAfter, wallNow: wallNow), now: now) }
             for (id, verdict) in zip(ids, verdicts) {
                 markInFlightDone(id, countAttempt: true)
                 switch verdict {
@@ -124,18 +125,18 @@ extension DeliveryPipeline {
                     resolved.append((id, .deadLettered(status: status, message: message)))
                 case .retry(let status, let message):
                     let fraction = RetryStateMachine.unitInterval(using: &random)
-                    if let outcome = scheduleRetry(id, status: status, message: message, fraction: fraction, now: now) {
+                    if let outcome = scheduleRetry(id, status: status, message: message, fraction: fraction, now: now, wallNow: wallNow) {
                         resolved.append((id, outcome))
                     }
                 }
             }
         case .retryAll(let status, let message, let retryAfter):
-            let until = retry.requestFailed(now: now, retryAfter: retryAfter, random: &random)
+            let until = retry.requestFailed(now: now, retryAfter: retryAfter.map { monotonic(fromWall: $0, wallNow: wallNow) }, random: &random)
             log(.warning, "\(status.map { "HTTP \($0)" } ?? "no answer") for \(ids.count) messages (\(message)); pausing requests for \(String(format: "%.3f", until.timeIntervalSince(now))) s")
             let fraction = RetryStateMachine.unitInterval(using: &random)
             for id in ids {
                 markInFlightDone(id, countAttempt: true)
-                if let outcome = scheduleRetry(id, status: status, message: message, fraction: fraction, now: now) {
+                if let outcome = scheduleRetry(id, status: status, message: message, fraction: fraction, now: now, wallNow: wallNow) {
                     resolved.append((id, outcome))
                 }
             }
@@ -154,12 +155,12 @@ extension DeliveryPipeline {
         case .refreshAuthentication(let status, let message):
             for id in ids {
                 markInFlightDone(id, countAttempt: true)
-                if let outcome = scheduleRetry(id, status: status, message: message, fraction: 1, now: now) { resolved.append((id, outcome)) }
+                if let outcome = scheduleRetry(id, status: status, message: message, fraction: 1, now: now, wallNow: wallNow) { resolved.append((id, outcome)) }
             }
         case .disableSyncValidation(let message):
             for id in ids {
                 markInFlightDone(id, countAttempt: true)
-                if let outcome = scheduleRetry(id, status: 501, message: message, fraction: 0, now: now) { resolved.append((id, outcome)) }
+                if let outcome = scheduleRetry(id, status: 501, message: message, fraction: 0, now: now, wallNow: wallNow) { resolved.append((id, outcome)) }
             }
         }
         for (id, outcome) in resolved {
@@ -172,10 +173,12 @@ extension DeliveryPipeline {
     }
 
     /// Schedules a retry, or returns the dead-letter outcome when retries ran out.
-    private func scheduleRetry(_ id: String, status: Int?, message: String, fraction: Double, now: Date) -> DeliveryReport.Outcome? {
+    private func scheduleRetry(_ id: String, status: Int?, message: String, fraction: Double, now: Date, wallNow: Date) -> DeliveryReport.Outcome? {
         guard var entry = entries[id] else { return nil }
         let ceiling = retry.backoffCeiling(afterAttempt: max(1, entry.attempts))
-        let decision = retry.decide(attempts: entry.attempts, enqueuedAt: entry.enqueuedAt, now: now, delay: .seconds(ceiling * fraction))
+        let decision = retry.decide(
+            attempts: entry.attempts, age: .seconds(max(0, wallNow.timeIntervalSince(entry.enqueuedAt))), now: now, delay: .seconds(ceiling * fraction)
+        )
         switch decision {
         case .deadLetter(let reason):
             return .deadLettered(status: status, message: "\(message) (\(reason))")

@@ -6,7 +6,7 @@ extension DeliveryPipeline {
     /// pause). Called after every change.
     func schedule() {
         guard runState != .stopped else { return }
-        let now = settings.now()
+        let now = monotonicNow()
         promoteDueRetries(now: now)
         while inFlightRequests < settings.maxConcurrentRequests {
             if let pause = retry.pause(at: now) {
@@ -45,6 +45,7 @@ extension DeliveryPipeline {
         var picked: [Picked] = []
         var expired: [String] = []
         let maxAge = settings.limits.maxAge.seconds
+        let wallNow = settings.now()
         for fromRetry in [true, false] {
             var firstLive: Int?
             let range = fromRetry ? retryQueue.indices : freshQueue.indices
@@ -52,7 +53,7 @@ extension DeliveryPipeline {
                 if picked.count >= limit { break }
                 let slot = fromRetry ? retryQueue[index] : freshQueue[index]
                 guard isLive(slot, phase: .queued), let entry = entries[slot.id] else { continue }
-                if now.timeIntervalSince(entry.enqueuedAt) >= maxAge {
+                if wallNow.timeIntervalSince(entry.enqueuedAt) >= maxAge {
                     expired.append(entry.id)
                     continue
                 }
@@ -122,7 +123,7 @@ extension DeliveryPipeline {
         wakeToken += 1
         let token = wakeToken
         wakeAt = date
-        let delay = max(0, date.timeIntervalSince(settings.now()))
+        let delay = max(0, date.timeIntervalSince(monotonicNow()))
         wakeTask = Task { [weak self] in
             try? await Task.sleep(for: .seconds(delay))
             guard !Task.isCancelled else { return }

@@ -59,6 +59,22 @@ actor DeliveryPipeline {
     var wakeToken: UInt64 = 0
     var runState = RunState.running
 
+    /// Scheduling time (linger, backoff, pauses) is monotonic: a `Date` that
+    /// starts at the wall clock and then advances with `ContinuousClock`, so a
+    /// wall-clock jump never stalls or rushes delivery. Ages (``Entry/enqueuedAt``,
+    /// persisted in the outbox) use the wall clock, ``Settings/now``.
+    let monotonicOrigin = ContinuousClock().now
+    let monotonicBase = Date()
+
+    func monotonicNow() -> Date {
+        monotonicBase.addingTimeInterval(monotonicOrigin.duration(to: ContinuousClock().now).seconds)
+    }
+
+    /// A wall-clock instant (a `Retry-After` date) on the monotonic scale.
+    func monotonic(fromWall date: Date, wallNow: Date) -> Date {
+        monotonicNow().addingTimeInterval(date.timeIntervalSince(wallNow))
+    }
+
     init(
         settings: Settings, outbox: any Outbox, transport: any HTTPTransport, tokens: TokenProvider, envelope: EnvelopeBuilder,
         builder: BatchBuilder, retry: RetryPolicy, syncValidation: Bool, randomSeed: UInt64?, metrics: MetricsRecorder,
@@ -83,7 +99,7 @@ actor DeliveryPipeline {
 
     /// Takes in what the outbox held at start-up and starts delivering it.
     func start(recovered: [OutboxEntry]) {
-        let now = settings.now()
+        let now = monotonicNow()
         for stored in recovered where entries[stored.id] == nil {
             let entry = Entry(
                 id: stored.id, seq: nextSeq, payloadBytes: stored.payloadBytes, enqueuedAt: stored.enqueuedAt, readySince: now, phase: .queued
@@ -102,7 +118,8 @@ actor DeliveryPipeline {
 
     func publishGauges() {
         let (count, bytes, inFlight) = (heldCount, heldBytes, inFlightEvents)
-        let paused = retry.pause(at: settings.now())
+        let monotonic = monotonicNow()
+        let paused = retry.pause(at: monotonic).map { settings.now().addingTimeInterval($0.timeIntervalSince(monotonic)) }
         metrics.update {
             $0.queued = count
             $0.queuedBytes = bytes
@@ -153,8 +170,7 @@ actor DeliveryPipeline {
             }
             if entries[id] != nil { return try await admit(id: id, payloadBytes: payloadBytes) }
         }
-        let now = settings.now()
-        entries[id] = Entry(id: id, seq: nextSeq, payloadBytes: payloadBytes, enqueuedAt: now, readySince: now, phase: .admitting)
+        entries[id] = Entry(id: id, seq: nextSeq, payloadBytes: payloadBytes, enqueuedAt: settings.now(), readySince: monotonicNow(), phase: .admitting)
         nextSeq += 1
         heldCount += 1
         heldBytes += payloadBytes
@@ -171,7 +187,7 @@ actor DeliveryPipeline {
     func admitted(id: String) {
         guard var entry = entries[id], entry.phase == .admitting else { return }
         entry.phase = .queued
-        entry.readySince = settings.now()
+        entry.readySince = monotonicNow()
         entries[id] = entry
         freshQueue.append(Slot(id: id, generation: entry.generation))
         metrics.update { $0.accepted += 1 }

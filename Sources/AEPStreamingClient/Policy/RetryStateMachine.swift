@@ -11,7 +11,7 @@ import Foundation
 /// - ``requestFailed(now:retryAfter:random:)``: a request-level retryable
 ///   failure (429, 408, 5xx, transport error); extends the streak and pauses
 ///   the pipeline for `max(Retry-After capped at maxRetryAfter, backoff(streak))`.
-/// - ``decide(attempts:enqueuedAt:now:delay:)``: after an event's failed
+/// - ``decide(attempts:age:now:delay:)``: after an event's failed
 ///   attempt, retry at `now + delay` or dead-letter when attempts or age ran out.
 struct RetryStateMachine: Sendable {
     /// What happens to an event after a retryable failure.
@@ -86,13 +86,13 @@ struct RetryStateMachine: Sendable {
     }
 
     /// The fate of an event after its `attempts`-th attempt failed in a retryable way.
-    func decide(attempts: Int, enqueuedAt: Date, now: Date, delay: Duration) -> Decision {
+    /// `age` is the time since `send` (wall clock); `now` is on the scheduling clock.
+    func decide(attempts: Int, age: Duration, now: Date, delay: Duration) -> Decision {
         if attempts >= policy.maxAttempts {
             return .deadLetter(reason: "gave up after \(attempts) attempt\(attempts == 1 ? "" : "s") (retry.maxAttempts \(policy.maxAttempts))")
         }
-        let age = now.timeIntervalSince(enqueuedAt)
-        if age >= policy.maxAge.seconds {
-            return .deadLetter(reason: "gave up after \(Int(age)) s (retry.maxAge \(policy.maxAge))")
+        if age >= policy.maxAge {
+            return .deadLetter(reason: "gave up after \(Int(age.seconds)) s (retry.maxAge \(policy.maxAge))")
         }
         return .retry(at: now.addingTimeInterval(delay.seconds))
     }

@@ -1,0 +1,192 @@
+@testable import AEPStreamingClient
+import AEPInletEmulator
+import Foundation
+import Testing
+
+@Suite("AEPStreamingClient over loopback: retries, Retry-After, dead letters")
+struct AEPStreamingClientRetryTests {
+    @Test("5xx answers are retried until the inlet accepts", arguments: [500, 502, 503, 504])
+    func serverErrors(_ status: Int) async throws {
+        let emulator = try Fixture.emulator()
+        defer { emulator.stop() }
+        emulator.faults.failNext(3, status: status)
+        let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: emulator), outbox: InMemoryOutbox())
+        let reports = ReportCollector(client)
+        for index in 0 ..< 5 { try await client.send(Fixture.event("evt-\(index)")) }
+        #expect(await client.flush(timeout: .seconds(15)))
+        #expect(await reports.waitFor(5))
+        #expect(reports.delivered.count == 5)
+        #expect(emulator.record.requests.prefix(3).map(\.status) == [status, status, status])
+        #expect(reports.all.allSatisfy { $0.attempts == 4 })
+        #expect(client.metrics().retried == 15)
+        #expect(client.metrics().requestsByStatus[status] == 3)
+        await client.shutdown(timeout: .seconds(5))
+    }
+
+    @Test("a dropped connection is retried; a batch accepted before the drop is resent with the same ids")
+    func droppedConnections() async throws {
+        let emulator = try Fixture.emulator()
+        defer { emulator.stop() }
+        emulator.faults.dropNext()
+        emulator.faults.dropNext(afterAccepting: true)
+        let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: emulator) {
+            $0.requestTimeout = .seconds(2)
+            $0.batching.maxConcurrentRequests = 1
+            $0.batching.linger = .seconds(60)
+        }, outbox: InMemoryOutbox())
+        let reports = ReportCollector(client)
+        for index in 0 ..< 4 { try await client.send(Fixture.event("evt-\(index)")) }
+        #expect(await client.flush(timeout: .seconds(20)))
+        #expect(await reports.waitFor(4))
+        #expect(reports.delivered.count == 4)
+        #expect(emulator.record.uniqueIDs.count == 4)
+        #expect(emulator.record.duplicateIDs == ["evt-0": 2, "evt-1": 2, "evt-2": 2, "evt-3": 2], "accepted before the drop, then again")
+        #expect(emulator.record.requests.map(\.status) == [nil, nil, 207])
+        await client.shutdown(timeout: .seconds(5))
+    }
+
+    @Test("a request that outlives requestTimeout is abandoned and retried")
+    func timeout() async throws {
+        let emulator = try Fixture.emulator()
+        defer { emulator.stop() }
+        emulator.faults.delayNext(by: .seconds(2))
+        let logs = LogCollector()
+        let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: emulator) {
+            $0.requestTimeout = .milliseconds(300)
+            $0.batching.maxConcurrentRequests = 1
+            $0.log = logs.handler
+        }, outbox: InMemoryOutbox())
+        let reports = ReportCollector(client)
+        try await client.send(Fixture.event("evt-0"))
+        #expect(await client.flush(timeout: .seconds(20)))
+        #expect(await reports.waitFor(1))
+        if case .delivered? = reports.all.first?.outcome {} else { Issue.record("not delivered: \(reports.all)") }
+        #expect(logs.all.contains { $0.level == .warning && $0.message.contains("timed out") }, "\(logs.all)")
+        #expect(client.metrics().requestsByStatus[0] == 1)
+        #expect(reports.all.first?.attempts == 2)
+        await client.shutdown(timeout: .seconds(5))
+    }
+
+    @Test("Retry-After in seconds pauses the whole pipeline before the next request")
+    func retryAfterSeconds() async throws {
+        let emulator = try Fixture.emulator()
+        defer { emulator.stop() }
+        emulator.faults.failNext(1, status: 429, retryAfter: .seconds(1))
+        let transport = RecordingTransport()
+        let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: emulator) {
+            $0.batching.maxMessages = 2
+            $0.batching.maxConcurrentRequests = 1
+        }, outbox: InMemoryOutbox(), transport: transport)
+        for index in 0 ..< 6 { try await client.send(Fixture.event("evt-\(index)")) }
+        #expect(await client.flush(timeout: .seconds(15)))
+        #expect(emulator.record.uniqueIDs.count == 6)
+        let exchanges = transport.all
+        #expect(exchanges.first?.status == 429)
+        // Every later request waited out the pause: no request started within 1 s of the 429.
+        let first = try #require(exchanges.first?.sentAt)
+        let gaps = exchanges.dropFirst().map { first.duration(to: $0.sentAt) }
+        #expect(gaps.allSatisfy { $0 >= .milliseconds(990) }, "\(gaps)")
+        await client.shutdown(timeout: .seconds(5))
+    }
+
+    @Test("Retry-After as an HTTP date pauses too")
+    func retryAfterDate() async throws {
+        let emulator = try Fixture.emulator()
+        defer { emulator.stop() }
+        // Whole seconds: the date is at least 1 s after now, at most 2 s.
+        let resume = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 2).rounded(.down))
+        emulator.faults.failNext(1, status: 503, retryAfter: .date(resume))
+        let transport = RecordingTransport()
+        let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: emulator), outbox: InMemoryOutbox(), transport: transport)
+        try await client.send(Fixture.event("evt-1"))
+        #expect(await client.flush(timeout: .seconds(15)))
+        #expect(Date() >= resume.addingTimeInterval(-0.01), "the retry came after the Retry-After date")
+        #expect(transport.all.map(\.status) == [503, 207])
+        await client.shutdown(timeout: .seconds(5))
+    }
+
+    @Test("retries run out: dead-lettered with the last status and message after maxAttempts")
+    func deadLetterAfterAttempts() async throws {
+        let emulator = try Fixture.emulator()
+        defer { emulator.stop() }
+        emulator.faults.add(FaultRule(.status(503)))
+        let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: emulator) { $0.retry.maxAttempts = 3 }, outbox: InMemoryOutbox())
+        let reports = ReportCollector(client)
+        for index in 0 ..< 3 { try await client.send(Fixture.event("evt-\(index)")) }
+        #expect(await client.flush(timeout: .seconds(15)))
+        #expect(await reports.waitFor(3))
+        for report in reports.all {
+            #expect(report.attempts == 3)
+            guard case .deadLettered(let status, let message) = report.outcome else {
+                Issue.record("expected a dead letter: \(report)")
+                continue
+            }
+            #expect(status == 503)
+            #expect(message.contains("Service unavailable") && message.contains("3 attempts"), "\(message)")
+        }
+        #expect(client.metrics().deadLettered == 3)
+        #expect(emulator.record.count == 0)
+        await client.shutdown(timeout: .seconds(5))
+    }
+
+    @Test("retries run out by age: dead-lettered after retry.maxAge (fake wall clock)")
+    func deadLetterAfterAge() async throws {
+        let emulator = try Fixture.emulator()
+        defer { emulator.stop() }
+        emulator.faults.add(FaultRule(.status(500)))
+        let clock = ManualClock(Date())
+        let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: emulator) {
+            $0.retry.maxAttempts = 1000
+            $0.retry.maxAge = .seconds(3600)
+            $0.now = { clock.now }
+        }, outbox: InMemoryOutbox())
+        let reports = ReportCollector(client)
+        try await client.send(Fixture.event("old"))
+        // Let it fail a few times, then move the wall clock past the age limit.
+        while emulator.record.requests.count < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        clock.advance(by: 3601)
+        #expect(await reports.waitFor(1))
+        guard case .deadLettered(500, let message)? = reports.report(for: "old")?.outcome else {
+            Issue.record("expected a dead letter: \(String(describing: reports.all.first))")
+            return
+        }
+        #expect(message.contains("maxAge"))
+        await client.shutdown(timeout: .seconds(5))
+    }
+
+    @Test("a fault storm (30% 5xx, 429 bursts, dropped connections) loses nothing; duplicates share their _id")
+    func faultStorm() async throws {
+        let emulator = try Fixture.emulator()
+        defer { emulator.stop() }
+        emulator.faults.setRandomFaults(rate: 0.3, seed: 42, choices: [
+            .status(503), .status(500), .status(502), .status(429, retryAfter: .seconds(0)), .dropConnection, .dropConnectionAfterAccepting,
+        ])
+        let logs = LogCollector()
+        let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: emulator) {
+            $0.retry.maxAttempts = 100
+            $0.batching.maxMessages = 20
+            // URLSession on Linux sometimes notices a connection closed without an answer only at the deadline.
+            $0.requestTimeout = .seconds(1)
+            $0.log = logs.handler
+        }, outbox: InMemoryOutbox())
+        let reports = ReportCollector(client)
+        let ids = (0 ..< 600).map { "storm-\($0)" }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for chunk in stride(from: 0, to: ids.count, by: 100) {
+                group.addTask {
+                    for id in ids[chunk ..< chunk + 100] { try await client.send(Fixture.event(id)) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let flushed = await client.flush(timeout: .seconds(30))
+        #expect(flushed, "\(client.metrics()); \(logs.all.filter { $0.level >= .warning }.map(\.description).joined(separator: "\n"))")
+        #expect(await reports.waitFor(600))
+        #expect(reports.delivered.count == 600)
+        #expect(emulator.record.uniqueIDs == Set(ids))
+        #expect(emulator.faults.injectedCount > 5)
+        let messages = emulator.record.messages
+        #expect(messages.allSatisfy { $0.id.map(Set(ids).contains) ?? false }, "every message, duplicates included, carries one of our _ids")
+        await client.shutdown(timeout: .seconds(5))
+    }
+}

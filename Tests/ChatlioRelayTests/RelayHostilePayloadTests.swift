@@ -1,0 +1,24 @@
+import ChatlioRelay
+import ChatlioWebhooks
+import Foundation
+import Testing
+
+/// What a hostile body can do to the relay: get a 400 and a quarantine entry,
+/// never a crash or an event.
+@Suite struct RelayHostilePayloadTests {
+    /// Found by fuzz-timestamp: an RFC 3339 text whose instant is before year
+    /// 0000 decoded, and the mapper's `utcString` trapped on it, so one POST
+    /// brought the relay's process down.
+    @Test(arguments: ["0000-01-01T00:00:00+00:01", "0000-01-01T00:00:00.5+23:59"])
+    func aTimestampBeforeYearZeroIsRefusedNotFatal(endedAt: String) async throws {
+        let sink = RecordingSink()
+        let quarantine = InMemoryQuarantineStore()
+        let relay = try RelayFixtures.relay(sink: sink, quarantine: quarantine)
+        let body = #"{"conversationUUID":"1b2c3d4e-5f60-4a1b-9c2d-3e4f5a6b7c8d","endedAt":"\#(endedAt)","messages":[]}"#
+        let response = await relay.handle(WebhookRequest(route: "chat-transcript", body: Data(body.utf8)))
+        #expect(response.status == 400)
+        #expect(response.json?["error"]?["pointer"] == "/endedAt")
+        #expect(sink.accepted.isEmpty)
+        #expect(quarantine.items.map(\.body) == [Data(body.utf8)])
+    }
+}

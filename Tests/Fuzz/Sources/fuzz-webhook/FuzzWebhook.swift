@@ -1,0 +1,106 @@
+import ChatlioWebhooks
+import Foundation
+import FuzzSupport
+
+/// Webhook decoding. The first input byte picks the route: `byte % 6` is one of
+/// the five kinds (`decode(_:kind:)`), or 5 for shape inference (`decode(_:)`);
+/// the rest is the body.
+///
+/// Properties:
+/// - a decoded webhook has the kind asked for (or the one `inferKind` gives),
+///   and re-serializes (sorted and unsorted, and through `JSONEncoder`) to JSON
+///   equal to the body's parse: nothing is lost, added or changed;
+/// - a failure is a `ChatlioWebhookError` whose pointer is empty or starts with
+///   "/"; when the body itself is not JSON, the error is the parser's (same
+///   code family, byte offset and pointer); when it is JSON, the pointer of a
+///   type mismatch or an invalid value names a value that exists in it, and
+///   the pointer of a missing field sits under an object that exists.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzWebhook(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let input = bytes(data, size)
+    guard let selector = input.first else { return 0 }
+    let body = Data(input.dropFirst())
+    let kind: WebhookKind? = Int(selector) % 6 < 5 ? WebhookKind.allCases[Int(selector) % 6] : nil
+    let parsed = Result { () throws(JSONParsingError) in try JSONValue(parsing: body) }
+
+    let decoded = Result { () throws(ChatlioWebhookError) in
+        if let kind { try ChatlioWebhook.decode(body, kind: kind) } else { try ChatlioWebhook.decode(body) }
+    }
+    switch decoded {
+    case .success(let webhook):
+        guard case .success(let value) = parsed else { return fail("decoded a body that does not parse") }
+        if let kind {
+            require(webhook.kind == kind, "decoded as \(webhook.kind), asked for \(kind)")
+        } else if let object = value.objectValue {
+            require((try? ChatlioWebhook.inferKind(of: object)) == webhook.kind, "inferred \(webhook.kind), inferKind disagrees")
+        }
+        require(JSONValue.object(webhook.jsonObject) == value, "jsonObject differs from the body's parse")
+        for sorted in [false, true] {
+            let again = try? JSONValue(parsing: webhook.serialized(sortedKeys: sorted))
+            require(again == value, "serialized(sortedKeys: \(sorted)) does not parse back to the body")
+        }
+        let encoded = try? JSONEncoder().encode(webhook)
+        require(encoded.flatMap { try? JSONValue(parsing: $0) } == value, "JSONEncoder output does not parse back to the body")
+    case .failure(let error):
+        check(error, kind: kind, body: body, parsed: parsed)
+    }
+    return 0
+}
+
+private func check(_ error: ChatlioWebhookError, kind: WebhookKind?, body: Data, parsed: Result<JSONValue, JSONParsingError>) {
+    require(error.pointer.isEmpty || error.pointer.hasPrefix("/"), "pointer \(error.pointer.debugDescription) is not a JSON Pointer")
+    // Inference names the kind it settled on once it has one.
+    let inferred = parsed.success?.objectValue.flatMap { try? ChatlioWebhook.inferKind(of: $0) }
+    require(
+        error.kind == kind || (kind == nil && error.kind == inferred),
+        "error names kind \(String(describing: error.kind)), decoding \(String(describing: kind))")
+    require(error.description.contains(error.code.description), "description lacks the code")
+    switch parsed {
+    case .failure(let parseError):
+        let expected: ChatlioWebhookError.Code =
+            switch parseError.code {
+            case .invalidUTF8: .invalidUTF8
+            case .nestingTooDeep: .nestingTooDeep
+            case .inputTooLarge: .payloadTooLarge
+            default: .invalidJSON
+            }
+        require(error.code == expected, "parser said \(parseError.code), decode said \(error.code)")
+        require(error.byteOffset == parseError.byteOffset, "byte offset \(String(describing: error.byteOffset)) ≠ parser's \(parseError.byteOffset)")
+        require(error.pointer == parseError.pointer, "pointer \(error.pointer) ≠ parser's \(parseError.pointer)")
+        require((0...body.count).contains(parseError.byteOffset), "byte offset \(parseError.byteOffset) outside the body")
+    case .success(let value):
+        guard case .object = value else {
+            return require(error.code == .notAnObject && error.pointer.isEmpty, "a non-object body gave \(error.code) at \(error.pointer)")
+        }
+        require(error.byteOffset == nil, "a JSON body gave a byte offset")
+        if error.code == .typeMismatch || error.code == .invalidValue || error.code == .nestingTooDeep {
+            require(value.value(at: error.pointer) != nil, "\(error.code) at \(error.pointer), which is not in the body")
+        } else if error.code == .missingField {
+            guard let tokens = JSONPointer.tokens(of: error.pointer), !tokens.isEmpty else {
+                return require(false, "missing field at the root pointer")
+            }
+            let parent = JSONPointer.string(from: tokens.dropLast())
+            require(value.value(at: parent)?.objectValue != nil, "missing field \(error.pointer) under a parent that is not an object")
+            let present = value.value(at: error.pointer)
+            require(present == nil || present == .null || present == .string(""), "missing field \(error.pointer) is present: \(String(describing: present))")
+        } else if error.code == .ambiguousKind {
+            require(kind == nil && error.candidates.count > 1, "ambiguous kind with \(error.candidates)")
+        } else {
+            require(
+                error.code == .unrecognizedShape && kind == nil || error.code == .notAnObject,
+                "unexpected \(error.code) for a JSON object body")
+        }
+    }
+}
+
+extension Result {
+    fileprivate var success: Success? {
+        if case .success(let value) = self { return value }
+        return nil
+    }
+}
+
+private func fail(_ message: String) -> CInt {
+    require(false, message)
+    return 0
+}
