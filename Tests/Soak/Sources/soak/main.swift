@@ -82,6 +82,7 @@ _ = try emulator.start()
 var clientConfiguration = AEPStreamingClient.Configuration(
     inletURL: emulator.inletURL, format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/chatlio-experienceevent", datasetID: "soak"))
 clientConfiguration.outboxLimits = outboxLimits
+if CommandLine.arguments.contains("--no-keep-alive") { clientConfiguration.additionalHeaders = ["Connection": "close"] }
 clientConfiguration.retry = RetryPolicy(initialBackoff: .milliseconds(50), maxBackoff: .seconds(2), maxAttempts: 10_000, maxRetryAfter: .seconds(2))
 let client = try await AEPStreamingClient(configuration: clientConfiguration, outbox: FileOutbox(directory: directory.appendingPathComponent("outbox")))
 let relay = try ChatlioRelay(mapper: XDMMapper(configuration: .init(tenantID: "acme")), sink: client, quarantine: InMemoryQuarantineStore())
