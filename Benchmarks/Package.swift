@@ -1,7 +1,9 @@
 // swift-tools-version:6.0
 //
-// chatlio-bench: every hot path of ChatlioAEP next to a baseline measured in the same run.
-//   swift run -c release --package-path Benchmarks chatlio-bench [--quick] [--json FILE]
+// Release-mode measurements and harnesses, sharing one release build of the package:
+//   swift run -c release --package-path Benchmarks chatlio-bench [--quick] [--json FILE]   hot paths vs same-run baselines
+//   swift run -c release --package-path Benchmarks crash-harness [--kills N] [--seed S]    SIGKILL crash consistency of the outbox
+//   swift run -c release --package-path Benchmarks soak [--minutes M] [--rate R]           relay → client → faulty inlet, over time
 import Foundation
 import PackageDescription
 
@@ -24,6 +26,25 @@ let package = Package(
                 .product(name: "ChatlioXDMMapper", package: root),
                 .product(name: "AEPStreamingClient", package: root),
                 .product(name: "AEPInletEmulator", package: root),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
+        ),
+        .executableTarget(
+            name: "crash-harness",
+            dependencies: [
+                .product(name: "AEPStreamingClient", package: root),
+                .product(name: "AEPInletEmulator", package: root),
+                .product(name: "ChatlioJSON", package: root),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
+        ),
+        .executableTarget(
+            name: "soak",
+            dependencies: [
+                .product(name: "ChatlioRelay", package: root),
+                .product(name: "AEPStreamingClient", package: root),
+                .product(name: "AEPInletEmulator", package: root),
+                .product(name: "ChatlioXDMMapper", package: root),
             ],
             swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
         ),

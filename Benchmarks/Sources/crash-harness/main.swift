@@ -1,7 +1,7 @@
 // crash-harness: kill a writer process with SIGKILL at random points, restart it on the same file outbox,
 // and prove that every event whose `send` returned reaches the inlet exactly as sent.
 //
-//   swift run -c release --package-path Tests/CrashConsistency crash-harness [--kills 200] [--seed 42]
+//   swift run -c release --package-path Benchmarks crash-harness [--kills 200] [--seed 42]
 //
 // The parent runs an in-process AEPInletEmulator (with a seeded 10 % fault rate: 5xx, 429 with Retry-After,
 // dropped connections, slow answers) and starts `crash-harness child` again and again on one outbox

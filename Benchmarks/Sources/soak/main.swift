@@ -4,7 +4,7 @@
 // and queued, peak RSS, outbox disk use and request latency; at the end it drains and checks that every
 // accepted event arrived (zero loss) and that memory and disk stayed bounded.
 //
-//   swift run -c release --package-path Tests/Soak soak [--minutes 10] [--rate 500] [--seed 1]
+//   swift run -c release --package-path Benchmarks soak [--minutes 10] [--rate 500] [--seed 1]
 import AEPInletEmulator
 import AEPStreamingClient
 import ChatlioRelay
@@ -55,7 +55,7 @@ func milliseconds(_ duration: Duration?) -> String {
 
 // The samples, as templates: each event gets a unique message so every webhook is a distinct event.
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Examples/Payloads")
+    .deletingLastPathComponent().appendingPathComponent("Examples/Payloads")
 var templates: [(WebhookKind, JSONObject)] = []
 for kind in WebhookKind.allCases where kind != .chatTranscript {
     for name in (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(kind.rawValue).path)) ?? [] where name.hasSuffix(".json") {
