@@ -15,9 +15,10 @@ import Darwin
 ///   to `<acked-file>` once its `send` returned; the crash test kills it with
 ///   SIGKILL and checks that every listed id reaches the inlet after a restart.
 ///
-/// `aep-client-harness bench <events> <file|memory> [senders]`
-///   sends that many events to an in-process emulator and prints throughput,
-///   CPU time, peak RSS and `send` latency.
+/// `aep-client-harness bench <events> <file|memory> [senders] [inlet-url]`
+///   sends that many events to an in-process emulator (or to `inlet-url`, for
+///   example an `aep-inlet-emulator` process, so the figures are the client's
+///   alone) and prints throughput, CPU time, peak RSS and `send` latency.
 @main
 enum ClientHarness {
     static func main() async {
@@ -30,9 +31,12 @@ enum ClientHarness {
                     first: Int(arguments[3]) ?? 0, count: Int(arguments[4]) ?? 0, ackedFile: arguments[5]
                 )
             case "bench" where arguments.count >= 3:
-                try await bench(events: Int(arguments[1]) ?? 0, fileOutbox: arguments[2] == "file", senders: arguments.count > 3 ? Int(arguments[3]) ?? 8 : 8)
+                try await bench(
+                    events: Int(arguments[1]) ?? 0, fileOutbox: arguments[2] == "file", senders: arguments.count > 3 ? Int(arguments[3]) ?? 8 : 8,
+                    inlet: arguments.count > 4 ? URL(string: arguments[4]) : nil
+                )
             default:
-                FileHandle.standardError.write(Data("usage: aep-client-harness child <dir> <inlet-url> <first> <count> <acked-file> | bench <events> <file|memory> [senders]\n".utf8))
+                FileHandle.standardError.write(Data("usage: aep-client-harness child <dir> <inlet-url> <first> <count> <acked-file> | bench <events> <file|memory> [senders] [inlet-url]\n".utf8))
                 exit(2)
             }
         } catch {
@@ -74,28 +78,29 @@ enum ClientHarness {
         await client.shutdown(timeout: .seconds(5))
     }
 
-    static func bench(events: Int, fileOutbox: Bool, senders: Int) async throws {
+    static func bench(events: Int, fileOutbox: Bool, senders: Int, inlet: URL?) async throws {
         let emulator = try AEPInletEmulator(configuration: AEPInletEmulator.Configuration(inletId: "bench-inlet"))
-        try emulator.start()
+        if inlet == nil { try emulator.start() }
         defer { emulator.stop() }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("aep-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let outbox: any Outbox = fileOutbox ? try FileOutbox(directory: directory, options: .init(durability: .groupCommit())) : InMemoryOutbox()
-        var configuration = configuration(emulator.inletURL)
+        var configuration = configuration(inlet ?? emulator.inletURL)
         configuration.outboxLimits.maxEvents = 50_000
         let client = try await AEPStreamingClient(configuration: configuration, outbox: outbox)
+        let perSender = events / senders
+        let total = perSender * senders
         let reader = Task { () -> Int in
             var count = 0
             for await _ in client.deliveryReports {
                 count += 1
-                if count == events { break }
+                if count == total { break }
             }
             return count
         }
         let clock = ContinuousClock()
         let cpuBefore = cpuSeconds()
         let started = clock.now
-        let perSender = events / senders
         try await withThrowingTaskGroup(of: Void.self) { group in
             for sender in 0 ..< senders {
                 group.addTask {
@@ -107,6 +112,7 @@ enum ClientHarness {
             }
             try await group.waitForAll()
         }
+        let sendPhase = started.duration(to: clock.now)
         let delivered = await reader.value
         let elapsed = started.duration(to: clock.now)
         let cpu = cpuSeconds() - cpuBefore
@@ -114,9 +120,9 @@ enum ClientHarness {
         await client.shutdown(timeout: .seconds(5))
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("""
-        outbox: \(fileOutbox ? "file (group commit)" : "memory"), senders: \(senders)
-        delivered \(delivered) of \(perSender * senders) events in \(String(format: "%.2f", seconds)) s: \(String(format: "%.0f", Double(delivered) / seconds)) events/s
-        process CPU (client + in-process emulator): \(String(format: "%.2f", cpu)) s = \(String(format: "%.2f", cpu / seconds)) cores
+        outbox: \(fileOutbox ? "file (group commit)" : "memory"), senders: \(senders); all sends returned after \(sendPhase)
+        delivered \(delivered) of \(total) events in \(String(format: "%.2f", seconds)) s: \(String(format: "%.0f", Double(delivered) / seconds)) events/s
+        process CPU (client\(inlet == nil ? " + in-process emulator" : "")): \(String(format: "%.2f", cpu)) s = \(String(format: "%.2f", cpu / seconds)) cores
         peak RSS: \(peakRSSMegabytes()) MB; requests: \(metrics.requests); send latency p50 \(metrics.sendLatency.p50.map { "\($0)" } ?? "-") p99 \(metrics.sendLatency.p99.map { "\($0)" } ?? "-")
         """)
     }
