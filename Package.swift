@@ -77,6 +77,12 @@ let package = Package(
             dependencies: ["AEPInletEmulator"],
             swiftSettings: strictSettings
         ),
+        // Child process of AEPStreamingClient's crash test (SIGKILL mid-stream), and its load generator.
+        .executableTarget(
+            name: "aep-client-harness",
+            dependencies: ["AEPStreamingClient", "AEPInletEmulator"],
+            swiftSettings: strictSettings
+        ),
         // Decodes the bundled sample payloads (the main job until chatlio-replay lands).
         .executableTarget(
             name: "chatlio-decode",

@@ -112,3 +112,26 @@ extension AEPInletEmulator {
         }
     }
 }
+
+extension AEPInletEmulator.Configuration: CustomStringConvertible, CustomReflectable {
+    /// The settings, with ``requiredToken`` shown only as set or not: a
+    /// configuration printed into a log or a test failure never shows it.
+    public var description: String {
+        "Configuration(inletId: \(inletId), port: \(port), bindAddress: \(bindAddress), dataMode: \(dataMode), "
+            + "failureShape: \(failureShape), requiredToken: \(requiredToken == nil ? "none" : "<redacted>"), "
+            + "flowId: \(flowId ?? "none"), imsOrgId: \(imsOrgId), validator: \(validator == nil ? "none" : "set"), "
+            + "maxRequestBodyBytes: \(maxRequestBodyBytes), maxHeaderBytes: \(maxHeaderBytes), maxConnections: \(maxConnections), "
+            + "idleTimeout: \(idleTimeout), faultRate: \(faultRate), faultSeed: \(faultSeed), recordFile: \(recordFile?.path ?? "none"))"
+    }
+
+    /// What `dump` and debuggers show: the same, token redacted.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "inletId": inletId, "port": port, "bindAddress": bindAddress, "dataMode": dataMode,
+            "failureShape": failureShape, "requiredToken": requiredToken == nil ? "none" : "<redacted>",
+            "flowId": flowId as Any, "imsOrgId": imsOrgId, "maxRequestBodyBytes": maxRequestBodyBytes,
+            "maxHeaderBytes": maxHeaderBytes, "maxConnections": maxConnections, "idleTimeout": idleTimeout,
+            "faultRate": faultRate, "faultSeed": faultSeed, "recordFile": recordFile as Any,
+        ], displayStyle: .struct)
+    }
+}

@@ -133,11 +133,10 @@ public final class AEPStreamingClient: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         try check(event)
-        guard try await pipeline.admit(id: event.id, payloadBytes: event.payload.count) else {
+        guard let enqueuedAt = try await pipeline.admit(id: event.id, payloadBytes: event.payload.count) else {
             recorder.sendCompleted(latency: clock.now - started)
             return
         }
-        let enqueuedAt = await pipeline.enqueuedAt(of: event.id) ?? configuration.now()
         do {
             try await outbox.append(OutboxRecord(id: event.id, payload: event.payload, enqueuedAt: enqueuedAt))
         } catch {

@@ -37,9 +37,12 @@ public enum JSONPointer {
     /// neither empty nor starts with `/`.
     public static func tokens(of pointer: String) -> [String]? {
         if pointer.isEmpty { return [] }
-        guard pointer.hasPrefix("/") else { return nil }
-        return pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
-            $0.contains("~") ? String($0).unescapingTildeAndSlash() : String($0)
+        // Unicode scalars, not Characters: a "/" followed by a combining mark
+        // is one Character but still a separator (RFC 6901 works on code points).
+        guard pointer.unicodeScalars.first == "/" else { return nil }
+        return pointer.unicodeScalars.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
+            let token = String(String.UnicodeScalarView($0))
+            return token.utf8.contains(UInt8(ascii: "~")) ? token.unescapingTildeAndSlash() : token
         }
     }
 }
@@ -71,33 +74,38 @@ extension JSONValue {
 }
 
 extension String {
+    // Both work on Unicode scalars: "~" or "/" followed by a combining mark is
+    // one Character, which would hide it from a Character-wise comparison.
     fileprivate func replacingTildeAndSlash() -> String {
-        var result = ""
-        result.reserveCapacity(utf8.count + 2)
-        for character in self {
-            switch character {
-            case "~": result += "~0"
-            case "/": result += "~1"
-            default: result.append(character)
+        var result = String.UnicodeScalarView()
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "~": result.append(contentsOf: "~0".unicodeScalars)
+            case "/": result.append(contentsOf: "~1".unicodeScalars)
+            default: result.append(scalar)
             }
         }
-        return result
+        return String(result)
     }
 
     fileprivate func unescapingTildeAndSlash() -> String {
-        var result = ""
+        var result = String.UnicodeScalarView()
         var pendingTilde = false
-        for character in self {
+        for scalar in unicodeScalars {
             if pendingTilde {
-                result += character == "0" ? "~" : character == "1" ? "/" : "~" + String(character)
+                switch scalar {
+                case "0": result.append("~")
+                case "1": result.append("/")
+                default: result.append(contentsOf: ["~", scalar])
+                }
                 pendingTilde = false
-            } else if character == "~" {
+            } else if scalar == "~" {
                 pendingTilde = true
             } else {
-                result.append(character)
+                result.append(scalar)
             }
         }
-        if pendingTilde { result += "~" }
-        return result
+        if pendingTilde { result.append("~") }
+        return String(result)
     }
 }

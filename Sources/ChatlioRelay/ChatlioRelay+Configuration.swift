@@ -44,3 +44,20 @@ extension ChatlioRelay {
         case raw
     }
 }
+
+extension ChatlioRelay.Configuration: CustomStringConvertible, CustomReflectable {
+    /// The settings, with ``sharedSecret`` shown only as set or not: a
+    /// configuration printed into a log or a test failure never shows it.
+    public var description: String {
+        "Configuration(mode: \(mode), maxBodyBytes: \(maxBodyBytes), sharedSecret: \(sharedSecret == nil ? "none" : "<redacted>"), "
+            + "tokenParameter: \(tokenParameter), deduplicationWindow: \(deduplicationWindow), maxDepth: \(maxDepth))"
+    }
+
+    /// What `dump` and debuggers show: the same, secret redacted.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "mode": mode, "maxBodyBytes": maxBodyBytes, "sharedSecret": sharedSecret == nil ? "none" : "<redacted>",
+            "tokenParameter": tokenParameter, "deduplicationWindow": deduplicationWindow, "maxDepth": maxDepth,
+        ], displayStyle: .struct)
+    }
+}

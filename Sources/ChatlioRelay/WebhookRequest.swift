@@ -36,6 +36,24 @@ public struct WebhookRequest: Sendable {
     }
 }
 
+extension WebhookRequest: CustomStringConvertible, CustomReflectable {
+    /// Route, body size, header names and query parameter names only: the
+    /// URL token travels in the query or the path, and headers or the body may
+    /// carry other secrets, so no value is shown.
+    public var description: String {
+        "WebhookRequest(route: \(route), body: \(body.count) bytes, headers: [\(headers.map(\.name).joined(separator: ", "))], "
+            + "query: [\(query.keys.sorted().joined(separator: ", "))], pathToken: \(pathToken == nil ? "none" : "<redacted>"))"
+    }
+
+    /// What `dump` and debuggers show: the same, no values.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "route": route, "body": "\(body.count) bytes", "headers": headers.map(\.name),
+            "query": query.keys.sorted(), "pathToken": pathToken == nil ? "none" : "<redacted>",
+        ], displayStyle: .struct)
+    }
+}
+
 /// The HTTP response to give Chatlio.
 ///
 /// ```swift

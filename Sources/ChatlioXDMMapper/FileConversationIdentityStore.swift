@@ -91,7 +91,20 @@ public final class FileConversationIdentityStore: ConversationIdentityStore {
             data.append(UInt8(ascii: "\n"))
         }
         let temporary = url.appendingPathExtension("compacting")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600]) else { return }
+        // Create the file empty and owner-only first, then write: createFile with
+        // contents writes them under the default mode (0644 with the usual umask)
+        // and only then applies the permissions, so others could read them.
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600]),
+            let writer = try? FileHandle(forWritingTo: temporary)
+        else { return }
+        do {
+            try writer.write(contentsOf: data)
+            try writer.synchronize()
+            try writer.close()
+        } catch {
+            try? writer.close()
+            return
+        }
         try? journal.handle?.close()
         // rename(2) replaces the journal atomically: a crash leaves the old or the new file, never neither.
         _ = rename(temporary.path, url.path)

@@ -32,4 +32,54 @@ struct HTTPRequestParserFuzzFindingsTests {
         }
         #expect(String(decoding: request.body, as: UTF8.self) == "0123456789abcdefghij")
     }
+
+    /// Found by fuzz-http-parser: a request head of 509–512 bytes against a
+    /// 512-byte limit was accepted in one read but refused (431) when its
+    /// blank line was still in flight, because the incomplete-head check
+    /// counted the terminator's first bytes against the limit. The same held
+    /// for a 1024-byte chunk-size line. The outcome must not depend on how
+    /// TCP cuts the stream.
+    @Test(arguments: [1, 2, 3, 7, 64])
+    func limitsDoNotDependOnHowTheBytesArrive(readSize: Int) {
+        let limits = HTTPRequestParser.Limits(maxHeaderBytes: 512, maxHeaderCount: 8, maxBodyBytes: 2048)
+        let prefix = "POST /c HTTP/1.1\r\nHost: h\r\nX-Fill: "
+        let exact = prefix + String(repeating: "f", count: 512 - prefix.utf8.count) + "\r\n\r\n"
+        let over = prefix + String(repeating: "f", count: 513 - prefix.utf8.count) + "\r\n\r\n"
+        let chunked = "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let longChunkLine = chunked + "1;" + String(repeating: "e", count: 1022) + "\r\nx\r\n0\r\n\r\n"
+        let tooLongChunkLine = chunked + "1;" + String(repeating: "e", count: 1023) + "\r\nx\r\n0\r\n\r\n"
+        for text in [exact, over, longChunkLine, tooLongChunkLine] {
+            #expect(events(text, limits: limits, readSize: readSize) == events(text, limits: limits, readSize: text.utf8.count))
+        }
+        guard case .request = events(exact, limits: limits, readSize: readSize).first else {
+            Issue.record("a 512-byte head was refused in reads of \(readSize)")
+            return
+        }
+        #expect(events(over, limits: limits, readSize: readSize).first == .failure(HTTPParseError(status: 431, reason: "the request head exceeds 512 bytes")))
+        guard case .request(let request) = events(longChunkLine, limits: limits, readSize: readSize).first else {
+            Issue.record("a 1024-byte chunk-size line was refused in reads of \(readSize)")
+            return
+        }
+        #expect(request.body == [UInt8(ascii: "x")])
+        #expect(events(tooLongChunkLine, limits: limits, readSize: readSize).first == .failure(.badRequest("chunk size line too long")))
+    }
+
+    private func events(_ text: String, limits: HTTPRequestParser.Limits, readSize: Int) -> [HTTPRequestParser.Event] {
+        var parser = HTTPRequestParser(limits: limits)
+        var events: [HTTPRequestParser.Event] = []
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            parser.append(bytes[offset ..< min(offset + readSize, bytes.count)])
+            offset += readSize
+            while true {
+                let event = parser.next()
+                if event == .needMoreData { break }
+                if event == .continueExpected { continue }
+                events.append(event)
+                if case .failure = event { return events }
+            }
+        }
+        return events
+    }
 }

@@ -1,5 +1,6 @@
 @testable import AEPStreamingClient
 import AEPInletEmulator
+import ChatlioJSON
 import Foundation
 import Testing
 
@@ -152,6 +153,24 @@ struct AEPStreamingClientRetryTests {
         }
         #expect(message.contains("maxAge"))
         await client.shutdown(timeout: .seconds(5))
+    }
+
+    @Test("an event in a long retry backoff does not hold back new events")
+    func backoffDoesNotBlock() async throws {
+        let emulator = try Fixture.emulator()
+        defer { emulator.stop() }
+        emulator.faults.failMessages(where: { $0["body"]?["xdmEntity"]?["_id"] == "slow" }, status: 503, message: "busy")
+        let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: emulator) {
+            $0.retry.initialBackoff = .seconds(120)
+            $0.retry.maxBackoff = .seconds(120)
+        }, outbox: InMemoryOutbox())
+        try await client.send(Fixture.event("slow"))
+        while client.metrics().retried < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        try await client.send(Fixture.event("fresh"))
+        #expect(await emulator.record.waitForCount(1, timeout: .seconds(20)), "the new event went out while the old one waits")
+        #expect(emulator.record.uniqueIDs == ["fresh"])
+        #expect(emulator.record.requests.count == 2, "the slow event was not retried yet: \(emulator.record.requests.count) requests")
+        await client.shutdown(timeout: .milliseconds(100))
     }
 
     @Test("a fault storm (30% 5xx, 429 bursts, dropped connections) loses nothing; duplicates share their _id")

@@ -22,3 +22,34 @@ import Testing
         #expect(quarantine.items.map(\.body) == [Data(body.utf8)])
     }
 }
+
+extension RelayHostilePayloadTests {
+    /// Nesting far beyond the limit, in the body or as JSON inside the
+    /// identTraits string: a 400 naming the limit, no stack exhaustion.
+    @Test(arguments: [
+        String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000),
+        #"{"visitor":{"UUID":"u","x":"# + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}}",
+        #"{"visitor":{"UUID":"u","identTraits":"# + "\"" + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "\"}}",
+    ])
+    func deepNestingIsA400(body: String) async throws {
+        let quarantine = InMemoryQuarantineStore()
+        let relay = try RelayFixtures.relay(quarantine: quarantine)
+        let response = await relay.handle(WebhookRequest(route: "conversation-started", body: Data(body.utf8)))
+        #expect(response.status == 400)
+        #expect(response.json?["error"]?["code"] == "nesting too deep")
+        #expect(quarantine.items.count == 1)
+    }
+
+    /// A body above the cap is refused unread and not quarantined, so the
+    /// quarantine never holds an item larger than maxBodyBytes.
+    @Test func aBodyAboveTheCapIsNotQuarantined() async throws {
+        let quarantine = InMemoryQuarantineStore()
+        let relay = try RelayFixtures.relay({ $0.maxBodyBytes = 1000 }, quarantine: quarantine)
+        let response = await relay.handle(WebhookRequest(route: "offline-message", body: Data(repeating: 0x7B, count: 1001)))
+        #expect(response.status == 413)
+        #expect(quarantine.items.isEmpty)
+        let refused = await relay.handle(WebhookRequest(route: "offline-message", body: Data(repeating: 0x7B, count: 1000)))
+        #expect(refused.status == 400)
+        #expect(quarantine.items.map(\.body.count) == [1000])
+    }
+}

@@ -28,10 +28,13 @@ for index in "${!kinds[@]}"; do
     # A wrong kind, to reach the field errors.
     { byte $(((index + 1) % 5)); cat "$payloads/${kinds[$index]}/basic.json"; } | put fuzz-webhook
 done
-for file in "$here"/Seeds/validator/*.json; do
-    put fuzz-validator < "$file"
-    put fuzz-json < "$file"
+# Seeds/<target>/: XDM events made by the mapper from the basic samples, and
+# every input a fuzz run found a bug with (kept so the corpus starts there).
+for folder in "$here"/Seeds/*/; do
+    target="$(basename "$folder")"
+    for file in "$folder"*; do put "$target" < "$file"; done
 done
+for file in "$here"/Seeds/fuzz-validator/*.json; do put fuzz-json < "$file"; done
 for stamp in 0000-01-01T00:00:00Z 9999-12-31T23:59:59.999999999Z 2016-02-29T12:00:00.5-23:59 1970-01-01t00:00:00z; do
     printf '%s' "$stamp" | put fuzz-timestamp
 done

@@ -78,7 +78,7 @@ struct DCSRequestHandler: Sendable {
             if authorization.isEmpty || (parts.first?.lowercased() == "bearer" && presented.isEmpty) {
                 return .failure(HTTPResponseBox(DCSResponses.unauthorized(requestID: requestID)))
             }
-            guard presented == token else {
+            guard Self.constantTimeEquals(presented, token) else {
                 return .failure(HTTPResponseBox(DCSResponses.forbidden(requestID: requestID)))
             }
         }
@@ -86,6 +86,20 @@ struct DCSRequestHandler: Sendable {
         let sync = (query["syncValidation"] ?? query["synchronousValidation"])?.lowercased() == "true"
         let flowID = request.header("x-adobe-flow-id") ?? query["x-adobe-flow-id"]
         return .success(DCSRoute(endpoint: endpoint, syncValidation: sync, flowID: flowID?.isEmpty == true ? nil : flowID))
+    }
+
+    /// Whether two tokens are equal, in time that depends only on the
+    /// expected token's length, not on where they first differ.
+    static func constantTimeEquals(_ presented: String, _ expected: String) -> Bool {
+        let presented = Array(presented.utf8)
+        let expected = Array(expected.utf8)
+        var difference = presented.count == expected.count ? 0 : 1
+        for index in 0 ..< expected.count {
+            // Read a byte of `presented` on every round, even past its end.
+            let byte = presented.isEmpty ? 0 : presented[index % presented.count]
+            difference |= Int(byte ^ expected[index])
+        }
+        return difference == 0
     }
 
     // MARK: - Processing

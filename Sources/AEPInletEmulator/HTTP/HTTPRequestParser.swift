@@ -99,7 +99,9 @@ struct HTTPRequestParser: Sendable {
                 return continueIfExpected(&head, then: .fixedBody(head, remaining: remaining - available))
             case .chunkSize(var head):
                 guard let lineEnd = findCRLF(from: start, limit: 1024) else {
-                    if buffer.count - start > 1024 { return fail(.badRequest("chunk size line too long")) }
+                    // Too long only once the CRLF can no longer end within the limit
+                    // (1024 bytes of line + 2), whatever the reads' sizes.
+                    if buffer.count - start >= 1024 + 2 { return fail(.badRequest("chunk size line too long")) }
                     return continueIfExpected(&head, then: .chunkSize(head))
                 }
                 let line = buffer[start ..< lineEnd]
@@ -166,7 +168,9 @@ struct HTTPRequestParser: Sendable {
         }
         headScanFrom = max(headScanFrom, start)
         guard let end = findHeadEnd() else {
-            if buffer.count - start > limits.maxHeaderBytes {
+            // Too large only once the blank line can no longer start within the
+            // limit (maxHeaderBytes + 4 bytes buffered), whatever the reads' sizes.
+            if buffer.count - start >= limits.maxHeaderBytes + 4 {
                 return .failure(.headersTooLarge("the request head exceeds \(limits.maxHeaderBytes) bytes"))
             }
             return nil

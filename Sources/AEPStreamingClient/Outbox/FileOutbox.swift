@@ -274,28 +274,50 @@ public final class FileOutbox: Outbox {
 
     public func payloads(for ids: [String]) async throws(AEPStreamingClientError) -> [Data?] {
         let path = directory.path
-        return try state.withLock { (state: inout State) throws(AEPStreamingClientError) -> [Data?] in
+        // Locations and duplicated descriptors under the lock; the reads
+        // outside it, so appends are not held up (a duplicate stays valid even
+        // if the segment is deleted meanwhile).
+        let plan = try state.withLock { (state: inout State) throws(AEPStreamingClientError) -> (locations: [Location?], fds: [UInt64: Int32]) in
             guard !state.closed else { throw Self.closedError() }
-            var result: [Data?] = []
-            result.reserveCapacity(ids.count)
+            var fds: [UInt64: Int32] = [:]
+            var locations: [Location?] = []
+            locations.reserveCapacity(ids.count)
             for id in ids {
                 guard let location = state.index[id], let segment = state.segments[location.segment] else {
-                    result.append(nil)
+                    locations.append(nil)
                     continue
                 }
-                let bytes = try POSIXFile.read(
-                    segment.fd, offset: location.payloadOffset, count: location.payloadLength, path: Self.segmentPath(path, segment.number)
-                )
-                result.append(Data(bytes))
+                if fds[segment.number] == nil {
+                    let fd = POSIXFile.duplicate(segment.fd)
+                    guard fd >= 0 else {
+                        for fd in fds.values { POSIXFile.closeQuietly(fd) }
+                        throw POSIXFile.failure("dup", Self.segmentPath(path, segment.number))
+                    }
+                    fds[segment.number] = fd
+                }
+                locations.append(location)
             }
-            return result
+            return (locations, fds)
         }
+        defer { for fd in plan.fds.values { POSIXFile.closeQuietly(fd) } }
+        var result: [Data?] = []
+        result.reserveCapacity(ids.count)
+        for location in plan.locations {
+            guard let location, let fd = plan.fds[location.segment] else {
+                result.append(nil)
+                continue
+            }
+            let bytes = try POSIXFile.read(fd, offset: location.payloadOffset, count: location.payloadLength, path: Self.segmentPath(path, location.segment))
+            result.append(Data(bytes))
+        }
+        return result
     }
 
     public func remove(_ ids: [String]) async throws(AEPStreamingClientError) {
         let path = directory.path
         let durability = options.durability
-        try state.withLock { (state: inout State) throws(AEPStreamingClientError) in
+        var toSync: [(fd: Int32, path: String)] = []
+        let deletedSegment = try state.withLock { (state: inout State) throws(AEPStreamingClientError) -> Bool in
             guard !state.closed else { throw Self.closedError() }
             var acks: [UInt64: [UInt8]] = [:]
             for id in ids {
@@ -319,10 +341,18 @@ public final class FileOutbox: Outbox {
                     state.segments[number] = segment
                 }
                 try POSIXFile.writeAll(segment.ackFD, records, path: ackPath)
-                if durability.syncs { try POSIXFile.sync(segment.ackFD, path: ackPath) }
+                if durability.syncs {
+                    let fd = POSIXFile.duplicate(segment.ackFD)
+                    if fd >= 0 { toSync.append((fd, ackPath)) }
+                }
             }
-            if deleted, durability.syncs { try POSIXFile.syncDirectory(path) }
+            return deleted
         }
+        // Syncs outside the lock, on duplicates, so appends go on meanwhile.
+        defer { for (fd, _) in toSync { POSIXFile.closeQuietly(fd) } }
+        guard durability.syncs else { return }
+        for (fd, ackPath) in toSync { try POSIXFile.sync(fd, path: ackPath) }
+        if deletedSegment { try POSIXFile.syncDirectory(path) }
     }
 
     public func close() async {

@@ -23,8 +23,12 @@ extension DeliveryPipeline {
                 continue
             case .wait(let until):
                 armWake(at: min(until, delayed.first?.due ?? until))
+                unscannedCount = picked.count
+                unscannedBytes = picked.reduce(0) { $0 + $1.candidate.messageBytes + 1 }
             case .idle:
                 if let due = delayed.first?.due { armWake(at: due) }
+                unscannedCount = 0
+                unscannedBytes = 0
             }
             break
         }

@@ -58,6 +58,11 @@ actor DeliveryPipeline {
     var wakeAt: Date?
     var wakeToken: UInt64 = 0
     var runState = RunState.running
+    /// Messages and bytes that arrived since ``schedule()`` last looked: a new
+    /// event only triggers a scan when it could fill a request, or when no
+    /// timer will look anyway.
+    var unscannedCount = 0
+    var unscannedBytes = 0
 
     /// Scheduling time (linger, backoff, pauses) is monotonic: a `Date` that
     /// starts at the wall clock and then advances with `ContinuousClock`, so a
@@ -130,9 +135,10 @@ actor DeliveryPipeline {
 
     // MARK: - Admission
 
-    /// Reserves room for an event. Returns `false` when an event with this id
-    /// is already held (the send is coalesced; it returns once that one is stored).
-    func admit(id: String, payloadBytes: Int) async throws(AEPStreamingClientError) -> Bool {
+    /// Reserves room for an event and returns the enqueue time its outbox
+    /// record carries; `nil` when an event with this id is already held (the
+    /// send is coalesced; it returns once that one is stored).
+    func admit(id: String, payloadBytes: Int) async throws(AEPStreamingClientError) -> Date? {
         guard runState == .running else {
             throw AEPStreamingClientError(.shutDown, "the client is shutting down; event \(id) was not accepted")
         }
@@ -147,7 +153,7 @@ actor DeliveryPipeline {
                     throw AEPStreamingClientError(.outboxIO, "the first send of event \(id) failed: \(error)")
                 }
             }
-            return false
+            return nil
         }
         let limits = settings.limits
         guard payloadBytes <= limits.maxBytes else {
@@ -170,17 +176,12 @@ actor DeliveryPipeline {
             }
             if entries[id] != nil { return try await admit(id: id, payloadBytes: payloadBytes) }
         }
-        entries[id] = Entry(id: id, seq: nextSeq, payloadBytes: payloadBytes, enqueuedAt: settings.now(), readySince: monotonicNow(), phase: .admitting)
+        let enqueuedAt = settings.now()
+        entries[id] = Entry(id: id, seq: nextSeq, payloadBytes: payloadBytes, enqueuedAt: enqueuedAt, readySince: monotonicNow(), phase: .admitting)
         nextSeq += 1
         heldCount += 1
         heldBytes += payloadBytes
-        publishGauges()
-        return true
-    }
-
-    /// The enqueue time the outbox record must carry.
-    func enqueuedAt(of id: String) -> Date? {
-        entries[id]?.enqueuedAt
+        return enqueuedAt
     }
 
     /// The outbox append succeeded: the event is durable and can be scheduled.
@@ -192,7 +193,16 @@ actor DeliveryPipeline {
         freshQueue.append(Slot(id: id, generation: entry.generation))
         metrics.update { $0.accepted += 1 }
         for waiter in admissionWaiters.removeValue(forKey: id) ?? [] { waiter.resume() }
-        schedule()
+        unscannedCount += 1
+        unscannedBytes += envelope.messageBytes(payloadBytes: entry.payloadBytes) + 1
+        let couldFill = unscannedCount >= builder.maxMessages || unscannedBytes >= builder.maxRequestBytes
+        // A timer armed beyond this event's linger (a long retry backoff) does not count.
+        let timerCovers = wakeTask != nil && (wakeAt ?? .distantFuture) <= entry.readySince.addingTimeInterval(builder.linger.seconds)
+        if inFlightRequests < settings.maxConcurrentRequests, couldFill || !timerCovers || forceCount > 0 || runState != .running {
+            schedule()
+        } else {
+            publishGauges()
+        }
     }
 
     /// The outbox append failed: release the room.

@@ -10,3 +10,9 @@ public func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosur
         fatalError("property violated: \(message())", file: file, line: line)
     }
 }
+
+/// Whether `pointer` has the JSON Pointer form: empty, or "/" first. Checked
+/// on Unicode scalars: a "/" followed by a combining mark is one Character.
+public func isJSONPointer(_ pointer: String) -> Bool {
+    pointer.isEmpty || pointer.unicodeScalars.first == "/"
+}

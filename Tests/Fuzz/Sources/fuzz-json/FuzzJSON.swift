@@ -33,7 +33,7 @@ public func fuzzJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             require(again.serialized(sortedKeys: true) == sorted, "sorted serialization is not a fixed point")
         }
     case .failure(let error):
-        require(error.pointer.isEmpty || error.pointer.hasPrefix("/"), "pointer \(error.pointer.debugDescription)")
+        require(isJSONPointer(error.pointer), "pointer \(error.pointer.debugDescription)")
         require((0...input.count).contains(error.byteOffset), "byte offset \(error.byteOffset) outside \(input.count) bytes")
         require(!error.reason.isEmpty && error.description.contains(error.code.description), "empty reason or description")
     }

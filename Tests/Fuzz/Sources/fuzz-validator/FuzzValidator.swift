@@ -46,7 +46,7 @@ public func fuzzValidator(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     require(report.violations == Array(all.violations.prefix(capped.options.maxViolations)), "the capped report is not the full report's prefix")
     require(report.isValid == report.violations.isEmpty, "isValid disagrees with the violations")
     for violation in all.violations {
-        require(violation.pointer.isEmpty || violation.pointer.hasPrefix("/"), "pointer \(violation.pointer.debugDescription)")
+        require(isJSONPointer(violation.pointer), "pointer \(violation.pointer.debugDescription)")
         require(document.value(at: violation.pointer) != nil, "violation at \(violation.pointer), which is not in the document")
         require(violation.schemaLocation.hasPrefix("#"), "schema location \(violation.schemaLocation)")
     }

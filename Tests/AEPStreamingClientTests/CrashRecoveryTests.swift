@@ -1,0 +1,93 @@
+@testable import AEPStreamingClient
+import AEPInletEmulator
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@Suite("Crash recovery: a child process killed with SIGKILL mid-stream, restarted on the same outbox")
+struct CrashRecoveryTests {
+    /// The `aep-client-harness` executable, built next to the test bundle.
+    static func harness() -> URL? {
+        var candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
+        #if os(Linux)
+        candidates.append(URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent())
+        #endif
+        for directory in candidates {
+            for path in [directory, directory.deletingLastPathComponent()] {
+                let url = path.appendingPathComponent("aep-client-harness")
+                if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+            }
+        }
+        return nil
+    }
+
+    /// Ids whose `send` returned in the child: whole lines only.
+    static func acknowledged(_ file: URL) -> [String] {
+        guard let text = try? String(contentsOf: file, encoding: .utf8) else { return [] }
+        var lines = text.components(separatedBy: "\n")
+        lines.removeLast()   // "" after the last newline, or a line cut by the kill
+        return lines
+    }
+
+    @Test("every event whose send returned is delivered after kills at random points; duplicates share their _id")
+    func killAndRestart() async throws {
+        guard let harness = Self.harness() else {
+            Issue.record("aep-client-harness is not built next to the tests (swift build --build-tests builds it)")
+            return
+        }
+        let emulator = try Fixture.emulator()
+        defer { emulator.stop() }
+        // Keep a backlog in the outbox: 40% of requests fail or lose their connection.
+        emulator.faults.setRandomFaults(rate: 0.4, seed: 9, choices: [.status(503), .status(500), .dropConnection, .dropConnectionAfterAccepting])
+        let directory = Fixture.temporaryDirectory()
+        defer { Fixture.removeDirectory(directory) }
+        let acked = directory.deletingLastPathComponent().appendingPathComponent("acked.txt")
+        try FileManager.default.createDirectory(at: directory.deletingLastPathComponent(), withIntermediateDirectories: true)
+
+        var killedMidStream = 0
+        for round in 0 ..< 3 {
+            let before = Self.acknowledged(acked).count
+            let process = Process()
+            process.executableURL = harness
+            process.arguments = ["child", directory.path, emulator.inletURL.absoluteString, String(round * 100_000), "100000", acked.path]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // Let it send a varying number of events, then kill it without warning.
+            let target = before + 200 + round * 150
+            let clock = ContinuousClock()
+            let deadline = clock.now.advanced(by: .seconds(20))
+            while Self.acknowledged(acked).count < target, process.isRunning, clock.now < deadline {
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                killedMidStream += 1
+            }
+            process.waitUntilExit()
+            #expect(process.terminationReason == .uncaughtSignal, "round \(round): the child ended on its own (status \(process.terminationStatus))")
+        }
+        #expect(killedMidStream == 3)
+
+        let expected = Self.acknowledged(acked)
+        #expect(expected.count >= 900)
+        #expect(Set(expected).count == expected.count)
+
+        // Restart on the same outbox without faults; deliver everything left.
+        emulator.faults.clearRandomFaults()
+        let outbox = try FileOutbox(directory: directory)
+        let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: emulator), outbox: outbox)
+        #expect(await client.flush(timeout: .seconds(30)))
+        let delivered = emulator.record.uniqueIDs
+        let missing = expected.filter { !delivered.contains($0) }
+        #expect(missing.isEmpty, "\(missing.count) events whose send returned were lost, e.g. \(missing.prefix(5))")
+        #expect(outbox.count == 0)
+        #expect(emulator.record.messages.allSatisfy { $0.id?.hasPrefix("evt-") == true })
+        await client.shutdown(timeout: .seconds(5))
+    }
+}
