@@ -8,7 +8,11 @@ extension AEPStreamingClient {
     /// }
     /// ```
     public struct LogEvent: Sendable, Hashable, CustomStringConvertible {
-        /// How much a person should care.
+        /// How much a person should care; levels are ordered.
+        ///
+        /// ```swift
+        /// if event.level >= .warning { alert(event.message) }
+        /// ```
         public struct Level: Sendable, Hashable, Comparable, CustomStringConvertible {
             private let rank: Int
             private let name: String

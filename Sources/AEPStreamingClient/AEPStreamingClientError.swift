@@ -12,7 +12,11 @@
 /// }
 /// ```
 public struct AEPStreamingClientError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What kind of problem occurred.
+    /// What kind of problem occurred; compare with the `static let` constants.
+    ///
+    /// ```swift
+    /// if error.code == .outboxFull { metrics.increment("aep.refused") }
+    /// ```
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         fileprivate enum Base: String, Sendable, Hashable {
             case invalidConfiguration

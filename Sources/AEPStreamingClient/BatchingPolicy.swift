@@ -15,6 +15,11 @@
 /// ```
 public struct BatchingPolicy: Sendable, Hashable {
     /// Batch or single-message requests.
+    ///
+    /// ```swift
+    /// configuration.batching.mode = .batch                            // production
+    /// configuration.batching.mode = .single(syncValidation: true)     // development
+    /// ```
     public struct Mode: Sendable, Hashable, CustomStringConvertible {
         let isBatch: Bool
         let syncValidation: Bool

@@ -13,6 +13,10 @@
 /// ```
 public struct DeliveryReport: Sendable, Hashable {
     /// What happened to the event.
+    ///
+    /// ```swift
+    /// if case .deadLettered(let status, let message) = report.outcome { park(report.eventID, status, message) }
+    /// ```
     public enum Outcome: Sendable, Hashable {
         /// AEP accepted it; the transaction id from the response, when it had one.
         case delivered(xactionID: String?)

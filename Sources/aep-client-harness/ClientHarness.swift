@@ -15,6 +15,10 @@ import Darwin
 ///   to `<acked-file>` once its `send` returned; the crash test kills it with
 ///   SIGKILL and checks that every listed id reaches the inlet after a restart.
 ///
+/// `aep-client-harness transport <requests> <inlet-url>`
+///   posts 330 KB bodies through `URLSessionTransport` and prints the peak RSS
+///   every 250 requests (flat when the transport keeps nothing).
+///
 /// `aep-client-harness bench <events> <file|memory> [senders] [inlet-url]`
 ///   sends that many events to an in-process emulator (or to `inlet-url`, for
 ///   example an `aep-inlet-emulator` process, so the figures are the client's
@@ -30,13 +34,15 @@ enum ClientHarness {
                     directory: URL(fileURLWithPath: arguments[1]), inlet: URL(string: arguments[2]),
                     first: Int(arguments[3]) ?? 0, count: Int(arguments[4]) ?? 0, ackedFile: arguments[5]
                 )
+            case "transport" where arguments.count == 3:
+                try await transportMemory(requests: Int(arguments[1]) ?? 0, inlet: URL(string: arguments[2]))
             case "bench" where arguments.count >= 3:
                 try await bench(
                     events: Int(arguments[1]) ?? 0, fileOutbox: arguments[2] == "file", senders: arguments.count > 3 ? Int(arguments[3]) ?? 8 : 8,
                     inlet: arguments.count > 4 ? URL(string: arguments[4]) : nil
                 )
             default:
-                FileHandle.standardError.write(Data("usage: aep-client-harness child <dir> <inlet-url> <first> <count> <acked-file> | bench <events> <file|memory> [senders] [inlet-url]\n".utf8))
+                FileHandle.standardError.write(Data("usage: aep-client-harness child <dir> <inlet-url> <first> <count> <acked-file> | transport <requests> <inlet-url> | bench <events> <file|memory> [senders] [inlet-url]\n".utf8))
                 exit(2)
             }
         } catch {
@@ -132,6 +138,18 @@ enum ClientHarness {
     #else
     static let rusageSelf = RUSAGE_SELF
     #endif
+
+    /// Posts `requests` bodies of 330 KB through `URLSessionTransport` and
+    /// prints the peak RSS as it goes: a flat figure means the transport keeps nothing.
+    static func transportMemory(requests: Int, inlet: URL?) async throws {
+        guard let inlet else { return }
+        let transport = URLSessionTransport()
+        let body = Data(repeating: UInt8(ascii: "x"), count: 330_000)
+        for index in 1 ... requests {
+            _ = try? await transport.send(HTTPTransportRequest(url: inlet, headers: [("Content-Type", "application/json")], body: body, timeout: .seconds(10)))
+            if index % 250 == 0 { print("\(index) requests: peak RSS \(peakRSSMegabytes()) MB") }
+        }
+    }
 
     static func cpuSeconds() -> Double {
         var usage = rusage()

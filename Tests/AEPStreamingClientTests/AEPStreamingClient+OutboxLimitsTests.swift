@@ -103,6 +103,29 @@ struct AEPStreamingClientOutboxLimitsTests {
         await client.shutdown(timeout: .seconds(5))
     }
 
+    @Test("shutdown releases a send waiting for room with shutDown")
+    func shutdownReleasesWaiters() async throws {
+        let emulator = try Fixture.emulator()
+        defer { emulator.stop() }
+        emulator.faults.add(FaultRule(.status(503, retryAfter: .seconds(30))))
+        let client = try await AEPStreamingClient(configuration: holding(emulator, maxEvents: 1, overflow: .backpressure()), outbox: InMemoryOutbox())
+        try await client.send(Fixture.event("evt-0"))
+        let waiting = Task { () -> AEPStreamingClientError.Code? in
+            do {
+                try await client.send(Fixture.event("evt-1"))
+                return nil
+            } catch let error as AEPStreamingClientError {
+                return error.code
+            } catch {
+                return nil
+            }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        let result = await client.shutdown(timeout: .milliseconds(100))
+        #expect(await waiting.value == AEPStreamingClientError.Code.shutDown)
+        #expect(result.remaining == 1)
+    }
+
     @Test("events older than outboxLimits.maxAge are dropped as expired (fake wall clock)")
     func expiry() async throws {
         let emulator = try Fixture.emulator()

@@ -79,6 +79,9 @@ struct AEPStreamingClientRetryTests {
             $0.batching.maxConcurrentRequests = 1
         }, outbox: InMemoryOutbox(), transport: transport)
         for index in 0 ..< 6 { try await client.send(Fixture.event("evt-\(index)")) }
+        while transport.all.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(client.metrics().pausedUntil != nil, "the pause shows in the metrics")
         #expect(await client.flush(timeout: .seconds(15)))
         #expect(emulator.record.uniqueIDs.count == 6)
         let exchanges = transport.all

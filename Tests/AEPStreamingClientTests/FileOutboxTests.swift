@@ -143,6 +143,23 @@ struct FileOutboxTests {
         await reopened.close()
     }
 
+    @Test("an ack file left without its segment (a kill between the unlinks) is removed on open")
+    func orphanAck() async throws {
+        let directory = Fixture.temporaryDirectory()
+        defer { Fixture.removeDirectory(directory) }
+        do {
+            let outbox = try FileOutbox(directory: directory)
+            try await outbox.append(record(0))
+            await outbox.close()
+        }
+        let orphan = directory.appendingPathComponent("segment-00000000000000ff.ack")
+        try Data(FileOutbox.RecordFormat.ackRecord(id: "evt-0")).write(to: orphan)
+        let reopened = try FileOutbox(directory: directory)
+        #expect(!FileManager.default.fileExists(atPath: orphan.path))
+        #expect(try await reopened.storedEntries().map(\.id) == ["evt-0"], "an orphan ack does not touch other segments")
+        await reopened.close()
+    }
+
     @Test("files are owner-only, and a second outbox on the directory is refused")
     func permissionsAndLock() async throws {
         let directory = Fixture.temporaryDirectory()

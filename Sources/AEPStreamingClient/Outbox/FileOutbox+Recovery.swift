@@ -95,6 +95,15 @@ extension FileOutbox {
             keep = true
             state.segments[number] = Segment(number: number, fd: fd, size: max(validEnd, RecordFormat.magic.count), live: live, ackFD: ackFD)
         }
+        // An ack file whose segment is gone (a kill between the two unlinks) is garbage.
+        let segmentNumbers = Set(numbers)
+        for name in names where name.hasPrefix("segment-") && name.hasSuffix(".ack") {
+            let stem = String(name.dropLast(".ack".count)) + ".log"
+            if let number = segmentNumber(fromFileName: stem), !segmentNumbers.contains(number) {
+                POSIXFile.unlinkQuietly(directory + "/" + name)
+                deletedAny = true
+            }
+        }
         if deletedAny { try POSIXFile.syncDirectory(directory) }
         return recovery
     }

@@ -111,6 +111,9 @@ public final class URLSessionTransport: HTTPTransport {
             let handlers = state.withLock { state -> [@Sendable () -> Void]? in
                 guard !state.done else { return nil }
                 state.done = true
+                // Dropping the handlers breaks the cycle gate → cancel handler →
+                // data task → completion handler → gate (which kept every request body alive).
+                state.cancelHandler = nil
                 defer { state.finishHandlers = [] }
                 return state.finishHandlers
             }
@@ -132,6 +135,7 @@ public final class URLSessionTransport: HTTPTransport {
         func onCancel(_ handler: @escaping @Sendable () -> Void) {
             let runNow = state.withLock { state -> Bool in
                 if state.cancelled { return true }
+                if state.done { return false }
                 state.cancelHandler = handler
                 return false
             }
