@@ -30,7 +30,6 @@ public struct AEPStreamingClientError: Error, Sendable, Hashable, CustomStringCo
             case insecureURL
             case transport
             case authenticationFailed
-            case timedOut
         }
 
         fileprivate let base: Base
@@ -59,8 +58,6 @@ public struct AEPStreamingClientError: Error, Sendable, Hashable, CustomStringCo
         public static let transport = Code(.transport)
         /// No access token could be obtained, or AEP refused the token after a refresh.
         public static let authenticationFailed = Code(.authenticationFailed)
-        /// A wait reached its deadline.
-        public static let timedOut = Code(.timedOut)
 
         public var description: String { base.rawValue }
     }
