@@ -57,7 +57,7 @@ let package = Package(
         // Durable, batched, retrying delivery to AEP's streaming inlet.
         .target(
             name: "AEPStreamingClient",
-            dependencies: ["ChatlioJSON"],
+            dependencies: ["ChatlioJSON", "ChatlioAEPSupport"],
             swiftSettings: strictSettings
         ),
         // Framework-agnostic webhook intake: size cap, URL token, decode, map, validate, durable send.
@@ -94,7 +94,7 @@ let package = Package(
         // Shared by the test targets: the bundled samples and a seeded generator.
         .target(
             name: "ChatlioAEPTestSupport",
-            dependencies: ["ChatlioWebhooks"],
+            dependencies: ["ChatlioWebhooks", "ChatlioAEPSupport"],
             path: "Tests/ChatlioAEPTestSupport",
             swiftSettings: strictSettings
         ),        // Argument handling shared by the example executables (not a product).
