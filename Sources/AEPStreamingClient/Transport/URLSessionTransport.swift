@@ -12,11 +12,27 @@ import FoundationNetworking
 /// ```
 public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
+    private let keepAlive: Bool
+
+    /// Whether connections are reused by default: on Linux, FoundationNetworking
+    /// does not notice a reused connection closed without an answer, and the
+    /// request then waits for its whole deadline (measured: 30 s stalls in the
+    /// soak under dropped connections, none with `Connection: close`). AEP's
+    /// batches are large, so a fresh connection per request costs little.
+    #if canImport(FoundationNetworking)
+    public static let reusesConnectionsByDefault = false
+    #else
+    public static let reusesConnectionsByDefault = true
+    #endif
 
     /// Creates a transport with its own session.
     ///
-    /// - Parameter maxConnections: connections per host at most.
-    public init(maxConnections: Int = 4) {
+    /// - Parameters:
+    ///   - maxConnections: connections per host at most.
+    ///   - keepAlive: reuse connections; when `false` every request carries
+    ///     `Connection: close`. Defaults to ``reusesConnectionsByDefault``.
+    public init(maxConnections: Int = 4, keepAlive: Bool = URLSessionTransport.reusesConnectionsByDefault) {
+        self.keepAlive = keepAlive
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpMaximumConnectionsPerHost = max(1, maxConnections)
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
@@ -39,6 +55,7 @@ public final class URLSessionTransport: HTTPTransport {
         for header in request.headers {
             urlRequest.addValue(header.value, forHTTPHeaderField: header.name)
         }
+        if !keepAlive { urlRequest.setValue("close", forHTTPHeaderField: "Connection") }
         urlRequest.httpBody = request.body
         let (data, response) = try await exchange(urlRequest, description: "\(request.method) \(Self.describe(request.url))", timeout: request.timeout)
         guard let http = response as? HTTPURLResponse else {
