@@ -12,7 +12,9 @@ import XDMSchemaRegistry
 /// 2. body above ``Configuration/maxBodyBytes`` → 413;
 /// 3. missing or wrong URL token (when configured; constant-time) → 401;
 /// 4. decode, map, validate → on failure 400 with a JSON error naming the
-///    problem, and the raw body goes to the quarantine with the reason;
+///    problem, and the raw body goes to the quarantine with the reason (a
+///    full quarantine keeps nothing: `"quarantined": false`, counted in
+///    ``RelayMetrics/quarantineDropped``);
 /// 5. an event id already accepted within the deduplication window → 200,
 ///    nothing sent again;
 /// 6. durable send to the sink → 202; a full outbox → 503 with `Retry-After`.
@@ -170,18 +172,26 @@ public final class ChatlioRelay: Sendable {
     private func reject(_ request: WebhookRequest, kind: WebhookKind, _ rejection: Rejection, receivedAt: Date) async -> WebhookResponse {
         count { $0.rejected[rejection.code, default: 0] += 1 }
         let item = QuarantinedWebhook(receivedAt: receivedAt, route: request.route, code: rejection.code, pointer: rejection.pointer, reason: rejection.reason, body: request.body)
+        let quarantined: Bool
         do {
             try await quarantine.quarantine(item)
+            quarantined = true
+            count { $0.quarantined += 1 }
+            note(.info, "quarantined a \(kind) body: \(rejection.code) at \(rejection.pointer ?? "-")")
+        } catch let error as QuarantineError where error.code == .full {
+            // A 500 would make Chatlio resend the same unusable body forever,
+            // so a full quarantine is an explicit, counted drop with the usual 400.
+            quarantined = false
+            count { $0.quarantineDropped += 1 }
+            note(.warning, "dropped a refused \(kind) body (\(rejection.code)) without keeping it: \(error)")
         } catch {
             count { $0.quarantineFailures += 1 }
             note(.error, "could not quarantine a refused \(kind) body (\(rejection.code)): \(error)")
             return .json(500, ["status": "error", "reason": "the body was refused and could not be quarantined"])
         }
-        count { $0.quarantined += 1 }
-        note(.info, "quarantined a \(kind) body: \(rejection.code) at \(rejection.pointer ?? "-")")
         var error: JSONObject = ["code": .string(rejection.code), "reason": .string(rejection.reason), "kind": .string(kind.rawValue)]
         if let pointer = rejection.pointer { error["pointer"] = .string(pointer) }
-        return .json(400, ["status": "rejected", "error": .object(error), "quarantined": true])
+        return .json(400, ["status": "rejected", "error": .object(error), "quarantined": .bool(quarantined)])
     }
 
     private func count(_ update: (inout RelayMetrics) -> Void) {

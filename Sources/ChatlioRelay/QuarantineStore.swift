@@ -3,6 +3,12 @@ public import Foundation
 /// Keeps the raw bodies of webhooks the relay could not accept, with the
 /// reason, so nothing Chatlio sent is lost even when it is unusable.
 ///
+/// A store may be bounded: when it is full it throws a ``QuarantineError``
+/// with code ``QuarantineError/Code/full``, and the relay then answers the
+/// usual 400 with `"quarantined": false` and counts
+/// ``RelayMetrics/quarantineDropped`` (a 500 would make Chatlio resend the
+/// same unusable body forever). Any other error is a 500.
+///
 /// ```swift
 /// let quarantine = try FileQuarantineStore(directory: stateDirectory.appendingPathComponent("quarantine"))
 /// ```
@@ -36,14 +42,80 @@ public struct QuarantinedWebhook: Sendable, Hashable, Codable {
     }
 }
 
+/// Why a quarantine did not keep an item, or could not be opened.
+///
+/// Compare ``code`` against the `static let` constants; new codes can be added
+/// without breaking callers. ``reason`` names the limit and its value, never
+/// the body.
+///
+/// ```swift
+/// do {
+///     try await store.quarantine(item)
+/// } catch let error as QuarantineError where error.code == .full {
+///     // dropped by policy: make room with removeAll(where:) or raise the limits
+/// }
+/// ```
+public struct QuarantineError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of problem occurred; compare with the `static let` constants.
+    ///
+    /// ```swift
+    /// if error.code == .full { metrics.increment("quarantine.dropped") }
+    /// ```
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private enum Base: String, Sendable, Hashable {
+            case full = "quarantine full"
+            case invalidLimits = "invalid limits"
+        }
+
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+
+        /// Keeping the item would pass a limit (``FileQuarantineStore/Limits``
+        /// or ``InMemoryQuarantineStore``'s `maxItems`); nothing was stored.
+        public static let full = Code(.full)
+        /// A limit is below 1.
+        public static let invalidLimits = Code(.invalidLimits)
+
+        public var description: String { base.rawValue }
+    }
+
+    /// What kind of problem occurred.
+    public let code: Code
+    /// What went wrong, in words: which limit and its value.
+    public let reason: String
+
+    /// Creates an error; custom stores throw `.full` so the relay treats a
+    /// full store as a counted drop rather than a failure.
+    public init(_ code: Code, _ reason: String) {
+        self.code = code
+        self.reason = reason
+    }
+
+    public var description: String { "\(code): \(reason)" }
+}
+
 /// A quarantine in memory, for tests and examples.
+///
+/// ```swift
+/// let quarantine = InMemoryQuarantineStore(maxItems: 100)
+/// ```
 public final class InMemoryQuarantineStore: QuarantineStore {
     private let storage = Locked<[QuarantinedWebhook]>([])
+    private let maxItems: Int?
 
-    public init() {}
+    /// Creates an empty store that keeps at most `maxItems` items
+    /// (`nil`: no limit) and throws ``QuarantineError/Code/full`` beyond that.
+    public init(maxItems: Int? = nil) {
+        self.maxItems = maxItems
+    }
 
     public func quarantine(_ item: QuarantinedWebhook) async throws {
-        storage.withLock { $0.append(item) }
+        try storage.withLock { items throws(QuarantineError) in
+            if let maxItems, items.count >= maxItems {
+                throw QuarantineError(.full, "the quarantine is at its maxItems limit of \(maxItems) items")
+            }
+            items.append(item)
+        }
     }
 
     /// Everything quarantined so far, in order.
@@ -52,47 +124,231 @@ public final class InMemoryQuarantineStore: QuarantineStore {
 
 /// A quarantine on disk: one JSON file per item (body base64-encoded),
 /// written to a temporary name, synced and renamed, with owner-only
-/// permissions.
+/// permissions, and bounded by ``Limits``.
+///
+/// The store keeps the number of items and their bytes in memory, counted
+/// when it opens the directory, so it should be the only writer and remover
+/// of that directory: files deleted by hand are noticed only on the next
+/// open. Use ``removeAll(where:)`` to make room while it runs.
+///
+/// ```swift
+/// let quarantine = try FileQuarantineStore(
+///     directory: stateDirectory.appendingPathComponent("quarantine"),
+///     limits: .init(maxItems: 5_000, maxBytes: 128 << 20))
+/// ```
 public final class FileQuarantineStore: QuarantineStore {
+    /// How much a quarantine may hold. An item that would pass either limit
+    /// is refused with ``QuarantineError/Code/full`` and leaves no file.
+    ///
+    /// Bodies are at most the relay's `maxBodyBytes` (1 MiB by default) and
+    /// base64 makes them about a third larger on disk, so the default bytes
+    /// limit holds at least ~190 of the largest bodies and far more typical ones.
+    ///
+    /// ```swift
+    /// var limits = FileQuarantineStore.Limits()
+    /// limits.maxItems = 1_000
+    /// limits.maxBytes = 64 << 20
+    /// ```
+    public struct Limits: Sendable, Hashable {
+        /// Items held at most (default 10,000).
+        public var maxItems: Int
+        /// Bytes of item files held at most: the sum of their sizes (default 256 MiB).
+        public var maxBytes: Int
+
+        /// Creates limits; see the properties for the defaults.
+        public init(maxItems: Int = 10_000, maxBytes: Int = 256 << 20) {
+            self.maxItems = maxItems
+            self.maxBytes = maxBytes
+        }
+
+        /// No limit but the disk: the behaviour before limits existed.
+        /// Anyone holding the URL token can then fill the disk.
+        public static let unlimited = Limits(maxItems: .max, maxBytes: .max)
+
+        func problem() -> String? {
+            if maxItems < 1 { return "limits.maxItems must be at least 1 (it is \(maxItems))" }
+            if maxBytes < 1 { return "limits.maxBytes must be at least 1 (it is \(maxBytes))" }
+            return nil
+        }
+    }
+
+    /// Held items and bytes, reservations of writes in flight included, so
+    /// concurrent writers cannot together pass a limit.
+    private struct Usage {
+        var items: Int
+        var bytes: Int
+        var sequence: UInt64
+    }
+
     /// The directory holding the items.
     public let directory: URL
-    private let sequence = Locked<UInt64>(0)
+    /// The limits the store was opened with.
+    public let limits: Limits
+    private let usage: Locked<Usage>
 
-    /// Opens (creating if needed, mode 0700) a quarantine directory.
-    public init(directory: URL) throws {
+    /// Opens (creating if needed, mode 0700) a quarantine directory with the
+    /// default ``Limits``.
+    public convenience init(directory: URL) throws {
+        try self.init(directory: directory, limits: Limits())
+    }
+
+    /// Opens (creating if needed, mode 0700) a quarantine directory, counts
+    /// the items already there and deletes temporary files left by a crash.
+    ///
+    /// Items already beyond the limits (after lowering them) are kept; new
+    /// items are refused until enough are removed.
+    ///
+    /// ```swift
+    /// let quarantine = try FileQuarantineStore(directory: url, limits: .init(maxItems: 1_000))
+    /// ```
+    ///
+    /// - Throws: ``QuarantineError`` with ``QuarantineError/Code/invalidLimits``
+    ///   when a limit is below 1; a file-system error when the directory cannot
+    ///   be created or read.
+    public init(directory: URL, limits: Limits) throws {
+        if let problem = limits.problem() { throw QuarantineError(.invalidLimits, problem) }
         self.directory = directory
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        self.limits = limits
+        let files = FileManager.default
+        try files.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var found = Usage(items: 0, bytes: 0, sequence: 0)
+        for name in try files.contentsOfDirectory(atPath: directory.path) {
+            let url = directory.appendingPathComponent(name)
+            if name.hasPrefix("."), name.hasSuffix(".tmp") {
+                // A crash mid-write: that body was never answered 400, so Chatlio resends it.
+                try files.removeItem(at: url)
+            } else if Self.isItem(name) {
+                found.items += 1
+                found.bytes += try Self.size(of: url)
+                // Numbering above every name on disk keeps names unique when the
+                // same process reopens the directory with the same receive times.
+                found.sequence = max(found.sequence, Self.sequenceNumber(of: name))
+            }
+        }
+        usage = Locked(found)
     }
 
     public func quarantine(_ item: QuarantinedWebhook) async throws {
-        let number = sequence.withLock { value -> UInt64 in
-            value += 1
-            return value
-        }
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(item)
+        let number = try reserve(bytes: data.count)
         let stamp = Int64(item.receivedAt.timeIntervalSince1970 * 1000)
         let name = "\(stamp)-\(ProcessInfo.processInfo.processIdentifier)-\(number).json"
         let temporary = directory.appendingPathComponent("." + name + ".tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
+        do {
+            try write(data, to: temporary)
+            try FileManager.default.moveItem(at: temporary, to: directory.appendingPathComponent(name))
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            usage.withLock {
+                $0.items -= 1
+                $0.bytes -= data.count
+            }
+            throw error
         }
-        let handle = try FileHandle(forWritingTo: temporary)
-        try handle.write(contentsOf: data)
-        try handle.synchronize()
-        try handle.close()
-        try FileManager.default.moveItem(at: temporary, to: directory.appendingPathComponent(name))
     }
 
     /// The items on disk, oldest first.
     public func items() throws -> [QuarantinedWebhook] {
+        let decoder = Self.decoder()
+        return try itemNames().map { try decoder.decode(QuarantinedWebhook.self, from: Data(contentsOf: directory.appendingPathComponent($0))) }
+    }
+
+    /// Deletes the items `shouldBeRemoved` picks, freeing their room under
+    /// the ``Limits``, and returns how many it deleted.
+    ///
+    /// ```swift
+    /// // after replaying the fixed bodies with chatlio-replay:
+    /// try quarantine.removeAll { $0.code == "missing field" }
+    /// // or empty it:
+    /// try quarantine.removeAll { _ in true }
+    /// ```
+    ///
+    /// - Throws: a file-system or decoding error; the items deleted before it
+    ///   stay deleted and their room is freed.
+    @discardableResult
+    public func removeAll(where shouldBeRemoved: (QuarantinedWebhook) throws -> Bool) throws -> Int {
+        let decoder = Self.decoder()
+        var removed = 0
+        for name in try itemNames() {
+            let url = directory.appendingPathComponent(name)
+            let data = try Data(contentsOf: url)
+            guard try shouldBeRemoved(decoder.decode(QuarantinedWebhook.self, from: data)) else { continue }
+            try FileManager.default.removeItem(at: url)
+            removed += 1
+            // Never below zero, should a file have been added behind the store's back.
+            usage.withLock {
+                $0.items = max(0, $0.items - 1)
+                $0.bytes = max(0, $0.bytes - data.count)
+            }
+        }
+        return removed
+    }
+
+    /// Counts the item before it is written, so writers in flight cannot
+    /// together pass a limit; returns the item's sequence number.
+    private func reserve(bytes: Int) throws(QuarantineError) -> UInt64 {
+        try usage.withLock { usage throws(QuarantineError) -> UInt64 in
+            if usage.items >= limits.maxItems {
+                throw QuarantineError(.full, "the quarantine is at its maxItems limit of \(limits.maxItems) items")
+            }
+            // Subtraction, so `.unlimited` cannot overflow.
+            if bytes > limits.maxBytes - usage.bytes {
+                throw QuarantineError(.full, "a \(bytes)-byte item would take the quarantine from \(usage.bytes) bytes past its maxBytes limit of \(limits.maxBytes)")
+            }
+            usage.items += 1
+            usage.bytes += bytes
+            usage.sequence += 1
+            return usage.sequence
+        }
+    }
+
+    private func write(_ data: Data, to url: URL) throws {
+        // Created empty with 0600 first: Linux Foundation applies the mode only
+        // after writing given contents, which would leave them briefly readable.
+        guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        let handle = try FileHandle(forWritingTo: url)
+        do {
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+        } catch {
+            try? handle.close()
+            throw error
+        }
+        try handle.close()
+    }
+
+    private func itemNames() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter(Self.isItem)
+            .sorted { $0.localizedStandardCompare($1) == .orderedAscending }
+    }
+
+    private static func isItem(_ name: String) -> Bool {
+        name.hasSuffix(".json") && !name.hasPrefix(".")
+    }
+
+    /// The trailing number of `<stamp>-<pid>-<number>.json`; 0 for other names.
+    private static func sequenceNumber(of name: String) -> UInt64 {
+        let stem = name.dropLast(".json".count)
+        guard let last = stem.split(separator: "-").last else { return 0 }
+        return UInt64(last) ?? 0
+    }
+
+    private static func size(of url: URL) throws -> Int {
+        guard let size = try url.resourceValues(forKeys: [.fileSizeKey]).fileSize else {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        return size
+    }
+
+    private static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        return try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
-            .sorted { $0.localizedStandardCompare($1) == .orderedAscending }
-            .map { try decoder.decode(QuarantinedWebhook.self, from: Data(contentsOf: directory.appendingPathComponent($0))) }
+        return decoder
     }
 }

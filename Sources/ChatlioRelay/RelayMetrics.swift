@@ -19,6 +19,9 @@ public struct RelayMetrics: Sendable, Hashable {
     public var quarantined = 0
     /// Refused bodies the quarantine could not keep (500).
     public var quarantineFailures = 0
+    /// Refused bodies not kept because the quarantine was full: answered 400
+    /// with `"quarantined": false`, so Chatlio does not resend them.
+    public var quarantineDropped = 0
     /// Unknown routes (404).
     public var unknownRoute = 0
     /// Bodies above the size cap (413).

@@ -158,3 +158,69 @@ import XDMSchemaRegistry
         #expect(metrics.received == 601 && metrics.accepted + metrics.duplicates + metrics.quarantined == 601)
     }
 }
+
+/// A quarantine that always throws the error it is given.
+private struct ThrowingQuarantine: QuarantineStore {
+    let error: any Error
+    func quarantine(_ item: QuarantinedWebhook) async throws { throw error }
+}
+
+extension ChatlioRelayTests {
+    @Test func aFullQuarantineIsA400NotKeptCountedAndLogged() async throws {
+        let logs = Mutex<[RelayLogEvent]>([])
+        let quarantine = InMemoryQuarantineStore(maxItems: 1)
+        let relay = try ChatlioRelay(
+            configuration: .init(sharedSecret: RelayFixtures.secret),
+            mapper: XDMMapper(configuration: .init(tenantID: "acme")),
+            sink: RecordingSink(), quarantine: quarantine,
+            log: { event in logs.withLock { $0.append(event) } },
+            now: { RelayFixtures.receivedAt })
+        let marker = "body-marker-5d1e"
+        let kept = await relay.handle(WebhookRequest(route: "visitor-feedback", body: Data(#"{"visitor":{"email":"kept"}}"#.utf8), query: ["token": RelayFixtures.secret]))
+        #expect(kept.status == 400 && kept.json?["quarantined"] == true)
+        let body = Data(#"{"visitor":{"email":"\#(marker)"}}"#.utf8)
+        let dropped = await relay.handle(WebhookRequest(route: "visitor-feedback", body: body, query: ["token": RelayFixtures.secret]))
+        #expect(dropped.status == 400)
+        #expect(dropped.json?["status"] == "rejected" && dropped.json?["quarantined"] == false)
+        #expect(dropped.json?["error"] == ["code": "missing field", "pointer": "/visitor/UUID", "reason": "the field is required", "kind": "visitor-feedback"])
+        #expect(quarantine.items.count == 1 && quarantine.items.first?.body != body)
+        let metrics = relay.metrics()
+        #expect(metrics.quarantineDropped == 1 && metrics.quarantined == 1 && metrics.quarantineFailures == 0)
+        #expect(metrics.rejected == ["missing field": 2])
+        let warnings = logs.withLock { $0 }.filter { $0.level == .warning && $0.message.contains("dropped") }
+        #expect(warnings.count == 1)
+        for event in logs.withLock({ $0 }) {
+            #expect(!event.message.contains(marker) && !event.message.contains(RelayFixtures.secret), "\(event)")
+        }
+        #expect(warnings.first?.message.contains("maxItems limit of 1") == true, "\(warnings)")
+    }
+
+    @Test func aFullFileQuarantineIsA400NotKept() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quarantine-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try FileQuarantineStore(directory: directory, limits: .init(maxItems: 2))
+        let relay = try RelayFixtures.relay(quarantine: store)
+        var statuses: [Int] = []
+        var quarantined: [JSONValue?] = []
+        for index in 0..<5 {
+            let response = await relay.handle(WebhookRequest(route: "offline-message", body: Data("not json \(index)".utf8)))
+            statuses.append(response.status)
+            quarantined.append(response.json?["quarantined"])
+        }
+        #expect(statuses == [400, 400, 400, 400, 400])
+        #expect(quarantined == [true, true, false, false, false])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).count == 2)
+        #expect(relay.metrics().quarantineDropped == 3 && relay.metrics().quarantined == 2)
+    }
+
+    @Test(arguments: [
+        CocoaError(.fileWriteOutOfSpace) as any Error,
+        QuarantineError(.invalidLimits, "not a full quarantine") as any Error,
+    ])
+    func anyOtherQuarantineFailureIsStill500(error: any Error) async throws {
+        let relay = try RelayFixtures.relay(quarantine: ThrowingQuarantine(error: error))
+        let response = await relay.handle(WebhookRequest(route: "offline-message", body: Data("[]".utf8)))
+        #expect(response.status == 500)
+        #expect(relay.metrics().quarantineFailures == 1 && relay.metrics().quarantineDropped == 0)
+    }
+}
