@@ -3,7 +3,7 @@ import AEPInletEmulator
 import Foundation
 import Testing
 
-@Suite("AEPStreamingClient over loopback: authentication")
+@Suite("AEPStreamingClient over loopback: authentication", loopbackTimeLimit)
 struct AEPStreamingClientAuthTests {
     func oauth(_ server: TokenServer, margin: Duration = .seconds(300)) -> Authentication {
         .oauthClientCredentials(OAuthClientCredentials(
@@ -127,9 +127,8 @@ struct AEPStreamingClientAuthTests {
         async let a = provider.token()
         async let b = provider.token()
         #expect(try await [a?.value, b?.value] == ["first", "first"], "the valid token is used while refreshing")
-        while server.requestCount < 2 { try await Task.sleep(for: .milliseconds(5)) }
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(try await provider.token()?.value == "second")
+        // The refresh is in the background: poll until its token is in use.
+        #expect(try await eventually { try await provider.token()?.value == "second" }, "the background refresh's token is used")
         #expect(server.requestCount == 2, "one background refresh")
         clock.advance(by: 100_000)   // expired: the caller waits for a new token
         #expect(try await provider.token()?.value == "second")

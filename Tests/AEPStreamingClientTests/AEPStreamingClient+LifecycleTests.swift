@@ -3,7 +3,7 @@ import AEPInletEmulator
 import Foundation
 import Testing
 
-@Suite("AEPStreamingClient: shutdown, restart on the same outbox, concurrency")
+@Suite("AEPStreamingClient: shutdown, restart on the same outbox, concurrency", loopbackTimeLimit)
 struct AEPStreamingClientLifecycleTests {
     @Test("shutdown with a deadline leaves undelivered events in the file outbox; a restart delivers them")
     func restartDeliversLeftovers() async throws {

@@ -3,7 +3,7 @@ import AEPInletEmulator
 import Foundation
 import Testing
 
-@Suite("AEPStreamingClient: outbox bounds and overflow policies")
+@Suite("AEPStreamingClient: outbox bounds and overflow policies", loopbackTimeLimit)
 struct AEPStreamingClientOutboxLimitsTests {
     /// A configuration whose events wait (60 s linger) so the outbox fills.
     func holding(_ emulator: AEPInletEmulator, maxEvents: Int = 3, maxBytes: Int = 1 << 20, overflow: OverflowPolicy) -> AEPStreamingClient.Configuration {

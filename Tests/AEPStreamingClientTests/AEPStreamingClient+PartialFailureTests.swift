@@ -4,7 +4,7 @@ import ChatlioJSON
 import Foundation
 import Testing
 
-@Suite("AEPStreamingClient over loopback: per-message failures, splitting")
+@Suite("AEPStreamingClient over loopback: per-message failures, splitting", loopbackTimeLimit)
 struct AEPStreamingClientPartialFailureTests {
     @Test("207 failures inside a batch dead-letter exactly those messages, in both shapes", arguments: [
         AEPInletEmulator.FailureShape.statusCode, .status,

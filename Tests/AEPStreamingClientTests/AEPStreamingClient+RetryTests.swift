@@ -4,7 +4,7 @@ import ChatlioJSON
 import Foundation
 import Testing
 
-@Suite("AEPStreamingClient over loopback: retries, Retry-After, dead letters")
+@Suite("AEPStreamingClient over loopback: retries, Retry-After, dead letters", loopbackTimeLimit)
 struct AEPStreamingClientRetryTests {
     @Test("5xx answers are retried until the inlet accepts", arguments: [500, 502, 503, 504])
     func serverErrors(_ status: Int) async throws {
@@ -81,9 +81,7 @@ struct AEPStreamingClientRetryTests {
             $0.batching.maxConcurrentRequests = 1
         }, outbox: InMemoryOutbox(), transport: transport)
         for index in 0 ..< 6 { try await client.send(Fixture.event("evt-\(index)")) }
-        while transport.all.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(client.metrics().pausedUntil != nil, "the pause shows in the metrics")
+        #expect(await eventually { client.metrics().pausedUntil != nil }, "the pause shows in the metrics")
         #expect(await client.flush(timeout: .seconds(15)))
         #expect(emulator.record.uniqueIDs.count == 6)
         let exchanges = transport.all
@@ -149,7 +147,7 @@ struct AEPStreamingClientRetryTests {
         let reports = ReportCollector(client)
         try await client.send(Fixture.event("old"))
         // Let it fail a few times, then move the wall clock past the age limit.
-        while emulator.record.requests.count < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        try #require(await eventually { emulator.record.requests.count >= 2 })
         clock.advance(by: 3601)
         #expect(await reports.waitFor(1))
         guard case .deadLettered(500, let message)? = reports.report(for: "old")?.outcome else {
@@ -170,7 +168,7 @@ struct AEPStreamingClientRetryTests {
             $0.retry.maxBackoff = .seconds(120)
         }, outbox: InMemoryOutbox())
         try await client.send(Fixture.event("slow"))
-        while client.metrics().retried < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        try #require(await eventually { client.metrics().retried >= 1 })
         try await client.send(Fixture.event("fresh"))
         #expect(await emulator.record.waitForCount(1, timeout: .seconds(20)), "the new event went out while the old one waits")
         #expect(emulator.record.uniqueIDs == ["fresh"])

@@ -4,7 +4,7 @@ import ChatlioJSON
 import Foundation
 import Testing
 
-@Suite("AEPStreamingClient over loopback: delivery and batching")
+@Suite("AEPStreamingClient over loopback: delivery and batching", loopbackTimeLimit)
 struct AEPStreamingClientTests {
     @Test("events are delivered with their xactionIds and removed from the outbox")
     func delivers() async throws {

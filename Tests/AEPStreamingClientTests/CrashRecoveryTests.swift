@@ -9,7 +9,7 @@ import Glibc
 import Darwin
 #endif
 
-@Suite("Crash recovery: a child process killed with SIGKILL mid-stream, restarted on the same outbox")
+@Suite("Crash recovery: a child process killed with SIGKILL mid-stream, restarted on the same outbox", loopbackTimeLimit)
 struct CrashRecoveryTests {
     /// The `aep-client-harness` executable, built next to the test bundle.
     static func harness() -> URL? {

@@ -192,3 +192,21 @@ final class LogCollector: Sendable {
 
     var all: [AEPStreamingClient.LogEvent] { events.get() }
 }
+
+/// Polls `condition` every 5 ms until it holds or `timeout` passes, and says
+/// whether it held: a test that waits for another task never hangs when that
+/// task does not get there, and a slow machine (or a sanitizer) only makes it
+/// wait longer, never fail.
+func eventually(timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: timeout)
+    while try await !condition() {
+        if clock.now >= deadline { return false }
+        try? await Task.sleep(for: .milliseconds(5))
+    }
+    return true
+}
+
+/// A bound on every loopback test, so a hang fails the test with a message
+/// instead of stalling the whole run (CI's limit is the only other bound).
+let loopbackTimeLimit: any SuiteTrait = .timeLimit(.minutes(2))
