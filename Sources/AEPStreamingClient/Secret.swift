@@ -8,6 +8,16 @@
 public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     let value: String
 
+    /// Equal values, compared in constant time: a service that checks a
+    /// presented credential against a `Secret` leaks nothing through timing.
+    public static func == (lhs: Secret, rhs: Secret) -> Bool {
+        constantTimeEquals(lhs.value, rhs.value)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(value)
+    }
+
     /// Wraps a secret value.
     public init(_ value: String) {
         self.value = value

@@ -86,3 +86,16 @@ struct ConfigurationTests {
         #expect(!EndpointSecurity.isLoopback("localhost.evil.com"))
     }
 }
+
+@Suite("Secret")
+struct SecretTests {
+    @Test("== is value equality (compared in constant time) and agrees with hashing")
+    func equality() {
+        #expect(Secret("p8e-abc") == Secret("p8e-abc"))
+        #expect(Secret("p8e-abc") != Secret("p8e-abd"))
+        #expect(Secret("p8e-abc") != Secret("p8e-abcp8e-abc"), "a repeated prefix is not a match")
+        #expect(Secret("") != Secret("x"))
+        #expect(Secret("") == Secret(""))
+        #expect(Set([Secret("a"), Secret("a"), Secret("b")]).count == 2)
+    }
+}

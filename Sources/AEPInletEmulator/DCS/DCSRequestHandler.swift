@@ -89,17 +89,9 @@ struct DCSRequestHandler: Sendable {
     }
 
     /// Whether two tokens are equal, in time that depends only on the
-    /// expected token's length, not on where they first differ.
+    /// expected token's length (ChatlioAEPSupport's `constantTimeEquals`).
     static func constantTimeEquals(_ presented: String, _ expected: String) -> Bool {
-        let presented = Array(presented.utf8)
-        let expected = Array(expected.utf8)
-        var difference = presented.count == expected.count ? 0 : 1
-        for index in 0 ..< expected.count {
-            // Read a byte of `presented` on every round, even past its end.
-            let byte = presented.isEmpty ? 0 : presented[index % presented.count]
-            difference |= Int(byte ^ expected[index])
-        }
-        return difference == 0
+        ChatlioAEPSupport.constantTimeEquals(presented, expected)
     }
 
     // MARK: - Processing
