@@ -17,6 +17,9 @@ let package = Package(
     targets: [
         // Counts malloc/calloc/realloc calls by interposing them in the benchmark executable (glibc).
         .target(name: "MallocCounter"),
+        // Interposes fsync/fdatasync in crash-harness: with $FSYNC_LEDGER set (its --power-loss children), records
+        // what each sync made durable; unset, it only forwards to libc.
+        .target(name: "FsyncLedger", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
         .executableTarget(
             name: "chatlio-bench",
             dependencies: [
@@ -32,6 +35,7 @@ let package = Package(
         .executableTarget(
             name: "crash-harness",
             dependencies: [
+                "FsyncLedger",
                 .product(name: "AEPStreamingClient", package: root),
                 .product(name: "AEPInletEmulator", package: root),
                 .product(name: "ChatlioJSON", package: root),
@@ -41,6 +45,7 @@ let package = Package(
         .executableTarget(
             name: "soak",
             dependencies: [
+                "MallocCounter",
                 .product(name: "ChatlioRelay", package: root),
                 .product(name: "AEPStreamingClient", package: root),
                 .product(name: "AEPInletEmulator", package: root),

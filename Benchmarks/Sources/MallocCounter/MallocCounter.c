@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <errno.h>
 #include <stdatomic.h>
+#include <malloc.h>
 
 extern void *__libc_malloc(size_t size);
 extern void *__libc_calloc(size_t count, size_t size);
@@ -32,7 +33,12 @@ void *aligned_alloc(size_t alignment, size_t size) { count(); return __libc_mema
 
 unsigned long long malloc_counter_allocations(void) { return atomic_load_explicit(&allocations, memory_order_relaxed); }
 int malloc_counter_is_active(void) { return 1; }
+unsigned long long malloc_counter_heap_in_use_bytes(void) {
+    struct mallinfo2 info = mallinfo2();
+    return (unsigned long long)info.uordblks + (unsigned long long)info.hblkhd;
+}
 #else
 unsigned long long malloc_counter_allocations(void) { return 0; }
 int malloc_counter_is_active(void) { return 0; }
+unsigned long long malloc_counter_heap_in_use_bytes(void) { return 0; }
 #endif

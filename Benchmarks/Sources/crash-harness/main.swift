@@ -1,7 +1,9 @@
 // crash-harness: kill a writer process with SIGKILL at random points, restart it on the same file outbox,
 // and prove that every event whose `send` returned reaches the inlet exactly as sent.
 //
-//   swift run -c release --package-path Benchmarks crash-harness [--kills 200] [--seed 42]
+//   swift run -c release --package-path Benchmarks crash-harness [--kills 200] [--seed 42] [--memory-outbox]
+//
+//   swift run -c release --package-path Benchmarks crash-harness --power-loss [--kills 200] [--seed 42] [--unsynced] [--posix-dirs] [--verbose]
 //
 // The parent runs an in-process AEPInletEmulator (with a seeded 10 % fault rate: 5xx, 429 with Retry-After,
 // dropped connections, slow answers) and starts `crash-harness child` again and again on one outbox
@@ -9,6 +11,18 @@
 // alternating between fsync-per-send and group commit) and prints "ok <id>" after each `send` returns. The
 // parent kills it after a seeded random delay, checks the outbox's disk use stays within its bound, now and
 // then tears the newest segment's tail on purpose, and finally drains the outbox itself and compares.
+//
+// A SIGKILL keeps the page cache, so it cannot show what fsync is for. This executable links FsyncLedger,
+// which interposes fsync/fdatasync; with --power-loss the child gets $FSYNC_LEDGER and so logs every successful sync:
+// the file, its size when the sync began, and for a directory the entries it held. After each kill the
+// parent turns the outbox directory into what a power loss could have left: every file cut to its last
+// synced size, files whose directory entry was never made durable deleted, unlinks not followed by a
+// directory sync undone (the file comes back as it was), and, seeded, part of the unsynced bytes kept (a
+// partial write that reached the disk) or garbage appended (a torn sector). The next child starts on that.
+// After each simulated loss the parent also reads the segment files itself and notes, per promised event not
+// yet delivered, whether a reopen could still find it, so a loss is reported with the kill and cuts behind it.
+// --unsynced is the self-check: the child uses .osBuffered (no fsync), so the harness must report FAIL.
+// --posix-dirs holds the outbox to POSIX rather than ext4: a file's fsync alone does not keep its new name.
 import AEPInletEmulator
 import AEPStreamingClient
 import ChatlioJSON
@@ -52,7 +66,8 @@ func runChild(_ arguments: [String]) async -> Never {
         FileHandle.standardError.write(Data("child: bad arguments\n".utf8))
         exit(2)
     }
-    let durability: FileOutbox.Durability = run % 2 == 0 ? .everyAppend : .groupCommit()
+    // --unsynced is the power-loss self-check: without fsync a simulated power loss must lose events.
+    let durability: FileOutbox.Durability = arguments.contains("--unsynced") ? .osBuffered : run % 2 == 0 ? .everyAppend : .groupCommit()
     do {
         // --memory-outbox is the harness's self-check: an outbox that does not survive a kill must FAIL.
         let outbox: any Outbox = arguments.contains("--memory-outbox")
@@ -128,12 +143,293 @@ func tearNewestSegment(in directory: URL, random: inout SplitMix64) -> Bool {
     return (try? handle.write(contentsOf: Data(garbage))) != nil
 }
 
+// MARK: Power loss
+
+/// One line of the fsync ledger (format: Sources/FsyncLedger/include/FsyncLedger.h).
+enum LedgerLine {
+    case file(path: String, inode: UInt64, size: Int)
+    case directory(path: String, entries: [String: UInt64])
+}
+
+func readLedger(at path: String) -> [LedgerLine] {
+    guard let data = FileManager.default.contents(atPath: path) else { return [] }
+    var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+    // The piece after the last newline is empty, or a line the kill cut short: its sync had not returned yet.
+    lines.removeLast()
+    return lines.compactMap { raw -> LedgerLine? in
+        let fields = String(decoding: raw, as: UTF8.self).split(separator: "\t", omittingEmptySubsequences: false)
+        let head = fields[0].split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
+        guard head.count == 4, let inode = UInt64(head[1]), let size = Int(head[2]) else { return nil }
+        let path = String(head[3])
+        switch head[0] {
+        case "f":
+            return .file(path: path, inode: inode, size: size)
+        case "d":
+            var entries: [String: UInt64] = [:]
+            for field in fields.dropFirst() {
+                let parts = field.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+                guard parts.count == 2, let inode = UInt64(parts[0]) else { return nil }
+                entries[String(parts[1])] = inode
+            }
+            return .directory(path: path, entries: entries)
+        default:
+            return nil
+        }
+    }
+}
+
+struct DiskFile {
+    var inode: UInt64
+    var bytes: [UInt8]
+}
+
+func readFiles(in directory: String) -> [String: DiskFile] {
+    var files: [String: DiskFile] = [:]
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+        let path = directory + "/" + name
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, let data = FileManager.default.contents(atPath: path) else { continue }
+        files[name] = DiskFile(inode: UInt64(info.st_ino), bytes: [UInt8](data))
+    }
+    return files
+}
+
+/// Replaces a file's bytes; O_TRUNC on an existing file keeps its inode, which the next ledger refers to.
+func writeFile(_ path: String, _ bytes: [UInt8]) -> Bool {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    return bytes.withUnsafeBytes { raw in
+        var offset = 0
+        while offset < raw.count {
+            let written = write(fd, raw.baseAddress! + offset, raw.count - offset)
+            if written < 0 { if errno == EINTR { continue }; return false }
+            offset += written
+        }
+        return true
+    }
+}
+
+struct PowerLossFigures {
+    var losses = 0
+    var ledgerLines = 0
+    var bytesDiscarded = 0
+    var filesCut = 0
+    var filesDeleted = 0
+    var filesRestored = 0
+    var unrestorable = 0
+    var partialWrites = 0
+    var partialBytes = 0
+    var garbageTails = 0
+    var garbageBytes = 0
+}
+
+/// Turns the outbox directory into what the disk could hold after a power loss at the moment of the kill.
+///
+/// The disk is modelled as the directory right after the previous simulated loss (all of it durable: it
+/// is what the machine would boot with) plus what this run's ledger says was synced since. Each modelled
+/// file is a name, the inode the durable directory entry points at, and its durable bytes: known bytes, or
+/// the first n bytes of that inode as it is now (the outbox only appends after a sync, so the synced
+/// prefix is still there at the kill). Every choice it makes is one a real disk could make.
+struct PowerLossSimulator {
+    let directory: String
+    let posixDirectories: Bool
+    var random: SplitMix64
+    var figures = PowerLossFigures()
+    private var baseline: [String: DiskFile] = [:]
+
+    init(directory: String, seed: UInt64, posixDirectories: Bool) {
+        self.directory = directory
+        self.posixDirectories = posixDirectories
+        random = SplitMix64(state: seed ^ 0x504F_5745_524C_4F53)
+    }
+
+    private func name(of path: String) -> String? {
+        guard path.hasPrefix(directory + "/") else { return nil }
+        let name = String(path.dropFirst(directory.count + 1))
+        // readlink names an unlinked file "<path> (deleted)": syncing it changes nothing under any name.
+        guard !name.contains("/"), !name.hasSuffix(" (deleted)") else { return nil }
+        return name
+    }
+
+    /// Applies one power loss; returns what it did to each file, for a report should an event go missing.
+    mutating func simulate(ledger: [LedgerLine]) -> [String] {
+        enum Content { case bytes([UInt8]), prefix(Int) }
+        var durable: [String: (inode: UInt64, content: Content)] = baseline.mapValues { ($0.inode, .bytes($0.bytes)) }
+        // Synced sizes by inode, for a file whose entry becomes durable only at a later directory sync.
+        var synced: [UInt64: Int] = [:]
+        for line in ledger {
+            switch line {
+            case .file(let path, let inode, let size):
+                guard let name = name(of: path) else { continue }
+                synced[inode] = size
+                // ext4 and xfs make a new file's entry durable with its fsync; POSIX asks for a directory
+                // sync too, and --posix-dirs holds the outbox to that.
+                if !posixDirectories || durable[name]?.inode == inode { durable[name] = (inode, .prefix(size)) }
+            case .directory(let path, let entries):
+                guard path == directory else { continue }
+                // Exactly the listed names survive; one whose data was never synced survives empty.
+                var next: [String: (inode: UInt64, content: Content)] = [:]
+                for (name, inode) in entries {
+                    if let known = durable[name], known.inode == inode {
+                        next[name] = known
+                    } else {
+                        next[name] = (inode, synced[inode].map { .prefix($0) } ?? .bytes([]))
+                    }
+                }
+                durable = next
+            }
+        }
+        figures.ledgerLines += ledger.count
+        figures.losses += 1
+
+        let current = readFiles(in: directory)
+        var notes: [String] = []
+        for name in Set(current.keys).union(durable.keys).sorted() {
+            let path = directory + "/" + name
+            let now = current[name]
+            guard let model = durable[name] else {
+                // Created after the last directory sync and never synced itself: its entry never reached the disk.
+                if let now {
+                    unlink(path)
+                    figures.filesDeleted += 1
+                    figures.bytesDiscarded += now.bytes.count
+                    notes.append("\(name): deleted, never synced (\(now.bytes.count) bytes)")
+                }
+                continue
+            }
+            let sameFile = now?.inode == model.inode
+            var kept: [UInt8]
+            switch model.content {
+            case .bytes(let bytes):
+                kept = bytes
+            case .prefix(let size):
+                guard let now, sameFile else {
+                    // The synced inode was unlinked (or replaced) with no directory sync after; its bytes are
+                    // gone from this simulation's reach, so the unlink is taken as having reached the disk.
+                    if let now {
+                        unlink(path)
+                        figures.bytesDiscarded += now.bytes.count
+                    }
+                    figures.unrestorable += 1
+                    notes.append("\(name): synced file unlinked without a directory sync; taken as gone")
+                    continue
+                }
+                kept = Array(now.bytes.prefix(size))
+            }
+            let durableSize = kept.count
+            var lost: ArraySlice<UInt8> = []
+            if let now, sameFile, now.bytes.count > kept.count { lost = now.bytes[kept.count...] }
+            figures.bytesDiscarded += sameFile ? lost.count : now?.bytes.count ?? 0
+            var note = "\(name): "
+            if now == nil || !sameFile {
+                figures.filesRestored += 1
+                note += "unlink or replacement not durable, restored to \(durableSize) bytes"
+            } else if lost.isEmpty {
+                note += "back to its last durable \(durableSize) bytes"
+            } else {
+                figures.filesCut += 1
+                note += "cut from \(now!.bytes.count) to \(durableSize) bytes"
+            }
+            if !lost.isEmpty {
+                switch random.next() % 8 {
+                case 0, 1:
+                    let length = 1 + Int(random.next() % UInt64(lost.count))
+                    kept += lost.prefix(length)
+                    figures.partialWrites += 1
+                    figures.partialBytes += length
+                    note += ", \(length) unsynced bytes kept (partial write)"
+                case 2:
+                    let length = 1 + Int(random.next() % 64)
+                    let zeros = random.next() % 2 == 0
+                    kept += (0..<length).map { _ in zeros ? 0 : UInt8(truncatingIfNeeded: random.next()) }
+                    figures.garbageTails += 1
+                    figures.garbageBytes += length
+                    note += ", \(length) \(zeros ? "zero" : "garbage") bytes appended (torn sector)"
+                default:
+                    break
+                }
+            }
+            if let now, sameFile, now.bytes == kept { continue }
+            if now != nil, !sameFile { unlink(path) }
+            if !writeFile(path, kept) { notes.append("\(name): could not be rewritten: \(String(cString: strerror(errno)))") }
+            notes.append(note)
+        }
+        // What the machine boots with is durable as it stands: the next run's ledger starts from it.
+        baseline = readFiles(in: directory)
+        return notes
+    }
+}
+
+/// The ids a reopen of the outbox would find, read the way FileOutbox's recovery reads (record format:
+/// Sources/AEPStreamingClient/Outbox/FileOutbox+RecordFormat.swift), without touching the files.
+func recoverableIDs(in directory: String) -> Set<String> {
+    let table: [UInt32] = (0..<256).map { index in
+        (0..<8).reduce(UInt32(index)) { value, _ in value & 1 == 1 ? (value >> 1) ^ 0xEDB8_8320 : value >> 1 }
+    }
+    func frames(_ bytes: [UInt8], from start: Int) -> [Range<Int>] {
+        func word(_ at: Int) -> Int { (0..<4).reduce(0) { $0 | Int(bytes[at + $1]) << (8 * $1) } }
+        var bodies: [Range<Int>] = []
+        var offset = start
+        while offset + 8 <= bytes.count {
+            let length = word(offset)
+            let body = offset + 8
+            guard length <= 64 << 20, body + length <= bytes.count else { break }
+            let crc = ~bytes[body..<body + length].reduce(~UInt32(0)) { table[Int(($0 ^ UInt32($1)) & 0xFF)] ^ ($0 >> 8) }
+            guard crc == UInt32(word(offset + 4)) else { break }
+            bodies.append(body..<body + length)
+            offset = body + length
+        }
+        return bodies
+    }
+    let files = readFiles(in: directory)
+    var ids = Set<String>()
+    let magic = Array("AEPOBX1\n".utf8)
+    for (name, file) in files where name.hasPrefix("segment-") && name.hasSuffix(".log") {
+        guard file.bytes.starts(with: magic) else { continue }
+        let acked = Set((files[String(name.dropLast(4)) + ".ack"].map { ack in frames(ack.bytes, from: 0).map { String(decoding: ack.bytes[$0], as: UTF8.self) } }) ?? [])
+        for body in frames(file.bytes, from: magic.count) where body.count >= 11 && file.bytes[body.lowerBound] == 1 {
+            let idLength = Int(file.bytes[body.lowerBound + 9]) | Int(file.bytes[body.lowerBound + 10]) << 8
+            let idStart = body.lowerBound + 11
+            guard idLength > 0, idStart + idLength <= body.upperBound else { continue }
+            let id = String(decoding: file.bytes[idStart..<idStart + idLength], as: UTF8.self)
+            if !acked.contains(id) { ids.insert(id) }
+        }
+    }
+    return ids
+}
+
 func runParent(_ arguments: [String]) async -> Int32 {
     let kills = value("--kills", in: arguments).flatMap(Int.init) ?? 200
     let seed = value("--seed", in: arguments).flatMap(UInt64.init) ?? 42
     var random = SplitMix64(state: seed)
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crash-harness-\(seed)-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: directory) }
+    let powerLoss = arguments.contains("--power-loss")
+    let unsynced = powerLoss && arguments.contains("--unsynced")
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("crash-harness-\(seed)-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    var base = scratch
+
+    // --power-loss: the outbox and the per-run ledgers share one temporary directory, named by its real
+    // path, since the ledger names files the way /proc/self/fd resolves them.
+    var simulator: PowerLossSimulator?
+    if powerLoss {
+        do {
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            print("could not create \(scratch.path): \(error)")
+            return 1
+        }
+        guard let real = realpath(scratch.path, nil) else {
+            print("could not resolve \(scratch.path)")
+            return 1
+        }
+        base = URL(fileURLWithPath: String(cString: real))
+        free(real)
+        simulator = PowerLossSimulator(directory: base.appendingPathComponent("outbox").path, seed: seed, posixDirectories: arguments.contains("--posix-dirs"))
+    }
+    let directory = powerLoss ? base.appendingPathComponent("outbox") : scratch
+    var missingSince: [String: Int] = [:]
+    var lossNotes: [Int: [String]] = [:]
 
     var emulatorConfiguration = AEPInletEmulator.Configuration(inletId: "crash")
     emulatorConfiguration.faultRate = 0.1
@@ -159,6 +455,14 @@ func runParent(_ arguments: [String]) async -> Int32 {
         child.executableURL = URL(fileURLWithPath: executable)
         child.arguments = ["child", "--outbox", directory.path, "--inlet", emulator.inletURL.absoluteString, "--run", String(run)]
             + (arguments.contains("--memory-outbox") ? ["--memory-outbox"] : [])
+            + (unsynced ? ["--unsynced"] : [])
+        let ledger = base.appendingPathComponent("ledger-\(run).log").path
+        if powerLoss {
+            // A fresh ledger per run: what earlier runs synced is already folded into the simulator's disk.
+            var environment = ProcessInfo.processInfo.environment
+            environment["FSYNC_LEDGER"] = ledger
+            child.environment = environment
+        }
         let output = Pipe()
         child.standardOutput = output
         let reader = PromiseReader()
@@ -179,7 +483,21 @@ func runParent(_ arguments: [String]) async -> Int32 {
         reader.consume(output.fileHandleForReading.readDataToEndOfFile())
         promised += reader.take()
         maxDisk = max(maxDisk, diskUse(of: directory))
-        if run % 25 == 24, tearNewestSegment(in: directory, random: &random) { tears += 1 }
+        if var lossSimulator = simulator {
+            let notes = lossSimulator.simulate(ledger: readLedger(at: ledger))
+            simulator = lossSimulator
+            try? FileManager.default.removeItem(atPath: ledger)
+            if arguments.contains("--verbose") { print("power loss \(run + 1):" + notes.map { "\n  " + $0 }.joined()) }
+            // Promised, not at the inlet, not findable on disk: lost unless a request already in flight lands.
+            let delivered = emulator.record.uniqueIDs
+            let recoverable = recoverableIDs(in: directory.path)
+            for (id, _) in promised where missingSince[id] == nil && !delivered.contains(id) && !recoverable.contains(id) {
+                missingSince[id] = run
+                lossNotes[run] = notes
+            }
+        } else if run % 25 == 24, tearNewestSegment(in: directory, random: &random) {
+            tears += 1
+        }
         if run % 20 == 0 { print("kill \(run + 1)/\(kills): \(promised.count) events promised, outbox \(diskUse(of: directory)) bytes") }
     }
 
@@ -197,8 +515,11 @@ func runParent(_ arguments: [String]) async -> Int32 {
 
     var lost: [String] = []
     var altered: [String] = []
+    // The first message per id, as record.message(withID:) finds it, without a scan per promised event.
+    var firstByID: [String: ReceivedMessage] = [:]
+    for message in emulator.record.messages { if let id = message.id, firstByID[id] == nil { firstByID[id] = message } }
     for (id, number) in promised {
-        guard let message = emulator.record.message(withID: id) else {
+        guard let message = firstByID[id] else {
             lost.append(id)
             continue
         }
@@ -206,6 +527,40 @@ func runParent(_ arguments: [String]) async -> Int32 {
     }
     let duplicates = emulator.record.duplicateIDs.values.reduce(0) { $0 + $1 - 1 }
     let bound = maxBytes + 2 * segmentBytes
+    if let simulator {
+        let figures = simulator.figures
+        var ok = lost.isEmpty && altered.isEmpty && remaining == 0 && maxDisk <= bound && unexpectedExits == 0 && !promised.isEmpty
+        // A ledger that stays empty while the outbox fsyncs means the preload did not take: nothing was tested.
+        let preloadWorked = unsynced || figures.ledgerLines > 0
+        ok = ok && preloadWorked
+        print("""
+
+            crash-harness --power-loss (seed \(seed), durability \(unsynced ? "osBuffered: self-check, must FAIL" : "everyAppend / groupCommit alternating")\(simulator.posixDirectories ? ", new entries durable only after a directory fsync" : ""))
+              kills                  \(kills) SIGKILLs at random points (\(unexpectedExits) children had already exited)
+              power losses           \(figures.losses) simulated, one after each kill (\(figures.ledgerLines) syncs in the ledgers)
+              bytes discarded        \(figures.bytesDiscarded) unsynced (\(figures.filesCut) files cut, \(figures.filesDeleted) never-durable files deleted)
+              unlinks undone         \(figures.filesRestored) files restored (\(figures.unrestorable) synced files unlinked without a directory sync, taken as gone)
+              partial writes kept    \(figures.partialWrites) (\(figures.partialBytes) bytes)
+              garbage tails          \(figures.garbageTails) (\(figures.garbageBytes) bytes)
+              events promised        \(promised.count)   (send returned in a child that was later killed)
+              delivered              \(promised.count - lost.count)
+              lost                   \(lost.count)\(lost.prefix(5).map { " " + $0 }.joined())
+              altered                \(altered.count)\(altered.prefix(5).map { " " + $0 }.joined())
+              duplicates at inlet    \(duplicates)   (allowed: a kill between AEP's 200 and the outbox ack; _id dedups)
+              left in outbox         \(remaining)
+              outbox disk use        max \(maxDisk) bytes (bound \(bound): maxBytes + 2 segments)
+              inlet faults injected  \(emulator.faults.injectedCount)
+              time                   \(String(format: "%.0f", Date().timeIntervalSince(started))) s
+            """)
+        if !preloadWorked { print("  the ledger recorded no fsync: the FsyncLedger interposer is not in effect") }
+        if let first = lost.compactMap({ id in missingSince[id].map { (id, $0) } }).min(by: { $0.1 < $1.1 }) {
+            let count = lost.filter { missingSince[$0] == first.1 }.count
+            print("  first loss: \(count) promised events (e.g. \(first.0)) not findable on disk after the power loss at kill \(first.1 + 1); it did:")
+            for note in lossNotes[first.1] ?? [] { print("    " + note) }
+        }
+        print(ok ? "PASS" : "FAIL")
+        return ok ? 0 : 1
+    }
     print("""
 
         crash-harness (seed \(seed))
@@ -232,9 +587,14 @@ if arguments.first == "child" {
 } else if arguments.contains("--help") {
     print("""
         Usage: crash-harness [--kills N] [--seed S] [--memory-outbox]
+               crash-harness --power-loss [--kills N] [--seed S] [--unsynced]
           --kills N          SIGKILLs of the writer (default 200)
           --seed S           seeds kill times, torn tails and inlet faults (default 42)
           --memory-outbox    self-check: writers use the in-memory outbox, so the harness must report FAIL
+          --power-loss       after each kill, cut the outbox back to what fsync made durable
+          --unsynced         with --power-loss, self-check: writers use .osBuffered, so the harness must report FAIL
+          --posix-dirs       with --power-loss, a new file's name survives only a directory fsync, not its own fsync
+          --verbose          with --power-loss, print what each simulated power loss did to each file
         """)
 } else {
     exit(await runParent(arguments))

@@ -13,6 +13,7 @@ import ChatlioRelay
 import ChatlioWebhooks
 import ChatlioXDMMapper
 import Foundation
+import MallocCounter
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -44,6 +45,11 @@ func currentRSSMiB() -> Double {
           let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
     else { return 0 }
     return kilobytes / 1024
+}
+
+/// Heap in use (MallocCounter's `mallinfo2` reading): RSS minus what the allocator keeps after frees.
+func heapInUseMiB() -> Double {
+    Double(malloc_counter_heap_in_use_bytes()) / 1_048_576
 }
 
 func diskUse(of directory: URL) -> Int {
@@ -193,10 +199,11 @@ let collector = Task {
 
 print("soak: \(Int(seconds)) s at \(Int(rate)) webhooks/s, inlet fault rate \(faultRate), seed \(seed), \(Int(interval)) s intervals")
 print("percentiles are of each interval alone; webhook = relay.handle, end-to-end = 202 → arrival at the inlet")
-print("   time  accepted  delivered  queued  refused  RSS(MiB)  outbox(KiB)  webhook p50/p99/max ms  end-to-end p50/p99/max ms")
+print("   time  accepted  delivered  queued  refused  RSS(MiB)  heap(MiB)  outbox(KiB)  webhook p50/p99/max ms  end-to-end p50/p99/max ms")
 var refused = 0
 var maxDisk = 0
 var rssSamples: [(seconds: Double, mebibytes: Double)] = []
+var heapSamples: [(seconds: Double, mebibytes: Double)] = []
 var intervalWebhook: [Double] = []
 let clock = ContinuousClock()
 let start = clock.now
@@ -211,14 +218,18 @@ var nextReport = start.advanced(by: .seconds(interval))
     maxDisk = max(maxDisk, disk)
     let rss = currentRSSMiB()
     rssSamples.append((elapsed, rss))
+    let heap = heapInUseMiB()
+    heapSamples.append((elapsed, heap))
     let webhook = intervalWebhook.sorted()
     intervalWebhook.removeAll(keepingCapacity: true)
     let endToEnd = ledger.takeInterval()
     let webhookColumn = "\(percentile(webhook, 0.5))/\(percentile(webhook, 0.99))/\(percentile(webhook, 1))"
     let endToEndColumn = "\(percentile(endToEnd, 0.5))/\(percentile(endToEnd, 0.99))/\(percentile(endToEnd, 1))"
-    print(String(format: "%6ds  %8d  %9d  %6d  %7d  %8.0f  %11d  %22@  %25@",
-                 Int(elapsed), ledger.accepted, ledger.deliveredCount, metrics.queued, refused, rss, disk / 1024,
+    print(String(format: "%6ds  %8d  %9d  %6d  %7d  %8.0f  %9.1f  %11d  %22@  %25@",
+                 Int(elapsed), ledger.accepted, ledger.deliveredCount, metrics.queued, refused, rss, heap, disk / 1024,
                  webhookColumn as NSString, endToEndColumn as NSString))
+    // Flushed at once, so progress shows as it happens when the output goes to a file or a pipe.
+    fflush(nil)
 }
 
 while clock.now - start < .seconds(seconds) {

@@ -1,0 +1,15 @@
+#ifndef FSYNC_LEDGER_H
+#define FSYNC_LEDGER_H
+// Linked into crash-harness, whose fsync/fdatasync it replaces (forwarding to libc's): in a process
+// whose syncs are to be recorded (the --power-loss children), every
+// successful fsync/fdatasync appends one line to the file named by $FSYNC_LEDGER (nothing when unset),
+//
+//   f <inode> <size> <path>\n                              a regular file (or anything not a directory)
+//   d <inode> <size> <path>[\t<inode> <name>]...\n         a directory, with the entries it held
+//
+// so a harness can later cut every file back to what a power loss would have left.
+// <size> is st_size taken just before the real call: every byte below it was written before the sync
+// began, so the sync covers it (a size taken afterwards could include a concurrent, unsynced append).
+// The entries are listed just after the real call: a name listed then existed when the sync ended.
+// The library exports nothing else: fsync and fdatasync themselves are its interface.
+#endif
