@@ -317,7 +317,7 @@ public final class FileOutbox: Outbox {
         let path = directory.path
         let durability = options.durability
         var toSync: [(fd: Int32, path: String)] = []
-        let deletedSegment = try state.withLock { (state: inout State) throws(AEPStreamingClientError) -> Bool in
+        let directoryChanged = try state.withLock { (state: inout State) throws(AEPStreamingClientError) -> Bool in
             guard !state.closed else { throw Self.closedError() }
             var acks: [UInt64: [UInt8]] = [:]
             for id in ids {
@@ -326,19 +326,23 @@ public final class FileOutbox: Outbox {
                 state.segments[location.segment] = segment
                 acks[location.segment, default: []].append(contentsOf: RecordFormat.ackRecord(id: id))
             }
-            var deleted = false
+            var directoryChanged = false
             for (number, records) in acks {
                 guard var segment = state.segments[number] else { continue }
                 if segment.live == 0, number != state.active {
                     Self.deleteSegment(segment, directory: path)
                     state.segments[number] = nil
-                    deleted = true
+                    directoryChanged = true
                     continue
                 }
                 let ackPath = Self.segmentPath(path, number, ack: true)
                 if segment.ackFD < 0 {
                     segment.ackFD = try POSIXFile.open(ackPath, create: true, append: true)
                     state.segments[number] = segment
+                    // A new name is durable only once its directory is synced (POSIX; ext4 happens to
+                    // commit it with the file): without it a power loss could take the acks with it,
+                    // and every acknowledged event of the segment would be sent again.
+                    directoryChanged = true
                 }
                 try POSIXFile.writeAll(segment.ackFD, records, path: ackPath)
                 if durability.syncs {
@@ -346,13 +350,13 @@ public final class FileOutbox: Outbox {
                     if fd >= 0 { toSync.append((fd, ackPath)) }
                 }
             }
-            return deleted
+            return directoryChanged
         }
         // Syncs outside the lock, on duplicates, so appends go on meanwhile.
         defer { for (fd, _) in toSync { POSIXFile.closeQuietly(fd) } }
         guard durability.syncs else { return }
         for (fd, ackPath) in toSync { try POSIXFile.sync(fd, path: ackPath) }
-        if deletedSegment { try POSIXFile.syncDirectory(path) }
+        if directoryChanged { try POSIXFile.syncDirectory(path) }
     }
 
     public func close() async {
