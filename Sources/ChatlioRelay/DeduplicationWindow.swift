@@ -2,10 +2,16 @@
 ///
 /// An id is *reserved* before the event is sent, so two identical webhooks
 /// arriving together send once; a failed send releases the reservation.
+///
+/// The order lives in a ring of exactly `capacity` slots, so memory stays
+/// level once the window is full (a growing list trimmed now and then kept up
+/// to twice the ids alive between trims). Each id remembers its slot: a slot
+/// whose id was released, or reserved again since, no longer owns it, and
+/// overwriting it forgets nothing that is still live.
 struct DeduplicationWindow: Sendable {
-    private var ids: Set<String> = []
-    private var order: [String] = []
-    private var orderStart = 0
+    private var slots: [String: Int] = [:]
+    private var ring: [String] = []
+    private var next = 0
     let capacity: Int
 
     init(capacity: Int) {
@@ -15,23 +21,24 @@ struct DeduplicationWindow: Sendable {
     /// Reserves `id`; `false` when it is already known.
     mutating func reserve(_ id: String) -> Bool {
         guard capacity > 0 else { return true }
-        guard ids.insert(id).inserted else { return false }
-        order.append(id)
-        while ids.count > capacity, orderStart < order.count {
-            ids.remove(order[orderStart])
-            orderStart += 1
+        guard slots[id] == nil else { return false }
+        if ring.count < capacity {
+            slots[id] = ring.count
+            ring.append(id)
+            return true
         }
-        if orderStart > 1024, orderStart * 2 > order.count {
-            order.removeFirst(orderStart)
-            orderStart = 0
-        }
+        let evicted = ring[next]
+        if slots[evicted] == next { slots[evicted] = nil }
+        ring[next] = id
+        slots[id] = next
+        next = (next + 1) % capacity
         return true
     }
 
     /// Forgets a reservation whose send failed.
     mutating func release(_ id: String) {
-        ids.remove(id)
+        slots[id] = nil
     }
 
-    var count: Int { ids.count }
+    var count: Int { slots.count }
 }
