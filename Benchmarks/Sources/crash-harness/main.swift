@@ -527,6 +527,18 @@ func runParent(_ arguments: [String]) async -> Int32 {
     }
     let duplicates = emulator.record.duplicateIDs.values.reduce(0) { $0 + $1 - 1 }
     let bound = maxBytes + 2 * segmentBytes
+    // The lines both summaries end with.
+    let outcome = """
+          events promised        \(promised.count)   (send returned in a child that was later killed)
+          delivered              \(promised.count - lost.count)
+          lost                   \(lost.count)\(lost.prefix(5).map { " " + $0 }.joined())
+          altered                \(altered.count)\(altered.prefix(5).map { " " + $0 }.joined())
+          duplicates at inlet    \(duplicates)   (allowed: a kill between AEP's 200 and the outbox ack; _id dedups)
+          left in outbox         \(remaining)
+          outbox disk use        max \(maxDisk) bytes (bound \(bound): maxBytes + 2 segments)
+          inlet faults injected  \(emulator.faults.injectedCount)
+          time                   \(String(format: "%.0f", Date().timeIntervalSince(started))) s
+        """
     if let simulator {
         let figures = simulator.figures
         var ok = lost.isEmpty && altered.isEmpty && remaining == 0 && maxDisk <= bound && unexpectedExits == 0 && !promised.isEmpty
@@ -542,15 +554,7 @@ func runParent(_ arguments: [String]) async -> Int32 {
               unlinks undone         \(figures.filesRestored) files restored (\(figures.unrestorable) synced files unlinked without a directory sync, taken as gone)
               partial writes kept    \(figures.partialWrites) (\(figures.partialBytes) bytes)
               garbage tails          \(figures.garbageTails) (\(figures.garbageBytes) bytes)
-              events promised        \(promised.count)   (send returned in a child that was later killed)
-              delivered              \(promised.count - lost.count)
-              lost                   \(lost.count)\(lost.prefix(5).map { " " + $0 }.joined())
-              altered                \(altered.count)\(altered.prefix(5).map { " " + $0 }.joined())
-              duplicates at inlet    \(duplicates)   (allowed: a kill between AEP's 200 and the outbox ack; _id dedups)
-              left in outbox         \(remaining)
-              outbox disk use        max \(maxDisk) bytes (bound \(bound): maxBytes + 2 segments)
-              inlet faults injected  \(emulator.faults.injectedCount)
-              time                   \(String(format: "%.0f", Date().timeIntervalSince(started))) s
+            \(outcome)
             """)
         if !preloadWorked { print("  the ledger recorded no fsync: the FsyncLedger interposer is not in effect") }
         if let first = lost.compactMap({ id in missingSince[id].map { (id, $0) } }).min(by: { $0.1 < $1.1 }) {
@@ -566,15 +570,7 @@ func runParent(_ arguments: [String]) async -> Int32 {
         crash-harness (seed \(seed))
           kills                  \(kills) SIGKILLs at random points (\(unexpectedExits) children had already exited)
           torn tails injected    \(tears)
-          events promised        \(promised.count)   (send returned in a child that was later killed)
-          delivered              \(promised.count - lost.count)
-          lost                   \(lost.count)\(lost.prefix(5).map { " " + $0 }.joined())
-          altered                \(altered.count)\(altered.prefix(5).map { " " + $0 }.joined())
-          duplicates at inlet    \(duplicates)   (allowed: a kill between AEP's 200 and the outbox ack; _id dedups)
-          left in outbox         \(remaining)
-          outbox disk use        max \(maxDisk) bytes (bound \(bound): maxBytes + 2 segments)
-          inlet faults injected  \(emulator.faults.injectedCount)
-          time                   \(String(format: "%.0f", Date().timeIntervalSince(started))) s
+        \(outcome)
         """)
     let ok = lost.isEmpty && altered.isEmpty && remaining == 0 && maxDisk <= bound && unexpectedExits == 0 && !promised.isEmpty
     print(ok ? "PASS" : "FAIL")
