@@ -97,4 +97,72 @@ struct ResponseClassifierTests {
     func garbage() {
         #expect(classify(503, "<html>oops</html>") == .retryAll(status: 503, message: "HTTP 503", retryAfter: nil))
     }
+
+    // Broke a fuzz-aep-response property (Tests/Fuzz/Seeds/fuzz-aep-response/finding-status-and-status-code).
+    @Test("an entry with both status and statusCode is delivered only if both say 2xx")
+    func bothMarkers() {
+        let body = #"{"responses":[{"status":200,"statusCode":500,"message":"busy"},{"status":"201","statusCode":"x"},{"status":200,"statusCode":"202","xactionId":"c"}]}"#
+        #expect(classify(207, body, count: 3) == .perMessage([
+            .retry(status: 500, message: "busy"),
+            .retry(status: nil, message: "unreadable per-message status"),
+            .delivered(xactionID: "c"),
+        ], retryAfter: nil))
+    }
+
+    // Found by fuzz-aep-response (Tests/Fuzz/Seeds/fuzz-aep-response/finding-empty-entry-message).
+    @Test("an empty or blank message is replaced by the next source or our own words")
+    func blankMessages() {
+        #expect(classify(207, #"{"responses":[{"status":500,"message":""},{"statusCode":"400","message":"  "}]}"#, count: 2) == .perMessage([
+            .retry(status: 500, message: "message failed with status 500"),
+            .reject(status: 400, message: "message failed with status 400"),
+        ], retryAfter: nil))
+        #expect(classify(400, #"{"title":"Invalid XDM Message Format","report":{"message":" "}}"#) == .rejectAll(status: 400, message: "Invalid XDM Message Format"))
+    }
+}
+
+@Suite("Token response parsing (pure)")
+struct TokenResponseParsingTests {
+    let now = Date(timeIntervalSince1970: 1_700_000_000)
+    let endpoint = "https://ims-na1.adobelogin.com/ims/token/v3"
+
+    func parse(_ status: Int, _ body: String, secret: String = "p8e-client-secret") -> Result<TokenProvider.Token, AEPStreamingClientError> {
+        TokenProvider.parseTokenResponse(status: status, body: Data(body.utf8), secret: secret, endpoint: endpoint, now: now)
+    }
+
+    func lifetime(_ result: Result<TokenProvider.Token, AEPStreamingClientError>) -> TimeInterval? {
+        guard case .success(let token) = result else { return nil }
+        return token.expiresAt.timeIntervalSince(now)
+    }
+
+    @Test("a 200 with an access_token: seconds as given, above a year read as milliseconds")
+    func token() {
+        #expect(lifetime(parse(200, #"{"access_token":"eyJ.e30.sig","token_type":"bearer","expires_in":86399}"#)) == 86_399)
+        #expect(lifetime(parse(200, #"{"access_token":"eyJ.e30.sig","expires_in":"86399000"}"#)) == 86_399)
+        guard case .failure(let error) = parse(200, #"{"access_token":""}"#) else {
+            Issue.record("an empty access_token should fail")
+            return
+        }
+        #expect(error.code == .authenticationFailed)
+    }
+
+    // Found by fuzz-aep-response (Tests/Fuzz/Seeds/fuzz-aep-response/finding-infinite-token-lifetime).
+    @Test("an expires_in that is not a finite number means the usual day", arguments: [#""1e400""#, "1e400", #""inf""#, #""nan""#, #""-infinity""#])
+    func nonFiniteLifetime(_ expiresIn: String) {
+        #expect(lifetime(parse(200, #"{"access_token":"t","expires_in":\#(expiresIn)}"#)) == 86_400)
+    }
+
+    // Found by fuzz-aep-response (Tests/Fuzz/Seeds/fuzz-aep-response/finding-combining-mark-secret).
+    @Test("the client secret is redacted even where a combining mark joins it to the text around it")
+    func redactsAcrossCombiningMarks() {
+        let secret = "p8e-client-secret"
+        for description in ["bad secret \(secret)\\u0301", "\\u0301\(secret) is wrong", "\(secret)"] {
+            guard case .failure(let error) = parse(401, #"{"error":"invalid_client","error_description":"\#(description)"}"#, secret: secret) else {
+                Issue.record("a 401 should fail")
+                continue
+            }
+            #expect(!Array(error.reason.utf8).contains(Array(secret.utf8)), "\(error.reason)")
+            // As bytes: "<redacted>" followed by the combining mark ends in a different Character.
+            #expect(Array(error.reason.utf8).contains(Array("<redacted>".utf8)))
+        }
+    }
 }

@@ -37,5 +37,8 @@ let package = Package(
         fuzzTarget("fuzz-timestamp", [.product(name: "ChatlioJSON", package: root)]),
         // Reaches the internal HTTPRequestParser through @testable import (run.sh builds with -enable-testing).
         fuzzTarget("fuzz-http-parser", [.product(name: "AEPInletEmulator", package: root)]),
+        // Reaches the internal ResponseClassifier, RetryAfterHeader and TokenProvider the same way;
+        // ChatlioJSON to read the bodies independently.
+        fuzzTarget("fuzz-aep-response", [.product(name: "AEPStreamingClient", package: root), .product(name: "ChatlioJSON", package: root)]),
     ]
 )

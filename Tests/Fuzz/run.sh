@@ -15,7 +15,7 @@ cd "$here"
 seconds="${1:-60}"
 shift || true
 scratch="${FUZZ_SCRATCH:-$here/.build-fuzz}"
-all=(fuzz-webhook fuzz-json fuzz-validator fuzz-timestamp fuzz-http-parser)
+all=(fuzz-webhook fuzz-json fuzz-validator fuzz-timestamp fuzz-http-parser fuzz-aep-response)
 targets=("${@:-${all[@]}}")
 [ $# -gt 0 ] || targets=("${all[@]}")
 
@@ -23,15 +23,22 @@ max_len() {
     case "$1" in
         fuzz-timestamp) echo 64 ;;
         fuzz-http-parser) echo 4096 ;;
+        fuzz-aep-response) echo 8192 ;;   # answer shapes matter here, not size
         *) echo 20000 ;;   # the largest sample (fifty-messages) is 16.6 kB
     esac
 }
 
-# SwiftPM's fuzzer mode instruments the library modules too and links
-# libFuzzer's main; -enable-testing lets fuzz-http-parser use @testable import.
-swift build -c release --sanitize=fuzzer --sanitize=address -Xswiftc -enable-testing \
-    --scratch-path "$scratch" 2>&1 | grep -vE '^\[|Cannot export local symbol' || true
-bin="$(swift build -c release --sanitize=fuzzer --sanitize=address -Xswiftc -enable-testing --scratch-path "$scratch" --show-bin-path)"
+# SwiftPM passes the library modules `-sanitize=fuzzer -sanitize=address`, and
+# swiftc keeps only the last -sanitize=, so without -sanitize-coverage they
+# got AddressSanitizer but no coverage and libFuzzer saw only the harness's
+# edges. The coverage kinds are those -sanitize=fuzzer implies; the fuzz
+# targets themselves get -sanitize=fuzzer,address (libFuzzer's main) from
+# Package.swift. -enable-testing lets fuzz-http-parser and fuzz-aep-response
+# use @testable import.
+flags=(-c release --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table
+    -Xswiftc -enable-testing --scratch-path "$scratch")
+swift build "${flags[@]}" 2>&1 | grep -vE '^\[|Cannot export local symbol' || true
+bin="$(swift build "${flags[@]}" --show-bin-path)"
 bash "$here/seed.sh" "$scratch/corpus"
 
 # Swift's backtracer reads the crashed thread's stack from another thread, which

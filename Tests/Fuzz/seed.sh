@@ -45,3 +45,32 @@ printf '\x05\x02POST /collection/inlet?syncValidation=true HTTP/1.1\r\nHost: loc
 printf '\x01\x01POST /collection/batch/inlet HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n4;ext=1\r\n{"a"\r\n3\r\n:1}\r\n0\r\nX-Trailer: yes\r\n\r\n' | put fuzz-http-parser
 printf '\x10\x03\r\nGET / HTTP/1.0\r\n\r\nPOST /c HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}GET /x HTTP/1.1\r\nHost: h\r\n\r\n' | put fuzz-http-parser
 printf '\x3f\x06POST /c HTTP/1.1\r\nHost: h\r\nContent-Length: 1, 1\r\nAuthorization: Bearer t\r\n\r\nx' | put fuzz-http-parser
+
+# fuzz-aep-response: STATUS COUNT FLAGS TEXT BODY, in the layout its doc
+# comment gives (now is 2023-11-14T22:13:20Z, the round-trip date 1994-11-06).
+# The AEP answers themselves are in Seeds/fuzz-aep-response/.
+aep() {
+    local status=$(($1 - 100)) count=$(($2 - 1))
+    { byte $((status >> 8)); byte $((status & 255)); byte $((count >> 8)); byte $((count & 255)); byte "$3"
+      printf '\x65\x53\xf1\x00\x00\x2e\xbc\x98\xa1%s' "$4"; byte 0; printf '%s' "$5"; } | put fuzz-aep-response
+}
+problem='{"type":"https://ns.adobe.com/aep/errors/EXEG-0000","status":%d,"title":"Error","report":{"message":"inlet error"}}'
+for status in 200 202 204 299 400 401 403 404 405 408 413 415 422 429 500 501 502 503 504 505 599; do
+    # shellcheck disable=SC2059
+    aep "$status" 1 0 "" "$(printf "$problem" "$status")"
+    aep "$status" 2 3 "120" ""
+done
+for value in 0 " 7 " 000000000000000000030 999999999999999999999999 1000000000 "1.5" "-5" \
+    "Fri, 31 Dec 9999 23:59:59 GMT" "Thu, 01 Jan 1970 00:00:00 GMT" "Wed, 31 Dec 2025 23:59:60 GMT" \
+    "Mon, 29 Feb 2016 12:00:00 GMT" "Sun, 6 Nov 1994 08:49:37 GMT" "Sun, 06 Nov 1994 08:49:37 UTC"; do
+    aep 503 1 2 "$value" ""
+done
+for odd in 0 2 4 5 7 13; do   # oddStatuses[odd]: 0, 1, 199, 300, 600, Int.min
+    aep $((0xff00 + 100 + odd)) 1 2 "5" ""
+done
+aep 207 600 0 "" '{"responses":[{"status":200},{"statusCode":"500"},{"status":null},{"status":"x"},{"status":299.5},{"status":1e3},{"statusCode":" 401 "},{"status":"200","message":""},[],"x"]}'
+aep 200 3 0 "" '{"responses":{"xactionId":"not an array"},"xactionId":"x"}'
+aep 207 2 0 "" '{"responses":[{"xactionId":"a","status":"200","statusCode":200},{"status":400,"statusCode":"400","message":"m"}]}'
+aep 206 1 4 "s3cr3t" '{"access_token":"","expires_in":-1}'
+aep 200 1 4 "s3cr3t" '{"access_token":"t","expires_in":"1e400"}'
+aep 401 1 0 "s3cr3t" '{"error":"%s","error_description":"%s%s"}'

@@ -11,7 +11,8 @@ import Foundation
 /// - missing or expired: callers wait for the single refresh in progress.
 /// ``invalidate(_:)`` (after a 401/403) forgets the token so the next call refreshes.
 actor TokenProvider {
-    private struct Token: Sendable {
+    // Internal, not private: ``parseTokenResponse(status:body:secret:endpoint:now:)`` returns it to tests and the fuzz harness.
+    struct Token: Sendable {
         var value: Secret
         var expiresAt: Date
     }
@@ -131,29 +132,41 @@ actor TokenProvider {
             metrics.tokenRefreshFailed()
             return .failure(AEPStreamingClientError(.authenticationFailed, redact("token request to \(where_) failed: \(error.reason)", secret)))
         }
-        let json = try? JSONValue(parsing: response.body, options: JSONParsingOptions(maxBytes: 1 << 20, maxDepth: 16))
-        guard response.status == 200 else {
-            metrics.tokenRefreshFailed()
+        let result = parseTokenResponse(status: response.status, body: response.body, secret: secret, endpoint: where_, now: now())
+        switch result {
+        case .success: metrics.tokenRefreshed()
+        case .failure: metrics.tokenRefreshFailed()
+        }
+        return result
+    }
+
+    /// Reads the token endpoint's answer, kept apart from the exchange so it
+    /// can be tested and fuzzed without a network. `secret` is redacted from
+    /// any error text, in case `error` or `error_description` echoes it;
+    /// `endpoint` names the token URL in errors.
+    static func parseTokenResponse(status: Int, body: Data, secret: String, endpoint: String, now: Date) -> Result<Token, AEPStreamingClientError> {
+        let json = try? JSONValue(parsing: body, options: JSONParsingOptions(maxBytes: 1 << 20, maxDepth: 16))
+        guard status == 200 else {
             let code = json?["error"]?.stringValue ?? "no error code"
             let description = json?["error_description"]?.stringValue.map { ": \($0)" } ?? ""
             return .failure(AEPStreamingClientError(
-                .authenticationFailed, redact("the token endpoint \(where_) answered \(response.status) (\(code)\(description))", secret)
+                .authenticationFailed, redact("the token endpoint \(endpoint) answered \(status) (\(code)\(description))", secret)
             ))
         }
         guard let token = json?["access_token"]?.stringValue, !token.isEmpty else {
-            metrics.tokenRefreshFailed()
-            return .failure(AEPStreamingClientError(.authenticationFailed, "the token endpoint \(where_) answered 200 without an access_token"))
+            return .failure(AEPStreamingClientError(.authenticationFailed, "the token endpoint \(endpoint) answered 200 without an access_token"))
         }
-        let expiresIn: Double
-        switch json?["expires_in"] {
-        case .number(let number)?: expiresIn = number.doubleValue
-        case .string(let text)?: expiresIn = Double(text) ?? 86_400
-        default: expiresIn = 86_400
+        let declared: Double? = switch json?["expires_in"] {
+        case .number(let number)?: number.doubleValue
+        case .string(let text)?: Double(text)
+        default: nil
         }
+        // Missing, unreadable or not finite ("1e400", "nan") is taken as IMS's usual day:
+        // an infinity would never refresh ahead of expiry, a NaN would refresh on every request.
+        let expiresIn = declared.flatMap { $0.isFinite ? $0 : nil } ?? 86_400
         // IMS answers seconds; a value above a year is taken as milliseconds.
         let seconds = expiresIn > 31_536_000 ? expiresIn / 1000 : expiresIn
-        metrics.tokenRefreshed()
-        return .success(Token(value: Secret(token), expiresAt: now().addingTimeInterval(max(0, seconds))))
+        return .success(Token(value: Secret(token), expiresAt: now.addingTimeInterval(max(0, seconds))))
     }
 
     private static func formEncode(_ text: String) -> String {
@@ -161,8 +174,26 @@ actor TokenProvider {
         return (text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "").replacingOccurrences(of: "%20", with: "+")
     }
 
+    /// `text` with every occurrence of `secret` replaced, matched on UTF-8
+    /// bytes: a search by Characters misses the secret where a combining mark
+    /// joins its first or last character to the text around it.
     private static func redact(_ text: String, _ secret: String) -> String {
-        guard !secret.isEmpty else { return text }
-        return text.replacingOccurrences(of: secret, with: "<redacted>")
+        let needle = Array(secret.utf8)
+        guard !needle.isEmpty else { return text }
+        let bytes = Array(text.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes.count - index >= needle.count, bytes[index ..< index + needle.count].elementsEqual(needle) {
+                result += "<redacted>".utf8
+                index += needle.count
+            } else {
+                result.append(bytes[index])
+                index += 1
+            }
+        }
+        // A valid UTF-8 needle only matches whole scalars, so the result is valid UTF-8 too.
+        return String(decoding: result, as: UTF8.self)
     }
 }

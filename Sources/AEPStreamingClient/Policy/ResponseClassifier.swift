@@ -88,13 +88,15 @@ enum ResponseClassifier {
                 continue
             }
             let entry = entries[index]
-            let failure = integer(entry["status"]) ?? integer(entry["statusCode"])
-            if let failure, !(200 ... 299).contains(failure) {
-                let message = entry["message"]?.stringValue ?? "message failed with status \(failure)"
+            // Both markers count: an entry with `"status": 200` and `"statusCode": 500` is not proven delivered.
+            let present: [JSONValue] = [entry["status"], entry["statusCode"]].compactMap { $0 }
+            let markers = present.map { integer($0) }
+            if let failure = markers.compactMap({ $0 }).first(where: { !(200 ... 299).contains($0) }) {
+                let message = words(entry["message"]) ?? "message failed with status \(failure)"
                 result.append(isRetryable(failure) ? .retry(status: failure, message: message) : .reject(status: failure, message: message))
-            } else if entry["status"] != nil || entry["statusCode"] != nil, failure == nil {
+            } else if markers.contains(nil) {
                 // A failure marker we cannot read as a number: not proven delivered.
-                result.append(.retry(status: nil, message: entry["message"]?.stringValue ?? "unreadable per-message status"))
+                result.append(.retry(status: nil, message: words(entry["message"]) ?? "unreadable per-message status"))
             } else {
                 result.append(.delivered(xactionID: entry["xactionId"]?.stringValue))
             }
@@ -106,10 +108,17 @@ enum ResponseClassifier {
     static func problemMessage(_ json: JSONValue?, status: Int) -> String {
         let candidates = [json?["report"]?["message"], json?["message"], json?["detail"], json?["title"]]
         for candidate in candidates {
-            if let text = candidate?.stringValue, !text.isEmpty { return text }
+            if let text = words(candidate) { return text }
         }
         if status == 403, json == nil { return "HTTP 403 with no body (an IP allowlist block, or a forbidden inlet)" }
         return "HTTP \(status)"
+    }
+
+    /// The string, unless it is empty or blank: such a message explains
+    /// nothing, so the caller falls back to the next source or its own words.
+    private static func words(_ value: JSONValue?) -> String? {
+        guard let text = value?.stringValue, text.contains(where: { !$0.isWhitespace }) else { return nil }
+        return text
     }
 
     /// An integer written as a JSON number or a decimal string (AEP sends `"401"`).
