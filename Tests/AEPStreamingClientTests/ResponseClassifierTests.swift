@@ -48,9 +48,17 @@ struct ResponseClassifierTests {
         if case .retry = verdicts.last {} else { Issue.record("the second message should be retried, got \(String(describing: verdicts.last))") }
     }
 
-    @Test("a 2xx without responses[] accepts every message")
+    @Test("a 2xx other than 207 without responses[] accepts every message")
     func noResponses() {
         #expect(classify(200, "", count: 3) == .perMessage(Array(repeating: .delivered(xactionID: nil), count: 3), retryAfter: nil))
+    }
+
+    @Test("a 207 without a readable responses[] proves nothing delivered: every message is retried",
+          arguments: ["", "<html>bad gateway</html>", #"{"inletId":"i","batchId":"b"}"#, #"{"responses":"none"}"#])
+    func multiStatusWithoutList(body: String) {
+        let expected = MessageVerdict.retry(status: nil, message: "a 207 answer without a readable responses list: no message is proven delivered")
+        #expect(classify(207, body, count: 3) == .perMessage(Array(repeating: expected, count: 3), retryAfter: nil))
+        #expect(classify(207, body, count: 1) == .perMessage([expected], retryAfter: nil))
     }
 
     @Test("400: split a batch, reject a single message with AEP's message")
@@ -152,6 +160,11 @@ struct TokenResponseParsingTests {
     }
 
     // Found by fuzz-aep-response (Tests/Fuzz/Seeds/fuzz-aep-response/finding-combining-mark-secret).
+    @Test("a huge finite expires_in still means a refresh within a year", arguments: ["1e300", "1e20", #""9e99""#])
+    func hugeLifetime(_ expiresIn: String) {
+        #expect(lifetime(parse(200, #"{"access_token":"t","expires_in":\#(expiresIn)}"#)) == 31_536_000)
+    }
+
     @Test("the client secret is redacted even where a combining mark joins it to the text around it")
     func redactsAcrossCombiningMarks() {
         let secret = "p8e-client-secret"

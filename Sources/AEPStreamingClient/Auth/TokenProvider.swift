@@ -164,9 +164,10 @@ actor TokenProvider {
         // Missing, unreadable or not finite ("1e400", "nan") is taken as IMS's usual day:
         // an infinity would never refresh ahead of expiry, a NaN would refresh on every request.
         let expiresIn = declared.flatMap { $0.isFinite ? $0 : nil } ?? 86_400
-        // IMS answers seconds; a value above a year is taken as milliseconds.
+        // IMS answers seconds; a value above a year is taken as milliseconds. However it reads, a token
+        // is refreshed within a year: a huge finite value must not mean "never" (a 401 would be the only way out).
         let seconds = expiresIn > 31_536_000 ? expiresIn / 1000 : expiresIn
-        return .success(Token(value: Secret(token), expiresAt: now.addingTimeInterval(max(0, seconds))))
+        return .success(Token(value: Secret(token), expiresAt: now.addingTimeInterval(min(max(0, seconds), 31_536_000))))
     }
 
     private static func formEncode(_ text: String) -> String {

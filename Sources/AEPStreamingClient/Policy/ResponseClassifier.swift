@@ -33,6 +33,7 @@ enum MessageVerdict: Sendable, Hashable {
 /// |---|---|
 /// | 200 (single) | delivered, with `xactionId` |
 /// | 2xx with `responses[]` | per message, matched by position; an entry with `status` or `statusCode` failed |
+/// | 207 without a readable `responses[]` | retry every message (none is proven delivered) |
 /// | 400, several messages | split |
 /// | 400, one message; 404; 405; 415; 501 without syncValidation; 505; other 4xx | reject all with AEP's message |
 /// | 401, 403 | refresh the token, resend once |
@@ -76,7 +77,12 @@ enum ResponseClassifier {
     /// The per-message verdicts of a 2xx answer.
     static func verdicts(_ json: JSONValue?, status: Int, messageCount: Int) -> [MessageVerdict] {
         guard let entries = json?["responses"]?.arrayValue else {
-            // A single-message answer, or a 2xx without a per-message list: all accepted.
+            if status == 207 {
+                // AEP answers 207 to success, partial success and failure alike; without the list
+                // no message is proven delivered, so all go again (the inlet drops repeats by _id).
+                return Array(repeating: .retry(status: nil, message: "a 207 answer without a readable responses list: no message is proven delivered"), count: messageCount)
+            }
+            // A single-message answer, or another 2xx without a per-message list: all accepted.
             let xactionID = messageCount == 1 ? json?["xactionId"]?.stringValue : nil
             return Array(repeating: .delivered(xactionID: xactionID), count: messageCount)
         }

@@ -26,7 +26,7 @@ import FuzzSupport
 /// `.perMessage` has one verdict per message, an entry with neither `status`
 /// nor `statusCode` is delivered with its `xactionId`, and no entry whose
 /// `status` or `statusCode` is a non-2xx number (or decimal string) is
-/// delivered; statuses and messages are
+/// delivered, nor any message of a 207 without a readable `responses` list; statuses and messages are
 /// carried (messages never blank); any resume date is in [now, now + 1e9 s];
 /// an all-digits `Retry-After` means exactly now + min(seconds, 1e9);
 /// IMF-fixdate round-trips, and a date `httpDate` accepts is the date its
@@ -152,7 +152,7 @@ private func checkClassifier(status: Int, retryAfterHeader: String?, body: [UInt
         kind = .perMessage
         checkRetryAfter(retryAfter)
         require(verdicts.count == messageCount, "\(verdicts.count) verdicts; \(context)")
-        checkVerdicts(verdicts, body: body, context: context, checkMessage: checkMessage)
+        checkVerdicts(verdicts, status: status, body: body, context: context, checkMessage: checkMessage)
     case .retryAll(let carried, let message, let retryAfter):
         kind = .retryAll
         require(carried == status, "carries status \(String(describing: carried)); \(context)")
@@ -180,7 +180,7 @@ private func checkClassifier(status: Int, retryAfterHeader: String?, body: [UInt
 
 /// Per-message verdicts against the `responses` entries, read here with the
 /// classifier's parsing limits.
-private func checkVerdicts(_ verdicts: [MessageVerdict], body: [UInt8], context: @autoclosure () -> String, checkMessage: (String) -> Void) {
+private func checkVerdicts(_ verdicts: [MessageVerdict], status: Int, body: [UInt8], context: @autoclosure () -> String, checkMessage: (String) -> Void) {
     for verdict in verdicts {
         switch verdict {
         case .delivered: break
@@ -192,10 +192,15 @@ private func checkVerdicts(_ verdicts: [MessageVerdict], body: [UInt8], context:
             require(!ResponseClassifier.isRetryable(status) && !(200 ... 299).contains(status), "reject with status \(status); \(context())")
         }
     }
-    guard !body.isEmpty,
-          let json = try? JSONValue(parsing: body, options: JSONParsingOptions(maxBytes: 4 << 20, maxDepth: 64)),
-          let entries = json["responses"]?.arrayValue
-    else { return }
+    let json = body.isEmpty ? nil : try? JSONValue(parsing: body, options: JSONParsingOptions(maxBytes: 4 << 20, maxDepth: 64))
+    guard let entries = json?["responses"]?.arrayValue else {
+        // A 207 is AEP's answer for success, partial success and failure alike: without its list, no
+        // message is proven delivered.
+        if status == 207 {
+            require(!verdicts.contains { if case .delivered = $0 { true } else { false } }, "a 207 without a readable list delivered; \(context())")
+        }
+        return
+    }
     for (index, verdict) in verdicts.enumerated() {
         // An entry without a failure marker is the usual success: delivered, with its xactionId.
         if index < entries.count, let entry = entries[index].objectValue, entry["status"] == nil, entry["statusCode"] == nil {
