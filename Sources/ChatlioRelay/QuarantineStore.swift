@@ -248,6 +248,9 @@ public final class FileQuarantineStore: QuarantineStore {
             }
             throw error
         }
+        // The 400 tells Chatlio not to resend, so the new name must survive a power loss too. The item is
+        // stored and counted either way; a failed sync is reported, and the relay answers 500.
+        try syncDirectory()
     }
 
     /// The items on disk, oldest first.
@@ -303,6 +306,13 @@ public final class FileQuarantineStore: QuarantineStore {
             usage.sequence += 1
             return usage.sequence
         }
+    }
+
+    /// Makes the directory's entries (the rename above) durable: an `fsync` of the directory itself.
+    private func syncDirectory() throws {
+        let handle = try FileHandle(forReadingFrom: directory)
+        defer { try? handle.close() }
+        try handle.synchronize()
     }
 
     private func write(_ data: Data, to url: URL) throws {
