@@ -64,6 +64,31 @@ struct HTTPRequestParserFuzzFindingsTests {
         #expect(events(tooLongChunkLine, limits: limits, readSize: readSize).first == .failure(.badRequest("chunk size line too long")))
     }
 
+    /// Found by fuzz-http-parser once the library itself was instrumented for
+    /// coverage: trailers that used the whole 512-byte limit were accepted in
+    /// one read but refused (431) when the blank line ending them arrived CR
+    /// first, because the incomplete-line check counted that CR against the
+    /// limit; a line's CR was counted the same way. The outcome must not
+    /// depend on how TCP cuts the stream.
+    @Test(arguments: [1, 2, 3, 5, 64])
+    func trailerLimitDoesNotDependOnHowTheBytesArrive(readSize: Int) {
+        let limits = HTTPRequestParser.Limits(maxHeaderBytes: 512, maxHeaderCount: 8, maxBodyBytes: 2048)
+        let chunked = "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n"
+        // Two trailer lines of 256 bytes each, CRLFs included: exactly the limit, then the blank line.
+        let line = "X-T: " + String(repeating: "t", count: 256 - 5 - 2) + "\r\n"
+        let atLimit = chunked + line + line + "\r\n"
+        let overLimit = chunked + line + "X-T: " + String(repeating: "t", count: 256 - 5 - 2 + 1) + "\r\n\r\n"
+        for text in [atLimit, overLimit] {
+            #expect(events(text, limits: limits, readSize: readSize) == events(text, limits: limits, readSize: text.utf8.count))
+        }
+        guard case .request(let request) = events(atLimit, limits: limits, readSize: readSize).first else {
+            Issue.record("trailers at the limit were refused in reads of \(readSize)")
+            return
+        }
+        #expect(request.body == [UInt8(ascii: "x")])
+        #expect(events(overLimit, limits: limits, readSize: readSize).first == .failure(HTTPParseError(status: 431, reason: "trailer fields exceed 512 bytes")))
+    }
+
     private func events(_ text: String, limits: HTTPRequestParser.Limits, readSize: Int) -> [HTTPRequestParser.Event] {
         var parser = HTTPRequestParser(limits: limits)
         var events: [HTTPRequestParser.Event] = []

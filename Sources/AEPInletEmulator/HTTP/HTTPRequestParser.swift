@@ -139,7 +139,12 @@ struct HTTPRequestParser: Sendable {
                 state = .chunkSize(head)
             case .trailers(var head, let bytes):
                 guard let lineEnd = findCRLF(from: start, limit: limits.maxHeaderBytes) else {
-                    if bytes + buffer.count - start > limits.maxHeaderBytes {
+                    // Too long only once the line can no longer fit, whatever the reads' sizes: a
+                    // trailing CR may be the start of its CRLF, and the blank line that ends the
+                    // trailers never counts (a complete line is judged below the same way).
+                    let pending = buffer.count - start
+                    let shortest = buffer.last == 0x0D ? pending - 1 : pending
+                    if shortest > 0, bytes + shortest + 2 > limits.maxHeaderBytes {
                         return fail(.headersTooLarge("trailer fields exceed \(limits.maxHeaderBytes) bytes"))
                     }
                     return .needMoreData
