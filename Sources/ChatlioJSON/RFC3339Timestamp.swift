@@ -180,7 +180,8 @@ public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
     private static let minimumSeconds: Int64 = -62_167_219_200
     private static let maximumSeconds: Int64 = 253_402_300_799
 
-    private static func daysInMonth(year: Int64, month: Int64) -> Int64 {
+    /// Days in a month of the proleptic Gregorian calendar (shared with the client's `Retry-After` dates).
+    package static func daysInMonth(year: Int64, month: Int64) -> Int64 {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: 30
@@ -189,7 +190,7 @@ public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
     }
 
     // Howard Hinnant's days_from_civil / civil_from_days.
-    private static func daysSince1970(year: Int64, month: Int64, day: Int64) -> Int64 {
+    package static func daysSince1970(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400

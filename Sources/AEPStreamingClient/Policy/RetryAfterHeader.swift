@@ -1,3 +1,4 @@
+import ChatlioJSON
 import Foundation
 
 /// Parses a `Retry-After` value (RFC 9110 §10.2.3): delay seconds, or an
@@ -34,14 +35,14 @@ enum RetryAfterHeader {
               let day = digits(parts[1], count: 2),
               let monthIndex = months.firstIndex(of: String(parts[2])),
               let year = digits(parts[3], count: 4), year >= 1970,
-              (1 ... daysIn(month: monthIndex + 1, year: year)).contains(day)
+              (1 ... Int(RFC3339Timestamp.daysInMonth(year: Int64(year), month: Int64(monthIndex + 1)))).contains(day)
         else { return nil }
         let time = parts[4].split(separator: ":", omittingEmptySubsequences: false)
         guard time.count == 3,
               let hour = digits(time[0], count: 2), let minute = digits(time[1], count: 2), let second = digits(time[2], count: 2),
               (0 ... 23).contains(hour), (0 ... 59).contains(minute), (0 ... 60).contains(second)
         else { return nil }
-        let days = daysFromCivil(year: year, month: monthIndex + 1, day: day)
+        let days = Int(RFC3339Timestamp.daysSince1970(year: Int64(year), month: Int64(monthIndex + 1), day: Int64(day)))
         let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
@@ -50,23 +51,5 @@ enum RetryAfterHeader {
     private static func digits(_ text: Substring, count: Int) -> Int? {
         guard text.utf8.count == count, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
         return text.utf8.reduce(0) { $0 * 10 + Int($1 - 0x30) }
-    }
-
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }
