@@ -25,8 +25,18 @@ extension AEPStreamingClient {
         public var coalesced: Int
         /// Events AEP accepted.
         public var delivered: Int
-        /// Times an event was scheduled again after a retryable failure.
+        /// Times an event was scheduled again after a retryable failure of its own.
         public var retried: Int
+        /// Requests the inlet did not take (no answer, 408, 429, 5xx, 3xx, a
+        /// refused credential): none counts against an event's attempts.
+        public var requestFailures: Int
+        /// Single-event requests sent after such a failure to see whether the inlet is back.
+        public var probes: Int
+        /// Batches halved because they kept failing while the inlet took others.
+        public var isolationSplits: Int
+        /// Dead letters the ``DeadLetterStore`` could not keep (full or failing):
+        /// each stays in the outbox, not sent again, until the store has room.
+        public var deadLettersNotKept: Int
         /// Events dead-lettered.
         public var deadLettered: Int
         /// Events dropped, by reason.
@@ -107,6 +117,7 @@ final class MetricsRecorder: Sendable {
     private struct State: Sendable {
         var metrics = AEPStreamingClient.Metrics(
             queued: 0, queuedBytes: 0, inFlight: 0, accepted: 0, recovered: 0, coalesced: 0, delivered: 0, retried: 0,
+            requestFailures: 0, probes: 0, isolationSplits: 0, deadLettersNotKept: 0,
             deadLettered: 0, dropped: [:], refusedFull: 0, requests: 0, requestsByStatus: [:], bytesSent: 0, tokenRefreshes: 0,
             tokenRefreshFailures: 0, reportsDiscarded: 0, pausedUntil: nil, requestLatency: .empty, sendLatency: .empty
         )

@@ -8,10 +8,13 @@ import ChatlioJSON
 /// `/collection/batch/{inletId}`, classifies every answer (per message inside
 /// 200/207 bodies), retries with capped exponential backoff and full jitter,
 /// honours `Retry-After`, splits oversized batches, refreshes OAuth tokens,
-/// and removes each event from the outbox once it is resolved. Every event
-/// whose `send` returned ends in one ``DeliveryReport``: delivered,
-/// dead-lettered with AEP's status and message, or dropped by an explicit
-/// policy — also across restarts, since unresolved events stay in the outbox.
+/// and removes each event from the outbox once it is resolved. An inlet that
+/// is down, however long, costs no event its attempts: the client pauses and
+/// probes until it is back, and events wait up to ``OutboxLimits/maxAge``.
+/// Every event whose `send` returned ends in one ``DeliveryReport``:
+/// delivered, dead-lettered (kept with its payload in ``deadLetters``, to be
+/// redriven or purged), or dropped by an overflow policy the user chose —
+/// also across restarts, since unresolved events stay in the outbox.
 ///
 /// ```swift
 /// let outbox = try FileOutbox(directory: URL(fileURLWithPath: "/var/lib/relay/aep-outbox"))
@@ -57,18 +60,30 @@ public final class AEPStreamingClient: Sendable {
     private let builder: BatchBuilder
     private let outbox: any Outbox
 
+    /// Where the client keeps the events it will not send again by itself:
+    /// list and read them here, then ``redrive(_:)`` or ``purgeDeadLetters(_:)``.
+    public let deadLetters: any DeadLetterStore
+
     /// Creates a client over `outbox`, validates the configuration, and
     /// starts delivering whatever the outbox already holds.
     ///
     /// - Parameters:
     ///   - configuration: inlet, format, authentication and policies.
     ///   - outbox: a ``FileOutbox`` (durable) or an ``InMemoryOutbox``; one client per outbox.
+    ///   - deadLetters: where dead letters are kept; `nil` keeps them as
+    ///     durably as the events were: a ``FileDeadLetterStore`` in
+    ///     `dead-letters` beside a ``FileOutbox``'s directory (`STATE/outbox` →
+    ///     `STATE/dead-letters`), an ``InMemoryDeadLetterStore`` otherwise.
     ///   - transport: `nil` for a ``URLSessionTransport``.
     /// - Throws: ``AEPStreamingClientError/Code/invalidConfiguration`` or
     ///   ``AEPStreamingClientError/Code/insecureURL`` for bad settings; the
-    ///   outbox's error when it cannot be read.
-    public init(configuration: Configuration, outbox: any Outbox, transport: (any HTTPTransport)? = nil) async throws(AEPStreamingClientError) {
+    ///   outbox's or the dead-letter store's error when it cannot be opened or read.
+    public init(
+        configuration: Configuration, outbox: any Outbox, deadLetters: (any DeadLetterStore)? = nil, transport: (any HTTPTransport)? = nil
+    ) async throws(AEPStreamingClientError) {
         let urls = try configuration.validated()
+        let store: any DeadLetterStore
+        if let deadLetters { store = deadLetters } else { store = try Self.defaultDeadLetterStore(beside: outbox) }
         let transport = transport ?? URLSessionTransport(maxConnections: configuration.batching.maxConcurrentRequests + 1)
         let recorder = MetricsRecorder()
         let envelope = EnvelopeBuilder(format: configuration.format, flowID: configuration.flowID)
@@ -92,19 +107,25 @@ public final class AEPStreamingClient: Sendable {
         let tokens = TokenProvider(
             authentication: configuration.authentication, transport: transport, now: configuration.now, log: configuration.log, metrics: recorder
         )
+        let machine = DeliveryStateMachine(
+            settings: DeliveryStateMachine.Settings(
+                builder: builder, envelope: envelope, limits: configuration.outboxLimits, retry: configuration.retry,
+                maxConcurrentRequests: configuration.batching.maxConcurrentRequests
+            ),
+            randomSeed: configuration.randomSeed
+        )
         let pipeline = DeliveryPipeline(
             settings: DeliveryPipeline.Settings(
                 singleURL: urls.single, batchURL: urls.batch, batchMode: batchMode, headers: headers,
-                requestTimeout: configuration.requestTimeout, limits: configuration.outboxLimits,
-                maxConcurrentRequests: configuration.batching.maxConcurrentRequests, log: configuration.log, now: configuration.now
+                requestTimeout: configuration.requestTimeout, log: configuration.log, now: configuration.now
             ),
-            outbox: outbox, transport: transport, tokens: tokens, envelope: envelope, builder: builder, retry: configuration.retry,
-            syncValidation: configuration.batching.mode.syncValidation, randomSeed: configuration.randomSeed, metrics: recorder,
-            reports: continuation
+            machine: machine, outbox: outbox, deadLetters: store, transport: transport, tokens: tokens, envelope: envelope,
+            syncValidation: configuration.batching.mode.syncValidation, metrics: recorder, reports: continuation
         )
         let recovered = try await outbox.storedEntries()
         self.configuration = configuration
         self.deliveryReports = stream
+        self.deadLetters = store
         self.pipeline = pipeline
         self.recorder = recorder
         self.envelope = envelope
@@ -115,6 +136,39 @@ public final class AEPStreamingClient: Sendable {
             level: .info,
             message: "AEP streaming client started: \(URLSessionTransport.describe(batchMode ? urls.batch : urls.single)), format \(configuration.format), authentication \(configuration.authentication)"
         ))
+    }
+
+    /// Dead letters as durable as the outbox's events.
+    private static func defaultDeadLetterStore(beside outbox: any Outbox) throws(AEPStreamingClientError) -> any DeadLetterStore {
+        guard let fileOutbox = outbox as? FileOutbox else { return InMemoryDeadLetterStore() }
+        return try FileDeadLetterStore(directory: fileOutbox.directory.deletingLastPathComponent().appendingPathComponent("dead-letters"))
+    }
+
+    /// Sends dead letters again: each goes back into the outbox under its own
+    /// `_id` (AEP drops a copy it already has), with a fresh enqueue time and
+    /// no attempts, and leaves ``deadLetters`` once it is durably queued.
+    ///
+    /// ```swift
+    /// let ids = try await client.deadLetters.entries().filter { $0.status == 500 }.map(\.id)
+    /// try await client.redrive(ids)
+    /// ```
+    ///
+    /// - Returns: the letters redriven.
+    /// - Throws: ``AEPStreamingClientError/Code/deadLetterNotFound`` for an
+    ///   unknown id (the ones before it are redriven), or the outbox's or store's error.
+    @discardableResult
+    public func redrive(_ ids: [String]) async throws(AEPStreamingClientError) -> Int {
+        try await pipeline.redrive(ids)
+    }
+
+    /// Removes dead letters for good: the one way the client discards an
+    /// event, and only when asked.
+    ///
+    /// ```swift
+    /// try await client.purgeDeadLetters(["evt-1"])
+    /// ```
+    public func purgeDeadLetters(_ ids: [String]) async throws(AEPStreamingClientError) {
+        try await pipeline.purgeDeadLetters(ids)
     }
 
     /// Stores the event in the outbox; returns once it is durably there (not

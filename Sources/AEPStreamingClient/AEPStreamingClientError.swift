@@ -30,6 +30,9 @@ public struct AEPStreamingClientError: Error, Sendable, Hashable, CustomStringCo
             case insecureURL
             case transport
             case authenticationFailed
+            case deadLetterStoreFull
+            case deadLetterStoreIO
+            case deadLetterNotFound
         }
 
         fileprivate let base: Base
@@ -58,6 +61,12 @@ public struct AEPStreamingClientError: Error, Sendable, Hashable, CustomStringCo
         public static let transport = Code(.transport)
         /// No access token could be obtained, or AEP refused the token after a refresh.
         public static let authenticationFailed = Code(.authenticationFailed)
+        /// The dead-letter store is at its bound; the event stays in the outbox (not sent again).
+        public static let deadLetterStoreFull = Code(.deadLetterStoreFull)
+        /// Reading, writing or locking the dead-letter store failed.
+        public static let deadLetterStoreIO = Code(.deadLetterStoreIO)
+        /// No dead letter has this id.
+        public static let deadLetterNotFound = Code(.deadLetterNotFound)
 
         public var description: String { base.rawValue }
     }

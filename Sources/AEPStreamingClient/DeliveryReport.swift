@@ -20,9 +20,11 @@ public struct DeliveryReport: Sendable, Hashable {
     public enum Outcome: Sendable, Hashable {
         /// AEP accepted it; the transaction id from the response, when it had one.
         case delivered(xactionID: String?)
-        /// It will not be sent again: AEP refused it (status and AEP's message),
-        /// or its retries ran out (the last status, `nil` for a transport
-        /// error, and the last error message).
+        /// It will not be sent again by itself: AEP refused it (status and
+        /// AEP's message), its own retries ran out (the last status and
+        /// message), or it was not delivered within ``OutboxLimits/maxAge``
+        /// (`nil` status). It is kept with its payload in the client's
+        /// ``DeadLetterStore``, from where it can be redriven.
         case deadLettered(status: Int?, message: String)
         /// The client discarded it by policy before delivery.
         case dropped(DropReason)
@@ -54,8 +56,6 @@ public struct DropReason: Sendable, Hashable, CustomStringConvertible {
 
     /// Made room for a newer event (``OverflowPolicy/dropOldest``).
     public static let overflow = DropReason("overflow")
-    /// Older than ``OutboxLimits/maxAge`` before it could be delivered.
-    public static let expired = DropReason("expired")
 
     public var description: String { name }
 }

@@ -2,9 +2,10 @@
 ///
 /// The client enforces these over any ``Outbox``: the number of events and
 /// their payload bytes held (delivered events free their space), and the age
-/// of an event that has not yet been delivered (older ones are dropped with
-/// ``DropReason/expired``). Every drop is counted in ``AEPStreamingClient/Metrics``
-/// and reported on ``AEPStreamingClient/deliveryReports``.
+/// of an event that has not yet been delivered: an event waits through any
+/// outage up to ``maxAge``, then it is dead-lettered (kept with its payload in
+/// the ``DeadLetterStore``, never dropped). Every drop is counted in
+/// ``AEPStreamingClient/Metrics`` and reported on ``AEPStreamingClient/deliveryReports``.
 ///
 /// ```swift
 /// var limits = OutboxLimits()
@@ -17,7 +18,7 @@ public struct OutboxLimits: Sendable, Hashable {
     public var maxEvents: Int
     /// Payload bytes held at most (default 256 MiB).
     public var maxBytes: Int
-    /// Events not delivered within this time after `send` are dropped (default 7 days).
+    /// Events not delivered within this time after `send` are dead-lettered (default 7 days).
     public var maxAge: Duration
     /// What `send` does when a bound is reached (default: wait).
     public var overflow: OverflowPolicy

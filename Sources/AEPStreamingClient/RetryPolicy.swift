@@ -1,12 +1,21 @@
 /// When and how often a failed delivery is tried again.
 ///
-/// A retryable failure (429, 408, 5xx, a timeout or connection error, or a
-/// retryable per-message status inside a 207) waits
-/// `random(0 … min(maxBackoff, initialBackoff × multiplier^(n-1)))` ("full
-/// jitter") before attempt *n + 1*. An event is dead-lettered with its last
-/// error once it has been tried ``maxAttempts`` times or is older than
-/// ``maxAge``: nothing is retried forever. A `Retry-After` answer (seconds or
-/// an HTTP date, capped at ``maxRetryAfter``) pauses the whole pipeline.
+/// Two kinds of failure are told apart:
+/// - **The inlet is unavailable** (no answer, a timeout, 408, 429, 5xx for the
+///   whole request, a 3xx, a credential refused after one refresh, another
+///   whole-request 4xx but 400 and 413): the events are not at fault and no
+///   attempt is counted. The whole pipeline pauses for
+///   `random(0 … min(maxBackoff, initialBackoff × multiplier^(n-1)))` after the
+///   *n*-th failure in a row ("full jitter"; a `Retry-After` of up to
+///   ``maxRetryAfter`` is honoured), then sends one small probe until the inlet
+///   answers again. Events wait like this up to ``OutboxLimits/maxAge``
+///   (7 days): an outage shorter than that dead-letters nothing.
+/// - **The event itself failed**: a retryable status for it inside a 207, or
+///   a 5xx for a request that carried it alone after the batch it was in kept
+///   failing while the inlet took other requests (the batch is halved until
+///   the culprit is alone). Such an event waits the same backoff, counted per
+///   event, and is dead-lettered (kept, see ``DeadLetterStore``) after
+///   ``maxAttempts`` such failures.
 ///
 /// ```swift
 /// var retry = RetryPolicy()
@@ -17,27 +26,26 @@
 public struct RetryPolicy: Sendable, Hashable {
     /// The backoff ceiling before the first retry (default 0.5 s).
     public var initialBackoff: Duration
-    /// The most any one backoff can be (default 60 s).
+    /// The most any one backoff can be (default 60 s): during an outage, the
+    /// longest time between two probes.
     public var maxBackoff: Duration
     /// Growth per attempt (default 2).
     public var multiplier: Double
-    /// Attempts per event, the first included (default 10, at least 1).
+    /// Failures of the event's own, the first included, before it is
+    /// dead-lettered (default 10, at least 1). Outages do not count.
     public var maxAttempts: Int
-    /// Events older than this (since `send`) are not retried again (default 24 h).
-    public var maxAge: Duration
     /// The longest pause a `Retry-After` can impose (default 300 s).
     public var maxRetryAfter: Duration
 
     /// Creates a policy; see the properties for the defaults.
     public init(
         initialBackoff: Duration = .milliseconds(500), maxBackoff: Duration = .seconds(60), multiplier: Double = 2,
-        maxAttempts: Int = 10, maxAge: Duration = .seconds(86_400), maxRetryAfter: Duration = .seconds(300)
+        maxAttempts: Int = 10, maxRetryAfter: Duration = .seconds(300)
     ) {
         self.initialBackoff = initialBackoff
         self.maxBackoff = maxBackoff
         self.multiplier = multiplier
         self.maxAttempts = maxAttempts
-        self.maxAge = maxAge
         self.maxRetryAfter = maxRetryAfter
     }
 
@@ -47,7 +55,6 @@ public struct RetryPolicy: Sendable, Hashable {
         if maxBackoff < initialBackoff { return "retry.maxBackoff must be at least retry.initialBackoff" }
         if !multiplier.isFinite || multiplier < 1 { return "retry.multiplier must be a finite number ≥ 1" }
         if maxAttempts < 1 { return "retry.maxAttempts must be at least 1" }
-        if maxAge <= .zero { return "retry.maxAge must be positive" }
         if maxRetryAfter < .zero { return "retry.maxRetryAfter must not be negative" }
         return nil
     }

@@ -126,16 +126,17 @@ struct AEPStreamingClientOutboxLimitsTests {
         #expect(result.remaining == 1)
     }
 
-    @Test("events older than outboxLimits.maxAge are dropped as expired (fake wall clock)")
+    @Test("events older than outboxLimits.maxAge are dead-lettered with their payloads, not dropped (fake wall clock)")
     func expiry() async throws {
         let emulator = try Fixture.emulator()
         defer { emulator.stop() }
         let clock = ManualClock(Date())
+        let letters = InMemoryDeadLetterStore()
         let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: emulator) {
             $0.batching.linger = .seconds(60)
             $0.outboxLimits.maxAge = .seconds(600)
             $0.now = { clock.now }
-        }, outbox: InMemoryOutbox())
+        }, outbox: InMemoryOutbox(), deadLetters: letters)
         let reports = ReportCollector(client)
         try await client.send(Fixture.event("old-0"))
         try await client.send(Fixture.event("old-1"))
@@ -143,10 +144,17 @@ struct AEPStreamingClientOutboxLimitsTests {
         try await client.send(Fixture.event("new-0"))
         #expect(await client.flush(timeout: .seconds(10)))
         #expect(await reports.waitFor(3))
-        #expect(reports.report(for: "old-0")?.outcome == .dropped(.expired))
-        #expect(reports.report(for: "old-1")?.outcome == .dropped(.expired))
+        for id in ["old-0", "old-1"] {
+            guard case .deadLettered(nil, let message)? = reports.report(for: id)?.outcome else {
+                Issue.record("\(id) should be dead-lettered: \(String(describing: reports.report(for: id)))")
+                continue
+            }
+            #expect(message.contains("outboxLimits.maxAge"))
+            #expect(try await letters.letter(id: id)?.payload == Fixture.event(id).payload)
+        }
         if case .delivered? = reports.report(for: "new-0")?.outcome {} else { Issue.record("new-0 should be delivered") }
-        #expect(client.metrics().dropped[.expired] == 2)
+        #expect(client.metrics().deadLettered == 2)
+        #expect(client.metrics().dropped.isEmpty)
         #expect(emulator.record.uniqueIDs == ["new-0"])
         await client.shutdown(timeout: .seconds(5))
     }

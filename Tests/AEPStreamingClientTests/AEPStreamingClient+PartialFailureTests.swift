@@ -113,22 +113,19 @@ struct AEPStreamingClientPartialFailureTests {
         await client.shutdown(timeout: .seconds(5))
     }
 
-    @Test("404 (unknown inlet) is permanent: dead-lettered with AEP's message")
+    @Test("404 (unknown inlet) is a configuration error: the event waits, an error log names AEP's message, nothing is dead-lettered")
     func unknownInlet() async throws {
         let emulator = try Fixture.emulator()
         defer { emulator.stop() }
+        let logs = LogCollector()
         var configuration = Fixture.configuration(for: emulator)
         configuration.inletURL = emulator.baseURL.appendingPathComponent("collection").appendingPathComponent("other-inlet")
+        configuration.log = logs.handler
         let client = try await AEPStreamingClient(configuration: configuration, outbox: InMemoryOutbox())
-        let reports = ReportCollector(client)
         try await client.send(Fixture.event("evt-1"))
-        #expect(await client.flush(timeout: .seconds(10)))
-        #expect(await reports.waitFor(1))
-        guard case .deadLettered(404, let message)? = reports.all.first?.outcome else {
-            Issue.record("expected a 404 dead letter: \(reports.all)")
-            return
-        }
-        #expect(message.contains("Inlet not found"))
-        await client.shutdown(timeout: .seconds(5))
+        try #require(await eventually { client.metrics().requestsByStatus[404, default: 0] >= 2 })
+        #expect(client.metrics().deadLettered == 0)
+        #expect(logs.all.contains { $0.level == .error && $0.message.contains("Inlet not found") }, "\(logs.all)")
+        #expect(await client.shutdown(timeout: .milliseconds(200)).remaining == 1)
     }
 }

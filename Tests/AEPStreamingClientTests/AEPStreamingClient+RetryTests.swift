@@ -6,25 +6,30 @@ import Testing
 
 @Suite("AEPStreamingClient over loopback: retries, Retry-After, dead letters", loopbackTimeLimit)
 struct AEPStreamingClientRetryTests {
-    @Test("5xx answers are retried until the inlet accepts", arguments: [500, 502, 503, 504])
+    @Test("5xx answers pause the pipeline and probe with one event until the inlet accepts; no attempt is counted", arguments: [500, 502, 503, 504])
     func serverErrors(_ status: Int) async throws {
         let emulator = try Fixture.emulator()
         defer { emulator.stop() }
         emulator.faults.failNext(3, status: status)
-        let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: emulator), outbox: InMemoryOutbox())
+        let transport = RecordingTransport()
+        let client = try await AEPStreamingClient(
+            configuration: Fixture.configuration(for: emulator) { $0.batching.linger = .milliseconds(200) }, outbox: InMemoryOutbox(), transport: transport
+        )
         let reports = ReportCollector(client)
         for index in 0 ..< 5 { try await client.send(Fixture.event("evt-\(index)")) }
         #expect(await client.flush(timeout: .seconds(15)))
         #expect(await reports.waitFor(5))
         #expect(reports.delivered.count == 5)
-        #expect(emulator.record.requests.prefix(3).map(\.status) == [status, status, status])
-        #expect(reports.all.allSatisfy { $0.attempts == 4 })
-        #expect(client.metrics().retried == 15)
+        #expect(transport.all.map(\.status) == [status, status, status, 207, 207])
+        #expect(transport.all.map(\.messages) == [5, 1, 1, 1, 4], "a failed batch, two failed probes, one good probe, then the rest at full rate")
+        #expect(client.metrics().retried == 0)
+        #expect(client.metrics().requestFailures == 3)
+        #expect(client.metrics().probes == 3)
         #expect(client.metrics().requestsByStatus[status] == 3)
         await client.shutdown(timeout: .seconds(5))
     }
 
-    @Test("a dropped connection is retried; a batch accepted before the drop is resent with the same ids")
+    @Test("a dropped connection is retried; a probe accepted before the drop is resent with the same id")
     func droppedConnections() async throws {
         let emulator = try Fixture.emulator()
         defer { emulator.stop() }
@@ -41,8 +46,8 @@ struct AEPStreamingClientRetryTests {
         #expect(await reports.waitFor(4))
         #expect(reports.delivered.count == 4)
         #expect(emulator.record.uniqueIDs.count == 4)
-        #expect(emulator.record.duplicateIDs == ["evt-0": 2, "evt-1": 2, "evt-2": 2, "evt-3": 2], "accepted before the drop, then again")
-        #expect(emulator.record.requests.map(\.status) == [nil, nil, 207])
+        #expect(emulator.record.duplicateIDs == ["evt-0": 2], "the first probe was accepted before the drop, then sent again")
+        #expect(emulator.record.requests.map(\.status) == [nil, nil, 207, 207])
         await client.shutdown(timeout: .seconds(5))
     }
 
@@ -109,52 +114,63 @@ struct AEPStreamingClientRetryTests {
         await client.shutdown(timeout: .seconds(5))
     }
 
-    @Test("retries run out: dead-lettered with the last status and message after maxAttempts")
-    func deadLetterAfterAttempts() async throws {
+    @Test("an inlet answering 503 to every request dead-letters nothing: events wait, one probe at a time, and all go once it is back")
+    func outageDeadLettersNothing() async throws {
         let emulator = try Fixture.emulator()
         defer { emulator.stop() }
-        emulator.faults.add(FaultRule(.status(503)))
-        let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: emulator) { $0.retry.maxAttempts = 3 }, outbox: InMemoryOutbox())
+        let outage = emulator.faults.add(FaultRule(.status(503)))
+        let transport = RecordingTransport()
+        let client = try await AEPStreamingClient(
+            configuration: Fixture.configuration(for: emulator) { $0.retry.maxAttempts = 2 }, outbox: InMemoryOutbox(), transport: transport
+        )
         let reports = ReportCollector(client)
-        for index in 0 ..< 3 { try await client.send(Fixture.event("evt-\(index)")) }
-        #expect(await client.flush(timeout: .seconds(15)))
-        #expect(await reports.waitFor(3))
-        for report in reports.all {
-            #expect(report.attempts == 3)
-            guard case .deadLettered(let status, let message) = report.outcome else {
-                Issue.record("expected a dead letter: \(report)")
-                continue
-            }
-            #expect(status == 503)
-            #expect(message.contains("Service unavailable") && message.contains("3 attempts"), "\(message)")
-        }
-        #expect(client.metrics().deadLettered == 3)
-        #expect(emulator.record.count == 0)
+        for index in 0 ..< 30 { try await client.send(Fixture.event("evt-\(index)")) }
+        // Far more failed requests than maxAttempts: none counts against the events.
+        try #require(await eventually(timeout: .seconds(60)) { client.metrics().requestFailures >= 8 })
+        let during = client.metrics()
+        #expect(during.deadLettered == 0)
+        #expect(during.queued == 30)
+        #expect(during.probes >= 7, "after the first failure only single-event probes go out: \(during)")
+        let sizes = transport.all.dropFirst().prefix(7).map(\.messages)
+        #expect(sizes.allSatisfy { $0 == 1 }, "probes carry one event: \(sizes)")
+        emulator.faults.remove(outage)
+        #expect(await client.flush(timeout: .seconds(30)))
+        #expect(await reports.waitFor(30))
+        #expect(reports.delivered.count == 30)
+        #expect(try await client.deadLetters.entries().isEmpty)
+        #expect(emulator.record.uniqueIDs == Set((0 ..< 30).map { "evt-\($0)" }))
         await client.shutdown(timeout: .seconds(5))
     }
 
-    @Test("retries run out by age: dead-lettered after retry.maxAge (fake wall clock)")
-    func deadLetterAfterAge() async throws {
+    @Test("an event's own retryable verdict inside a 207 counts: dead-lettered after maxAttempts, kept with its payload")
+    func ownFailuresRunOut() async throws {
         let emulator = try Fixture.emulator()
         defer { emulator.stop() }
-        emulator.faults.add(FaultRule(.status(500)))
-        let clock = ManualClock(Date())
-        let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: emulator) {
-            $0.retry.maxAttempts = 1000
-            $0.retry.maxAge = .seconds(3600)
-            $0.now = { clock.now }
-        }, outbox: InMemoryOutbox())
+        emulator.faults.failMessages(where: { $0["body"]?["xdmEntity"]?["_id"] == "bad" }, status: 503, message: "Service unavailable")
+        let letters = InMemoryDeadLetterStore()
+        let client = try await AEPStreamingClient(
+            configuration: Fixture.configuration(for: emulator) { $0.retry.maxAttempts = 3 }, outbox: InMemoryOutbox(), deadLetters: letters
+        )
         let reports = ReportCollector(client)
-        try await client.send(Fixture.event("old"))
-        // Let it fail a few times, then move the wall clock past the age limit.
-        try #require(await eventually { emulator.record.requests.count >= 2 })
-        clock.advance(by: 3601)
-        #expect(await reports.waitFor(1))
-        guard case .deadLettered(500, let message)? = reports.report(for: "old")?.outcome else {
-            Issue.record("expected a dead letter: \(String(describing: reports.all.first))")
+        try await client.send(Fixture.event("bad"))
+        try await client.send(Fixture.event("good"))
+        #expect(await client.flush(timeout: .seconds(15)))
+        #expect(await reports.waitFor(2))
+        let report = try #require(reports.report(for: "bad"))
+        #expect(report.attempts == 3)
+        guard case .deadLettered(let status, let message) = report.outcome else {
+            Issue.record("expected a dead letter: \(report)")
             return
         }
-        #expect(message.contains("maxAge"))
+        #expect(status == 503)
+        #expect(message.contains("Service unavailable") && message.contains("3 failed attempts"), "\(message)")
+        let letter = try #require(try await letters.letter(id: "bad"))
+        #expect(letter.payload == Fixture.event("bad").payload)
+        #expect(letter.entry.status == 503)
+        #expect(letter.entry.attempts == 3)
+        #expect(letter.entry.firstSentAt != nil)
+        #expect(client.metrics().deadLettered == 1)
+        #expect(emulator.record.uniqueIDs == ["good"])
         await client.shutdown(timeout: .seconds(5))
     }
 

@@ -6,13 +6,24 @@ import Testing
 struct ResponseClassifierTests {
     let now = Date(timeIntervalSince1970: 1_700_000_000)
 
-    func classify(_ status: Int, _ body: String = "", count: Int = 1, retryAfter: String? = nil, sync: Bool = false) -> BatchOutcome {
-        ResponseClassifier.classify(status: status, retryAfterHeader: retryAfter, body: Data(body.utf8), messageCount: count, syncValidation: sync, now: now)
+    /// A batch-endpoint answer unless `batch` says otherwise (the single endpoint carries one message).
+    func classify(
+        _ status: Int, _ body: String = "", count: Int = 1, batch: Bool = true, retryAfter: String? = nil, location: String? = nil,
+        truncated: Bool = false, sync: Bool = false
+    ) -> BatchOutcome {
+        ResponseClassifier.classify(
+            status: status, retryAfterHeader: retryAfter, locationHeader: location, body: Data(body.utf8), bodyTruncated: truncated,
+            messageCount: count, batchEndpoint: batch, syncValidation: sync, now: now
+        )
+    }
+
+    func failed(_ cause: RequestFailure.Cause, _ status: Int?, _ message: String, retryAfter: Date? = nil) -> BatchOutcome {
+        .requestFailed(RequestFailure(cause: cause, status: status, message: message, retryAfter: retryAfter))
     }
 
     @Test("200 single message: delivered with its xactionId")
     func single200() {
-        let outcome = classify(200, #"{"inletId":"i","xactionId":"1584479347507:2153:240","receivedTimeMs":1584479347507,"syncValidation":{"skipped":true}}"#)
+        let outcome = classify(200, #"{"inletId":"i","xactionId":"1584479347507:2153:240","receivedTimeMs":1584479347507,"syncValidation":{"skipped":true}}"#, batch: false)
         #expect(outcome == .perMessage([.delivered(xactionID: "1584479347507:2153:240")], retryAfter: nil))
     }
 
@@ -48,17 +59,37 @@ struct ResponseClassifierTests {
         if case .retry = verdicts.last {} else { Issue.record("the second message should be retried, got \(String(describing: verdicts.last))") }
     }
 
-    @Test("a 2xx other than 207 without responses[] accepts every message")
-    func noResponses() {
-        #expect(classify(200, "", count: 3) == .perMessage(Array(repeating: .delivered(xactionID: nil), count: 3), retryAfter: nil))
+    // AEP documents 207 with one entry per message as the batch answer, for success and failure alike
+    // (help/ingestion/tutorials/streaming-multiple-messages.md): any 2xx to a batch without that list
+    // proves no message delivered. The single endpoint's 200 is its documented success.
+    @Test("a 2xx to a batch without a readable responses[] proves nothing: the request failed, nothing counted delivered",
+          arguments: [200, 201, 202, 204, 207], ["", "<html>bad gateway</html>", #"{"inletId":"i","batchId":"b"}"#, #"{"responses":"none"}"#])
+    func batchWithoutList(status: Int, body: String) {
+        let expected = failed(.serverError, status, "HTTP \(status) with no readable responses list: no message is proven delivered")
+        #expect(classify(status, body, count: 3) == expected)
+        #expect(classify(status, body, count: 1) == expected)
+        #expect(classify(200, body, count: 1, batch: false) == .perMessage([.delivered(xactionID: nil)], retryAfter: nil))
     }
 
-    @Test("a 207 without a readable responses[] proves nothing delivered: every message is retried",
-          arguments: ["", "<html>bad gateway</html>", #"{"inletId":"i","batchId":"b"}"#, #"{"responses":"none"}"#])
-    func multiStatusWithoutList(body: String) {
-        let expected = MessageVerdict.retry(status: nil, message: "a 207 answer without a readable responses list: no message is proven delivered")
-        #expect(classify(207, body, count: 3) == .perMessage(Array(repeating: expected, count: 3), retryAfter: nil))
-        #expect(classify(207, body, count: 1) == .perMessage([expected], retryAfter: nil))
+    @Test("a body cut at the transport's read cap is no document, even if its prefix parses")
+    func truncatedBody() {
+        let body = #"{"responses":[{"xactionId":"a"},{"xactionId":"b"}]}"#
+        #expect(classify(207, body, count: 2, truncated: true) == failed(.serverError, 207, "HTTP 207 with a body cut at the read cap: no message is proven delivered"))
+    }
+
+    @Test("a 3xx is never followed: a configuration failure naming the status and where it pointed, the query dropped", arguments: [301, 302, 303, 307, 308])
+    func redirects(_ status: Int) {
+        let outcome = classify(status, "", count: 4, location: "https://elsewhere.example/collection/x?token=secret")
+        guard case .requestFailed(let failure) = outcome else {
+            Issue.record("a \(status) should fail the request, got \(outcome)")
+            return
+        }
+        #expect(failure.cause == .configuration)
+        #expect(failure.status == status)
+        #expect(failure.message.contains("HTTP \(status) redirect to https://elsewhere.example/collection/x"))
+        #expect(!failure.message.contains("secret"))
+        guard case .requestFailed(let bare) = classify(status) else { return }
+        #expect(bare.message.contains("without a Location"))
     }
 
     @Test("400: split a batch, reject a single message with AEP's message")
@@ -85,25 +116,31 @@ struct ResponseClassifierTests {
         #expect(message.contains("no body"))
     }
 
-    @Test("429, 408 and 5xx retry every message and carry Retry-After", arguments: [408, 429, 500, 502, 503, 504])
-    func retryable(_ status: Int) {
-        #expect(classify(status, "", count: 3, retryAfter: "7") == .retryAll(status: status, message: "HTTP \(status)", retryAfter: now.addingTimeInterval(7)))
+    @Test("408, 429, 503, 504: the inlet is unavailable; Retry-After carried", arguments: [408, 429, 503, 504])
+    func unavailable(_ status: Int) {
+        #expect(classify(status, "", count: 3, retryAfter: "7") == failed(.unavailable, status, "HTTP \(status)", retryAfter: now.addingTimeInterval(7)))
+    }
+
+    @Test("other 5xx: a server error, which may be a payload's fault (AEP answers 500 for a payload that does not match)", arguments: [500, 502, 599])
+    func serverError(_ status: Int) {
+        #expect(classify(status, "", count: 3, retryAfter: "7") == failed(.serverError, status, "HTTP \(status)", retryAfter: now.addingTimeInterval(7)))
     }
 
     @Test("501 drops syncValidation when it was asked for, else is permanent")
     func notImplemented() {
         #expect(classify(501, #"{"message":"not here"}"#, sync: true) == .disableSyncValidation(message: "not here"))
-        #expect(classify(501, #"{"message":"not here"}"#, sync: false) == .rejectAll(status: 501, message: "not here"))
+        #expect(classify(501, #"{"message":"not here"}"#, sync: false) == failed(.configuration, 501, "not here"))
     }
 
-    @Test("other 4xx are permanent", arguments: [404, 405, 415, 422])
-    func permanent(_ status: Int) {
-        #expect(classify(status, #"{"title":"Nope"}"#, count: 2) == .rejectAll(status: status, message: "Nope"))
+    @Test("other whole-request 4xx are the configuration's fault, not the events': they wait", arguments: [404, 405, 415, 422])
+    func configuration(_ status: Int) {
+        #expect(classify(status, #"{"title":"Nope"}"#, count: 2) == failed(.configuration, status, "Nope"))
+        #expect(classify(status, #"{"title":"Nope"}"#, count: 1) == failed(.configuration, status, "Nope"))
     }
 
     @Test("unparsable bodies fall back to the status")
     func garbage() {
-        #expect(classify(503, "<html>oops</html>") == .retryAll(status: 503, message: "HTTP 503", retryAfter: nil))
+        #expect(classify(503, "<html>oops</html>") == failed(.unavailable, 503, "HTTP 503"))
     }
 
     // Broke a fuzz-aep-response property (Tests/Fuzz/Seeds/fuzz-aep-response/finding-status-and-status-code).

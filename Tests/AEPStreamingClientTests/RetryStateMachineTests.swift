@@ -6,7 +6,7 @@ import Testing
 struct RetryStateMachineTests {
     let start = Date(timeIntervalSince1970: 1_700_000_000)
     let policy = RetryPolicy(
-        initialBackoff: .milliseconds(500), maxBackoff: .seconds(8), multiplier: 2, maxAttempts: 5, maxAge: .seconds(3600), maxRetryAfter: .seconds(60)
+        initialBackoff: .milliseconds(500), maxBackoff: .seconds(8), multiplier: 2, maxAttempts: 5, maxRetryAfter: .seconds(60)
     )
 
     @Test("backoff ceilings grow exponentially up to the cap")
@@ -26,34 +26,34 @@ struct RetryStateMachineTests {
         #expect(top > 1.99 && top < 2)
     }
 
-    @Test("a retry is scheduled at now + delay while attempts and age remain")
+    @Test("a retry is scheduled at now + delay while attempts remain")
     func retryScheduled() {
         let machine = RetryStateMachine(policy: policy)
         let now = start.addingTimeInterval(10)
-        #expect(machine.decide(attempts: 1, age: .seconds(10), now: now, delay: .seconds(2)) == .retry(at: now.addingTimeInterval(2)))
-        #expect(machine.decide(attempts: 4, age: .seconds(10), now: now, delay: .zero) == .retry(at: now))
+        #expect(machine.decide(attempts: 1, now: now, delay: .seconds(2)) == .retry(at: now.addingTimeInterval(2)))
+        #expect(machine.decide(attempts: 4, now: now, delay: .zero) == .retry(at: now))
     }
 
     @Test("dead-lettered after maxAttempts")
     func attemptsRunOut() {
         let machine = RetryStateMachine(policy: policy)
-        let decision = machine.decide(attempts: 5, age: .zero, now: start, delay: .seconds(1))
+        let decision = machine.decide(attempts: 5, now: start, delay: .seconds(1))
         guard case .deadLetter(let reason) = decision else {
             Issue.record("expected a dead letter, got \(decision)")
             return
         }
-        #expect(reason.contains("5 attempts"))
+        #expect(reason.contains("5 failed attempts"))
     }
 
-    @Test("dead-lettered after maxAge")
-    func ageRunsOut() {
-        let machine = RetryStateMachine(policy: policy)
-        let decision = machine.decide(attempts: 1, age: .seconds(3600), now: start, delay: .seconds(1))
-        guard case .deadLetter(let reason) = decision else {
-            Issue.record("expected a dead letter, got \(decision)")
-            return
-        }
-        #expect(reason.contains("maxAge"))
+    @Test("a request failure means: probe before full rate; an answer clears it")
+    func probing() {
+        var machine = RetryStateMachine(policy: policy)
+        var low = ConstantRandom(value: 0)
+        #expect(!machine.mustProbe)
+        machine.requestFailed(now: start, retryAfter: nil, random: &low)
+        #expect(machine.mustProbe)
+        machine.requestSucceeded()
+        #expect(!machine.mustProbe)
     }
 
     @Test("request failures pause the pipeline with growing backoff; success clears the streak")
@@ -98,6 +98,6 @@ struct RetryStateMachineTests {
         #expect(RetryPolicy(maxAttempts: 0).problem() != nil)
         #expect(RetryPolicy(initialBackoff: .seconds(2), maxBackoff: .seconds(1)).problem() != nil)
         #expect(RetryPolicy(multiplier: 0.5).problem() != nil)
-        #expect(RetryPolicy(maxAge: .zero).problem() != nil)
+        #expect(RetryPolicy(maxRetryAfter: .seconds(-1)).problem() != nil)
     }
 }

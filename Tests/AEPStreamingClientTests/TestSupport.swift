@@ -153,6 +153,8 @@ final class RecordingTransport: HTTPTransport {
         var url: URL
         var headers: [String: String]
         var bodyBytes: Int
+        /// Messages in the body: the batch's `messages`, or 1.
+        var messages: Int
         var status: Int?
         var sentAt: ContinuousClock.Instant
     }
@@ -170,12 +172,13 @@ final class RecordingTransport: HTTPTransport {
         let sentAt = ContinuousClock().now
         var headers: [String: String] = [:]
         for header in request.headers { headers[header.name.lowercased()] = header.value }
+        let messages = (try? JSONValue(parsing: request.body))?["messages"]?.arrayValue?.count ?? 1
         do {
             let response = try await inner.send(request)
-            exchanges.mutate { $0.append(Exchange(url: request.url, headers: headers, bodyBytes: request.body.count, status: response.status, sentAt: sentAt)) }
+            exchanges.mutate { $0.append(Exchange(url: request.url, headers: headers, bodyBytes: request.body.count, messages: messages, status: response.status, sentAt: sentAt)) }
             return response
         } catch {
-            exchanges.mutate { $0.append(Exchange(url: request.url, headers: headers, bodyBytes: request.body.count, status: nil, sentAt: sentAt)) }
+            exchanges.mutate { $0.append(Exchange(url: request.url, headers: headers, bodyBytes: request.body.count, messages: messages, status: nil, sentAt: sentAt)) }
             throw error
         }
     }

@@ -1,78 +1,133 @@
+import ChatlioJSON
 import Foundation
 
 extension DeliveryPipeline {
-    /// Takes an event out of scheduling while its outbox removal runs.
-    func markResolving(_ id: String) {
-        guard var entry = entries[id] else { return }
-        if entry.phase == .inFlight { inFlightEvents -= 1 }
-        entry.phase = .resolving
-        entry.generation += 1
-        entries[id] = entry
-    }
-
-    /// Frees the room an event held and wakes waiting senders.
-    func release(_ entry: Entry) {
-        heldCount -= 1
-        heldBytes -= entry.payloadBytes
-        wakeSpaceWaiters()
-    }
-
-    /// Forgets an entry that never became durable.
-    func forget(_ entry: Entry) {
-        entries[entry.id] = nil
-        release(entry)
-        settleFlushWaiters(seq: entry.seq)
-        publishGauges()
-    }
-
-    /// Removes resolved events from the outbox (exactly, by id), then reports them.
-    func resolve(_ resolutions: [(String, DeliveryReport.Outcome)], alreadyReleased: Bool = false) async {
+    /// Keeps the dead letters, removes the resolved events from the outbox
+    /// (exactly, by id), then reports them. An event leaves the outbox only
+    /// after its dead letter is durable: a kill in between keeps it twice,
+    /// never zero times.
+    func resolve(_ resolutions: [DeliveryStateMachine.Resolution]) async {
         guard !resolutions.isEmpty else { return }
-        if !alreadyReleased {
-            for (id, _) in resolutions { markResolving(id) }
+        var removable: [DeliveryStateMachine.Resolution] = []
+        var dead: [DeliveryStateMachine.Resolution] = []
+        for resolution in resolutions {
+            if case .deadLettered = resolution.outcome { dead.append(resolution) } else { removable.append(resolution) }
         }
-        let ids = resolutions.map(\.0)
+        if !dead.isEmpty {
+            let (kept, refused, reason) = await keepDeadLetters(dead)
+            removable += kept
+            if !refused.isEmpty { perform(machine.parked(refused, reason: reason ?? "unknown")) }
+        }
+        guard !removable.isEmpty else { return }
         do {
-            try await outbox.remove(ids)
+            try await outbox.remove(removable.map(\.id))
         } catch {
-            if runState == .stopped { return }
-            log(.error, "could not remove \(ids.count) resolved events from the outbox (\(error.reason)); they may be sent again after a restart")
+            if Task.isCancelled { return }
+            log(.error, "could not remove \(removable.count) resolved events from the outbox (\(error.reason)); they may be sent again after a restart")
         }
-        for (id, outcome) in resolutions {
-            finalize(id, outcome, alreadyReleased: alreadyReleased)
+        let (finalized, actions) = machine.resolved(removable)
+        for item in finalized {
+            if case .dropped = reports.yield(item.report) { metrics.update { $0.reportsDiscarded += 1 } }
+            settleFlushWaiters(seq: item.seq)
         }
-        publishGauges()
+        perform(actions)
     }
 
-    private func finalize(_ id: String, _ outcome: DeliveryReport.Outcome, alreadyReleased: Bool) {
-        guard let entry = entries.removeValue(forKey: id) else { return }
-        if !alreadyReleased { release(entry) }
-        metrics.update { metrics in
-            switch outcome {
-            case .delivered: metrics.delivered += 1
-            case .deadLettered: metrics.deadLettered += 1
-            case .dropped(let reason): metrics.dropped[reason, default: 0] += 1
+    /// Writes each dead letter, payload read from the outbox; returns the kept
+    /// ones, the refused ones and why.
+    private func keepDeadLetters(
+        _ dead: [DeliveryStateMachine.Resolution]
+    ) async -> (kept: [DeliveryStateMachine.Resolution], refused: [DeliveryStateMachine.Resolution], reason: String?) {
+        let payloads: [Data?]
+        do {
+            payloads = try await outbox.payloads(for: dead.map(\.id))
+        } catch {
+            return ([], dead, "the outbox could not be read: \(error.reason)")
+        }
+        var kept: [DeliveryStateMachine.Resolution] = []
+        var refused: [DeliveryStateMachine.Resolution] = []
+        var reason: String?
+        let deadLetteredAt = settings.now()
+        for (resolution, payload) in zip(dead, payloads) {
+            guard case .deadLettered(let status, let message) = resolution.outcome else { continue }
+            let payload = payload ?? Data()
+            let letter = DeadLetter(
+                entry: DeadLetterEntry(
+                    id: resolution.id, kind: Self.eventType(of: payload), status: status, reason: message, attempts: resolution.sends,
+                    enqueuedAt: resolution.enqueuedAt, firstSentAt: resolution.firstSentAt, deadLetteredAt: deadLetteredAt
+                ),
+                payload: payload
+            )
+            do {
+                try await deadLetters.add(letter)
+                kept.append(resolution)
+            } catch {
+                reason = error.reason
+                refused.append(resolution)
             }
         }
-        let report = DeliveryReport(eventID: id, outcome: outcome, attempts: entry.attempts)
-        if case .dropped = reports.yield(report) {
-            metrics.update { $0.reportsDiscarded += 1 }
-        }
-        settleFlushWaiters(seq: entry.seq)
+        return (kept, refused, reason)
+    }
+
+    /// The payload's top-level XDM `eventType`, when it has one.
+    static func eventType(of payload: Data) -> String? {
+        guard let value = try? JSONValue(parsing: payload, options: JSONParsingOptions(maxBytes: 4 << 20, maxDepth: 128)) else { return nil }
+        return value["eventType"]?.stringValue
     }
 
     /// One event with this sequence number is gone: flushes that waited for it count down.
     func settleFlushWaiters(seq: UInt64) {
         guard !flushWaiters.isEmpty else { return }
-        for (token, var waiter) in flushWaiters where seq <= waiter.upTo {
+        for (key, var waiter) in flushWaiters where seq <= waiter.upTo {
             waiter.remaining -= 1
             if waiter.remaining <= 0 {
-                flushWaiters[token] = nil
+                flushWaiters[key] = nil
                 waiter.continuation.resume(returning: true)
             } else {
-                flushWaiters[token] = waiter
+                flushWaiters[key] = waiter
             }
         }
+    }
+
+    // MARK: - Dead letters
+
+    /// Sends dead letters again: each goes back into the outbox under its own
+    /// `_id` with a fresh enqueue time and no attempts, and leaves the store
+    /// once it is durable in the outbox.
+    func redrive(_ ids: [String]) async throws(AEPStreamingClientError) -> Int {
+        var count = 0
+        for id in ids {
+            guard let letter = try await deadLetters.letter(id: id) else {
+                throw AEPStreamingClientError(.deadLetterNotFound, "no dead letter has the id \(id)")
+            }
+            guard let enqueuedAt = try await admit(id: id, payloadBytes: letter.payload.count) else {
+                // Held already (sent again meanwhile): the letter is redundant.
+                try await deadLetters.remove([id])
+                count += 1
+                continue
+            }
+            do {
+                try await outbox.append(OutboxRecord(id: id, payload: letter.payload, enqueuedAt: enqueuedAt))
+            } catch {
+                admissionFailed(id: id, error: error)
+                throw error
+            }
+            admitted(id: id)
+            try await deadLetters.remove([id])
+            count += 1
+        }
+        if count > 0 {
+            log(.info, "redrove \(count) dead letters into the outbox")
+            perform(machine.retryParked())
+        }
+        return count
+    }
+
+    /// Removes dead letters for good.
+    func purgeDeadLetters(_ ids: [String]) async throws(AEPStreamingClientError) {
+        try await deadLetters.remove(ids)
+        log(.info, "purged \(ids.count) dead letters")
+        perform(machine.retryParked())
     }
 
     // MARK: - Flush and shutdown
@@ -80,57 +135,52 @@ extension DeliveryPipeline {
     /// Sends everything held now without waiting for the linger, and waits
     /// until those events are resolved or `timeout` passes.
     func flush(timeout: Duration) async -> Bool {
-        let held = entries.count
-        guard held > 0, runState != .stopped else { return entries.isEmpty }
-        let token = nextToken
-        nextToken += 1
-        let upTo = nextSeq == 0 ? 0 : nextSeq - 1
-        forceCount += 1
-        defer {
-            forceCount -= 1
-        }
+        let held = machine.heldEvents
+        guard held > 0, machine.runState != .stopped else { return held == 0 }
+        let key = nextFlushWaiter
+        nextFlushWaiter += 1
+        let upTo = machine.newestSeq
+        defer { machine.endForcing() }
         let timer = Task { [weak self] in
             try? await Task.sleep(for: timeout)
             guard !Task.isCancelled else { return }
-            await self?.flushTimedOut(token)
+            await self?.flushTimedOut(key)
         }
         let done = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            flushWaiters[token] = FlushWaiter(upTo: upTo, remaining: held, continuation: continuation)
-            schedule()
+            flushWaiters[key] = FlushWaiter(upTo: upTo, remaining: held, continuation: continuation)
+            perform(machine.beginForcing(now: now()))
         }
         timer.cancel()
         return done
     }
 
-    func flushTimedOut(_ token: UInt64) {
-        flushWaiters.removeValue(forKey: token)?.continuation.resume(returning: false)
+    func flushTimedOut(_ key: UInt64) {
+        flushWaiters.removeValue(forKey: key)?.continuation.resume(returning: false)
     }
 
     /// Stops accepting events, delivers what it can until `deadline`, then
     /// stops; what is left stays in the outbox for the next start.
     func shutdown(deadline: ContinuousClock.Instant) async -> AEPStreamingClient.ShutdownResult {
-        guard runState == .running else {
-            return AEPStreamingClient.ShutdownResult(drained: entries.isEmpty, remaining: entries.count)
+        guard machine.runState == .running else {
+            return AEPStreamingClient.ShutdownResult(drained: machine.heldEvents == 0, remaining: machine.heldEvents)
         }
-        runState = .draining
         wakeSpaceWaiters(throwing: AEPStreamingClientError(.shutDown, "the client is shutting down"))
-        log(.info, "shutting down: draining \(entries.count) events")
+        perform(machine.drain(now: now()))
         let remainingTime = ContinuousClock().now.duration(to: deadline)
-        let drained = remainingTime > .zero ? await flush(timeout: remainingTime) : entries.isEmpty
-        runState = .stopped
-        wakeTask?.cancel()
-        wakeTask = nil
-        for task in deliveryTasks.values { task.cancel() }
-        deliveryTasks = [:]
-        for (token, waiter) in flushWaiters {
-            flushWaiters[token] = nil
+        let drained = remainingTime > .zero ? await flush(timeout: remainingTime) : machine.heldEvents == 0
+        let remaining = machine.stop()
+        timerTask?.cancel()
+        timerTask = nil
+        for task in tasks.values { task.cancel() }
+        tasks = [:]
+        for (key, waiter) in flushWaiters {
+            flushWaiters[key] = nil
             waiter.continuation.resume(returning: false)
         }
-        let remaining = entries.values.filter { $0.phase != .admitting }.count
         await outbox.close()
         log(.info, drained ? "shut down: everything delivered" : "shut down with \(remaining) events left in the outbox for the next start")
         reports.finish()
-        publishGauges()
+        publishMetrics()
         return AEPStreamingClient.ShutdownResult(drained: drained && remaining == 0, remaining: remaining)
     }
 }

@@ -2,14 +2,14 @@ import ChatlioJSON
 import Foundation
 
 /// What one answer from the inlet means for the messages of the request, per
-/// aep-streaming.md §3: a pure function of the status, the `Retry-After`
-/// header and the body.
+/// aep-streaming.md §3: a pure function of the status, the `Retry-After` and
+/// `Location` headers and the body.
 enum BatchOutcome: Sendable, Hashable {
     /// One verdict per message, in request order (200 and 207 answers).
     case perMessage([MessageVerdict], retryAfter: Date?)
-    /// Every message may succeed later: 408, 429, 5xx, transport errors.
-    case retryAll(status: Int?, message: String, retryAfter: Date?)
-    /// Every message is refused for good: 400 on one message, 404, other 4xx.
+    /// The inlet did not take the request: no verdict on any message.
+    case requestFailed(RequestFailure)
+    /// The one message of the request is refused for good (400, 413).
     case rejectAll(status: Int, message: String)
     /// Too large (413), or a whole-request 400 on several messages: send the
     /// halves separately to isolate the message at fault.
@@ -18,6 +18,28 @@ enum BatchOutcome: Sendable, Hashable {
     case refreshAuthentication(status: Int, message: String)
     /// 501 to a `syncValidation=true` request: resend without it.
     case disableSyncValidation(message: String)
+}
+
+/// A request the inlet did not take, and why.
+struct RequestFailure: Sendable, Hashable {
+    enum Cause: Sendable, Hashable {
+        /// No answer, 408, 429, 503, 504: the inlet is down or busy.
+        case unavailable
+        /// Another 5xx. Usually the inlet's trouble, but AEP also answers 500
+        /// when a payload does not match its schema, so a batch that keeps
+        /// failing while other requests succeed is halved to find the culprit.
+        case serverError
+        /// A 3xx (never followed), a credential refused after a refresh, or a
+        /// whole-request 4xx other than 400 and 413 (404: no such inlet; 415):
+        /// the configuration is wrong, not the events.
+        case configuration
+    }
+
+    var cause: Cause
+    /// The HTTP status; `nil` when no answer came.
+    var status: Int?
+    var message: String
+    var retryAfter: Date?
 }
 
 /// The fate of one message inside a 200 or 207 answer.
@@ -34,12 +56,13 @@ enum MessageVerdict: Sendable, Hashable {
 /// | 200 (single) | delivered, with `xactionId` |
 /// | 2xx with `responses[]` | per message, matched by position; an entry with `status` or `statusCode` failed |
 /// | 207 without a readable `responses[]` | retry every message (none is proven delivered) |
-/// | 400, several messages | split |
-/// | 400, one message; 404; 405; 415; 501 without syncValidation; 505; other 4xx | reject all with AEP's message |
-/// | 401, 403 | refresh the token, resend once |
-/// | 408, 429, 5xx, transport errors | retry all; honour `Retry-After` |
-/// | 413 | split; a single message is rejected |
+/// | 400 or 413, several messages | split |
+/// | 400 or 413, one message | reject: dead letter with AEP's message |
+/// | 401, 403 | refresh the token, resend once; then a configuration failure |
 /// | 501 to syncValidation=true | resend without syncValidation |
+/// | no answer, 408, 429, 503, 504 | request failed, inlet unavailable; `Retry-After` honoured |
+/// | other 5xx | request failed, server error (poison isolation applies) |
+/// | 3xx, other 4xx | request failed, configuration (status and `Location` named) |
 enum ResponseClassifier {
     /// Statuses after which a message may succeed if sent again.
     static func isRetryable(_ status: Int) -> Bool {
@@ -47,45 +70,50 @@ enum ResponseClassifier {
     }
 
     static func classify(
-        status: Int, retryAfterHeader: String?, body: Data, messageCount: Int, syncValidation: Bool, now: Date
+        status: Int, retryAfterHeader: String?, locationHeader: String? = nil, body: Data, bodyTruncated: Bool = false,
+        messageCount: Int, batchEndpoint: Bool, syncValidation: Bool, now: Date
     ) -> BatchOutcome {
         let retryAfter = retryAfterHeader.flatMap { RetryAfterHeader.resumeDate($0, now: now) }
-        let json = body.isEmpty ? nil : try? JSONValue(parsing: body, options: JSONParsingOptions(maxBytes: 4 << 20, maxDepth: 64))
+        // A body cut at the transport's cap is not a document: it proves nothing about any message.
+        let json = body.isEmpty || bodyTruncated ? nil : try? JSONValue(parsing: body, options: JSONParsingOptions(maxBytes: 4 << 20, maxDepth: 64))
+        func failed(_ cause: RequestFailure.Cause, _ message: String) -> BatchOutcome {
+            .requestFailed(RequestFailure(cause: cause, status: status, message: message, retryAfter: retryAfter))
+        }
         switch status {
+        case 200 ... 299 where !batchEndpoint:
+            return .perMessage(Array(repeating: .delivered(xactionID: json?["xactionId"]?.stringValue), count: messageCount), retryAfter: retryAfter)
         case 200 ... 299:
-            return .perMessage(verdicts(json, status: status, messageCount: messageCount), retryAfter: retryAfter)
+            guard let entries = json?["responses"]?.arrayValue else {
+                // AEP documents one answer to a batch: 207 with one entry per message, for success,
+                // partial success and failure alike (help/ingestion/tutorials/streaming-multiple-messages.md).
+                // Without the list no message is proven delivered; the inlet drops repeats by _id.
+                let shape = bodyTruncated ? "a body cut at the read cap" : "no readable responses list"
+                return failed(.serverError, "HTTP \(status) with \(shape): no message is proven delivered")
+            }
+            return .perMessage(verdicts(entries, status: status, messageCount: messageCount), retryAfter: retryAfter)
+        case 300 ... 399:
+            let target = locationHeader.map { " to \(URL(string: $0).map(URLSessionTransport.describe) ?? "an unreadable Location")" } ?? " without a Location"
+            return failed(.configuration, "HTTP \(status) redirect\(target), not followed: set the inlet URL Flow Service gives (events stay queued)")
         case 401, 403:
             return .refreshAuthentication(status: status, message: problemMessage(json, status: status))
-        case 413:
-            let message = problemMessage(json, status: status)
-            return messageCount > 1 ? .split(status: status, message: message) : .rejectAll(status: status, message: message)
-        case 400:
+        case 400, 413:
             let message = problemMessage(json, status: status)
             return messageCount > 1 ? .split(status: status, message: message) : .rejectAll(status: status, message: message)
         case 501 where syncValidation:
             return .disableSyncValidation(message: problemMessage(json, status: status))
-        case _ where isRetryable(status):
-            return .retryAll(status: status, message: problemMessage(json, status: status), retryAfter: retryAfter)
+        case 408, 429, 503, 504:
+            return failed(.unavailable, problemMessage(json, status: status))
+        case 500 ... 599 where status != 501 && status != 505:
+            return failed(.serverError, problemMessage(json, status: status))
         case 400 ... 599:
-            return .rejectAll(status: status, message: problemMessage(json, status: status))
+            return failed(.configuration, problemMessage(json, status: status))
         default:
-            // 1xx/3xx are not expected after URLSession's redirect handling; try again later.
-            return .retryAll(status: status, message: "unexpected HTTP \(status)", retryAfter: retryAfter)
+            return failed(.unavailable, "unexpected HTTP \(status)")
         }
     }
 
-    /// The per-message verdicts of a 2xx answer.
-    static func verdicts(_ json: JSONValue?, status: Int, messageCount: Int) -> [MessageVerdict] {
-        guard let entries = json?["responses"]?.arrayValue else {
-            if status == 207 {
-                // AEP answers 207 to success, partial success and failure alike; without the list
-                // no message is proven delivered, so all go again (the inlet drops repeats by _id).
-                return Array(repeating: .retry(status: nil, message: "a 207 answer without a readable responses list: no message is proven delivered"), count: messageCount)
-            }
-            // A single-message answer, or another 2xx without a per-message list: all accepted.
-            let xactionID = messageCount == 1 ? json?["xactionId"]?.stringValue : nil
-            return Array(repeating: .delivered(xactionID: xactionID), count: messageCount)
-        }
+    /// The per-message verdicts of a batch answer's `responses` list, by position.
+    static func verdicts(_ entries: [JSONValue], status: Int, messageCount: Int) -> [MessageVerdict] {
         var result: [MessageVerdict] = []
         result.reserveCapacity(messageCount)
         for index in 0 ..< messageCount {

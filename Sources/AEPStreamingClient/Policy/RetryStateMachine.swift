@@ -1,20 +1,22 @@
 import Foundation
 
-/// The retry policy as a pure state machine: per-event decisions after a
-/// failed attempt, and the pipeline-wide pause that `Retry-After` and
-/// consecutive request failures impose. No I/O, no clock, no global random:
-/// callers pass `now` and a generator, so tests drive it with fixed values.
+/// The retry policy as a pure state machine: the inlet's health (pauses,
+/// probing after an outage) and per-event decisions. No I/O, no clock, no
+/// global random: callers pass `now` and a generator, so tests drive it with
+/// fixed values.
 ///
-/// Transitions:
-/// - ``requestSucceeded()``: any 2xx answer; clears the failure streak (an
-///   existing `Retry-After` pause still runs out).
-/// - ``requestFailed(now:retryAfter:random:)``: a request-level retryable
-///   failure (429, 408, 5xx, transport error); extends the streak and pauses
-///   the pipeline for `max(Retry-After capped at maxRetryAfter, backoff(streak))`.
-/// - ``decide(attempts:age:now:delay:)``: after an event's failed
-///   attempt, retry at `now + delay` or dead-letter when attempts or age ran out.
+/// An inlet that fails a whole request (no answer, 408, 429, 5xx, a 3xx, a
+/// refused credential) is unavailable; that is never the events' fault, so it
+/// counts against no event. Transitions:
+/// - ``requestSucceeded()``: an answer with a verdict per message; the
+///   inlet is healthy again (an existing `Retry-After` pause still runs out).
+/// - ``requestFailed(now:retryAfter:random:)``: the streak grows; requests
+///   pause for `max(Retry-After capped at maxRetryAfter, backoff(streak))`,
+///   and then one small probe goes first until the inlet answers again.
+/// - ``decide(attempts:now:delay:)``: after an event's *own* retryable
+///   failure, retry at `now + delay`, or dead-letter once its attempts ran out.
 struct RetryStateMachine: Sendable {
-    /// What happens to an event after a retryable failure.
+    /// What happens to an event after its own retryable failure.
     enum Decision: Sendable, Hashable {
         case retry(at: Date)
         case deadLetter(reason: String)
@@ -29,6 +31,10 @@ struct RetryStateMachine: Sendable {
     init(policy: RetryPolicy) {
         self.policy = policy
     }
+
+    /// Whether the inlet failed its last request: then one probe (a request
+    /// with one message) must succeed before requests go out at full rate.
+    var mustProbe: Bool { consecutiveFailures > 0 }
 
     /// The backoff ceiling before attempt `attempt + 1`, `attempt` ≥ 1:
     /// `min(maxBackoff, initialBackoff × multiplier^(attempt-1))`.
@@ -63,7 +69,7 @@ struct RetryStateMachine: Sendable {
         consecutiveFailures = 0
     }
 
-    /// Records a request-level retryable failure; returns the pause end.
+    /// Records a request-level failure; returns the pause end.
     @discardableResult
     mutating func requestFailed(now: Date, retryAfter: Date?, random: inout some RandomNumberGenerator) -> Date {
         consecutiveFailures += 1
@@ -85,14 +91,12 @@ struct RetryStateMachine: Sendable {
         pausedUntil = capped
     }
 
-    /// The fate of an event after its `attempts`-th attempt failed in a retryable way.
-    /// `age` is the time since `send` (wall clock); `now` is on the scheduling clock.
-    func decide(attempts: Int, age: Duration, now: Date, delay: Duration) -> Decision {
+    /// The fate of an event after its `attempts`-th attempt failed because of
+    /// the event itself (a retryable verdict for it inside a 207, or a failure
+    /// of a request that carried it alone while the inlet took others).
+    func decide(attempts: Int, now: Date, delay: Duration) -> Decision {
         if attempts >= policy.maxAttempts {
-            return .deadLetter(reason: "gave up after \(attempts) attempt\(attempts == 1 ? "" : "s") (retry.maxAttempts \(policy.maxAttempts))")
-        }
-        if age >= policy.maxAge {
-            return .deadLetter(reason: "gave up after \(Int(age.seconds)) s (retry.maxAge \(policy.maxAge))")
+            return .deadLetter(reason: "gave up after \(attempts) failed attempt\(attempts == 1 ? "" : "s") of its own (retry.maxAttempts \(policy.maxAttempts))")
         }
         return .retry(at: now.addingTimeInterval(delay.seconds))
     }

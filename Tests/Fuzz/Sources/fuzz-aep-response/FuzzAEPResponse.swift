@@ -13,7 +13,7 @@ import FuzzSupport
 /// |---|---|
 /// | 0–1 | status: below 0xFF00, `100 + value % 500`; above, one of ``oddStatuses`` |
 /// | 2–3 | message count: `1 + value % 600` |
-/// | 4 | flags: bit 0 syncValidation, bit 1 send the `Retry-After` header, bit 2 the token endpoint answers 200 (else the status above) |
+/// | 4 | flags: bit 0 syncValidation, bit 1 send the `Retry-After` header, bit 2 the token endpoint answers 200 (else the status above), bit 3 the single-message endpoint (else the batch endpoint), bit 4 the body was cut at the read cap |
 /// | 5–8 | now, seconds since 1970 |
 /// | 9–13 | a date for the IMF-fixdate round trip: `value % 253_402_300_800` seconds since 1970 (up to 9999-12-31) |
 /// | 14… | a text, a 0x00 byte, then the response body (no 0x00: all body, empty text) |
@@ -26,7 +26,8 @@ import FuzzSupport
 /// `.perMessage` has one verdict per message, an entry with neither `status`
 /// nor `statusCode` is delivered with its `xactionId`, and no entry whose
 /// `status` or `statusCode` is a non-2xx number (or decimal string) is
-/// delivered, nor any message of a 207 without a readable `responses` list; statuses and messages are
+/// delivered; a 2xx from the batch endpoint without a readable `responses`
+/// list (or with a cut body) fails the request, never delivers; statuses and messages are
 /// carried (messages never blank); any resume date is in [now, now + 1e9 s];
 /// an all-digits `Retry-After` means exactly now + min(seconds, 1e9);
 /// IMF-fixdate round-trips, and a date `httpDate` accepts is the date its
@@ -45,6 +46,8 @@ public func fuzzAEPResponse(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     let syncValidation = flags & 1 != 0
     let sendsRetryAfter = flags & 2 != 0
     let tokenStatus = flags & 4 != 0 ? 200 : status
+    let batchEndpoint = flags & 8 == 0
+    let bodyTruncated = flags & 16 != 0
     let now = Date(timeIntervalSince1970: TimeInterval(integer(5 ..< 9)))
     let roundTripDate = Date(timeIntervalSince1970: TimeInterval(integer(9 ..< 14) % 253_402_300_800))
     let rest = Array(input[14...])
@@ -55,8 +58,8 @@ public func fuzzAEPResponse(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     checkRetryAfter(text, now: now)
     checkRoundTrip(roundTripDate, now: now)
     checkClassifier(
-        status: status, retryAfterHeader: sendsRetryAfter ? text : nil, body: body,
-        messageCount: messageCount, syncValidation: syncValidation, now: now
+        status: status, retryAfterHeader: sendsRetryAfter ? text : nil, body: body, bodyTruncated: bodyTruncated,
+        messageCount: batchEndpoint ? messageCount : 1, batchEndpoint: batchEndpoint, syncValidation: syncValidation, now: now
     )
     checkTokenResponse(status: tokenStatus, body: replacing(Array("%s".utf8), with: Array(text.utf8), in: body), secret: text, now: now)
     return 0
@@ -110,28 +113,32 @@ private func checkRoundTrip(_ date: Date, now: Date) {
 
 /// What the table in ResponseClassifier.swift says an answer means.
 private enum Kind: Equatable {
-    case perMessage, retryAll, rejectAll, split, refreshAuthentication, disableSyncValidation
+    case perMessage, requestFailed(RequestFailure.Cause), rejectAll, split, refreshAuthentication, disableSyncValidation
 }
 
-private func expectedKind(status: Int, messageCount: Int, syncValidation: Bool) -> Kind {
+private func expectedKind(status: Int, messageCount: Int, syncValidation: Bool, batchEndpoint: Bool, hasList: Bool) -> Kind {
     switch status {
-    case 200 ... 299: .perMessage
+    case 200 ... 299: !batchEndpoint || hasList ? .perMessage : .requestFailed(.serverError)
+    case 300 ... 399: .requestFailed(.configuration)
     case 401, 403: .refreshAuthentication
     case 400, 413: messageCount > 1 ? .split : .rejectAll
     case 501 where syncValidation: .disableSyncValidation
-    case 408, 429, 500, 502 ... 504, 506 ... 599: .retryAll
-    case 400 ... 499, 501, 505: .rejectAll
-    default: .retryAll   // 1xx, 3xx and statuses outside HTTP
+    case 408, 429, 503, 504: .requestFailed(.unavailable)
+    case 500, 502, 506 ... 599: .requestFailed(.serverError)
+    case 400 ... 499, 501, 505: .requestFailed(.configuration)
+    default: .requestFailed(.unavailable)   // 1xx and statuses outside HTTP
     }
 }
 
-private func checkClassifier(status: Int, retryAfterHeader: String?, body: [UInt8], messageCount: Int, syncValidation: Bool, now: Date) {
+private func checkClassifier(
+    status: Int, retryAfterHeader: String?, body: [UInt8], bodyTruncated: Bool, messageCount: Int, batchEndpoint: Bool, syncValidation: Bool, now: Date
+) {
     let outcome = ResponseClassifier.classify(
-        status: status, retryAfterHeader: retryAfterHeader, body: Data(body),
-        messageCount: messageCount, syncValidation: syncValidation, now: now
+        status: status, retryAfterHeader: retryAfterHeader, body: Data(body), bodyTruncated: bodyTruncated,
+        messageCount: messageCount, batchEndpoint: batchEndpoint, syncValidation: syncValidation, now: now
     )
     // Described only when a property fails: a 600-verdict outcome is long.
-    var context: String { "status \(status), \(messageCount) messages, sync \(syncValidation): \(outcome)" }
+    var context: String { "status \(status), \(messageCount) messages, batch \(batchEndpoint), cut \(bodyTruncated), sync \(syncValidation): \(outcome)" }
     let expectedRetryAfter = retryAfterHeader.flatMap { RetryAfterHeader.resumeDate($0, now: now) }
     func checkMessage(_ message: String) {
         require(message.contains { !$0.isWhitespace }, "blank message; \(context)")
@@ -145,6 +152,8 @@ private func checkClassifier(status: Int, retryAfterHeader: String?, body: [UInt
     func checkStatus(_ carried: Int) {
         require(carried == status, "carries status \(carried); \(context)")
     }
+    let json = body.isEmpty || bodyTruncated ? nil : try? JSONValue(parsing: body, options: JSONParsingOptions(maxBytes: 4 << 20, maxDepth: 64))
+    let hasList = json?["responses"]?.arrayValue != nil
 
     let kind: Kind
     switch outcome {
@@ -152,12 +161,12 @@ private func checkClassifier(status: Int, retryAfterHeader: String?, body: [UInt
         kind = .perMessage
         checkRetryAfter(retryAfter)
         require(verdicts.count == messageCount, "\(verdicts.count) verdicts; \(context)")
-        checkVerdicts(verdicts, status: status, body: body, context: context, checkMessage: checkMessage)
-    case .retryAll(let carried, let message, let retryAfter):
-        kind = .retryAll
-        require(carried == status, "carries status \(String(describing: carried)); \(context)")
-        checkMessage(message)
-        checkRetryAfter(retryAfter)
+        checkVerdicts(verdicts, status: status, body: batchEndpoint && !bodyTruncated ? body : [], context: context, checkMessage: checkMessage)
+    case .requestFailed(let failure):
+        kind = .requestFailed(failure.cause)
+        require(failure.status == status, "carries status \(String(describing: failure.status)); \(context)")
+        checkMessage(failure.message)
+        checkRetryAfter(failure.retryAfter)
     case .rejectAll(let carried, let message):
         kind = .rejectAll
         checkStatus(carried)
@@ -174,7 +183,7 @@ private func checkClassifier(status: Int, retryAfterHeader: String?, body: [UInt
         kind = .disableSyncValidation
         checkMessage(message)
     }
-    let expected = expectedKind(status: status, messageCount: messageCount, syncValidation: syncValidation)
+    let expected = expectedKind(status: status, messageCount: messageCount, syncValidation: syncValidation, batchEndpoint: batchEndpoint, hasList: hasList)
     require(kind == expected, "expected \(expected); \(context)")
 }
 
@@ -193,14 +202,8 @@ private func checkVerdicts(_ verdicts: [MessageVerdict], status: Int, body: [UIn
         }
     }
     let json = body.isEmpty ? nil : try? JSONValue(parsing: body, options: JSONParsingOptions(maxBytes: 4 << 20, maxDepth: 64))
-    guard let entries = json?["responses"]?.arrayValue else {
-        // A 207 is AEP's answer for success, partial success and failure alike: without its list, no
-        // message is proven delivered.
-        if status == 207 {
-            require(!verdicts.contains { if case .delivered = $0 { true } else { false } }, "a 207 without a readable list delivered; \(context())")
-        }
-        return
-    }
+    // Only batch answers with a readable list reach here with a body (single-endpoint 200s deliver).
+    guard let entries = json?["responses"]?.arrayValue else { return }
     for (index, verdict) in verdicts.enumerated() {
         // An entry without a failure marker is the usual success: delivered, with its xactionId.
         if index < entries.count, let entry = entries[index].objectValue, entry["status"] == nil, entry["statusCode"] == nil {

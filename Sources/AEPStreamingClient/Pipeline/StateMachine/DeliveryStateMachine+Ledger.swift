@@ -1,29 +1,48 @@
 import Foundation
 
-extension DeliveryPipeline {
+extension DeliveryStateMachine {
     /// Where an event is between `send` and its report.
     enum Phase: Sendable, Hashable {
         /// `send` reserved room; the outbox append is in progress.
         case admitting
-        /// Waiting in ``DeliveryPipeline/freshQueue`` or ``DeliveryPipeline/retryQueue``.
+        /// Waiting in ``DeliveryStateMachine/freshQueue`` or ``DeliveryStateMachine/retryQueue``.
         case queued
-        /// Waiting for a retry time in ``DeliveryPipeline/delayed``.
+        /// Waiting in a group of ``DeliveryStateMachine/isolationQueue``: halved out of a failing batch.
+        case isolated
+        /// Waiting for a retry time in ``DeliveryStateMachine/delayed``.
         case delayed
         /// Inside a request.
         case inFlight
-        /// Resolved; its removal from the outbox is in progress.
+        /// Resolved; its dead letter and its removal from the outbox are in progress.
         case resolving
+        /// Dead-lettered, but the dead-letter store could not keep it: it stays
+        /// in the outbox (not sent again) until the store has room.
+        case parked
     }
 
-    /// The scheduler's view of one event (its payload stays in the outbox).
+    /// The state machine's view of one event (its payload stays in the outbox).
     struct Entry: Sendable {
         let id: String
         let seq: UInt64
         let payloadBytes: Int
+        /// Wall clock, persisted in the outbox: ages survive restarts.
         let enqueuedAt: Date
+        /// Scheduling clock: since when the event can go (linger, retry time).
         var readySince: Date
-        var attempts = 0
         var phase: Phase
+        /// Requests that carried the event.
+        var sends = 0
+        /// Failures of the event's own (``RetryPolicy/maxAttempts`` counts these).
+        var ownFailures = 0
+        /// Wall clock of the first request that carried it.
+        var firstSentAt: Date?
+        /// ``DeliveryStateMachine/answeredRequests`` when a request carrying this
+        /// event last failed as a whole: a later failure after the inlet answered
+        /// other requests points at the batch, not the inlet.
+        var failedAtAnswerCount: UInt64?
+        /// Whether the event still counts against ``OutboxLimits`` (room is
+        /// released early when ``OverflowPolicy/dropOldest`` evicts it).
+        var holdsRoom = true
         /// Bumped whenever the entry is queued again, so stale queue slots are skipped.
         var generation: UInt64 = 0
     }
@@ -60,23 +79,10 @@ extension DeliveryPipeline {
         }
     }
 
-    /// A retry waiting for its time, ordered by ``due`` in ``DeliveryPipeline/delayed``.
+    /// A retry waiting for its time, ordered by ``due`` in ``DeliveryStateMachine/delayed``.
     struct DelayedSlot: Sendable {
         var due: Date
         var slot: Slot
-    }
-
-    /// A `flush` or `shutdown` waiting for the events that existed when it was called.
-    struct FlushWaiter: Sendable {
-        var upTo: UInt64
-        var remaining: Int
-        var continuation: CheckedContinuation<Bool, Never>
-    }
-
-    /// A `send` waiting for room in the outbox.
-    struct SpaceWaiter: Sendable {
-        var continuation: CheckedContinuation<Void, any Error>
-        var timeout: Task<Void, Never>?
     }
 
     /// Whether a queue slot still names a waiting entry.
@@ -86,7 +92,7 @@ extension DeliveryPipeline {
     }
 
     /// Inserts into ``delayed`` keeping it sorted by due date.
-    func insertDelayed(_ item: DelayedSlot) {
+    mutating func insertDelayed(_ item: DelayedSlot) {
         var low = 0
         var high = delayed.count
         while low < high {
@@ -94,5 +100,16 @@ extension DeliveryPipeline {
             if delayed[mid].due <= item.due { low = mid + 1 } else { high = mid }
         }
         delayed.insert(item, at: low)
+    }
+
+    /// Moves an entry to `phase` under a new generation; returns its new slot.
+    mutating func requeue(_ id: String, as phase: Phase, readySince: Date? = nil) -> Slot? {
+        guard var entry = entries[id] else { return nil }
+        if entry.phase == .inFlight { inFlightEvents -= 1 }
+        entry.phase = phase
+        entry.generation += 1
+        if let readySince { entry.readySince = readySince }
+        entries[id] = entry
+        return Slot(id: id, generation: entry.generation)
     }
 }

@@ -1,0 +1,47 @@
+import Foundation
+
+extension DeliveryStateMachine {
+    /// The events' dead letters are kept and their outbox records removed:
+    /// they are gone for good. Returns their reports.
+    mutating func resolved(_ resolutions: [Resolution]) -> (finalized: [Finalized], actions: [Action]) {
+        var finalized: [Finalized] = []
+        var actions: [Action] = []
+        for resolution in resolutions {
+            guard let entry = entries[resolution.id], entry.phase == .resolving else { continue }
+            if entry.holdsRoom, actions.isEmpty { actions.append(.wakeSpaceWaiters) }
+            _ = releaseRoom(of: entry)
+            entries[resolution.id] = nil
+            switch resolution.outcome {
+            case .delivered: counters.delivered += 1
+            case .deadLettered: counters.deadLettered += 1
+            case .dropped(let reason): counters.dropped[reason, default: 0] += 1
+            }
+            finalized.append(Finalized(report: DeliveryReport(eventID: resolution.id, outcome: resolution.outcome, attempts: entry.sends), seq: entry.seq))
+        }
+        return (finalized, actions)
+    }
+
+    /// The dead-letter store could not keep these events (full, or failing):
+    /// they stay in the outbox, held and not sent again, until
+    /// ``retryParked()`` (the store has room again) or the next start.
+    mutating func parked(_ resolutions: [Resolution], reason: String) -> [Action] {
+        var count = 0
+        for resolution in resolutions where entries[resolution.id]?.phase == .resolving {
+            entries[resolution.id]?.phase = .parked
+            parkedResolutions[resolution.id] = resolution
+            count += 1
+        }
+        counters.parked += count
+        guard count > 0 else { return [] }
+        return [.log(.error, "\(count) dead letters could not be kept (\(reason)); they stay in the outbox, not sent again, until the dead-letter store has room (purge or redrive some) or the next start")]
+    }
+
+    /// The dead-letter store may have room: try to keep the parked events again.
+    mutating func retryParked() -> [Action] {
+        guard !parkedResolutions.isEmpty else { return [] }
+        let resolutions = parkedResolutions.values.sorted { (entries[$0.id]?.seq ?? 0) < (entries[$1.id]?.seq ?? 0) }
+        parkedResolutions = [:]
+        for resolution in resolutions { entries[resolution.id]?.phase = .resolving }
+        return [.resolve(resolutions)]
+    }
+}
