@@ -72,11 +72,12 @@ public final class FileDeadLetterStore: DeadLetterStore {
                     continue
                 }
                 guard let order = Self.order(fromFileName: name) else { continue }
+                // Past every letter file, readable or not: a rename never lands on one.
+                state.nextOrder = max(state.nextOrder, order + 1)
                 guard let entry = try Self.readHeader(path + "/" + name) else {
                     unreadable.append(name)
                     continue
                 }
-                state.nextOrder = max(state.nextOrder, order + 1)
                 if let older = state.letters[entry.id] {
                     // A replacement whose predecessor's unlink did not reach the disk.
                     guard older.order < order else { continue }
