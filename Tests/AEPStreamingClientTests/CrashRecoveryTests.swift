@@ -1,5 +1,6 @@
 @testable import AEPStreamingClient
 import AEPInletEmulator
+import ChatlioJSON
 import Foundation
 import Testing
 
@@ -34,7 +35,7 @@ struct CrashRecoveryTests {
         return lines
     }
 
-    @Test("every event whose send returned is delivered after kills at random points; duplicates share their _id")
+    @Test("every event whose send returned is delivered or kept as a dead letter after kills at random points; duplicates share their _id")
     func killAndRestart() async throws {
         guard let harness = Self.harness() else {
             Issue.record("aep-client-harness is not built next to the tests (swift build --build-tests builds it)")
@@ -44,6 +45,8 @@ struct CrashRecoveryTests {
         defer { emulator.stop() }
         // Keep a backlog in the outbox: 40% of requests fail or lose their connection.
         emulator.faults.setRandomFaults(rate: 0.4, seed: 9, choices: [.status(503), .status(500), .dropConnection, .dropConnectionAfterAccepting])
+        // A tenth of the events are refused for good: they must end as dead letters, kills or not.
+        emulator.faults.failMessages(where: { ($0["body"]?["xdmEntity"]?["_id"]?.stringValue ?? "").hasSuffix("7") }, status: 400, message: "refused")
         let directory = Fixture.temporaryDirectory()
         defer { Fixture.removeDirectory(directory) }
         let acked = directory.deletingLastPathComponent().appendingPathComponent("acked.txt")
@@ -84,10 +87,25 @@ struct CrashRecoveryTests {
         let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: emulator), outbox: outbox)
         #expect(await client.flush(timeout: .seconds(30)))
         let delivered = emulator.record.uniqueIDs
-        let missing = expected.filter { !delivered.contains($0) }
+        let letters = try await client.deadLetters.entries()
+        let dead = Set(letters.map(\.id))
+        let missing = expected.filter { !delivered.contains($0) && !dead.contains($0) }
         #expect(missing.isEmpty, "\(missing.count) events whose send returned were lost, e.g. \(missing.prefix(5))")
+        #expect(dead.allSatisfy { $0.hasSuffix("7") }, "only refused events are dead letters")
+        #expect(expected.filter { $0.hasSuffix("7") }.allSatisfy(dead.contains), "every refused event is kept")
+        #expect(delivered.isDisjoint(with: dead))
+        for entry in letters.prefix(50) {
+            #expect(try await client.deadLetters.letter(id: entry.id)?.payload == ClientHarnessPayload.payload(entry.id), "\(entry.id)'s payload is kept exactly")
+        }
         #expect(outbox.count == 0)
         #expect(emulator.record.messages.allSatisfy { $0.id?.hasPrefix("evt-") == true })
         await client.shutdown(timeout: .seconds(5))
+    }
+}
+
+/// The payload `aep-client-harness` sends for an id (Sources/aep-client-harness/ClientHarness.swift).
+enum ClientHarnessPayload {
+    static func payload(_ id: String) -> Data {
+        Data(#"{"_id":"\#(id)","timestamp":"2024-05-01T12:34:56.789Z","eventType":"chat.message","_acme":{"chatlio":{"channelId":"C04J7M7LCMQ","message":"Hello from the harness, this is a typical short chat line."}}}"#.utf8)
     }
 }
