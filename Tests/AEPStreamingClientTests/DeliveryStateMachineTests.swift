@@ -140,6 +140,20 @@ struct DeliveryStateMachineTests {
         #expect(afterOutage.count <= 4, "then full rate: \(afterOutage)")
     }
 
+    @Test("an outage one hour short of outboxLimits.maxAge (6 days 23 hours) still dead-letters nothing")
+    func outageJustUnderMaxAge() {
+        var driver = MachineDriver(maxAttempts: 1)
+        driver.send((0 ..< 100).map { "evt-\($0)" })
+        let outageEnd: TimeInterval = 7 * 86_400 - 3_600
+        driver.runUntilQuiet(until: outageEnd) { _, _ in MachineDriver.failure(.unavailable, nil) }
+        #expect(driver.reports.isEmpty)
+        driver.advance(by: outageEnd - driver.elapsed)
+        driver.runUntilQuiet(MachineDriver.delivered)
+        #expect(driver.reports.count == 100)
+        #expect(driver.machine.counters.deadLettered == 0)
+        #expect(driver.machine.counters.delivered == 100)
+    }
+
     @Test("a poison event in a batch of 500 is isolated by halving; the other 499 are delivered, it alone is dead-lettered")
     func poisonInBatch() {
         var driver = MachineDriver(maxAttempts: 3)
