@@ -44,7 +44,7 @@ extension DeliveryStateMachine {
             requestFailed(request, ids: ids, failure: failure, now: now, resolutions: &resolutions, actions: &actions)
         case .disableSyncValidation:
             // The actor resends without syncValidation; nothing to count.
-            for id in ids { requeueFront(id, now: now) }
+            for id in ids { requeueForRetry(id, now: now) }
         }
         // Events the answer did not mention (a short verdict list) are not proven delivered.
         for id in sent.dropFirst(verdictCount(outcome, sent.count)) where entries[id]?.phase == .inFlight {
@@ -117,7 +117,7 @@ extension DeliveryStateMachine {
         } else {
             for id in ids {
                 markFailed(id)
-                requeueFront(id, now: now)
+                requeueForRetry(id, now: now)
             }
         }
     }
@@ -126,8 +126,8 @@ extension DeliveryStateMachine {
         entries[id]?.failedAtAnswerCount = answeredRequests
     }
 
-    /// Puts an event back in line without a penalty.
-    private mutating func requeueFront(_ id: String, now: Now) {
+    /// Puts an event back in the retry queue without a penalty.
+    private mutating func requeueForRetry(_ id: String, now: Now) {
         if let slot = requeue(id, as: .queued, readySince: now.scheduling) { retryQueue.append(slot) }
     }
 
