@@ -25,9 +25,11 @@ struct RequestFailure: Sendable, Hashable {
     enum Cause: Sendable, Hashable {
         /// No answer, 408, 429, 503, 504: the inlet is down or busy.
         case unavailable
-        /// Another 5xx. Usually the inlet's trouble, but AEP also answers 500
-        /// when a payload does not match its schema, so a batch that keeps
-        /// failing while other requests succeed is halved to find the culprit.
+        /// Another 5xx. Usually the inlet's trouble, but AEP documents 500 as
+        /// "Error in processing payload" (a payload that "did not match the XDM
+        /// definition"; help/ingestion/tutorials/streaming-multiple-messages.md),
+        /// so a batch that keeps failing while other requests succeed is halved
+        /// to find the culprit.
         case serverError
         /// A 3xx (never followed), a credential refused after a refresh, or a
         /// whole-request 4xx other than 400 and 413 (404: no such inlet; 415):
