@@ -83,6 +83,9 @@ public final class ChatlioRelay: Sendable {
         state = Locked(State(window: DeduplicationWindow(capacity: configuration.deduplicationWindow)))
     }
 
+    /// Copies waiting for an earlier copy's outcome (for tests). STUB before the fix.
+    func waitingCopies() -> Int { 0 }
+
     /// Counters since the relay was created.
     public func metrics() -> RelayMetrics {
         state.withLock { $0.metrics }

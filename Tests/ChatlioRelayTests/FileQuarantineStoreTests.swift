@@ -201,3 +201,52 @@ import Testing
         #expect(FileQuarantineStore.Limits() == .init(maxItems: 10_000, maxBytes: 256 << 20))
     }
 }
+
+/// A quarantine that cannot write must say so when it is opened, naming the
+/// path and the problem, not at its first refused body with
+/// `NSCocoaErrorDomain Code=512 "(null)"`.
+@Suite struct FileQuarantineStoreOpenTests {
+    @Test func aDirectoryUnderARegularFileIsRefusedAtOpenNamingThePath() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("quarantine-parent-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data("not a directory".utf8).write(to: file)
+        let directory = file.appendingPathComponent("quarantine")
+        let error = #expect(throws: QuarantineError.self) { try FileQuarantineStore(directory: directory) }
+        #expect(error?.reason.contains(file.path) == true, "\(String(describing: error))")
+        #expect(error?.reason.contains("Not a directory") == true, "\(String(describing: error))")
+    }
+
+    @Test func aReadOnlyDirectoryIsRefusedAtOpen() throws {
+        guard let readOnly = try ReadOnlyDirectory.make() else { return }
+        defer { readOnly.cleanUp() }
+        let error = #expect(throws: QuarantineError.self) { try FileQuarantineStore(directory: readOnly.url) }
+        #expect(error?.reason.contains(readOnly.url.path) == true, "\(String(describing: error))")
+    }
+}
+
+/// A directory this process cannot create files in: a 0500 directory for an
+/// ordinary user, and for root (which permission bits do not stop) `/proc`,
+/// where even root cannot create a file while `access(W_OK)` says yes.
+struct ReadOnlyDirectory {
+    let url: URL
+    private let owned: Bool
+
+    static func make() throws -> ReadOnlyDirectory? {
+        if geteuid() != 0 {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("read-only-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o500])
+            return ReadOnlyDirectory(url: url, owned: true)
+        }
+        #if os(Linux)
+            return ReadOnlyDirectory(url: URL(fileURLWithPath: "/proc"), owned: false)
+        #else
+            return nil
+        #endif
+    }
+
+    func cleanUp() {
+        guard owned else { return }
+        try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: url.path)
+        try? FileManager.default.removeItem(at: url)
+    }
+}
