@@ -212,41 +212,27 @@ import Testing
         try Data("not a directory".utf8).write(to: file)
         let directory = file.appendingPathComponent("quarantine")
         let error = #expect(throws: QuarantineError.self) { try FileQuarantineStore(directory: directory) }
-        #expect(error?.reason.contains(file.path) == true, "\(String(describing: error))")
-        #expect(error?.reason.contains("Not a directory") == true, "\(String(describing: error))")
+        #expect(error?.code == .cannotOpen)
+        #expect(error?.reason.contains("\(file.path) is not a directory") == true, "\(String(describing: error))")
     }
 
     @Test func aReadOnlyDirectoryIsRefusedAtOpen() throws {
         guard let readOnly = try ReadOnlyDirectory.make() else { return }
         defer { readOnly.cleanUp() }
         let error = #expect(throws: QuarantineError.self) { try FileQuarantineStore(directory: readOnly.url) }
-        #expect(error?.reason.contains(readOnly.url.path) == true, "\(String(describing: error))")
-    }
-}
-
-/// A directory this process cannot create files in: a 0500 directory for an
-/// ordinary user, and for root (which permission bits do not stop) `/proc`,
-/// where even root cannot create a file while `access(W_OK)` says yes.
-struct ReadOnlyDirectory {
-    let url: URL
-    private let owned: Bool
-
-    static func make() throws -> ReadOnlyDirectory? {
-        if geteuid() != 0 {
-            let url = FileManager.default.temporaryDirectory.appendingPathComponent("read-only-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o500])
-            return ReadOnlyDirectory(url: url, owned: true)
-        }
-        #if os(Linux)
-            return ReadOnlyDirectory(url: URL(fileURLWithPath: "/proc"), owned: false)
-        #else
-            return nil
-        #endif
+        #expect(error?.code == .cannotOpen)
+        #expect(error?.reason.contains("\(readOnly.url.path) is not writable") == true, "\(String(describing: error))")
+        #expect(error.map { "\($0)" }?.contains("(null)") == false)
     }
 
-    func cleanUp() {
-        guard owned else { return }
-        try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: url.path)
-        try? FileManager.default.removeItem(at: url)
+    @Test func aFailedWriteIsATypedErrorNamingThePath() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quarantine-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try FileQuarantineStore(directory: directory)
+        try FileManager.default.removeItem(at: directory)
+        let item = QuarantinedWebhook(receivedAt: Date(timeIntervalSince1970: 1_700_000_000), route: "offline-message", code: "invalid JSON", pointer: nil, reason: "r", body: Data("x".utf8))
+        let error = await #expect(throws: QuarantineError.self) { try await store.quarantine(item) }
+        #expect(error?.code == .writeFailed)
+        #expect(error?.reason.contains(directory.path) == true && error?.reason.contains("No such file or directory") == true, "\(String(describing: error))")
     }
 }

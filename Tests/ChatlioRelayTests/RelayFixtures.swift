@@ -88,6 +88,38 @@ func waitUntil(_ what: String, limit: Duration = .seconds(20), _ condition: () -
     }
 }
 
+/// A directory this process cannot create files in: a 0500 directory for an
+/// ordinary user, and for root (which permission bits do not stop) `/proc`,
+/// where even root cannot create a file while `access(W_OK)` says yes.
+struct ReadOnlyDirectory {
+    let url: URL
+    private let owned: Bool
+
+    static func make() throws -> ReadOnlyDirectory? {
+        if geteuid() != 0 {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("read-only-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o500])
+            return ReadOnlyDirectory(url: url, owned: true)
+        }
+        #if os(Linux)
+            return ReadOnlyDirectory(url: URL(fileURLWithPath: "/proc"), owned: false)
+        #else
+            return nil
+        #endif
+    }
+
+    func cleanUp() {
+        guard owned else { return }
+        try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: url.path)
+        try? FileManager.default.removeItem(at: url)
+    }
+}
+
+/// A fresh path under the temporary directory (not created).
+func temporaryPath(_ prefix: String) -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+}
+
 enum RelayFixtures {
     static let secret = "0123456789abcdef-url-token"
     static let receivedAt = Date(timeIntervalSince1970: 1_767_225_600)
