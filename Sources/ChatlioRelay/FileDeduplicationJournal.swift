@@ -1,5 +1,12 @@
 import ChatlioWebhooks
 public import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The ids of recently stored events in one append-only file,
 /// `DIRECTORY/ids.ndjson` (one `{"id":"…"}` per line), so deduplication
@@ -327,18 +334,42 @@ private struct Scan {
     var tornBytes = 0
 
     init(_ bytes: [UInt8]) {
-        var start = 0
-        for index in bytes.indices where bytes[index] == UInt8(ascii: "\n") {
-            lines += 1
-            if let id = Self.id(in: bytes[start ..< index]) { ids.append(id) } else { unreadableLines += 1 }
-            start = index + 1
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var start = 0
+            // memchr: a byte-by-byte loop is slow in debug builds, and a full journal is 15 MB.
+            while start < buffer.count, let found = memchr(base + start, Int32(UInt8(ascii: "\n")), buffer.count - start) {
+                let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                lines += 1
+                if let id = Self.id(in: UnsafeBufferPointer(rebasing: buffer[start ..< index])) { ids.append(id) } else { unreadableLines += 1 }
+                start = index + 1
+            }
+            length = start
+            tornBytes = buffer.count - start
         }
-        length = start
-        tornBytes = bytes.count - start
     }
 
-    private static func id(in line: ArraySlice<UInt8>) -> String? {
+    /// `{"id":"`, and `"}`.
+    private static let prefix = Array(#"{"id":""#.utf8)
+    private static let suffix = Array(#""}"#.utf8)
+
+    private static func id(in line: UnsafeBufferPointer<UInt8>) -> String? {
+        // The lines this journal writes for ASCII ids without escapes (the mapper's hex ids) are read
+        // without the JSON parser: opening a full journal reads 200,000 of them.
+        if let id = plainID(in: line) { return id }
         guard let value = try? JSONValue(parsing: line), let id = value["id"]?.stringValue, !id.isEmpty else { return nil }
         return id
+    }
+
+    private static func plainID(in line: UnsafeBufferPointer<UInt8>) -> String? {
+        let end = line.count - suffix.count
+        guard end > prefix.count else { return nil }
+        for index in 0 ..< prefix.count where line[index] != prefix[index] { return nil }
+        for index in 0 ..< suffix.count where line[end + index] != suffix[index] { return nil }
+        for index in prefix.count ..< end {
+            let byte = line[index]
+            if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") { return nil }
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: line[prefix.count ..< end]), as: UTF8.self)
     }
 }

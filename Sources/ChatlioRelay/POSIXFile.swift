@@ -58,22 +58,33 @@ enum POSIXFile {
         }
     }
 
-    /// Reads the whole file from offset 0 up to `limit` bytes.
+    /// Reads the file from offset 0: as many bytes as it held when opened,
+    /// at most `limit`. (The stores append whole lines, so bytes appended
+    /// meanwhile are only a later line, read next time.)
     static func readAll(_ path: String, limit: Int) throws(POSIXFailure) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw POSIXFailure("open", path) }
         defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while bytes.count < limit {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, min($0.count, limit - bytes.count)) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw POSIXFailure("read", path)
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw POSIXFailure("inspect", path) }
+        let size = min(limit, max(0, Int(info.st_size)))
+        var failure: Int32 = 0
+        // Straight into the array, one system call per chunk the kernel returns.
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var filled = 0
+            while filled < size, let base = buffer.baseAddress {
+                let count = read(descriptor, base + filled, size - filled)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if count == 0 { break }
+                filled += count
             }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0 ..< count])
+            initialized = filled
         }
+        if failure != 0 { throw POSIXFailure("read", path, code: failure) }
         return bytes
     }
 
