@@ -140,3 +140,42 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory.path), "nothing created for a refused configuration")
     }
 }
+
+/// A full disk mid-append, on a real small file system: set
+/// `CHATLIO_SMALL_FS` to an empty tmpfs mount (as root:
+/// `mount -t tmpfs -o size=16k tmpfs /tmp/tinyfs`) to run it.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["CHATLIO_SMALL_FS"] != nil, "needs CHATLIO_SMALL_FS, a small tmpfs"))
+struct FileDeduplicationJournalFullDiskTests {
+    @Test func aLineCutShortByAFullDiskIsCutOffAndTheNextRecordIsKept() async throws {
+        let mount = URL(fileURLWithPath: try #require(ProcessInfo.processInfo.environment["CHATLIO_SMALL_FS"]))
+        let directory = mount.appendingPathComponent("dedup-journal-\(UUID().uuidString)")
+        let filler = mount.appendingPathComponent("filler-\(UUID().uuidString)")
+        defer {
+            try? FileManager.default.removeItem(at: directory)
+            try? FileManager.default.removeItem(at: filler)
+        }
+        let journal = try FileDeduplicationJournal(directory: directory)
+        let file = FileDeduplicationJournalTests.file(in: directory)
+        // One line ending 30 bytes before a page boundary: the next line's start fits, its end needs a new page.
+        let page = 4096
+        try await journal.record(String(repeating: "p", count: page - 30 - #"{"id":""}"#.utf8.count - 1))
+        let before = try #require(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int)
+        #expect(before == page - 30)
+        // Fill every free page.
+        #expect(FileManager.default.createFile(atPath: filler.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: filler)
+        while (try? handle.write(contentsOf: Data(repeating: 0, count: page))) != nil {}
+        try? handle.close()
+
+        let error = await #expect(throws: DeduplicationJournalError.self) { try await journal.record(String(repeating: "x", count: 64)) }
+        #expect(error?.code == .writeFailed)
+        #expect(error?.reason.contains(file.path) == true && error?.reason.contains("No space left on device") == true, "\(String(describing: error))")
+        #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int == before, "the partial line is cut off at once")
+
+        try FileManager.default.removeItem(at: filler)
+        try await journal.record("after")
+        let reopened = try FileDeduplicationJournal(directory: directory)
+        #expect(reopened.recovery == .init())
+        #expect(try reopened.recordedIDs().last == "after" && reopened.recordedIDs().count == 2)
+    }
+}
