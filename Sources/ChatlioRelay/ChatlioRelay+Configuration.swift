@@ -24,14 +24,24 @@ extension ChatlioRelay {
         public var deduplicationWindow: Int
         /// The nesting limit for webhook bodies. Default 64.
         public var maxDepth: Int
+        /// How long a copy arriving while an earlier copy of the same event
+        /// is being stored waits for that outcome (stored → 200 duplicate,
+        /// refused → it tries itself) before it is answered 503 with
+        /// `Retry-After` of as many seconds. Default 10 s: longer than an
+        /// outbox's usual backpressure wait, shorter than a sender's timeout.
+        public var concurrentCopyWait: Duration
 
-        public init(mode: Mode = .xdm, maxBodyBytes: Int = 1 << 20, sharedSecret: String? = nil, tokenParameter: String = "token", deduplicationWindow: Int = 100_000, maxDepth: Int = 64) {
+        public init(
+            mode: Mode = .xdm, maxBodyBytes: Int = 1 << 20, sharedSecret: String? = nil, tokenParameter: String = "token",
+            deduplicationWindow: Int = 100_000, maxDepth: Int = 64, concurrentCopyWait: Duration = .seconds(10)
+        ) {
             self.mode = mode
             self.maxBodyBytes = maxBodyBytes
             self.sharedSecret = sharedSecret
             self.tokenParameter = tokenParameter
             self.deduplicationWindow = deduplicationWindow
             self.maxDepth = maxDepth
+            self.concurrentCopyWait = concurrentCopyWait
         }
     }
 
@@ -50,7 +60,7 @@ extension ChatlioRelay.Configuration: CustomStringConvertible, CustomReflectable
     /// configuration printed into a log or a test failure never shows it.
     public var description: String {
         "Configuration(mode: \(mode), maxBodyBytes: \(maxBodyBytes), sharedSecret: \(sharedSecret == nil ? "none" : "<redacted>"), "
-            + "tokenParameter: \(tokenParameter), deduplicationWindow: \(deduplicationWindow), maxDepth: \(maxDepth))"
+            + "tokenParameter: \(tokenParameter), deduplicationWindow: \(deduplicationWindow), maxDepth: \(maxDepth), concurrentCopyWait: \(concurrentCopyWait))"
     }
 
     /// What `dump` and debuggers show: the same, secret redacted.
@@ -58,6 +68,7 @@ extension ChatlioRelay.Configuration: CustomStringConvertible, CustomReflectable
         Mirror(self, children: [
             "mode": mode, "maxBodyBytes": maxBodyBytes, "sharedSecret": sharedSecret == nil ? "none" : "<redacted>",
             "tokenParameter": tokenParameter, "deduplicationWindow": deduplicationWindow, "maxDepth": maxDepth,
+            "concurrentCopyWait": concurrentCopyWait,
         ], displayStyle: .struct)
     }
 }

@@ -15,16 +15,22 @@ import XDMSchemaRegistry
 ///    problem, and the raw body goes to the quarantine with the reason (a
 ///    full quarantine keeps nothing: `"quarantined": false`, counted in
 ///    ``RelayMetrics/quarantineDropped``);
-/// 5. an event id already accepted within the deduplication window → 200,
-///    nothing sent again;
-/// 6. durable send to the sink → 202; a full outbox → 503 with `Retry-After`.
+/// 5. an event id whose earlier copy the sink has stored, within the
+///    deduplication window → 200, nothing sent again; an earlier copy still
+///    being stored → wait for its outcome (up to
+///    ``Configuration/concurrentCopyWait``, then 503 with `Retry-After`);
+/// 6. durable send to the sink → 202 (after the id is in the ``DeduplicationJournal``,
+///    when there is one); a full outbox or a failing sink → 503 with
+///    `Retry-After`, a generic reason and a correlation id (the detail goes
+///    to the log hook only, never to Chatlio).
 ///
 /// ```swift
 /// let relay = try ChatlioRelay(
 ///     configuration: .init(sharedSecret: urlToken),
 ///     mapper: XDMMapper(configuration: .init(tenantID: "acme")),
 ///     sink: client,                                  // AEPStreamingClient
-///     quarantine: FileQuarantineStore(directory: quarantineURL))
+///     quarantine: FileQuarantineStore(directory: state.appendingPathComponent("quarantine")),
+///     journal: FileDeduplicationJournal(directory: state.appendingPathComponent("dedup-journal")))
 /// let response = await relay.handle(WebhookRequest(route: kind, body: body, query: query))
 /// ```
 public final class ChatlioRelay: Sendable {
@@ -34,13 +40,17 @@ public final class ChatlioRelay: Sendable {
     private let validator: XDMValidator?
     private let sink: any RelayEventSink
     private let quarantine: any QuarantineStore
+    private let journal: (any DeduplicationJournal)?
     private let log: (@Sendable (RelayLogEvent) -> Void)?
     private let now: @Sendable () -> Date
-    private let state: Locked<State>
+    let state: Locked<State>
 
     struct State {
         var window: DeduplicationWindow
         var metrics = RelayMetrics()
+        /// Copies waiting for an earlier copy's outcome, by event id.
+        var waiters: [String: [FirstCopyWaiter]] = [:]
+        var nextWaiterToken: UInt64 = 0
     }
 
     /// Creates a relay.
@@ -49,15 +59,20 @@ public final class ChatlioRelay: Sendable {
     ///   - mapper: required in XDM mode; in raw mode it may be `nil`.
     ///   - sink: where accepted events are stored durably.
     ///   - quarantine: where refused bodies are kept.
+    ///   - journal: where the ids of stored events are recorded, so
+    ///     deduplication survives a restart; the relay starts with the newest
+    ///     ids that fit its window. `nil` (the default): deduplication holds
+    ///     within this process only.
     ///   - log: receives one event per decision; never bodies or secrets.
     ///   - now: the clock for receive times (injectable for tests).
-    /// - Throws: ``ChatlioRelayError`` when XDM mode has no mapper or the
-    ///   mapper's schema cannot be compiled.
+    /// - Throws: ``ChatlioRelayError`` when XDM mode has no mapper, the
+    ///   mapper's schema cannot be compiled, or the journal cannot be read.
     public init(
         configuration: Configuration = Configuration(),
         mapper: XDMMapper?,
         sink: any RelayEventSink,
         quarantine: any QuarantineStore,
+        journal: (any DeduplicationJournal)? = nil,
         log: (@Sendable (RelayLogEvent) -> Void)? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws(ChatlioRelayError) {
@@ -74,13 +89,25 @@ public final class ChatlioRelay: Sendable {
         if let secret = configuration.sharedSecret, secret.utf8.count < 16 {
             throw ChatlioRelayError(.invalidConfiguration, "the shared secret must be at least 16 bytes (it is guessable otherwise)")
         }
+        if configuration.concurrentCopyWait < .zero {
+            throw ChatlioRelayError(.invalidConfiguration, "concurrentCopyWait must not be negative (it is \(configuration.concurrentCopyWait))")
+        }
+        var window = DeduplicationWindow(capacity: configuration.deduplicationWindow)
+        if let journal {
+            do {
+                for id in try journal.recordedIDs().suffix(window.capacity) { window.remember(id) }
+            } catch {
+                throw ChatlioRelayError(.unreadableJournal, "the deduplication journal cannot be read: \(error)")
+            }
+        }
         self.configuration = configuration
         self.mapper = mapper
         self.sink = sink
         self.quarantine = quarantine
+        self.journal = journal
         self.log = log
         self.now = now
-        state = Locked(State(window: DeduplicationWindow(capacity: configuration.deduplicationWindow)))
+        state = Locked(State(window: window))
     }
 
     /// Counters since the relay was created.
@@ -118,24 +145,53 @@ public final class ChatlioRelay: Sendable {
             return await reject(request, kind: kind, rejection, receivedAt: receivedAt)
         }
 
-        guard state.withLock({ $0.window.reserve(event.id) }) else {
+        switch await admit(event.id) {
+        case .reserved:
+            break
+        case .duplicate:
             count { $0.duplicates += 1 }
             return .json(200, ["status": "duplicate", "id": .string(event.id)])
+        case .timedOut:
+            count { $0.concurrentCopyTimeouts += 1 }
+            let correlation = Self.correlationID()
+            note(.warning, "answered 503 to a copy of \(kind) event \(event.id) (correlation \(correlation)): an earlier copy was still being stored after \(configuration.concurrentCopyWait)")
+            return .unavailable("an earlier copy of this event is still being stored", retryAfterSeconds: Self.seconds(configuration.concurrentCopyWait), correlation: correlation)
         }
         do {
             try await sink.accept(event)
         } catch {
-            state.withLock {
-                $0.window.release(event.id)
-                if error.code == .full { $0.metrics.sinkFull += 1 } else { $0.metrics.sinkUnavailable += 1 }
+            finishFirstCopy(event.id, stored: false)
+            count { if error.code == .full { $0.sinkFull += 1 } else { $0.sinkUnavailable += 1 } }
+            // The sink's text may name outbox paths and system errors: the log hook gets it, Chatlio does not.
+            let correlation = Self.correlationID()
+            note(.warning, "could not store \(kind) event \(event.id) (correlation \(correlation)): \(error)")
+            let reason = error.code == .full ? "the outbox is full" : "the event could not be stored"
+            return .unavailable(reason, retryAfterSeconds: error.retryAfterSeconds, correlation: correlation)
+        }
+        finishFirstCopy(event.id, stored: true)
+        if let journal {
+            do {
+                try await journal.record(event.id)
+            } catch {
+                // The event is stored, so it is accepted; only a resend after a restart could go out twice.
+                count { $0.journalFailures += 1 }
+                note(.error, "could not record stored \(kind) event \(event.id) in the deduplication journal: \(error)")
             }
-            note(.warning, "could not store a \(kind) event: \(error)")
-            var response = WebhookResponse.json(503, ["status": "unavailable", "reason": .string(error.description)])
-            response.headers["retry-after"] = String(max(1, error.retryAfterSeconds))
-            return response
         }
         count { $0.accepted += 1 }
         return .json(202, ["status": "accepted", "id": .string(event.id), "kind": .string(kind.rawValue)])
+    }
+
+    /// A short random id tying a 503 to its log event.
+    private static func correlationID() -> String {
+        let hex = String(UInt64.random(in: 0 ... .max), radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// Whole seconds, at least 1, for `Retry-After`.
+    private static func seconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return max(1, Int(clamping: seconds) + (attoseconds > 0 ? 1 : 0))
     }
 
     /// Why a body was refused.
@@ -206,5 +262,12 @@ public final class ChatlioRelay: Sendable {
 extension WebhookResponse {
     static func json(_ status: Int, _ body: JSONObject) -> WebhookResponse {
         WebhookResponse(status: status, headers: ["content-type": "application/json"], body: Data(JSONValue.object(body).serialized(sortedKeys: true)))
+    }
+
+    /// A 503 with `Retry-After`: a reason fit for the outside and the correlation id of the log event with the detail.
+    static func unavailable(_ reason: String, retryAfterSeconds: Int, correlation: String) -> WebhookResponse {
+        var response = json(503, ["status": "unavailable", "reason": .string(reason), "correlationId": .string(correlation)])
+        response.headers["retry-after"] = String(max(1, retryAfterSeconds))
+        return response
     }
 }

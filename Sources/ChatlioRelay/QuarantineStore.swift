@@ -65,6 +65,8 @@ public struct QuarantineError: Error, Sendable, Hashable, CustomStringConvertibl
         private enum Base: String, Sendable, Hashable {
             case full = "quarantine full"
             case invalidLimits = "invalid limits"
+            case cannotOpen = "cannot open"
+            case writeFailed = "write failed"
         }
 
         private let base: Base
@@ -75,13 +77,21 @@ public struct QuarantineError: Error, Sendable, Hashable, CustomStringConvertibl
         public static let full = Code(.full)
         /// A limit is below 1.
         public static let invalidLimits = Code(.invalidLimits)
+        /// The directory cannot be created, read or written (the reason
+        /// names the path and the system's reason); thrown when the store
+        /// opens, so a misconfigured path fails at startup.
+        public static let cannotOpen = Code(.cannotOpen)
+        /// An item could not be written or synced (disk full, I/O error);
+        /// nothing is kept under its name.
+        public static let writeFailed = Code(.writeFailed)
 
         public var description: String { base.rawValue }
     }
 
     /// What kind of problem occurred.
     public let code: Code
-    /// What went wrong, in words: which limit and its value.
+    /// What went wrong, in words: which limit and its value, or which path
+    /// and the system's reason.
     public let reason: String
 
     /// Creates an error; custom stores throw `.full` so the relay treats a
@@ -188,12 +198,15 @@ public final class FileQuarantineStore: QuarantineStore {
 
     /// Opens (creating if needed, mode 0700) a quarantine directory with the
     /// default ``Limits``.
-    public convenience init(directory: URL) throws {
+    ///
+    /// - Throws: ``QuarantineError``, as ``init(directory:limits:)``.
+    public convenience init(directory: URL) throws(QuarantineError) {
         try self.init(directory: directory, limits: Limits())
     }
 
-    /// Opens (creating if needed, mode 0700) a quarantine directory, counts
-    /// the items already there and deletes temporary files left by a crash.
+    /// Opens (creating if needed, mode 0700) a quarantine directory, proves
+    /// it writable by creating and deleting a probe file, counts the items
+    /// already there and deletes temporary files left by a crash.
     ///
     /// Items already beyond the limits (after lowering them) are kept; new
     /// items are refused until enough are removed.
@@ -203,27 +216,39 @@ public final class FileQuarantineStore: QuarantineStore {
     /// ```
     ///
     /// - Throws: ``QuarantineError`` with ``QuarantineError/Code/invalidLimits``
-    ///   when a limit is below 1; a file-system error when the directory cannot
-    ///   be created or read.
-    public init(directory: URL, limits: Limits) throws {
+    ///   when a limit is below 1, or ``QuarantineError/Code/cannotOpen`` when
+    ///   the directory cannot be created, read or written (a parent that is a
+    ///   regular file, a read-only mount, missing permissions): the reason
+    ///   names the path and the problem.
+    public init(directory: URL, limits: Limits) throws(QuarantineError) {
         if let problem = limits.problem() { throw QuarantineError(.invalidLimits, problem) }
         self.directory = directory
         self.limits = limits
-        let files = FileManager.default
-        try files.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        do {
+            try StateDirectory.prepare(directory.path)
+        } catch {
+            throw QuarantineError(.cannotOpen, "the quarantine directory \(error)")
+        }
         var found = Usage(items: 0, bytes: 0, sequence: 0)
-        for name in try files.contentsOfDirectory(atPath: directory.path) {
-            let url = directory.appendingPathComponent(name)
-            if name.hasPrefix("."), name.hasSuffix(".tmp") {
-                // A crash mid-write: that body was never answered 400, so Chatlio resends it.
-                try files.removeItem(at: url)
-            } else if Self.isItem(name) {
-                found.items += 1
-                found.bytes += try Self.size(of: url)
-                // Numbering above every name on disk keeps names unique when the
-                // same process reopens the directory with the same receive times.
-                found.sequence = max(found.sequence, Self.sequenceNumber(of: name))
+        do {
+            let files = FileManager.default
+            for name in try files.contentsOfDirectory(atPath: directory.path) {
+                let url = directory.appendingPathComponent(name)
+                if name.hasPrefix("."), name.hasSuffix(".tmp") {
+                    // A crash mid-write: that body was never answered 400, so Chatlio resends it.
+                    try POSIXFile.remove(url.path)
+                } else if Self.isItem(name) {
+                    found.items += 1
+                    found.bytes += try POSIXFile.size(url.path) ?? 0
+                    // Numbering above every name on disk keeps names unique when the
+                    // same process reopens the directory with the same receive times.
+                    found.sequence = max(found.sequence, Self.sequenceNumber(of: name))
+                }
             }
+        } catch let failure as POSIXFailure {
+            throw QuarantineError(.cannotOpen, "the quarantine directory \(directory.path) cannot be used: \(failure)")
+        } catch {
+            throw QuarantineError(.cannotOpen, "the quarantine directory \(directory.path) cannot be read: \(error.localizedDescription)")
         }
         usage = Locked(found)
     }
@@ -238,19 +263,23 @@ public final class FileQuarantineStore: QuarantineStore {
         let name = "\(stamp)-\(ProcessInfo.processInfo.processIdentifier)-\(number).json"
         let temporary = directory.appendingPathComponent("." + name + ".tmp")
         do {
-            try write(data, to: temporary)
-            try FileManager.default.moveItem(at: temporary, to: directory.appendingPathComponent(name))
+            try write(Array(data), to: temporary.path)
+            try POSIXFile.rename(temporary.path, to: directory.appendingPathComponent(name).path)
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
+            try? POSIXFile.remove(temporary.path)
             usage.withLock {
                 $0.items -= 1
                 $0.bytes -= data.count
             }
-            throw error
+            throw QuarantineError(.writeFailed, "the item could not be kept: \(error)")
         }
         // The 400 tells Chatlio not to resend, so the new name must survive a power loss too. The item is
         // stored and counted either way; a failed sync is reported, and the relay answers 500.
-        try syncDirectory()
+        do {
+            try POSIXFile.syncDirectory(directory.path)
+        } catch {
+            throw QuarantineError(.writeFailed, "the item \(name) is kept but its name may not survive a power loss: \(error)")
+        }
     }
 
     /// The items on disk, oldest first.
@@ -308,28 +337,12 @@ public final class FileQuarantineStore: QuarantineStore {
         }
     }
 
-    /// Makes the directory's entries (the rename above) durable: an `fsync` of the directory itself.
-    private func syncDirectory() throws {
-        let handle = try FileHandle(forReadingFrom: directory)
-        defer { try? handle.close() }
-        try handle.synchronize()
-    }
-
-    private func write(_ data: Data, to url: URL) throws {
-        // Created empty with 0600 first: Linux Foundation applies the mode only
-        // after writing given contents, which would leave them briefly readable.
-        guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-        }
-        let handle = try FileHandle(forWritingTo: url)
-        do {
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-        } catch {
-            try? handle.close()
-            throw error
-        }
-        try handle.close()
+    /// Created 0600 by `open(2)` itself (never briefly readable by others), written and synced.
+    private func write(_ bytes: [UInt8], to path: String) throws(POSIXFailure) {
+        let descriptor = try POSIXFile.openForWriting(path, exclusive: true)
+        defer { POSIXFile.close(descriptor) }
+        try POSIXFile.writeAll(descriptor, bytes, path: path)
+        try POSIXFile.sync(descriptor, path: path)
     }
 
     private func itemNames() throws -> [String] {
@@ -347,13 +360,6 @@ public final class FileQuarantineStore: QuarantineStore {
         let stem = name.dropLast(".json".count)
         guard let last = stem.split(separator: "-").last else { return 0 }
         return UInt64(last) ?? 0
-    }
-
-    private static func size(of url: URL) throws -> Int {
-        guard let size = try url.resourceValues(forKeys: [.fileSizeKey]).fileSize else {
-            throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: url.path])
-        }
-        return size
     }
 
     private static func decoder() -> JSONDecoder {

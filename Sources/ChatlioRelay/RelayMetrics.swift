@@ -11,8 +11,18 @@ public struct RelayMetrics: Sendable, Hashable {
     public var received = 0
     /// Events stored durably (202).
     public var accepted = 0
-    /// Repeats answered 200 without sending.
+    /// Repeats answered 200 without sending: an earlier copy is stored.
     public var duplicates = 0
+    /// Copies that arrived while an earlier copy was being stored and
+    /// waited for its outcome (then counted again as a duplicate, accepted,
+    /// a 503 or a timeout).
+    public var concurrentCopies = 0
+    /// Copies answered 503 because the earlier copy's outcome did not come
+    /// within ``ChatlioRelay/Configuration/concurrentCopyWait``.
+    public var concurrentCopyTimeouts = 0
+    /// Stored events whose id the ``DeduplicationJournal`` could not record
+    /// (still answered 202: the event is stored; logged as an error).
+    public var journalFailures = 0
     /// Refused bodies, by error code (400).
     public var rejected: [String: Int] = [:]
     /// Refused bodies kept in the quarantine.
@@ -52,6 +62,7 @@ public struct ChatlioRelayError: Error, Sendable, Hashable, CustomStringConverti
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable, Hashable {
             case invalidConfiguration = "invalid configuration"
+            case unreadableJournal = "unreadable journal"
         }
 
         private let base: Base
@@ -59,6 +70,8 @@ public struct ChatlioRelayError: Error, Sendable, Hashable, CustomStringConverti
 
         /// The configuration cannot work.
         public static let invalidConfiguration = Code(.invalidConfiguration)
+        /// The ``DeduplicationJournal`` could not be read when the relay was created.
+        public static let unreadableJournal = Code(.unreadableJournal)
 
         public var description: String { base.rawValue }
     }

@@ -224,3 +224,22 @@ extension ChatlioRelayTests {
         #expect(relay.metrics().quarantineFailures == 1 && relay.metrics().quarantineDropped == 0)
     }
 }
+
+extension ChatlioRelayTests {
+    /// Chatlio is outside: no answer carries an internal path or the sink's
+    /// own error text. The detail goes to the log, tied to the answer by a
+    /// correlation id.
+    @Test func a503NeverCarriesTheSinksErrorTextButTheLogDoes() async throws {
+        let logs = Mutex<[RelayLogEvent]>([])
+        let relay = try RelayFixtures.relay(anySink: PathLeakingSink(), log: { event in logs.withLock { $0.append(event) } })
+        let response = await relay.handle(WebhookRequest(route: "offline-message", body: try SamplePayloads.named(.offlineMessage, "basic")))
+        #expect(response.status == 503 && response.headers["retry-after"] == "5")
+        let text = String(decoding: response.body, as: UTF8.self)
+        #expect(!text.contains(PathLeakingSink.path) && !text.contains("/var/lib") && !text.contains("errno"), "\(text)")
+        #expect(response.json?["status"] == "unavailable")
+        let correlation = try #require(response.json?["correlationId"]?.stringValue, "\(text)")
+        let logged = logs.withLock { $0 }.filter { $0.message.contains(PathLeakingSink.path) }
+        #expect(logged.count == 1, "\(logs.withLock { $0 })")
+        #expect(logged.first?.message.contains(correlation) == true, "\(logged)")
+    }
+}

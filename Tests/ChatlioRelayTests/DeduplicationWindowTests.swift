@@ -3,54 +3,69 @@ import Testing
 
 @Suite("DeduplicationWindow (pure)")
 struct DeduplicationWindowTests {
-    /// What `reserve` answered for each id, in order.
-    private func reserve(_ window: inout DeduplicationWindow, _ ids: String...) -> [Bool] {
-        ids.map { window.reserve($0) }
+    /// Reserves and stores each id, as the relay does for a copy the sink accepted.
+    private func store(_ window: inout DeduplicationWindow, _ ids: String...) -> [DeduplicationWindow.Reservation] {
+        ids.map { id in
+            let reservation = window.reserve(id)
+            if reservation == .reserved { window.commit(id) }
+            return reservation
+        }
     }
 
-    @Test("a known id is refused; the oldest is forgotten first once full")
+    @Test("a stored id is a duplicate; the oldest is forgotten first once full")
     func oldestFirst() {
         var window = DeduplicationWindow(capacity: 3)
-        #expect(reserve(&window, "a", "b", "c") == [true, true, true])
-        #expect(reserve(&window, "a") == [false], "still inside the window")
-        #expect(reserve(&window, "d") == [true], "takes a's slot")
+        #expect(store(&window, "a", "b", "c") == [.reserved, .reserved, .reserved])
+        #expect(store(&window, "a") == [.stored], "still inside the window")
+        #expect(store(&window, "d") == [.reserved], "takes a's slot")
         #expect(window.count == 3)
-        #expect(reserve(&window, "a") == [true], "a was the oldest, so it is forgotten")
-        #expect(reserve(&window, "c", "d") == [false, false])
+        #expect(store(&window, "a") == [.reserved], "a was the oldest, so it is forgotten")
+        #expect(store(&window, "c", "d") == [.stored, .stored])
     }
 
-    @Test("a released id can be reserved again, and its old slot's eviction does not forget it")
-    func releaseAndReserveAgain() {
+    @Test("an id is seen only once committed: in flight it is neither free nor a duplicate")
+    func inFlightIsNotStored() {
         var window = DeduplicationWindow(capacity: 3)
-        #expect(reserve(&window, "a") == [true])
+        #expect(window.reserve("a") == .reserved)
+        #expect(window.reserve("a") == .inFlight, "the first copy's outcome is not known")
+        #expect(window.count == 0 && window.inFlightCount == 1)
         window.release("a")
-        // The ring holds [a (released), b, c]; a, reserved again, overwrites the oldest slot: its own stale one.
-        #expect(reserve(&window, "b", "c", "a") == [true, true, true], "released, so not a duplicate")
-        // d overwrites the next oldest, b's; a stays.
-        #expect(reserve(&window, "d") == [true])
-        #expect(reserve(&window, "a", "d") == [false, false], "the live reservations are kept")
-        #expect(reserve(&window, "b") == [true], "the evicted one is forgotten")
+        #expect(window.reserve("a") == .reserved, "refused, so free again — never a duplicate")
+        window.commit("a")
+        #expect(window.reserve("a") == .stored)
+        #expect(window.count == 1 && window.inFlightCount == 0)
     }
 
-    @Test("the eviction of a released id's old slot forgets nothing live")
-    func staleSlot() {
+    @Test("a full window never evicts a reservation in flight")
+    func reservationsSurviveEviction() {
         var window = DeduplicationWindow(capacity: 2)
-        #expect(reserve(&window, "a", "b") == [true, true])
-        window.release("b")
-        #expect(window.count == 1)
-        // c overwrites a's slot (the oldest); b's stale slot is next, and e overwrites it without touching c.
-        #expect(reserve(&window, "c", "e") == [true, true])
-        #expect(reserve(&window, "c", "e") == [false, false])
-        #expect(window.count == 2)
+        #expect(window.reserve("slow") == .reserved)
+        #expect(store(&window, "a", "b", "c", "d") == [.reserved, .reserved, .reserved, .reserved])
+        #expect(window.reserve("slow") == .inFlight, "still being stored however many ids passed")
+        window.commit("slow")
+        #expect(store(&window, "slow", "d", "c") == [.stored, .stored, .reserved], "slow took c's slot, the oldest")
+    }
+
+    @Test("an id stored again takes a new slot, and its old slot's eviction does not forget it")
+    func staleSlot() {
+        var window = DeduplicationWindow(capacity: 3)
+        window.remember("a")
+        window.remember("a")  // read back twice from a journal: the ring holds [a (stale), a]
+        #expect(store(&window, "b") == [.reserved])
+        // c overwrites the stale a slot; a's live slot stays.
+        #expect(store(&window, "c") == [.reserved])
+        #expect(store(&window, "a", "b", "c") == [.stored, .stored, .stored])
+        #expect(window.count == 3)
     }
 
     @Test("a window of 0 remembers nothing; the window stays at capacity however many ids pass")
     func boundedForever() {
         var none = DeduplicationWindow(capacity: 0)
-        #expect(reserve(&none, "x", "x") == [true, true])
+        #expect(store(&none, "x", "x") == [.reserved, .reserved])
+        #expect(none.reserve("y") == .reserved && none.reserve("y") == .reserved, "nothing is held in flight either")
         var window = DeduplicationWindow(capacity: 100)
-        #expect((0 ..< 10_000).allSatisfy { window.reserve("id-\($0)") })
-        #expect(window.count == 100)
-        #expect(reserve(&window, "id-9999", "id-9899") == [false, true])
+        #expect((0 ..< 10_000).allSatisfy { store(&window, "id-\($0)") == [.reserved] })
+        #expect(window.count == 100 && window.inFlightCount == 0)
+        #expect(store(&window, "id-9999", "id-9899") == [.stored, .reserved])
     }
 }

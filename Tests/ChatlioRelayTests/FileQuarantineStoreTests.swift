@@ -201,3 +201,38 @@ import Testing
         #expect(FileQuarantineStore.Limits() == .init(maxItems: 10_000, maxBytes: 256 << 20))
     }
 }
+
+/// A quarantine that cannot write must say so when it is opened, naming the
+/// path and the problem, not at its first refused body with
+/// `NSCocoaErrorDomain Code=512 "(null)"`.
+@Suite struct FileQuarantineStoreOpenTests {
+    @Test func aDirectoryUnderARegularFileIsRefusedAtOpenNamingThePath() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("quarantine-parent-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data("not a directory".utf8).write(to: file)
+        let directory = file.appendingPathComponent("quarantine")
+        let error = #expect(throws: QuarantineError.self) { try FileQuarantineStore(directory: directory) }
+        #expect(error?.code == .cannotOpen)
+        #expect(error?.reason.contains("\(file.path) is not a directory") == true, "\(String(describing: error))")
+    }
+
+    @Test func aReadOnlyDirectoryIsRefusedAtOpen() throws {
+        guard let readOnly = try ReadOnlyDirectory.make() else { return }
+        defer { readOnly.cleanUp() }
+        let error = #expect(throws: QuarantineError.self) { try FileQuarantineStore(directory: readOnly.url) }
+        #expect(error?.code == .cannotOpen)
+        #expect(error?.reason.contains("\(readOnly.url.path) is not writable") == true, "\(String(describing: error))")
+        #expect(error.map { "\($0)" }?.contains("(null)") == false)
+    }
+
+    @Test func aFailedWriteIsATypedErrorNamingThePath() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quarantine-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try FileQuarantineStore(directory: directory)
+        try FileManager.default.removeItem(at: directory)
+        let item = QuarantinedWebhook(receivedAt: Date(timeIntervalSince1970: 1_700_000_000), route: "offline-message", code: "invalid JSON", pointer: nil, reason: "r", body: Data("x".utf8))
+        let error = await #expect(throws: QuarantineError.self) { try await store.quarantine(item) }
+        #expect(error?.code == .writeFailed)
+        #expect(error?.reason.contains(directory.path) == true && error?.reason.contains("No such file or directory") == true, "\(String(describing: error))")
+    }
+}
