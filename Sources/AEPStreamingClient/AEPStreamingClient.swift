@@ -145,7 +145,7 @@ public final class AEPStreamingClient: Sendable {
     }
 
     /// Sends dead letters again: each goes back into the outbox under its own
-    /// `_id` (AEP drops a copy it already has), with a fresh enqueue time and
+    /// `_id` (Profile drops a copy it already has; the data lake keeps both), with a fresh enqueue time and
     /// no attempts, and leaves ``deadLetters`` once it is durably queued.
     ///
     /// ```swift

@@ -88,7 +88,8 @@ enum ResponseClassifier {
             guard let entries = json?["responses"]?.arrayValue else {
                 // AEP documents one answer to a batch: 207 with one entry per message, for success,
                 // partial success and failure alike (help/ingestion/tutorials/streaming-multiple-messages.md).
-                // Without the list no message is proven delivered; the inlet drops repeats by _id.
+                // Without the list no message is proven delivered. Sending again is safe for Profile,
+                // which drops a repeated _id; the data lake keeps both copies (aep-streaming.md §4).
                 let shape = bodyTruncated ? "a body cut at the read cap" : "no readable responses list"
                 return failed(.serverError, "HTTP \(status) with \(shape): no message is proven delivered")
             }
