@@ -184,25 +184,26 @@ func tearNewestSegment(in directory: URL, random: inout SplitMix64) -> Bool {
 
 // MARK: Power loss
 
-/// One line of the fsync ledger (format: Sources/FsyncLedger/include/FsyncLedger.h).
+/// One line of the fsync ledger (format: Sources/FsyncLedger/include/FsyncLedger.h), in the order the
+/// states they describe were taken.
 enum LedgerLine {
     case file(path: String, inode: UInt64, size: Int)
     case directory(path: String, entries: [String: UInt64])
 }
 
-func readLedger(at path: String) -> [LedgerLine] {
-    guard let data = FileManager.default.contents(atPath: path) else { return [] }
+func readLedger(at path: String) -> (lines: [LedgerLine], outOfOrder: Int) {
+    guard let data = FileManager.default.contents(atPath: path) else { return ([], 0) }
     var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
     // The piece after the last newline is empty, or a line the kill cut short: its sync had not returned yet.
     lines.removeLast()
-    return lines.compactMap { raw -> LedgerLine? in
+    let parsed = lines.compactMap { raw -> (moment: UInt64, line: LedgerLine)? in
         let fields = String(decoding: raw, as: UTF8.self).split(separator: "\t", omittingEmptySubsequences: false)
-        let head = fields[0].split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
-        guard head.count == 4, let inode = UInt64(head[1]), let size = Int(head[2]) else { return nil }
-        let path = String(head[3])
+        let head = fields[0].split(separator: " ", maxSplits: 4, omittingEmptySubsequences: false)
+        guard head.count == 5, let moment = UInt64(head[1]), let inode = UInt64(head[2]), let size = Int(head[3]) else { return nil }
+        let path = String(head[4])
         switch head[0] {
         case "f":
-            return .file(path: path, inode: inode, size: size)
+            return (moment, .file(path: path, inode: inode, size: size))
         case "d":
             var entries: [String: UInt64] = [:]
             for field in fields.dropFirst() {
@@ -210,11 +211,16 @@ func readLedger(at path: String) -> [LedgerLine] {
                 guard parts.count == 2, let inode = UInt64(parts[0]) else { return nil }
                 entries[String(parts[1])] = inode
             }
-            return .directory(path: path, entries: entries)
+            return (moment, .directory(path: path, entries: entries))
         default:
             return nil
         }
     }
+    // Written when each sync returned: concurrent syncs (a group-commit leader's and a rotation's, an ack
+    // file's and a new segment's directory) can land out of order. Sorting (stably) by when each state was
+    // taken keeps an older size or listing from undoing a newer one.
+    let outOfOrder = zip(parsed, parsed.dropFirst()).filter { $0.moment > $1.moment }.count
+    return (parsed.enumerated().sorted { ($0.element.moment, $0.offset) < ($1.element.moment, $1.offset) }.map(\.element.line), outOfOrder)
 }
 
 struct DiskFile {
@@ -556,6 +562,7 @@ func runParent(_ arguments: [String]) async -> Int32 {
     // Appends promised and segment fsyncs, by durability (index 0: everyAppend runs, 1: group commit).
     var appendsByDurability = [0, 0]
     var syncsByDurability = [0, 0]
+    var ledgerLinesOutOfOrder = 0
     var missingSince: [String: Int] = [:]
     var lossNotes: [Int: [String]] = [:]
 
@@ -612,7 +619,8 @@ func runParent(_ arguments: [String]) async -> Int32 {
         promised += promisedThisRun
         checker.add(promisedThisRun)
         maxDisk = max(maxDisk, diskUse(of: directory))
-        let ledgerLines = readLedger(at: ledger)
+        let (ledgerLines, outOfOrder) = readLedger(at: ledger)
+        ledgerLinesOutOfOrder += outOfOrder
         try? FileManager.default.removeItem(atPath: ledger)
         if !unsynced {
             appendsByDurability[run % 2] += promisedThisRun.count
@@ -673,6 +681,7 @@ func runParent(_ arguments: [String]) async -> Int32 {
           senders                \(senders) concurrent send loops per child
           fsyncs, everyAppend    \(perSync(0))
           fsyncs, group commit   \(perSync(1))
+          ledger lines reordered \(ledgerLinesOutOfOrder)   (written after a later-taken state; sorted back)
         """
     // The lines both summaries end with.
     let outcome = """
