@@ -93,7 +93,8 @@ struct LoopbackServerTests {
     @Test func aFullTableClosesTheLongestWaitingConnectionNotOneBeingHandled() async throws {
         let emulator = try Fixture.startedEmulator { $0.maxConnections = 2 }
         defer { emulator.stop() }
-        emulator.faults.delayNext(by: .seconds(2))
+        // Long enough that the third request arrives while it is still being handled, even under a sanitizer.
+        emulator.faults.delayNext(by: .seconds(5))
         // One connection is being handled (its response delayed), one waits idle.
         let busy = Task { try await Client().post(emulator.inletURL, json: Fixture.envelope(id: "busy")) }
         #expect(await Self.eventually { emulator.faults.injectedCount == 1 })
