@@ -37,10 +37,21 @@ extension AEPInletEmulator {
         public var maxRequestBodyBytes: Int
         /// Request line plus headers above this many bytes get 431.
         public var maxHeaderBytes: Int
-        /// Connections above this many are closed at once.
+        /// The most connections open at once. When this many are open, a new
+        /// connection closes the one that has waited longest for its request,
+        /// so slow or idle clients cannot lock others out; only when every one
+        /// is handling a request is the new one closed at once.
         public var maxConnections: Int
-        /// A keep-alive connection silent this long is closed.
+        /// A keep-alive connection silent this long is closed (and one silent
+        /// this long in the middle of a request).
         public var idleTimeout: Duration
+        /// A request's line and headers must be complete this long after it
+        /// began (the connection's accept for its first request, the first byte
+        /// for later ones), however the bytes trickle in; then the connection
+        /// gets 408 and is closed.
+        public var requestHeaderTimeout: Duration
+        /// The whole request, body included, must be complete this long after it began.
+        public var requestTimeout: Duration
         /// Fraction (0…1) of requests that get a random fault from ``Fault/defaultRandomChoices``.
         public var faultRate: Double
         /// Seed of the random fault generator.
@@ -69,6 +80,8 @@ extension AEPInletEmulator {
             maxHeaderBytes: Int = 16_384,
             maxConnections: Int = 256,
             idleTimeout: Duration = .seconds(30),
+            requestHeaderTimeout: Duration = .seconds(10),
+            requestTimeout: Duration = .seconds(30),
             faultRate: Double = 0,
             faultSeed: UInt64 = 0,
             recordFile: URL? = nil,
@@ -88,6 +101,8 @@ extension AEPInletEmulator {
             self.maxHeaderBytes = maxHeaderBytes
             self.maxConnections = maxConnections
             self.idleTimeout = idleTimeout
+            self.requestHeaderTimeout = requestHeaderTimeout
+            self.requestTimeout = requestTimeout
             self.faultRate = faultRate
             self.faultSeed = faultSeed
             self.recordFile = recordFile
@@ -106,6 +121,8 @@ extension AEPInletEmulator {
             if maxHeaderBytes < 256 { return "maxHeaderBytes must be at least 256" }
             if maxConnections < 1 { return "maxConnections must be positive" }
             if idleTimeout <= .zero { return "idleTimeout must be positive" }
+            if requestHeaderTimeout <= .zero { return "requestHeaderTimeout must be positive" }
+            if requestTimeout <= .zero { return "requestTimeout must be positive" }
             if !faultRate.isFinite || !(0 ... 1).contains(faultRate) { return "faultRate \(faultRate) is outside 0…1" }
             if let requiredToken, requiredToken.isEmpty { return "requiredToken must not be empty" }
             return nil
@@ -121,7 +138,7 @@ extension AEPInletEmulator.Configuration: CustomStringConvertible, CustomReflect
             + "failureShape: \(failureShape), requiredToken: \(requiredToken == nil ? "none" : "<redacted>"), "
             + "flowId: \(flowId ?? "none"), imsOrgId: \(imsOrgId), validator: \(validator == nil ? "none" : "set"), "
             + "maxRequestBodyBytes: \(maxRequestBodyBytes), maxHeaderBytes: \(maxHeaderBytes), maxConnections: \(maxConnections), "
-            + "idleTimeout: \(idleTimeout), faultRate: \(faultRate), faultSeed: \(faultSeed), recordFile: \(recordFile?.path ?? "none"))"
+            + "idleTimeout: \(idleTimeout), requestHeaderTimeout: \(requestHeaderTimeout), requestTimeout: \(requestTimeout), faultRate: \(faultRate), faultSeed: \(faultSeed), recordFile: \(recordFile?.path ?? "none"))"
     }
 
     /// What `dump` and debuggers show: the same, token redacted.
@@ -131,6 +148,7 @@ extension AEPInletEmulator.Configuration: CustomStringConvertible, CustomReflect
             "failureShape": failureShape, "requiredToken": requiredToken == nil ? "none" : "<redacted>",
             "flowId": flowId as Any, "imsOrgId": imsOrgId, "maxRequestBodyBytes": maxRequestBodyBytes,
             "maxHeaderBytes": maxHeaderBytes, "maxConnections": maxConnections, "idleTimeout": idleTimeout,
+            "requestHeaderTimeout": requestHeaderTimeout, "requestTimeout": requestTimeout,
             "faultRate": faultRate, "faultSeed": faultSeed, "recordFile": recordFile as Any,
         ], displayStyle: .struct)
     }

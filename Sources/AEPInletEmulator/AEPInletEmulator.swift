@@ -91,7 +91,8 @@ public final class AEPInletEmulator: Sendable {
             )
             let settings = LoopbackServer.Settings(
                 address: configuration.bindAddress, port: configuration.port, limits: limits,
-                idleTimeout: configuration.idleTimeout, maxConnections: configuration.maxConnections,
+                idleTimeout: configuration.idleTimeout, headTimeout: configuration.requestHeaderTimeout,
+                requestTimeout: configuration.requestTimeout, maxConnections: configuration.maxConnections,
                 tracksResources: configuration.tracksResources
             )
             let bodyLimit = configuration.maxRequestBodyBytes

@@ -108,19 +108,33 @@ struct EmulatorFaultTests {
         defer { emulator.stop() }
         emulator.faults.delayNext(by: .seconds(1))
         emulator.faults.inject(.delay(.seconds(30)))
-        await #expect(throws: (any Error).self) {
-            _ = try await Client(timeout: 0.3).post(emulator.inletURL, json: Fixture.envelope(id: "late"))
+        // The client gives up while the response is delayed. A raw connection closed
+        // once the delay has begun, not a short URLSession timeout: that timeout raced
+        // the request itself, and under ThreadSanitizer fired before it was even sent.
+        do {
+            let late = try RawConnection(port: emulator.port)
+            late.send(.post(emulator.inletURL.path, body: Fixture.envelope(id: "late").jsonString()))
+            #expect(await Self.eventually { emulator.faults.injectedCount >= 1 })
+            withExtendedLifetime(late) {}
         }
-        #expect(await emulator.record.waitForCount(1, timeout: .seconds(10)))
-        #expect(emulator.record.message(withID: "late") != nil)
+        #expect(await Self.eventually { emulator.record.message(withID: "late") != nil })
         // A request stuck in a 30 s delay does not hold up stop(): it is interrupted.
         let stuck = Task { try? await Client().post(emulator.inletURL, json: Fixture.envelope(id: "stuck")) }
-        while emulator.record.requests.count < 1 || emulator.openConnectionCount == 0 {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        #expect(await Self.eventually { emulator.faults.injectedCount >= 2 })
         emulator.stop()
         #expect(await stuck.value?.status == nil)
         #expect(emulator.record.message(withID: "stuck") == nil)
+    }
+
+    /// Polls `condition` every 10 ms for up to `bound`; a generous bound, since
+    /// sanitizer builds run many times slower.
+    private static func eventually(within bound: Duration = .seconds(30), _ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: bound)
+        while !condition() {
+            if ContinuousClock.now >= deadline { return false }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return true
     }
 
     @Test func seededRandomFaultsAreReproducibleOverHTTP() async throws {

@@ -109,7 +109,14 @@ struct RawSocketTests {
         defer { emulator.stop() }
         let connection = try RawConnection(port: emulator.port)
         connection.send("POST /collection/test-inlet HTTP/1.1\r\nHost: h\r\n")
+        // Silent in the middle of a request: 408, then closed.
+        #expect(connection.readResponse()?.status == 408)
         #expect(connection.isClosedByPeer())
+        // Idle between requests: closed without a word.
+        let keptAlive = try RawConnection(port: emulator.port)
+        keptAlive.send(.post("/collection/test-inlet", body: body))
+        #expect(keptAlive.readResponse()?.status == 200)
+        #expect(keptAlive.isClosedByPeer())
     }
 
     @Test func unknownPathsAndMethods() throws {

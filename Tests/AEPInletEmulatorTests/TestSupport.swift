@@ -196,6 +196,13 @@ final class RawConnection {
         }
     }
 
+    /// Whether bytes (or the end of the stream) are waiting to be read, within `timeoutMs`.
+    func isReadable(withinMs timeoutMs: Int32) -> Bool {
+        if !buffer.isEmpty { return true }
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&pfd, 1, timeoutMs) > 0
+    }
+
     /// Whether the server closed the connection (end of stream with nothing more to read).
     func isClosedByPeer() -> Bool {
         while fill() {}

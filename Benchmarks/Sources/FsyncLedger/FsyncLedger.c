@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef int (*sync_function)(int);
@@ -87,7 +88,13 @@ static void append_entries(struct line *line, int fd) {
     closedir(directory);
 }
 
-static void record(int fd, const struct stat *before) {
+static unsigned long long monotonic_ns(void) {
+    struct timespec now;
+    if (clock_gettime(CLOCK_MONOTONIC, &now) != 0) return 0;
+    return (unsigned long long)now.tv_sec * 1000000000ull + (unsigned long long)now.tv_nsec;
+}
+
+static void record(int fd, const struct stat *before, unsigned long long stated_ns) {
     char link[64];
     char path[PATH_MAX];
     snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
@@ -95,8 +102,12 @@ static void record(int fd, const struct stat *before) {
     if (length <= 0) return;
     path[length] = '\0';
     int directory = S_ISDIR(before->st_mode);
+    // A file's state is its size, taken before the call; a directory's is its entries, listed now.
+    unsigned long long moment = directory ? monotonic_ns() : stated_ns;
     struct line line = {0};
     append_text(&line, directory ? "d " : "f ");
+    append_number(&line, moment);
+    append_text(&line, " ");
     append_number(&line, (unsigned long long)before->st_ino);
     append_text(&line, " ");
     append_number(&line, (unsigned long long)before->st_size);
@@ -118,12 +129,13 @@ static void record(int fd, const struct stat *before) {
 static int synced(int fd, sync_function real) {
     struct stat before;
     int saved = errno;
+    unsigned long long stated_ns = monotonic_ns();
     int described = ledger_fd >= 0 && fstat(fd, &before) == 0;
     errno = saved;
     int result = real(fd);
     if (result != 0 || !described) return result;
     saved = errno;
-    record(fd, &before);
+    record(fd, &before, stated_ns);
     errno = saved;
     return result;
 }

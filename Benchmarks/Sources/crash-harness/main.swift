@@ -1,16 +1,22 @@
 // crash-harness: kill a writer process with SIGKILL at random points, restart it on the same file outbox,
 // and prove that every event whose `send` returned reaches the inlet exactly as sent.
 //
-//   swift run -c release --package-path Benchmarks crash-harness [--kills 200] [--seed 42] [--memory-outbox]
+//   swift run -c release --package-path Benchmarks crash-harness [--kills 200] [--seed 42] [--senders 16] [--memory-outbox]
 //
-//   swift run -c release --package-path Benchmarks crash-harness --power-loss [--kills 200] [--seed 42] [--unsynced] [--posix-dirs] [--verbose]
+//   swift run -c release --package-path Benchmarks crash-harness --power-loss [--kills 200] [--seed 42] [--senders 16] [--unsynced] [--posix-dirs] [--verbose]
 //
 // The parent runs an in-process AEPInletEmulator (with a seeded 10 % fault rate: 5xx, 429 with Retry-After,
 // dropped connections, slow answers) and starts `crash-harness child` again and again on one outbox
-// directory. The child sends events one after another through AEPStreamingClient (file outbox, durability
-// alternating between fsync-per-send and group commit) and prints "ok <id>" after each `send` returns. The
-// parent kills it after a seeded random delay, checks the outbox's disk use stays within its bound, now and
-// then tears the newest segment's tail on purpose, and finally drains the outbox itself and compares.
+// directory. The child runs --senders tasks (16 by default; 1 sends one event after another), each sending
+// events through one AEPStreamingClient (file outbox, durability alternating between fsync-per-send and
+// group commit, where concurrent appends share an fsync) and printing "ok <id> <n> <t0> <t1>" after each
+// `send` returns (t0, t1: the call's start and end, epoch ms). The parent kills it after a seeded random
+// delay, checks the outbox's disk use stays within its bound, now and then tears the newest segment's tail
+// on purpose, and finally drains the outbox itself and compares. Every copy is checked, not just one per
+// id: after each kill every event record the outbox could recover (its payload bytes exactly, its id, and
+// for a promised event an enqueuedAt inside its send call), and at the end every message at the inlet,
+// duplicates included (the xdmEntity bytes, `_id`, schema and dataset of the envelope). The children's
+// fsyncs are counted (FsyncLedger), so the summary shows how many appends each segment fsync covered.
 //
 // A SIGKILL keeps the page cache, so it cannot show what fsync is for. This executable links FsyncLedger,
 // which interposes fsync/fdatasync; with --power-loss the child gets $FSYNC_LEDGER and so logs every successful sync:
@@ -66,6 +72,9 @@ func runChild(_ arguments: [String]) async -> Never {
         FileHandle.standardError.write(Data("child: bad arguments\n".utf8))
         exit(2)
     }
+    let senders = max(1, value("--senders", in: arguments).flatMap(Int.init) ?? 1)
+    // --alter-self-check: one event in 50 carries a payload other than its id says, so the copy checks must FAIL.
+    let alters = arguments.contains("--alter-self-check")
     // --unsynced is the power-loss self-check: without fsync a simulated power loss must lose events.
     let durability: FileOutbox.Durability = arguments.contains("--unsynced") ? .osBuffered : run % 2 == 0 ? .everyAppend : .groupCommit()
     do {
@@ -74,18 +83,38 @@ func runChild(_ arguments: [String]) async -> Never {
             ? InMemoryOutbox()
             : try FileOutbox(directory: URL(fileURLWithPath: directory), options: .init(durability: durability, segmentBytes: segmentBytes))
         let client = try await AEPStreamingClient(configuration: clientConfiguration(inlet: inlet), outbox: outbox)
-        var number = 0
-        while true {
-            let id = "r\(run)-\(number)"
-            try await client.send(StreamingEvent(id: id, payload: payload(id: id, number: number).serialized(sortedKeys: true)))
-            // Only after send returned: this id is now promised.
-            FileHandle.standardOutput.write(Data("ok \(id) \(number)\n".utf8))
-            number += 1
+        // Each sender owns the numbers congruent to its index; the id carries the number, so any copy of
+        // any event (promised or in flight at the kill) can be checked against the payload it must have.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for sender in 0 ..< senders {
+                group.addTask {
+                    var number = sender
+                    while true {
+                        let id = "r\(run)-\(number)"
+                        let before = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+                        let sent = alters && number % 50 == 7 ? payload(id: id, number: number + 1) : payload(id: id, number: number)
+                        try await client.send(StreamingEvent(id: id, payload: sent.serialized(sortedKeys: true)))
+                        let after = Int64((Date().timeIntervalSince1970 * 1000).rounded(.up))
+                        // Only after send returned: this id is now promised. One write(2) per line, under
+                        // PIPE_BUF, so the senders' lines never interleave.
+                        FileHandle.standardOutput.write(Data("ok \(id) \(number) \(before) \(after)\n".utf8))
+                        number += senders
+                    }
+                }
+            }
+            try await group.next()
         }
+        exit(4)
     } catch {
         FileHandle.standardError.write(Data("child: \(error)\n".utf8))
         exit(3)
     }
+}
+
+/// The number an id `r<run>-<number>` carries, or `nil` for an id the harness never makes.
+func number(inID id: String) -> Int? {
+    guard id.hasPrefix("r"), let dash = id.firstIndex(of: "-"), Int(id[id.index(after: id.startIndex) ..< dash]) != nil else { return nil }
+    return Int(id[id.index(after: dash)...])
 }
 
 // MARK: Parent
@@ -101,11 +130,19 @@ struct SplitMix64: RandomNumberGenerator {
     }
 }
 
-/// Reads a child's stdout; complete "ok <id> <n>" lines are promises.
+/// An event whose `send` returned: its id, number, and the send call's start and end (epoch ms).
+struct Promise {
+    var id: String
+    var number: Int
+    var sendStarted: Int64
+    var sendReturned: Int64
+}
+
+/// Reads a child's stdout; complete "ok <id> <n> <t0> <t1>" lines are promises.
 final class PromiseReader: @unchecked Sendable {
     private let lock = NSLock()
     private var buffer = Data()
-    private(set) var promised: [(id: String, number: Int)] = []
+    private(set) var promised: [Promise] = []
 
     func consume(_ data: Data) {
         lock.lock()
@@ -115,11 +152,13 @@ final class PromiseReader: @unchecked Sendable {
             let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
             buffer.removeSubrange(buffer.startIndex...newline)
             let parts = line.split(separator: " ")
-            if parts.count == 3, parts[0] == "ok", let number = Int(parts[2]) { promised.append((String(parts[1]), number)) }
+            if parts.count == 5, parts[0] == "ok", let number = Int(parts[2]), let started = Int64(parts[3]), let returned = Int64(parts[4]) {
+                promised.append(Promise(id: String(parts[1]), number: number, sendStarted: started, sendReturned: returned))
+            }
         }
     }
 
-    func take() -> [(id: String, number: Int)] {
+    func take() -> [Promise] {
         lock.lock()
         defer { lock.unlock() }
         return promised
@@ -145,25 +184,26 @@ func tearNewestSegment(in directory: URL, random: inout SplitMix64) -> Bool {
 
 // MARK: Power loss
 
-/// One line of the fsync ledger (format: Sources/FsyncLedger/include/FsyncLedger.h).
+/// One line of the fsync ledger (format: Sources/FsyncLedger/include/FsyncLedger.h), in the order the
+/// states they describe were taken.
 enum LedgerLine {
     case file(path: String, inode: UInt64, size: Int)
     case directory(path: String, entries: [String: UInt64])
 }
 
-func readLedger(at path: String) -> [LedgerLine] {
-    guard let data = FileManager.default.contents(atPath: path) else { return [] }
+func readLedger(at path: String) -> (lines: [LedgerLine], outOfOrder: Int) {
+    guard let data = FileManager.default.contents(atPath: path) else { return ([], 0) }
     var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
     // The piece after the last newline is empty, or a line the kill cut short: its sync had not returned yet.
     lines.removeLast()
-    return lines.compactMap { raw -> LedgerLine? in
+    let parsed = lines.compactMap { raw -> (moment: UInt64, line: LedgerLine)? in
         let fields = String(decoding: raw, as: UTF8.self).split(separator: "\t", omittingEmptySubsequences: false)
-        let head = fields[0].split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
-        guard head.count == 4, let inode = UInt64(head[1]), let size = Int(head[2]) else { return nil }
-        let path = String(head[3])
+        let head = fields[0].split(separator: " ", maxSplits: 4, omittingEmptySubsequences: false)
+        guard head.count == 5, let moment = UInt64(head[1]), let inode = UInt64(head[2]), let size = Int(head[3]) else { return nil }
+        let path = String(head[4])
         switch head[0] {
         case "f":
-            return .file(path: path, inode: inode, size: size)
+            return (moment, .file(path: path, inode: inode, size: size))
         case "d":
             var entries: [String: UInt64] = [:]
             for field in fields.dropFirst() {
@@ -171,11 +211,16 @@ func readLedger(at path: String) -> [LedgerLine] {
                 guard parts.count == 2, let inode = UInt64(parts[0]) else { return nil }
                 entries[String(parts[1])] = inode
             }
-            return .directory(path: path, entries: entries)
+            return (moment, .directory(path: path, entries: entries))
         default:
             return nil
         }
     }
+    // Written when each sync returned: concurrent syncs (a group-commit leader's and a rotation's, an ack
+    // file's and a new segment's directory) can land out of order. Sorting (stably) by when each state was
+    // taken keeps an older size or listing from undoing a newer one.
+    let outOfOrder = zip(parsed, parsed.dropFirst()).filter { $0.moment > $1.moment }.count
+    return (parsed.enumerated().sorted { ($0.element.moment, $0.offset) < ($1.element.moment, $1.offset) }.map(\.element.line), outOfOrder)
 }
 
 struct DiskFile {
@@ -361,9 +406,23 @@ struct PowerLossSimulator {
     }
 }
 
-/// The ids a reopen of the outbox would find, read the way FileOutbox's recovery reads (record format:
-/// Sources/AEPStreamingClient/Outbox/FileOutbox+RecordFormat.swift), without touching the files.
+/// One event record a reopen of the outbox would find.
+struct RecoveredRecord {
+    var id: String
+    var enqueuedAtMs: Int64
+    var payload: ArraySlice<UInt8>
+    /// Its segment's acknowledgement file lists it: recovery skips it.
+    var acknowledged: Bool
+}
+
+/// The ids a reopen of the outbox would find and deliver (not acknowledged).
 func recoverableIDs(in directory: String) -> Set<String> {
+    Set(recoverableRecords(in: directory).lazy.filter { !$0.acknowledged }.map(\.id))
+}
+
+/// Every event record a reopen of the outbox would find, read the way FileOutbox's recovery reads (record
+/// format: Sources/AEPStreamingClient/Outbox/FileOutbox+RecordFormat.swift), without touching the files.
+func recoverableRecords(in directory: String) -> [RecoveredRecord] {
     let table: [UInt32] = (0..<256).map { index in
         (0..<8).reduce(UInt32(index)) { value, _ in value & 1 == 1 ? (value >> 1) ^ 0xEDB8_8320 : value >> 1 }
     }
@@ -383,7 +442,7 @@ func recoverableIDs(in directory: String) -> Set<String> {
         return bodies
     }
     let files = readFiles(in: directory)
-    var ids = Set<String>()
+    var records: [RecoveredRecord] = []
     let magic = Array("AEPOBX1\n".utf8)
     for (name, file) in files where name.hasPrefix("segment-") && name.hasSuffix(".log") {
         guard file.bytes.starts(with: magic) else { continue }
@@ -393,10 +452,79 @@ func recoverableIDs(in directory: String) -> Set<String> {
             let idStart = body.lowerBound + 11
             guard idLength > 0, idStart + idLength <= body.upperBound else { continue }
             let id = String(decoding: file.bytes[idStart..<idStart + idLength], as: UTF8.self)
-            if !acked.contains(id) { ids.insert(id) }
+            let enqueuedAt = (0..<8).reduce(UInt64(0)) { $0 | UInt64(file.bytes[body.lowerBound + 1 + $1]) << (8 * $1) }
+            records.append(RecoveredRecord(
+                id: id, enqueuedAtMs: Int64(bitPattern: enqueuedAt), payload: file.bytes[(idStart + idLength)..<body.upperBound], acknowledged: acked.contains(id)
+            ))
         }
     }
-    return ids
+    return records
+}
+
+/// Checks every copy of every event: against the payload its id's number determines, and for a promised
+/// event the moment it was enqueued against its send call. Problems are kept, a few of each kind.
+struct CopyChecker {
+    var promisedByID: [String: Promise] = [:]
+    var recordsChecked = 0
+    var inletCopiesChecked = 0
+    var problems: [String] = []
+    var problemCount = 0
+
+    mutating func note(_ problem: String) {
+        problemCount += 1
+        if problems.count < 10 { problems.append(problem) }
+    }
+
+    mutating func add(_ promises: [Promise]) {
+        for promise in promises { promisedByID[promise.id] = promise }
+    }
+
+    /// The records on disk after a kill (and, with --power-loss, its simulated power loss).
+    mutating func checkRecords(in directory: String, afterKill kill: Int) {
+        for record in recoverableRecords(in: directory) {
+            recordsChecked += 1
+            guard let number = number(inID: record.id) else {
+                note("kill \(kill): a record with an id the harness never made: \(record.id)")
+                continue
+            }
+            if Array(record.payload) != payload(id: record.id, number: number).serialized(sortedKeys: true) {
+                note("kill \(kill): record \(record.id): payload differs from what was sent (\(record.payload.count) bytes)")
+            }
+            // The outbox stamps enqueuedAt (rounded to the ms) inside send; a promise knows when that was.
+            if let promise = promisedByID[record.id],
+               !(promise.sendStarted - 1 ... promise.sendReturned + 1).contains(record.enqueuedAtMs) {
+                note("kill \(kill): record \(record.id): enqueuedAt \(record.enqueuedAtMs) outside its send call \(promise.sendStarted)…\(promise.sendReturned)")
+            }
+        }
+    }
+
+    /// Every message at the inlet, duplicates included.
+    mutating func checkInlet(_ messages: [ReceivedMessage], schemaID: String, datasetID: String) {
+        for message in messages {
+            inletCopiesChecked += 1
+            guard let id = message.id, let number = number(inID: id) else {
+                note("inlet: a message with an id the harness never made: \(message.id ?? "none")")
+                continue
+            }
+            let expected = payload(id: id, number: number)
+            if message.xdmEntity?.serialized(sortedKeys: true) != expected.serialized(sortedKeys: true) {
+                note("inlet: a copy of \(id) differs from what was sent")
+            }
+            if message.xdmEntity?["_id"]?.stringValue != id { note("inlet: a copy of \(id) has _id \(message.xdmEntity?["_id"]?.stringValue ?? "none")") }
+            if message.schemaID != schemaID || message.datasetID != datasetID {
+                note("inlet: a copy of \(id) has schema \(message.schemaID ?? "none"), dataset \(message.datasetID ?? "none")")
+            }
+        }
+    }
+}
+
+/// Segment fsyncs in one child's ledger.
+func segmentSyncs(in ledger: [LedgerLine]) -> Int {
+    ledger.reduce(0) { count, line in
+        guard case .file(let path, _, _) = line else { return count }
+        let name = (path as NSString).lastPathComponent
+        return count + (name.hasPrefix("segment-") && name.hasSuffix(".log") ? 1 : 0)
+    }
 }
 
 func runParent(_ arguments: [String]) async -> Int32 {
@@ -404,30 +532,37 @@ func runParent(_ arguments: [String]) async -> Int32 {
     let seed = value("--seed", in: arguments).flatMap(UInt64.init) ?? 42
     var random = SplitMix64(state: seed)
     let powerLoss = arguments.contains("--power-loss")
+    let senders = max(1, value("--senders", in: arguments).flatMap(Int.init) ?? 16)
     let unsynced = powerLoss && arguments.contains("--unsynced")
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("crash-harness-\(seed)-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: scratch) }
     var base = scratch
 
-    // --power-loss: the outbox and the per-run ledgers share one temporary directory, named by its real
-    // path, since the ledger names files the way /proc/self/fd resolves them.
+    // The outbox and the per-run ledgers share one temporary directory, named by its real path, since the
+    // ledger names files the way /proc/self/fd resolves them. Every run keeps a ledger, to count fsyncs;
+    // with --power-loss it also drives the simulated power loss.
     var simulator: PowerLossSimulator?
+    do {
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    } catch {
+        print("could not create \(scratch.path): \(error)")
+        return 1
+    }
+    guard let real = realpath(scratch.path, nil) else {
+        print("could not resolve \(scratch.path)")
+        return 1
+    }
+    base = URL(fileURLWithPath: String(cString: real))
+    free(real)
     if powerLoss {
-        do {
-            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            print("could not create \(scratch.path): \(error)")
-            return 1
-        }
-        guard let real = realpath(scratch.path, nil) else {
-            print("could not resolve \(scratch.path)")
-            return 1
-        }
-        base = URL(fileURLWithPath: String(cString: real))
-        free(real)
         simulator = PowerLossSimulator(directory: base.appendingPathComponent("outbox").path, seed: seed, posixDirectories: arguments.contains("--posix-dirs"))
     }
-    let directory = powerLoss ? base.appendingPathComponent("outbox") : scratch
+    let directory = base.appendingPathComponent("outbox")
+    var checker = CopyChecker()
+    // Appends promised and segment fsyncs, by durability (index 0: everyAppend runs, 1: group commit).
+    var appendsByDurability = [0, 0]
+    var syncsByDurability = [0, 0]
+    var ledgerLinesOutOfOrder = 0
     var missingSince: [String: Int] = [:]
     var lossNotes: [Int: [String]] = [:]
 
@@ -445,7 +580,7 @@ func runParent(_ arguments: [String]) async -> Int32 {
     defer { emulator.stop() }
 
     let executable = URL(fileURLWithPath: CommandLine.arguments[0]).path
-    var promised: [(id: String, number: Int)] = []
+    var promised: [Promise] = []
     var maxDisk = 0
     var tears = 0
     var unexpectedExits = 0
@@ -455,14 +590,13 @@ func runParent(_ arguments: [String]) async -> Int32 {
         child.executableURL = URL(fileURLWithPath: executable)
         child.arguments = ["child", "--outbox", directory.path, "--inlet", emulator.inletURL.absoluteString, "--run", String(run)]
             + (arguments.contains("--memory-outbox") ? ["--memory-outbox"] : [])
-            + (unsynced ? ["--unsynced"] : [])
+            + (unsynced ? ["--unsynced"] : []) + ["--senders", String(senders)]
+            + (arguments.contains("--alter-self-check") ? ["--alter-self-check"] : [])
         let ledger = base.appendingPathComponent("ledger-\(run).log").path
-        if powerLoss {
-            // A fresh ledger per run: what earlier runs synced is already folded into the simulator's disk.
-            var environment = ProcessInfo.processInfo.environment
-            environment["FSYNC_LEDGER"] = ledger
-            child.environment = environment
-        }
+        // A fresh ledger per run: what earlier runs synced is already folded into the simulator's disk.
+        var environment = ProcessInfo.processInfo.environment
+        environment["FSYNC_LEDGER"] = ledger
+        child.environment = environment
         let output = Pipe()
         child.standardOutput = output
         let reader = PromiseReader()
@@ -481,23 +615,32 @@ func runParent(_ arguments: [String]) async -> Int32 {
         child.waitUntilExit()
         output.fileHandleForReading.readabilityHandler = nil
         reader.consume(output.fileHandleForReading.readDataToEndOfFile())
-        promised += reader.take()
+        let promisedThisRun = reader.take()
+        promised += promisedThisRun
+        checker.add(promisedThisRun)
         maxDisk = max(maxDisk, diskUse(of: directory))
+        let (ledgerLines, outOfOrder) = readLedger(at: ledger)
+        ledgerLinesOutOfOrder += outOfOrder
+        try? FileManager.default.removeItem(atPath: ledger)
+        if !unsynced {
+            appendsByDurability[run % 2] += promisedThisRun.count
+            syncsByDurability[run % 2] += segmentSyncs(in: ledgerLines)
+        }
         if var lossSimulator = simulator {
-            let notes = lossSimulator.simulate(ledger: readLedger(at: ledger))
+            let notes = lossSimulator.simulate(ledger: ledgerLines)
             simulator = lossSimulator
-            try? FileManager.default.removeItem(atPath: ledger)
             if arguments.contains("--verbose") { print("power loss \(run + 1):" + notes.map { "\n  " + $0 }.joined()) }
             // Promised, not at the inlet, not findable on disk: lost unless a request already in flight lands.
             let delivered = emulator.record.uniqueIDs
             let recoverable = recoverableIDs(in: directory.path)
-            for (id, _) in promised where missingSince[id] == nil && !delivered.contains(id) && !recoverable.contains(id) {
-                missingSince[id] = run
+            for promise in promised where missingSince[promise.id] == nil && !delivered.contains(promise.id) && !recoverable.contains(promise.id) {
+                missingSince[promise.id] = run
                 lossNotes[run] = notes
             }
         } else if run % 25 == 24, tearNewestSegment(in: directory, random: &random) {
             tears += 1
         }
+        checker.checkRecords(in: directory.path, afterKill: run + 1)
         if run % 20 == 0 { print("kill \(run + 1)/\(kills): \(promised.count) events promised, outbox \(diskUse(of: directory)) bytes") }
     }
 
@@ -518,15 +661,28 @@ func runParent(_ arguments: [String]) async -> Int32 {
     // The first message per id, as record.message(withID:) finds it, without a scan per promised event.
     var firstByID: [String: ReceivedMessage] = [:]
     for message in emulator.record.messages { if let id = message.id, firstByID[id] == nil { firstByID[id] = message } }
-    for (id, number) in promised {
-        guard let message = firstByID[id] else {
-            lost.append(id)
+    for promise in promised {
+        guard let message = firstByID[promise.id] else {
+            lost.append(promise.id)
             continue
         }
-        if message.xdmEntity != payload(id: id, number: number) { altered.append(id) }
+        if message.xdmEntity != payload(id: promise.id, number: promise.number) { altered.append(promise.id) }
+    }
+    checker.checkInlet(emulator.record.messages, schemaID: "https://ns.adobe.com/acme/schemas/crash", datasetID: "crash")
+    func perSync(_ index: Int) -> String {
+        syncsByDurability[index] == 0 ? "no segment fsync"
+            : String(format: "%d appends, %d segment fsyncs: %.2f appends per fsync", appendsByDurability[index], syncsByDurability[index],
+                     Double(appendsByDurability[index]) / Double(syncsByDurability[index]))
     }
     let duplicates = emulator.record.duplicateIDs.values.reduce(0) { $0 + $1 - 1 }
     let bound = maxBytes + 2 * segmentBytes
+    let syncLines = unsynced ? "" : """
+
+          senders                \(senders) concurrent send loops per child
+          fsyncs, everyAppend    \(perSync(0))
+          fsyncs, group commit   \(perSync(1))
+          ledger lines reordered \(ledgerLinesOutOfOrder)   (written after a later-taken state; sorted back)
+        """
     // The lines both summaries end with.
     let outcome = """
           events promised        \(promised.count)   (send returned in a child that was later killed)
@@ -534,14 +690,15 @@ func runParent(_ arguments: [String]) async -> Int32 {
           lost                   \(lost.count)\(lost.prefix(5).map { " " + $0 }.joined())
           altered                \(altered.count)\(altered.prefix(5).map { " " + $0 }.joined())
           duplicates at inlet    \(duplicates)   (allowed: a kill between AEP's 200 and the outbox ack; _id dedups)
+          copies checked         \(checker.recordsChecked) outbox records after the kills, \(checker.inletCopiesChecked) messages at the inlet: \(checker.problemCount) wrong\(checker.problems.map { "\n                           " + $0 }.joined())
           left in outbox         \(remaining)
           outbox disk use        max \(maxDisk) bytes (bound \(bound): maxBytes + 2 segments)
           inlet faults injected  \(emulator.faults.injectedCount)
-          time                   \(String(format: "%.0f", Date().timeIntervalSince(started))) s
+          time                   \(String(format: "%.0f", Date().timeIntervalSince(started))) s\(syncLines)
         """
     if let simulator {
         let figures = simulator.figures
-        var ok = lost.isEmpty && altered.isEmpty && remaining == 0 && maxDisk <= bound && unexpectedExits == 0 && !promised.isEmpty
+        var ok = lost.isEmpty && altered.isEmpty && checker.problemCount == 0 && remaining == 0 && maxDisk <= bound && unexpectedExits == 0 && !promised.isEmpty
         // A ledger that stays empty while the outbox fsyncs means the preload did not take: nothing was tested.
         let preloadWorked = unsynced || figures.ledgerLines > 0
         ok = ok && preloadWorked
@@ -572,7 +729,7 @@ func runParent(_ arguments: [String]) async -> Int32 {
           torn tails injected    \(tears)
         \(outcome)
         """)
-    let ok = lost.isEmpty && altered.isEmpty && remaining == 0 && maxDisk <= bound && unexpectedExits == 0 && !promised.isEmpty
+    let ok = lost.isEmpty && altered.isEmpty && checker.problemCount == 0 && remaining == 0 && maxDisk <= bound && unexpectedExits == 0 && !promised.isEmpty
     print(ok ? "PASS" : "FAIL")
     return ok ? 0 : 1
 }
@@ -582,11 +739,13 @@ if arguments.first == "child" {
     await runChild(arguments)
 } else if arguments.contains("--help") {
     print("""
-        Usage: crash-harness [--kills N] [--seed S] [--memory-outbox]
-               crash-harness --power-loss [--kills N] [--seed S] [--unsynced]
+        Usage: crash-harness [--kills N] [--seed S] [--senders N] [--memory-outbox]
+               crash-harness --power-loss [--kills N] [--seed S] [--senders N] [--unsynced]
           --kills N          SIGKILLs of the writer (default 200)
+          --senders N        concurrent send loops in each writer, sharing group-commit fsyncs (default 16; 1: one send after another)
           --seed S           seeds kill times, torn tails and inlet faults (default 42)
           --memory-outbox    self-check: writers use the in-memory outbox, so the harness must report FAIL
+          --alter-self-check self-check: one event in 50 is sent with a payload its id does not match, so the copy checks must FAIL
           --power-loss       after each kill, cut the outbox back to what fsync made durable
           --unsynced         with --power-loss, self-check: writers use .osBuffered, so the harness must report FAIL
           --posix-dirs       with --power-loss, a new file's name survives only a directory fsync, not its own fsync

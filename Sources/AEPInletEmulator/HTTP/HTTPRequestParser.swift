@@ -60,6 +60,12 @@ struct HTTPRequestParser: Sendable {
         return true
     }
 
+    /// Whether the request line and headers of the current request are still awaited.
+    var isReadingHead: Bool {
+        if case .head = state { return true }
+        return false
+    }
+
     mutating func append(_ bytes: some Sequence<UInt8>) {
         if start > 0, start == buffer.count {
             buffer.removeAll(keepingCapacity: true)

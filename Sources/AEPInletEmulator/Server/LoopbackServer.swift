@@ -12,12 +12,22 @@ import Glibc
 /// It knows nothing about AEP: requests go to `handler`, malformed ones to
 /// `errorResponder`. Stopping writes to a wake pipe that every `poll` watches
 /// and shuts down every open connection, so blocked reads and writes return.
+///
+/// Slow clients cannot starve the others: each request must arrive within
+/// fixed deadlines (``RequestDeadline``), and when `maxConnections` are open a
+/// new connection closes the one that has waited longest for its request
+/// (never one whose request is being handled), so a crowd of connections
+/// trickling bytes delays nobody else.
 final class LoopbackServer: Sendable {
     struct Settings: Sendable {
         var address: AEPInletEmulator.BindAddress
         var port: Int
         var limits: HTTPRequestParser.Limits
         var idleTimeout: Duration
+        /// From the start of a request until its headers are complete.
+        var headTimeout: Duration = .seconds(10)
+        /// From the start of a request until its body is complete.
+        var requestTimeout: Duration = .seconds(30)
         var maxConnections: Int
         /// Remember what every descriptor opened referred to, for leak tests.
         var tracksResources = false
@@ -38,6 +48,11 @@ final class LoopbackServer: Sendable {
         var stopping = false
         var nextConnectionID = 0
         var openConnections: [Int: Int32] = [:]
+        /// Connections waiting for (part of) a request, and since when; the
+        /// ones a new connection may close when the table is full.
+        var waiting: [Int: ContinuousClock.Instant] = [:]
+        /// Connections closed to make room, until their threads finish.
+        var evicted: Set<Int> = []
         var runningThreads: [Int: JoinableThread] = [:]
         var finishedThreads: [JoinableThread] = []
         var acceptThread: JoinableThread?
@@ -186,20 +201,35 @@ final class LoopbackServer: Sendable {
 
     private func register(_ fd: Int32) {
         state.withLock { state in
-            guard !state.stopping, state.openConnections.count < settings.maxConnections else {
-                if !state.stopping {
-                    log(LogEvent(level: .warning, message: "refused a connection: \(settings.maxConnections) already open"))
-                }
+            guard !state.stopping else {
                 POSIX.closeDescriptor(fd)
                 return
+            }
+            if state.openConnections.count - state.evicted.count >= settings.maxConnections {
+                guard let victim = state.waiting.min(by: { $0.value < $1.value }) else {
+                    log(LogEvent(level: .warning, message: "refused a connection: \(settings.maxConnections) already open, every one handling a request"))
+                    POSIX.closeDescriptor(fd)
+                    return
+                }
+                // Its thread sees the shutdown at its next read and exits; it
+                // counts against the limit no longer.
+                state.waiting[victim.key] = nil
+                state.evicted.insert(victim.key)
+                if let victimFD = state.openConnections[victim.key] { POSIX.shutdownBoth(victimFD) }
+                log(LogEvent(
+                    level: .warning,
+                    message: "\(settings.maxConnections) connections open: closed the one waiting longest for its request, to serve a new one"
+                ))
             }
             let id = state.nextConnectionID
             state.nextConnectionID += 1
             state.openConnections[id] = fd
+            let accepted = ContinuousClock.now
+            state.waiting[id] = accepted
             // Spawned under the lock, so the thread's own exit bookkeeping
             // cannot run before it is registered.
             let spawned = JoinableThread.spawn { [self] in
-                serve(fd)
+                serve(fd, id: id, accepted: accepted)
                 finish(id)
             }
             switch spawned {
@@ -208,6 +238,7 @@ final class LoopbackServer: Sendable {
                 state.spawnedThreads += 1
             case .failure(let error):
                 state.openConnections[id] = nil
+                state.waiting[id] = nil
                 POSIX.closeDescriptor(fd)
                 log(LogEvent(level: .error, message: "could not start a connection thread: \(POSIX.errorText(error.code))"))
             }
@@ -218,6 +249,8 @@ final class LoopbackServer: Sendable {
         state.withLock { state in
             // Closed under the lock so `stop()` never shuts down a reused descriptor.
             if let fd = state.openConnections.removeValue(forKey: id) { POSIX.closeDescriptor(fd) }
+            state.waiting[id] = nil
+            state.evicted.remove(id)
             if let thread = state.runningThreads.removeValue(forKey: id) { state.finishedThreads.append(thread) }
         }
     }
@@ -233,14 +266,33 @@ final class LoopbackServer: Sendable {
 
     // MARK: - One connection
 
-    private func serve(_ fd: Int32) {
+    /// Marks connection `id` as handling a request, so it cannot be evicted;
+    /// `false` when it already was, and must close without handling it.
+    private func beginHandling(_ id: Int) -> Bool {
+        state.withLock { state in
+            guard !state.evicted.contains(id) else { return false }
+            state.waiting[id] = nil
+            return true
+        }
+    }
+
+    private func resumeWaiting(_ id: Int, since now: ContinuousClock.Instant) {
+        state.withLock { state in
+            if !state.evicted.contains(id) { state.waiting[id] = now }
+        }
+    }
+
+    private func serve(_ fd: Int32, id: Int, accepted: ContinuousClock.Instant) {
         var parser = HTTPRequestParser(limits: settings.limits)
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         let context = ServerContext(wakeFD: wakeRead)
-        let idleMs = Int32(clamping: settings.idleTimeout.components.seconds * 1000 + settings.idleTimeout.components.attoseconds / 1_000_000_000_000_000)
+        var deadline = RequestDeadline(
+            limits: .init(idle: settings.idleTimeout, head: settings.headTimeout, request: settings.requestTimeout), accepted: accepted
+        )
         while true {
             switch parser.next() {
             case .request(let request):
+                guard beginHandling(id) else { return }
                 switch handler(request, context) {
                 case .drop:
                     log(LogEvent(level: .debug, message: "dropped the connection without a response"))
@@ -255,6 +307,9 @@ final class LoopbackServer: Sendable {
                         return
                     }
                 }
+                let now = ContinuousClock.now
+                deadline.responded(at: now, nextRequestBuffered: parser.hasPartialRequest)
+                resumeWaiting(id, since: now)
             case .continueExpected:
                 guard POSIX.sendAll(fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) else { return }
             case .failure(let error):
@@ -264,31 +319,66 @@ final class LoopbackServer: Sendable {
                 lingeringClose(fd)
                 return
             case .needMoreData:
-                switch POSIX.waitReadable(fd, wake: wakeRead, timeoutMs: idleMs) {
+                let next = deadline.next(readingHead: parser.isReadingHead)
+                let remaining = ContinuousClock.now.duration(to: next.at)
+                guard remaining > .zero else {
+                    timedOut(fd, next.expiry, partial: parser.hasPartialRequest)
+                    return
+                }
+                switch POSIX.waitReadable(fd, wake: wakeRead, timeoutMs: Self.pollMilliseconds(remaining)) {
                 case .woken, .failed:
                     return
                 case .timedOut:
-                    if parser.hasPartialRequest {
-                        log(LogEvent(level: .warning, message: "closed a connection idle in the middle of a request"))
-                    }
-                    return
+                    continue  // the deadline check above decides
                 case .readable:
                     let count = POSIX.receive(fd, into: &buffer)
                     guard count > 0 else { return }
                     parser.append(buffer[0 ..< count])
+                    deadline.received(at: ContinuousClock.now)
                 }
             }
         }
     }
 
+    /// A `poll` timeout covering `duration`, rounded up so it never wakes just before the deadline.
+    private static func pollMilliseconds(_ duration: Duration) -> Int32 {
+        let (seconds, attoseconds) = duration.components
+        let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+        return Int32(clamping: max(1, milliseconds))
+    }
+
+    private func timedOut(_ fd: Int32, _ expiry: RequestDeadline.Expiry, partial: Bool) {
+        // A connection that sent nothing of a request (idle keep-alive, or never used) closes quietly.
+        guard partial else { return }
+        let reason: String
+        switch expiry {
+        case .idle:
+            reason = "no byte for \(settings.idleTimeout) in the middle of a request"
+        case .head:
+            reason = "request headers not complete within \(settings.headTimeout)"
+        case .request:
+            reason = "request not complete within \(settings.requestTimeout)"
+        }
+        log(LogEvent(level: .warning, message: "closed a slow connection: \(reason)"))
+        let error = HTTPParseError(status: 408, reason: reason)
+        _ = POSIX.sendAll(fd, errorResponder(error).serialized(date: HTTPDate.string(from: Date()), closeConnection: true))
+        lingeringClose(fd)
+    }
+
     /// Half-closes and drains what the client is still sending, so it reads
     /// the response instead of a reset (RFC 9112 §9.6).
+    ///
+    /// Two seconds in all, not per read, so a client trickling bytes cannot keep it open.
     private func lingeringClose(_ fd: Int32) {
         POSIX.shutdownWrite(fd)
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         var drained = 0
+        let end = ContinuousClock.now.advanced(by: .seconds(2))
         while drained < 8 * 1024 * 1024 {
-            guard case .readable = POSIX.waitReadable(fd, wake: wakeRead, timeoutMs: 2000) else { return }
+            let remaining = ContinuousClock.now.duration(to: end)
+            guard remaining > .zero,
+                case .readable = POSIX.waitReadable(fd, wake: wakeRead, timeoutMs: Self.pollMilliseconds(remaining))
+            else { return }
             let count = POSIX.receive(fd, into: &buffer)
             guard count > 0 else { return }
             drained += count
