@@ -30,7 +30,8 @@ public struct ChatlioStateDirectory: Sendable, Hashable, CustomStringConvertible
 
     /// Names the layout under `root`; creates nothing (each store creates its own directory when opened).
     public init(_ root: URL) {
-        self.root = root.standardizedFileURL
+        // One spelling per directory, so two names for it compare equal.
+        self.root = URL(fileURLWithPath: root.standardizedFileURL.path, isDirectory: true)
     }
 
     /// Names the layout under the directory at `path`.
