@@ -117,3 +117,48 @@ extension ChatlioStateAdministration {
         .number(JSONNumber(value))
     }
 }
+
+extension ChatlioStateAdministration.Selection {
+    /// Reads a request body: `{"all": true}`, `{"ids": ["…", …]}` or (purge) `{"olderThan": "7d"}` — exactly one.
+    ///
+    /// ```swift
+    /// let selection = try ChatlioStateAdministration.Selection(parsing: JSONValue(parsing: body), allowingAge: true)
+    /// ```
+    ///
+    /// - Throws: ``ChatlioStateAdministrationError/Code/invalidArgument`` naming the member at fault.
+    public init(parsing body: JSONValue, allowingAge: Bool) throws(ChatlioStateAdministrationError) {
+        let forms = allowingAge ? #"{"all": true}, {"ids": [...]} or {"olderThan": "7d"}"# : #"{"all": true} or {"ids": [...]}"#
+        guard let object = body.objectValue else {
+            throw ChatlioStateAdministrationError(.invalidArgument, "the body must be a JSON object: \(forms)")
+        }
+        let known: Set<String> = allowingAge ? ["all", "ids", "olderThan"] : ["all", "ids"]
+        if let stranger = object.keys.sorted().first(where: { !known.contains($0) }) {
+            throw ChatlioStateAdministrationError(.invalidArgument, "unknown member \"\(stranger)\"; expected \(forms)")
+        }
+        guard object.count == 1, let (key, value) = object.first else {
+            throw ChatlioStateAdministrationError(.invalidArgument, "give exactly one of \(forms)")
+        }
+        switch key {
+        case "all":
+            guard value.boolValue == true else { throw ChatlioStateAdministrationError(.invalidArgument, "\"all\" must be true") }
+            self = .all
+        case "ids":
+            guard let array = value.arrayValue, !array.isEmpty else {
+                throw ChatlioStateAdministrationError(.invalidArgument, "\"ids\" must be a non-empty array of strings")
+            }
+            var ids: [String] = []
+            for element in array {
+                guard let id = element.stringValue, !id.isEmpty else {
+                    throw ChatlioStateAdministrationError(.invalidArgument, "\"ids\" must hold non-empty strings only")
+                }
+                ids.append(id)
+            }
+            self = .ids(ids)
+        default:
+            guard let text = value.stringValue else {
+                throw ChatlioStateAdministrationError(.invalidArgument, "\"olderThan\" must be a string such as \"7d\"")
+            }
+            self = .olderThan(try ChatlioStateAdministration.Age(parsing: text))
+        }
+    }
+}

@@ -174,3 +174,20 @@ import Testing
         }
     }
 }
+
+@Suite struct ChatlioStateAdministrationSelectionTests {
+    @Test func readsEachBodyForm() throws {
+        typealias Selection = ChatlioStateAdministration.Selection
+        #expect(try Selection(parsing: JSONValue(parsing: #"{"all":true}"#), allowingAge: false) == .all)
+        #expect(try Selection(parsing: JSONValue(parsing: #"{"ids":["a","b"]}"#), allowingAge: false) == .ids(["a", "b"]))
+        #expect(try Selection(parsing: JSONValue(parsing: #"{"olderThan":"12h"}"#), allowingAge: true) == .olderThan(.init(parsing: "12h")))
+    }
+
+    @Test(arguments: [#"[]"#, #"{}"#, #"{"all":false}"#, #"{"ids":[]}"#, #"{"ids":[1]}"#, #"{"all":true,"ids":["a"]}"#, #"{"olderThan":"7d"}"#, #"{"every":true}"#])
+    func refusesOtherBodies(body: String) throws {
+        let value = try JSONValue(parsing: body)
+        #expect(throws: ChatlioStateAdministrationError.self) {
+            _ = try ChatlioStateAdministration.Selection(parsing: value, allowingAge: false)
+        }
+    }
+}
