@@ -65,11 +65,12 @@ public final class ChatlioStateAdministration: Sendable {
     ///   - quarantine: the relay's quarantine; `nil` when it keeps none on disk.
     ///   - mapper: the relay's mapper, for quarantine replays (`nil` in raw mode).
     ///   - relayConfiguration: the relay's; replays use its mode and limits (never its URL token).
+    ///   - state: the state directory, named in ``status()``.
     public init(
         client: AEPStreamingClient, outbox: any Outbox, quarantine: FileQuarantineStore?, mapper: XDMMapper?,
-        relayConfiguration: ChatlioRelay.Configuration = ChatlioRelay.Configuration()
+        relayConfiguration: ChatlioRelay.Configuration = ChatlioRelay.Configuration(), state: ChatlioStateDirectory? = nil
     ) {
-        self.state = nil
+        self.state = state
         self.outbox = outbox
         self.deadLetters = client.deadLetters
         self.quarantine = quarantine

@@ -67,7 +67,7 @@ do {
     if let token = environment["ADMIN_TOKEN"] {
         admin = try ChatlioAdminRoutes(
             administration: ChatlioStateAdministration(
-                client: client, outbox: outbox, quarantine: quarantine, mapper: mapper, relayConfiguration: relayConfiguration),
+                client: client, outbox: outbox, quarantine: quarantine, mapper: mapper, relayConfiguration: relayConfiguration, state: state),
             token: token)
     }
     let app = makeChatlioApplication(relay: relay, client: client, admin: admin, host: host, port: port) { port in
