@@ -191,3 +191,44 @@ import Testing
         }
     }
 }
+
+/// Live mode, as the Hummingbird relay's /admin endpoints use it: through a running client, whose lock keeps
+/// the offline way out meanwhile. The inlet is down (nothing listens on port 9), so redriven and replayed
+/// events stay in the outbox where the test can see them.
+@Suite struct ChatlioStateAdministrationLiveTests {
+    @Test func redrivesPurgesAndReplaysThroughTheRunningClient() async throws {
+        let state = try await StateFixture.make()
+        defer { StateFixture.remove(state) }
+        let outbox = try FileOutbox(directory: state.outbox)
+        let configuration = AEPStreamingClient.Configuration(
+            inletURL: try #require(URL(string: "http://127.0.0.1:9/collection/live-admin")), format: .xdm(schemaID: "s", datasetID: "d")
+        )
+        let client = try await AEPStreamingClient(configuration: configuration, outbox: outbox, deadLetters: FileDeadLetterStore(directory: state.deadLetters))
+        let quarantine = try FileQuarantineStore(directory: state.quarantine)
+        let admin = ChatlioStateAdministration(
+            client: client, outbox: outbox, quarantine: quarantine, mapper: try XDMMapper(configuration: .init(tenantID: "acme")), state: state
+        )
+        await #expect {
+            _ = try await ChatlioStateAdministration.open(state)
+        } throws: { error in
+            (error as? ChatlioStateAdministrationError)?.code == .stateInUse
+        }
+
+        let redriven = try await admin.redriveDeadLetters(.ids([StateFixture.oldLetterID, "evt-nobody"]))
+        #expect(redriven.done == [StateFixture.oldLetterID])
+        #expect(redriven.unknown == ["evt-nobody"])
+        #expect(try await !admin.deadLetterEntries().map(\.id).contains(StateFixture.oldLetterID))
+        #expect(try await outbox.storedEntries().map(\.id).contains(StateFixture.oldLetterID))
+
+        let purged = try await admin.purgeDeadLetters(.ids([StateFixture.newLetterID]))
+        #expect(purged.done == [StateFixture.newLetterID])
+        #expect(try await !admin.deadLetterEntries().map(\.id).contains(StateFixture.newLetterID))
+
+        let replayed = try await admin.replayQuarantine(.all)
+        let eventID = try #require(replayed.replayed.first?.eventID)
+        #expect(replayed.stillFailing.count == 1)
+        #expect(try await outbox.storedEntries().map(\.id).contains(eventID))
+        #expect(try await admin.status().state == state.root.path)
+        _ = await client.shutdown(timeout: .seconds(2))
+    }
+}
