@@ -131,20 +131,33 @@ extension ChatlioStateAdministration {
         return quarantine
     }
 
-    /// Removes one item with this content through the store, so its limits stay counted right.
-    /// Items with identical content are interchangeable: whichever of them goes, nothing is lost.
-    private func removeOne(_ item: QuarantinedWebhook, from quarantine: FileQuarantineStore) throws(ChatlioStateAdministrationError) -> Bool {
-        var removed = false
+    /// Removes these records' items through the store (so its limits stay counted right) in one pass
+    /// over the directory, and returns the ids of the records removed. The store names items by content
+    /// only; items with identical content are interchangeable, so whichever copy goes, nothing is lost.
+    private func remove(_ records: [QuarantineRecord], from quarantine: FileQuarantineStore) throws(ChatlioStateAdministrationError) -> [String] {
+        guard !records.isEmpty else { return [] }
+        var wanted: [QuarantinedWebhook: Int] = [:]
+        for record in records { wanted[record.item, default: 0] += 1 }
+        var left = wanted
         do {
             try quarantine.removeAll { candidate in
-                guard !removed, candidate == item else { return false }
-                removed = true
+                guard let count = left[candidate], count > 0 else { return false }
+                left[candidate] = count - 1
                 return true
             }
         } catch {
-            throw ChatlioStateAdministrationError(.storage, "cannot remove a quarantined item from \(quarantine.directory.path): \(error.localizedDescription)")
+            throw ChatlioStateAdministrationError(.storage, "cannot remove quarantined items from \(quarantine.directory.path): \(error.localizedDescription)")
         }
-        return removed
+        // Of the records sharing one content, the first (wanted − left) count as removed.
+        var removed = wanted.mapValues { _ in 0 }
+        var ids: [String] = []
+        for record in records {
+            let item = record.item
+            guard let count = removed[item], count < (wanted[item] ?? 0) - (left[item] ?? 0) else { continue }
+            removed[item] = count + 1
+            ids.append(record.id)
+        }
+        return ids
     }
 
     // MARK: - Replay and purge
@@ -177,6 +190,9 @@ extension ChatlioStateAdministration {
         } catch {
             throw ChatlioStateAdministrationError(.unsupported, "cannot build the relay for the replay: \(error)")
         }
+        // Removed only after every event is stored (or its body kept again): a failure
+        // before then leaves old copies behind, never a body in neither place.
+        var superseded: [QuarantineRecord] = []
         for record in records {
             // The original receive time: the event time of kinds without their own stays what it was.
             receivedAt.withLock { $0 = record.item.receivedAt }
@@ -184,16 +200,17 @@ extension ChatlioStateAdministration {
             let answer = response.json
             switch response.status {
             case 200, 202:
-                _ = try removeOne(record.item, from: quarantine)
+                superseded.append(record)
                 outcome.replayed.append(.init(id: record.id, eventID: answer?["id"]?.stringValue ?? "", duplicate: response.status == 200))
             case 400 where answer?["quarantined"]?.boolValue == true:
                 // Kept again under a new id with the new reason; the old copy goes.
-                _ = try removeOne(record.item, from: quarantine)
+                superseded.append(record)
                 outcome.stillFailing.append(.init(id: record.id, status: 400, reason: Self.reason(of: answer), requarantined: true))
             default:
                 outcome.stillFailing.append(.init(id: record.id, status: response.status, reason: Self.reason(of: answer), requarantined: false))
             }
         }
+        _ = try remove(superseded, from: quarantine)
         return outcome
     }
 
@@ -205,11 +222,7 @@ extension ChatlioStateAdministration {
     public func purgeQuarantine(_ selection: Selection) throws(ChatlioStateAdministrationError) -> Outcome {
         let quarantine = try requireQuarantine()
         let (records, unknown) = try selectQuarantine(selection)
-        var outcome = Outcome(unknown: unknown)
-        for record in records where try removeOne(record.item, from: quarantine) {
-            outcome.done.append(record.id)
-        }
-        return outcome
+        return Outcome(done: try remove(records, from: quarantine), unknown: unknown)
     }
 
     /// The mapper for replays, opening the state's identity journal on first use offline.

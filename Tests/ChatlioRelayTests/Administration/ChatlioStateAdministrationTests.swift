@@ -115,6 +115,22 @@ import Testing
         await admin.close()
     }
 
+    /// The store names items by content only: of two identical items, purging one id leaves the other.
+    @Test func purgingOneOfTwoIdenticalItemsKeepsTheOther() async throws {
+        let state = try await StateFixture.make()
+        defer { StateFixture.remove(state) }
+        let admin = try await ChatlioStateAdministration.open(state)
+        let copy = try #require(try admin.quarantineRecords().last).item
+        let quarantine = try FileQuarantineStore(directory: state.quarantine)
+        try await quarantine.quarantine(copy)
+        let copies = try admin.quarantineRecords().filter { $0.item == copy }
+        #expect(copies.count == 2)
+        let outcome = try admin.purgeQuarantine(.ids([try #require(copies.last).id]))
+        #expect(outcome.done.count == 1)
+        #expect(try admin.quarantineRecords().filter { $0.item == copy }.count == 1)
+        await admin.close()
+    }
+
     @Test func refusesWhileARunningProcessHoldsTheOutbox() async throws {
         let state = try await StateFixture.make()
         defer { StateFixture.remove(state) }
