@@ -29,6 +29,7 @@ let package = Package(
         .executable(name: "chatlio-decode", targets: ["chatlio-decode"]),
         .executable(name: "chatlio-aep-setup", targets: ["chatlio-aep-setup"]),
         .executable(name: "chatlio-replay", targets: ["chatlio-replay"]),
+        .executable(name: "chatlio-aep-admin", targets: ["chatlio-aep-admin"]),
     ],
     targets: [
         // A JSON value type with an exact, bounded parser and a fast writer,
@@ -106,6 +107,13 @@ let package = Package(
             path: "Examples/chatlio-replay",
             swiftSettings: strictSettings
         ),
+        // Status, dead letters and quarantine of a stopped relay's state directory.
+        .executableTarget(
+            name: "chatlio-aep-admin",
+            dependencies: ["ChatlioRelay", "AEPStreamingClient", "ChatlioWebhooks", "ChatlioXDMMapper", "ExampleSupport"],
+            path: "Examples/chatlio-aep-admin",
+            swiftSettings: strictSettings
+        ),
         // Prints or writes everything AEP needs for a tenant, with the curl lines.
         .executableTarget(
             name: "chatlio-aep-setup",
@@ -141,7 +149,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatlioRelayTests",
-            dependencies: ["ChatlioRelay", "ChatlioAEPTestSupport"],
+            dependencies: ["ChatlioRelay", "AEPStreamingClient", "ChatlioAEPTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

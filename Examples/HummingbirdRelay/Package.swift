@@ -29,6 +29,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ChatlioRelay", package: root),
                 .product(name: "AEPStreamingClient", package: root),
+                .product(name: "ChatlioWebhooks", package: root),
             ],
             swiftSettings: settings
         ),

@@ -39,8 +39,13 @@ let usage = """
       --client-secret-env VAR   environment variable holding the OAuth client secret
       --org-id ID               x-gw-ims-org-id
       --sandbox NAME            x-sandbox-name
+    State:
+      --state DIR               keep the state in DIR, in the relay's layout: DIR/outbox, DIR/dead-letters,
+                                DIR/quarantine (refused bodies), DIR/identities.ndjson; chatlio-aep-admin
+                                --state DIR lists and redrives what was dead-lettered
+      --outbox DIR              only the outbox in DIR (its dead letters go to DIR/../dead-letters)
+                                (default for both: a fresh temporary state directory)
     Output:
-      --outbox DIR              the durable outbox directory (default: a fresh temporary directory)
       --output FILE             where the delivered XDM entities go (default: .build/chatlio-replay/delivered.ndjson)
       --timeout SECONDS         how long to wait for delivery (default: 60)
       -h, --help                show this help
@@ -63,7 +68,7 @@ do {
         parsing: CommandLine.arguments.dropFirst(),
         flags: ["--help", "--stdin", "--dry-run"],
         valued: ["--kind", "--inlet", "--tenant", "--schema-id", "--dataset-id", "--flow-id", "--token-env", "--client-id",
-                 "--client-secret-env", "--org-id", "--sandbox", "--outbox", "--output", "--timeout"])
+                 "--client-secret-env", "--org-id", "--sandbox", "--outbox", "--state", "--output", "--timeout"])
 } catch {
     fail("\(error) (see --help)")
 }
@@ -120,12 +125,28 @@ func readInputs() -> [Input] {
     return inputs
 }
 
+if options.value("--state") != nil, options.value("--outbox") != nil {
+    fail("give --state DIR or --outbox DIR, not both (--state DIR keeps its outbox in DIR/outbox)")
+}
 let inputs = readInputs()
 let tenant = options.value("--tenant") ?? "acme"
+/// The state layout: --state, or a fresh temporary one; `nil` with --outbox alone.
+let state: ChatlioStateDirectory? = options.value("--state").map { ChatlioStateDirectory(path: $0) }
+    ?? (options.value("--outbox") == nil
+        ? ChatlioStateDirectory(FileManager.default.temporaryDirectory.appendingPathComponent("chatlio-replay-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"))
+        : nil)
+let keepsState = options.value("--state") != nil
 let mapper: XDMMapper
 let chatlio: ChatlioXDM
 do {
-    mapper = try XDMMapper(configuration: .init(tenantID: tenant), identityStore: InMemoryConversationIdentityStore())
+    let identities: any ConversationIdentityStore
+    if keepsState, let state, !options.has("--dry-run") {
+        try FileManager.default.createDirectory(at: state.root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        identities = try FileConversationIdentityStore(url: state.identities)
+    } else {
+        identities = InMemoryConversationIdentityStore()
+    }
+    mapper = try XDMMapper(configuration: .init(tenantID: tenant), identityStore: identities)
     chatlio = try ChatlioXDM(tenantID: tenant)
 } catch {
     fail("\(error)")
@@ -202,17 +223,28 @@ if let inlet = options.value("--inlet") {
 }
 clientConfiguration.batching.linger = .milliseconds(20)
 
-let outboxDirectory = options.value("--outbox").map { URL(fileURLWithPath: $0) }
-    ?? FileManager.default.temporaryDirectory.appendingPathComponent("chatlio-replay-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+let outboxDirectory = state?.outbox ?? URL(fileURLWithPath: options.value("--outbox") ?? "")
 let client: AEPStreamingClient
 do {
     let outbox = try FileOutbox(directory: outboxDirectory)
-    client = try await AEPStreamingClient(configuration: clientConfiguration, outbox: outbox)
+    // With a state layout, its dead-letters directory; with --outbox alone, the client's default beside it.
+    client = try await AEPStreamingClient(
+        configuration: clientConfiguration, outbox: outbox, deadLetters: try state.map { try FileDeadLetterStore(directory: $0.deadLetters) }
+    )
 } catch {
     fail("could not open the outbox at \(outboxDirectory.path): \(error)")
 }
+let deadLetterStore = client.deadLetters as? FileDeadLetterStore
+/// The --state to give chatlio-aep-admin: the layout's root, or --outbox's parent when it is named `outbox`.
+let adminState = state?.root.path
+    ?? (outboxDirectory.lastPathComponent == "outbox" ? outboxDirectory.deletingLastPathComponent().path : nil)
 
-let quarantine = InMemoryQuarantineStore()
+let quarantine: any QuarantineStore
+if keepsState, let state {
+    do { quarantine = try FileQuarantineStore(directory: state.quarantine) } catch { fail("could not open the quarantine at \(state.quarantine.path): \(error)") }
+} else {
+    quarantine = InMemoryQuarantineStore()
+}
 let relay: ChatlioRelay
 do {
     relay = try ChatlioRelay(mapper: mapper, sink: client, quarantine: quarantine)
@@ -288,7 +320,20 @@ do {
 } catch {
     say("could not write \(outputURL.path): \(error.localizedDescription)")
 }
-if options.value("--outbox") == nil, shutdown.remaining == 0 { try? FileManager.default.removeItem(at: outboxDirectory) }
+// A temporary state goes only when it holds nothing: no event left, no dead letter.
+let deadLettersKept = (try? await client.deadLetters.entries().count) ?? 0
+let keptTemporaryState = !keepsState && options.value("--outbox") == nil && (shutdown.remaining > 0 || deadLettersKept > 0)
+if !keepsState, options.value("--outbox") == nil, !keptTemporaryState, let state { try? FileManager.default.removeItem(at: state.root) }
+let deadLetterLocation = deadLetterStore?.directory.standardizedFileURL.path ?? "memory (not kept)"
+var redriveHelp = ""
+if !deadLettered.isEmpty || deadLettersKept > 0 {
+    if let adminState {
+        redriveHelp = "\n        list them: swift run chatlio-aep-admin --state \(adminState) dead-letters list"
+            + "\n        redrive:   swift run chatlio-aep-admin --state \(adminState) dead-letters redrive --all"
+    } else {
+        redriveHelp = "\n      (chatlio-aep-admin reads the state layout: next time use --state DIR, or an --outbox directory named outbox)"
+    }
+}
 
 let failedAtInlet = emulator?.record.failedValidation.count ?? 0
 let metrics = client.metrics()
@@ -300,6 +345,7 @@ print("""
       refused         \(refused.count)\(refused.map { "\n        \($0.label): \($0.reason)" }.joined())
       delivered       \(delivered)   (\(metrics.requests) requests, \(metrics.bytesSent) bytes)
       dead-lettered   \(deadLettered.count)\(deadLettered.map { "\n        \($0.label): \($0.reason)" }.joined())
+      dead letters    \(deadLettersKept) kept in \(deadLetterLocation)\(redriveHelp)
       not delivered   \(undelivered.count)\(drained ? "" : " (timed out after \(timeoutSeconds) s; \(shutdown.remaining) left in the outbox at \(outboxDirectory.path))")
       inlet rejected  \(failedAtInlet)   (failed the inlet's schema check)
       target          \(emulator == nil ? clientConfiguration.inletURL.absoluteString : "in-process AEPInletEmulator (schema-validating)")

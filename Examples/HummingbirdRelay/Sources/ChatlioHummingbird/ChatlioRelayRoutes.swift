@@ -83,20 +83,28 @@ public struct StreamingClientDrain: Service {
     }
 }
 
-/// The whole application: routes, plus the client drain as a service.
+/// The whole application: routes, the admin routes when given, plus the client drain as a service.
 ///
 /// ```swift
-/// let app = makeChatlioApplication(relay: relay, client: client, port: 8080)
+/// let admin = try ChatlioAdminRoutes(administration: administration, token: adminToken)
+/// let app = makeChatlioApplication(relay: relay, client: client, admin: admin, port: 8080)
 /// try await app.runService()
 /// ```
+///
+/// - Parameter admin: the `/admin` endpoints; `nil` leaves them unmounted, and says so in a warning.
 public func makeChatlioApplication(
-    relay: ChatlioRelay, client: AEPStreamingClient, host: String = "127.0.0.1", port: Int,
+    relay: ChatlioRelay, client: AEPStreamingClient, admin: ChatlioAdminRoutes? = nil, host: String = "127.0.0.1", port: Int,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = Router()
     ChatlioRelayRoutes(relay: relay, client: client).register(on: router)
     var logger = Logger(label: "chatlio-relay")
     logger.logLevel = .warning
+    if let admin {
+        admin.register(on: router)
+    } else {
+        logger.warning("no admin token (ADMIN_TOKEN): the /admin endpoints are not mounted; dead letters need chatlio-aep-admin with the relay stopped")
+    }
     return Application(
         router: router,
         configuration: .init(address: .hostname(host, port: port), serverName: "chatlio-relay"),

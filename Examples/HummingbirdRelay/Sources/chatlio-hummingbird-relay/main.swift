@@ -1,8 +1,9 @@
 // chatlio-hummingbird-relay: Chatlio webhooks → AEP on Hummingbird 2.
 //
 // Configuration comes from the environment:
-//   PORT (8080), HOST (127.0.0.1), STATE_DIR (./chatlio-state: outbox/ and quarantine/),
-//   CHATLIO_TENANT (acme), CHATLIO_URL_TOKEN (optional, ≥ 16 characters),
+//   PORT (8080), HOST (127.0.0.1), STATE_DIR (./chatlio-state, in the ChatlioStateDirectory layout:
+//   outbox/, dead-letters/, quarantine/, identities.ndjson), CHATLIO_TENANT (acme),
+//   CHATLIO_URL_TOKEN (optional, ≥ 16 characters), ADMIN_TOKEN (optional, ≥ 16 characters: mounts /admin/…),
 //   AEP_INLET_URL, AEP_SCHEMA_ID, AEP_DATASET_ID, AEP_FLOW_ID (without AEP_INLET_URL an in-process
 //   AEPInletEmulator stands in for AEP, so the server can be tried with no account).
 import AEPInletEmulator
@@ -17,8 +18,10 @@ let environment = ProcessInfo.processInfo.environment
 if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-h") {
     print("""
         Usage: chatlio-hummingbird-relay
-        Serves POST /chatlio/{kind}, POST /chatlio/{token}/{kind} and GET /health.
-        Environment: PORT, HOST, STATE_DIR, CHATLIO_TENANT, CHATLIO_URL_TOKEN,
+        Serves POST /chatlio/{kind}, POST /chatlio/{token}/{kind} and GET /health; with ADMIN_TOKEN also
+        /admin/status, /admin/dead-letters[/{id}|/redrive|/purge], /admin/quarantine[/{id}|/replay|/purge]
+        (Authorization: Bearer $ADMIN_TOKEN).
+        Environment: PORT, HOST, STATE_DIR, CHATLIO_TENANT, CHATLIO_URL_TOKEN, ADMIN_TOKEN,
                      AEP_INLET_URL, AEP_SCHEMA_ID, AEP_DATASET_ID, AEP_FLOW_ID
         """)
     exit(0)
@@ -32,7 +35,7 @@ func fail(_ message: String) -> Never {
 let port = Int(environment["PORT"] ?? "8080") ?? 8080
 let host = environment["HOST"] ?? "127.0.0.1"
 let tenant = environment["CHATLIO_TENANT"] ?? "acme"
-let state = URL(fileURLWithPath: environment["STATE_DIR"] ?? "chatlio-state")
+let state = ChatlioStateDirectory(path: environment["STATE_DIR"] ?? "chatlio-state")
 
 do {
     let chatlio = try ChatlioXDM(tenantID: tenant)
@@ -52,13 +55,22 @@ do {
         emulator = local
         configuration = .init(inletURL: local.inletURL, format: .xdm(schemaID: chatlio.experienceEventSchemaID, datasetID: "local", sourceName: "chatlio-relay"))
     }
-    let client = try await AEPStreamingClient(configuration: configuration, outbox: FileOutbox(directory: state.appendingPathComponent("outbox")))
-    let relay = try ChatlioRelay(
-        configuration: .init(sharedSecret: environment["CHATLIO_URL_TOKEN"]),
-        mapper: XDMMapper(configuration: .init(tenantID: tenant), identityStore: FileConversationIdentityStore(url: state.appendingPathComponent("identities.ndjson"))),
-        sink: client,
-        quarantine: FileQuarantineStore(directory: state.appendingPathComponent("quarantine")))
-    let app = makeChatlioApplication(relay: relay, client: client, host: host, port: port) { port in
+    try FileManager.default.createDirectory(at: state.root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    let outbox = try FileOutbox(directory: state.outbox)
+    let client = try await AEPStreamingClient(
+        configuration: configuration, outbox: outbox, deadLetters: FileDeadLetterStore(directory: state.deadLetters))
+    let mapper = try XDMMapper(configuration: .init(tenantID: tenant), identityStore: FileConversationIdentityStore(url: state.identities))
+    let quarantine = try FileQuarantineStore(directory: state.quarantine)
+    let relayConfiguration = ChatlioRelay.Configuration(sharedSecret: environment["CHATLIO_URL_TOKEN"])
+    let relay = try ChatlioRelay(configuration: relayConfiguration, mapper: mapper, sink: client, quarantine: quarantine)
+    var admin: ChatlioAdminRoutes?
+    if let token = environment["ADMIN_TOKEN"] {
+        admin = try ChatlioAdminRoutes(
+            administration: ChatlioStateAdministration(
+                client: client, outbox: outbox, quarantine: quarantine, mapper: mapper, relayConfiguration: relayConfiguration, state: state),
+            token: token)
+    }
+    let app = makeChatlioApplication(relay: relay, client: client, admin: admin, host: host, port: port) { port in
         print("chatlio-hummingbird-relay listening on http://\(host):\(port)/chatlio/{kind}")
     }
     try await app.runService()

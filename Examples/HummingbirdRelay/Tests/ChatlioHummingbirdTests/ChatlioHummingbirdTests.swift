@@ -76,4 +76,89 @@ import FoundationNetworking
         try await server.value
         #expect(client.metrics().queued == 0)
     }
+
+    /// The admin endpoints over real loopback HTTP, through the live client: a kept dead letter is
+    /// listed and redriven and a quarantined body replayed, both arriving in the inlet, with no restart.
+    @Test func adminEndpointsRedriveAndReplayThroughTheLiveClient() async throws {
+        let emulator = try AEPInletEmulator(configuration: .init(inletId: "hummingbird-admin-test"))
+        _ = try emulator.start()
+        defer { emulator.stop() }
+        let state = ChatlioStateDirectory(FileManager.default.temporaryDirectory.appendingPathComponent("hb-state-\(UUID().uuidString)"))
+        defer { try? FileManager.default.removeItem(at: state.root) }
+        let letterPayload = #"{"_id":"evt-dl-1","timestamp":"2026-01-01T00:00:00Z","eventType":"chat.conversationStarted"}"#
+        do {
+            let store = try FileDeadLetterStore(directory: state.deadLetters)
+            try await store.add(DeadLetter(
+                entry: DeadLetterEntry(id: "evt-dl-1", status: 400, reason: "invalid", attempts: 1, enqueuedAt: Date(), firstSentAt: Date(), deadLetteredAt: Date()),
+                payload: Data(letterPayload.utf8)))
+        }
+        let quarantine = try FileQuarantineStore(directory: state.quarantine)
+        let webhookBody = Data(#"{"visitor":{"UUID":"hb-visitor-2"},"message":"Replayed","conversationUUID":"hb-2"}"#.utf8)
+        try await quarantine.quarantine(QuarantinedWebhook(
+            receivedAt: Date(), route: "conversation-started", code: "invalid event", pointer: nil, reason: "an older mapper", body: webhookBody))
+
+        var configuration = AEPStreamingClient.Configuration(inletURL: emulator.inletURL, format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/chatlio-experienceevent", datasetID: "d"))
+        configuration.batching.linger = .milliseconds(10)
+        let outbox = try FileOutbox(directory: state.outbox)
+        let client = try await AEPStreamingClient(configuration: configuration, outbox: outbox, deadLetters: FileDeadLetterStore(directory: state.deadLetters))
+        let mapper = try XDMMapper(configuration: .init(tenantID: "acme"))
+        let relay = try ChatlioRelay(mapper: mapper, sink: client, quarantine: quarantine)
+        let token = "an-admin-token-long-enough"
+        let admin = try ChatlioAdminRoutes(
+            administration: ChatlioStateAdministration(client: client, outbox: outbox, quarantine: quarantine, mapper: mapper), token: token)
+        let port = Port()
+        let app = makeChatlioApplication(relay: relay, client: client, admin: admin, port: 0) { await port.set($0) }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test")))
+        let server = Task { try await group.run() }
+        var bound: Int?
+        for _ in 0..<200 where bound == nil {
+            bound = await port.value
+            if bound == nil { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        let serverPort = try #require(bound)
+
+        func call(_ method: String, _ path: String, body: String? = nil, token presented: String? = token) async throws -> (Int, JSONValue?) {
+            var request = URLRequest(url: try #require(URL(string: "http://127.0.0.1:\(serverPort)\(path)")))
+            request.httpMethod = method
+            if let presented { request.setValue("Bearer \(presented)", forHTTPHeaderField: "Authorization") }
+            if let body {
+                request.httpBody = Data(body.utf8)
+                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            }
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, try? JSONValue(parsing: data))
+        }
+
+        #expect(try await call("GET", "/admin/status", token: nil).0 == 401)
+        #expect(try await call("GET", "/admin/status", token: "an-admin-token-long-enougH").0 == 401)
+        let (statusCode, status) = try await call("GET", "/admin/status")
+        #expect(statusCode == 200)
+        #expect(status?.value(at: "/deadLetters/count")?.int64Value == 1)
+        #expect(status?.value(at: "/quarantine/count")?.int64Value == 1)
+
+        let (_, listing) = try await call("GET", "/admin/dead-letters")
+        #expect(listing?.value(at: "/deadLetters/0/id") == "evt-dl-1")
+        #expect(listing?.value(at: "/deadLetters/0/payload/eventType") == "chat.conversationStarted")
+        #expect(try await call("GET", "/admin/dead-letters/evt-dl-1").1?["reason"] == "invalid")
+        #expect(try await call("GET", "/admin/dead-letters/nope").0 == 404)
+        #expect(try await call("POST", "/admin/dead-letters/purge", body: #"{"olderThan":"7"}"#).0 == 400)
+        #expect(try await call("POST", "/admin/dead-letters/redrive", body: #"{"every":true}"#).0 == 400)
+
+        let (redriveCode, redriven) = try await call("POST", "/admin/dead-letters/redrive", body: #"{"ids":["evt-dl-1"]}"#)
+        #expect(redriveCode == 200)
+        #expect(redriven?["count"]?.int64Value == 1)
+        let (replayCode, replayed) = try await call("POST", "/admin/quarantine/replay", body: #"{"all":true}"#)
+        #expect(replayCode == 200)
+        let eventID = try #require(replayed?.value(at: "/replayed/0/eventID")?.stringValue)
+
+        #expect(await client.flush(timeout: .seconds(20)))
+        #expect(emulator.record.message(withID: "evt-dl-1") != nil)
+        #expect(emulator.record.message(withID: eventID)?.xdmEntity?.value(at: "/_acme/chatlio/message") == "Replayed")
+        let (_, after) = try await call("GET", "/admin/status")
+        #expect(after?.value(at: "/deadLetters/count")?.int64Value == 0)
+        #expect(after?.value(at: "/quarantine/count")?.int64Value == 0)
+
+        await group.triggerGracefulShutdown()
+        try await server.value
+    }
 }
