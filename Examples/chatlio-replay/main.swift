@@ -247,7 +247,9 @@ if keepsState, let state {
 }
 let relay: ChatlioRelay
 do {
-    relay = try ChatlioRelay(mapper: mapper, sink: client, quarantine: quarantine)
+    // With a kept state, deduplication also holds across runs (STATE/dedup-journal).
+    let journal = try keepsState ? state.map { try FileDeduplicationJournal(directory: $0.deduplicationJournal) } : nil
+    relay = try ChatlioRelay(mapper: mapper, sink: client, quarantine: quarantine, journal: journal)
 } catch {
     fail("\(error)")
 }

@@ -2,7 +2,7 @@
 //
 // Configuration comes from the environment:
 //   PORT (8080), HOST (127.0.0.1), STATE_DIR (./chatlio-state, in the ChatlioStateDirectory layout:
-//   outbox/, dead-letters/, quarantine/, identities.ndjson), CHATLIO_TENANT (acme),
+//   outbox/, dead-letters/, quarantine/, identities.ndjson, dedup-journal/), CHATLIO_TENANT (acme),
 //   CHATLIO_URL_TOKEN (optional, ≥ 16 characters), ADMIN_TOKEN (optional, ≥ 16 characters: mounts /admin/…),
 //   AEP_INLET_URL, AEP_SCHEMA_ID, AEP_DATASET_ID, AEP_FLOW_ID (without AEP_INLET_URL an in-process
 //   AEPInletEmulator stands in for AEP, so the server can be tried with no account).
@@ -62,7 +62,9 @@ do {
     let mapper = try XDMMapper(configuration: .init(tenantID: tenant), identityStore: FileConversationIdentityStore(url: state.identities))
     let quarantine = try FileQuarantineStore(directory: state.quarantine)
     let relayConfiguration = ChatlioRelay.Configuration(sharedSecret: environment["CHATLIO_URL_TOKEN"])
-    let relay = try ChatlioRelay(configuration: relayConfiguration, mapper: mapper, sink: client, quarantine: quarantine)
+    let relay = try ChatlioRelay(
+        configuration: relayConfiguration, mapper: mapper, sink: client, quarantine: quarantine,
+        journal: FileDeduplicationJournal(directory: state.deduplicationJournal))
     var admin: ChatlioAdminRoutes?
     if let token = environment["ADMIN_TOKEN"] {
         admin = try ChatlioAdminRoutes(
