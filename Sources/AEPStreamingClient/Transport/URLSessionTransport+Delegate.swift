@@ -53,7 +53,15 @@ extension URLSessionTransport {
 
         func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
             let exchange = exchanges.withLock { $0.removeValue(forKey: task.taskIdentifier) }
-            exchange?.complete(error: error)
+            // FoundationNetworking never calls didReceive for a 301–308 without
+            // a Location (nor delivers its body); the task still has the response.
+            exchange?.complete(error: error, response: task.response)
+        }
+
+        /// Cancels every request still running (the transport is going away).
+        func cancelAll() {
+            let all = exchanges.withLock { Array($0.values) }
+            for exchange in all { exchange.cancel() }
         }
     }
 }

@@ -96,8 +96,14 @@ extension URLSessionTransport {
             state.withLock { $0.response?.statusCode }.map { " (HTTP \($0) received, its body unfinished)" } ?? ""
         }
 
-        /// The task ended: with the whole answer, or with an error.
-        func complete(error: (any Error)?) {
+        /// The task ended: with the whole answer, or with an error. `response`
+        /// is the task's own, for when no response callback came.
+        func complete(error: (any Error)?, response: URLResponse?) {
+            if let response = response as? HTTPURLResponse {
+                state.withLock { state in
+                    if state.response == nil { state.response = response }
+                }
+            }
             if let error = error as? URLError, error.code == .timedOut {
                 // URLSession's own (idle) timeout, a second after ours: ours may be late on a busy machine.
                 finish(.failure(AEPStreamingClientError(.transport, "\(description) timed out (URLError \(error.code.rawValue))\(progress)")), cancelTask: false)
@@ -134,9 +140,19 @@ extension URLSessionTransport {
                 return (state.continuation, state.task, state.timer)
             }
             guard let (continuation, task, timer) = taken else { return }
-            timer?.cancel()
-            if cancelTask { task?.cancel() }
+            // The caller first: on Linux (FoundationNetworking of Swift 6.3)
+            // URLSessionTask.cancel() waits (workQueue.sync) for the queue every
+            // URLSession in the process shares, which a transfer can hold for
+            // seconds; so the cancel also runs on a queue of its own, never on
+            // the caller's thread or a concurrency pool thread.
             continuation?.resume(with: result.mapError { $0 as any Error })
+            timer?.cancel()
+            if cancelTask, let task {
+                Self.cancellations.async { task.cancel() }
+            }
         }
+
+        /// Where data tasks are cancelled (see ``finish(_:cancelTask:)``).
+        private static let cancellations = DispatchQueue(label: "URLSessionTransport.cancellations")
     }
 }

@@ -72,8 +72,12 @@ public final class URLSessionTransport: HTTPTransport {
     }
 
     deinit {
-        // Also releases the delegate, which the session holds until it is invalidated.
-        session.invalidateAndCancel()
+        // Not invalidateAndCancel(): on Linux it waits (workQueue.sync) for a
+        // queue every URLSession in the process shares, which a busy transfer
+        // elsewhere can hold for long. Every task left has been cancelled or is
+        // ending; invalidating also releases the delegate.
+        delegate.cancelAll()
+        session.finishTasksAndInvalidate()
     }
 
     public func send(_ request: HTTPTransportRequest) async throws(AEPStreamingClientError) -> HTTPTransportResponse {
