@@ -47,15 +47,24 @@ package struct SecretRedactor: Sendable {
         result.reserveCapacity(bytes.count)
         let placeholder = Array(Self.placeholder.utf8)
         var index = 0
+        // A bearer token found ahead: its "Bearer " is still scanned for
+        // secrets byte by byte (a secret may hide in it), its token is replaced.
+        var pendingToken: Range<Int>?
         while index < bytes.count {
-            if let end = secretEnd(in: bytes, at: index) {
+            if let token = pendingToken, index == token.lowerBound {
+                result += placeholder
+                index = token.upperBound
+                pendingToken = nil
+            } else if let end = secretEnd(in: bytes, at: index) {
                 result += placeholder
                 index = end
-            } else if let (prefixEnd, tokenEnd) = Self.bearerToken(in: bytes, at: index) {
-                result += bytes[index ..< prefixEnd]
-                result += placeholder
-                index = tokenEnd
+                if let token = pendingToken, end > token.lowerBound {
+                    // The secret ran into the token: the rest of the token goes too.
+                    index = max(end, token.upperBound)
+                    pendingToken = nil
+                }
             } else {
+                if pendingToken == nil, let token = Self.bearerToken(in: bytes, at: index) { pendingToken = token }
                 result.append(bytes[index])
                 index += 1
             }
@@ -134,9 +143,8 @@ package struct SecretRedactor: Sendable {
     static let minimumBearerTokenLength = 16
 
     /// `Bearer` (any case, at a word start) then spaces (` `, `+`, `%20`) then a token68
-    /// (RFC 6750) of at least ``minimumBearerTokenLength`` characters:
-    /// where the spaces end and where the token ends.
-    private static func bearerToken(in text: [UInt8], at start: Int) -> (prefixEnd: Int, tokenEnd: Int)? {
+    /// (RFC 6750) of at least ``minimumBearerTokenLength`` characters: where the token lies.
+    private static func bearerToken(in text: [UInt8], at start: Int) -> Range<Int>? {
         let word = Array("bearer".utf8)
         guard text.count - start > word.count, text[start] | 0x20 == word[0] else { return nil }
         if start > 0, isTokenCharacter(text[start - 1]) { return nil }
@@ -159,7 +167,7 @@ package struct SecretRedactor: Sendable {
         while index < text.count, isTokenCharacter(text[index]) { index += 1 }
         while index < text.count, text[index] == UInt8(ascii: "=") { index += 1 }
         guard index - prefixEnd >= minimumBearerTokenLength else { return nil }
-        return (prefixEnd, index)
+        return prefixEnd ..< index
     }
 
     private static func isTokenCharacter(_ byte: UInt8) -> Bool {

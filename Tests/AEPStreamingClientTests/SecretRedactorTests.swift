@@ -106,6 +106,13 @@ struct SecretRedactorTests {
         }
     }
 
+    @Test("a secret inside the word Bearer, or running into its token, is redacted too")
+    func secretAroundBearer() {
+        let jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0"
+        #expect(SecretRedactor(["earer"]).redact("Bearer \(jwt) ok") == "B<redacted> <redacted> ok")
+        #expect(SecretRedactor(["r eyJ"]).redact("Bearer \(jwt) ok") == "Beare<redacted> ok")
+    }
+
     @Test("a known short token after Bearer is redacted as a secret")
     func knownShortBearer() {
         #expect(SecretRedactor(["tok-1"]).redact("Bearer tok-1 refused") == "Bearer <redacted> refused")

@@ -209,22 +209,24 @@ actor TokenProvider {
         if (300 ..< 400).contains(status) {
             // Not followed by the transport: the credentials would go to whatever origin the Location names.
             let location = response.header("Location").map { "to \(boundedRemoteText(redactor.redact($0))) " } ?? "without a Location "
-            return .failure(AEPStreamingClientError(
-                .authenticationFailed,
+            return .failure(AEPStreamingClientError(.authenticationFailed, redactor.redact(
                 "the token endpoint \(endpoint) answered \(status), a redirect \(location)that is not followed (no credential goes to another origin); set tokenURL to the endpoint itself"
-            ))
+            )))
         }
         if response.bodyTruncated {
-            return .failure(AEPStreamingClientError(
-                .authenticationFailed, "the token endpoint \(endpoint) answered \(status) with a body too large to read (cut at \(response.body.count) bytes)"
-            ))
+            return .failure(AEPStreamingClientError(.authenticationFailed, redactor.redact(
+                "the token endpoint \(endpoint) answered \(status) with a body too large to read (cut at \(response.body.count) bytes)"
+            )))
         }
         let json = try? JSONValue(parsing: response.body, options: JSONParsingOptions(maxBytes: 1 << 20, maxDepth: 16))
         guard status == 200 else {
-            // Only the endpoint's words are redacted: a short secret must not mangle ours.
+            // The endpoint's words are redacted before they are cut (a cut must not split a secret), then the
+            // whole message: no secret shows even where the endpoint's words and ours join to form it.
             let code = json?["error"]?.stringValue.map { boundedRemoteText(redactor.redact($0)) } ?? "no error code"
             let description = json?["error_description"]?.stringValue.map { ": \(boundedRemoteText(redactor.redact($0)))" } ?? ""
-            return .failure(AEPStreamingClientError(.authenticationFailed, "the token endpoint \(endpoint) answered \(status) (\(code)\(description))"))
+            return .failure(AEPStreamingClientError(
+                .authenticationFailed, redactor.redact("the token endpoint \(endpoint) answered \(status) (\(code)\(description))")
+            ))
         }
         guard let token = json?["access_token"]?.stringValue, !token.isEmpty else {
             return .failure(AEPStreamingClientError(.authenticationFailed, "the token endpoint \(endpoint) answered 200 without an access_token"))
