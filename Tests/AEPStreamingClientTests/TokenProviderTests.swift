@@ -178,3 +178,34 @@ struct TokenProviderFormEncodingTests {
         #expect(TokenProvider.formEncode("a b+c&d=e/f%20ü*-._") == "a+b%2Bc%26d%3De%2Ff%2520%C3%BC*-._")
     }
 }
+
+@Suite("TokenProvider refresh bookkeeping over loopback", loopbackTimeLimit)
+struct TokenProviderRefreshTests {
+    // Found by a flaky run of remembersRecentTokens: the refresh's own completion task, running
+    // after the caller had already used and invalidated the token, made it current again.
+    @Test("an invalidated token never comes back: every token() after invalidate fetches a new one")
+    func invalidatedTokenStaysGone() async throws {
+        let counter = Locked(0)
+        let endpoint = try LoopbackHTTPServer { _, connection in
+            let number = counter.withLock { $0 += 1; return $0 }
+            connection.respond(status: 200, body: #"{"access_token":"tok-\#(number)","expires_in":86399}"#)
+        }
+        defer { endpoint.stop() }
+        let tokens = TokenProvider(
+            authentication: .oauthClientCredentials(OAuthClientCredentials(
+                clientID: "client-1", clientSecret: Secret("s3cret"), scopes: ["openid"], tokenURL: endpoint.url("/ims/token/v3")
+            )),
+            transport: URLSessionTransport(), now: { Date() }, log: { _ in }, metrics: MetricsRecorder()
+        )
+        var seen: [String] = []
+        for _ in 0 ..< 30 {
+            let token = try #require(try await tokens.token())
+            #expect(!seen.contains(token.value), "\(token.value) came back after it was invalidated")
+            seen.append(token.value)
+            await tokens.invalidate(token)
+            // Let the refresh's completion task run, as it may on a busy machine.
+            await Task.yield()
+        }
+        #expect(endpoint.received.count == 30)
+    }
+}

@@ -136,7 +136,11 @@ actor TokenProvider {
     }
 
     private func finishRefresh(_ task: Task<Result<Token, AEPStreamingClientError>, Never>, _ result: Result<Token, AEPStreamingClientError>) {
-        if refreshing == task { refreshing = nil }
+        // A refresh a caller already waited for was applied (and logged) by
+        // refreshedToken; applying it again here, later, would bring back a
+        // token invalidated since (a 401 would meet it again).
+        guard refreshing == task else { return }
+        refreshing = nil
         switch result {
         case .success(let token):
             current = token
@@ -149,10 +153,13 @@ actor TokenProvider {
         if refreshing == nil { startRefresh(credentials) }
         guard let task = refreshing else { throw AEPStreamingClientError(.authenticationFailed, "no token refresh could start") }
         let result = await task.value
-        if refreshing == task { refreshing = nil }
+        // Only the first to see the refresh end applies it: a later waiter
+        // must not bring back a token invalidated meanwhile.
+        let first = refreshing == task
+        if first { refreshing = nil }
         switch result {
         case .success(let token):
-            current = token
+            if first { current = token }
             return token
         case .failure(let error):
             log(AEPStreamingClient.LogEvent(level: .error, message: error.reason))
