@@ -104,6 +104,7 @@ struct URLSessionTransportTests {
         #expect(response.body.allSatisfy { $0 == UInt8(ascii: "x") })
         // The client hung up (FoundationNetworking may read on for a moment after the cancel: not asserted).
         #expect(await eventually { server.closedConnections == 1 })
+        #expect(await eventually { transport.tasksRunning == 0 }, "the data task was left running")
     }
 
     // Without the cap this request could only end by its deadline, having buffered all it read.
@@ -111,11 +112,13 @@ struct URLSessionTransportTests {
     func endlessChunkedAnswerIsCut() async throws {
         let server = try Self.streaming(status: 200, total: nil)
         defer { server.stop() }
-        let response = try await URLSessionTransport(maxResponseBytes: 10_000).send(post(server.url("/collection/abc")))
+        let transport = URLSessionTransport(maxResponseBytes: 10_000)
+        let response = try await transport.send(post(server.url("/collection/abc")))
         #expect(response.status == 200)
         #expect(response.bodyTruncated)
         #expect(response.body.count == 10_000)
         #expect(await eventually { server.closedConnections == 1 })
+        #expect(await eventually { transport.tasksRunning == 0 }, "the data task was left running")
     }
 
     @Test("a body of exactly the cap is whole, not truncated; one byte more is")
@@ -161,8 +164,9 @@ struct URLSessionTransportTests {
     func trickledBodyTimesOut() async throws {
         let server = try Self.trickling()
         defer { server.stop() }
+        let transport = URLSessionTransport()
         do {
-            let response = try await URLSessionTransport().send(post(server.url("/"), timeout: .seconds(1)))
+            let response = try await transport.send(post(server.url("/"), timeout: .seconds(1)))
             Issue.record("a trickled answer returned \(response.status)")
         } catch {
             #expect(error.code == .transport)
@@ -170,6 +174,7 @@ struct URLSessionTransportTests {
             #expect(error.reason.contains("HTTP 500"), "\(error.reason)")
         }
         #expect(await eventually { server.closedConnections == 1 }, "the client kept the connection open")
+        #expect(await eventually { transport.tasksRunning == 0 }, "the data task was left running")
     }
 
     @Test("headers trickled forever do not keep the request past its timeout either")
@@ -203,6 +208,7 @@ struct URLSessionTransportTests {
             #expect(error.reason.contains("cancelled"), "\(error.reason)")
         }
         #expect(await eventually { server.closedConnections == 1 }, "the client kept the connection open")
+        #expect(await eventually { transport.tasksRunning == 0 }, "the data task was left running")
     }
 
     @Test("a task cancelled before it sends never opens a connection")

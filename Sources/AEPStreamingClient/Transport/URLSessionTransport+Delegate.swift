@@ -58,6 +58,9 @@ extension URLSessionTransport {
             exchange?.complete(error: error, response: task.response)
         }
 
+        /// Tasks not yet completed (some may have answered their caller already).
+        var count: Int { exchanges.withLock { $0.count } }
+
         /// Cancels every request still running (the transport is going away).
         func cancelAll() {
             let all = exchanges.withLock { Array($0.values) }

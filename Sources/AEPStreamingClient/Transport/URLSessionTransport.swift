@@ -80,6 +80,11 @@ public final class URLSessionTransport: HTTPTransport {
         session.finishTasksAndInvalidate()
     }
 
+    /// Data tasks that have not completed yet, including those whose caller
+    /// was already answered (cap, deadline, cancellation) while the task winds
+    /// down: tests check it returns to 0, so no request is left behind.
+    var tasksRunning: Int { delegate.count }
+
     public func send(_ request: HTTPTransportRequest) async throws(AEPStreamingClientError) -> HTTPTransportResponse {
         var urlRequest = URLRequest(url: request.url)
         urlRequest.httpMethod = request.method
