@@ -126,4 +126,36 @@ struct SecretRedactorTests {
         #expect(redacted == "é <redacted>\u{0301} ✓")
         #expect(!Array(redacted.utf8).contains(Array("p8e-client-secret".utf8)))
     }
+
+    /// SplitMix64: a seeded generator, so a failing case can be replayed.
+    struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test("random secrets in random text, in every form: no form survives, the raw secret never shows")
+    func randomSecrets() {
+        let alphabet = Array("aB3-._~+&=/%? \"\\é✓🔑\u{0301}")
+        var random = SeededGenerator(state: 13)
+        func text(_ length: Int) -> String {
+            String((0 ..< length).map { _ in alphabet[Int.random(in: 0 ..< alphabet.count, using: &random)] })
+        }
+        for _ in 0 ..< 400 {
+            let secret = text(Int.random(in: 1 ... 12, using: &random))
+            let redactor = SecretRedactor([secret])
+            for (name, form) in Self.forms(of: secret) {
+                let redacted = redactor.redact(text(Int.random(in: 0 ... 6, using: &random)) + form + text(Int.random(in: 0 ... 6, using: &random)))
+                for piece in redacted.components(separatedBy: SecretRedactor.placeholder) {
+                    #expect(!Array(piece.utf8).contains(Array(secret.utf8)), "\(name): \(secret.debugDescription) shows in \(redacted.debugDescription)")
+                    #expect(!piece.contains(form), "\(name): \(form.debugDescription) survives in \(redacted.debugDescription)")
+                }
+            }
+        }
+    }
 }
