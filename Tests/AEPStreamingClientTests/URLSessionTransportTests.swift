@@ -152,6 +152,83 @@ struct URLSessionTransportTests {
         #expect(response.body.count == URLSessionTransport.defaultMaxResponseBytes)
     }
 
+    /// A gzip file of `1 + 258 × repeats` bytes of "x": one literal, then back-references
+    /// of 258 bytes at distance 1 (fixed Huffman codes, RFC 1951), about 13 bits each.
+    static func gzipBomb(repeats: Int) -> (bytes: [UInt8], decodedSize: Int) {
+        var out: [UInt8] = [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 0xFF]
+        var buffer: UInt32 = 0
+        var count = 0
+        func bits(_ value: UInt32, _ length: Int) {
+            buffer |= value << UInt32(count)
+            count += length
+            while count >= 8 {
+                out.append(UInt8(buffer & 0xFF))
+                buffer >>= 8
+                count -= 8
+            }
+        }
+        func huffman(_ code: UInt32, _ length: Int) {
+            var reversed: UInt32 = 0
+            for bit in 0 ..< length where code & (1 << UInt32(bit)) != 0 { reversed |= 1 << UInt32(length - 1 - bit) }
+            bits(reversed, length)
+        }
+        bits(1, 1)                          // the last block
+        bits(1, 2)                          // fixed Huffman codes
+        huffman(0x30 + 0x78, 8)             // literal "x"
+        for _ in 0 ..< repeats {
+            huffman(0b1100_0101, 8)         // length code 285: 258 bytes
+            huffman(0, 5)                   // distance code 0: 1 byte back
+        }
+        huffman(0, 7)                       // end of block
+        if count > 0 { out.append(UInt8(buffer & 0xFF)) }
+        let decodedSize = 1 + 258 * repeats
+        // CRC-32 (IEEE), table-driven: the bomb's 16 MiB are hashed in a blink even under a sanitizer.
+        let table = (0 ..< 256).map { index -> UInt32 in
+            var value = UInt32(index)
+            for _ in 0 ..< 8 { value = value & 1 != 0 ? (value >> 1) ^ 0xEDB8_8320 : value >> 1 }
+            return value
+        }
+        var crc: UInt32 = 0xFFFF_FFFF
+        for _ in 0 ..< decodedSize { crc = table[Int((crc ^ 0x78) & 0xFF)] ^ (crc >> 8) }
+        crc ^= 0xFFFF_FFFF
+        for value in [crc, UInt32(truncatingIfNeeded: decodedSize)] {
+            for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8((value >> UInt32(shift)) & 0xFF)) }
+        }
+        return (out, decodedSize)
+    }
+
+    @Test("a compressed answer is capped by what it decodes to: a 16 MiB gzip bomb of about 100 KiB is cut at 1 MiB")
+    func gzipBombIsCut() async throws {
+        let bomb = Self.gzipBomb(repeats: (16 << 20) / 258)
+        let server = try LoopbackHTTPServer { _, connection in
+            if connection.writeHead(status: 500, headers: [("Content-Encoding", "gzip"), ("Content-Length", "\(bomb.bytes.count)"), ("Connection", "close")]) {
+                connection.write(bomb.bytes)
+            }
+        }
+        defer { server.stop() }
+        let transport = URLSessionTransport()
+        let response = try await transport.send(post(server.url("/")))
+        #expect(response.status == 500)
+        #expect(response.bodyTruncated)
+        #expect(response.body.count == URLSessionTransport.defaultMaxResponseBytes)
+        #expect(response.body.allSatisfy { $0 == UInt8(ascii: "x") })
+    }
+
+    @Test("the gzip helper is a real gzip file: a small one decodes whole")
+    func gzipHelperDecodes() async throws {
+        let small = Self.gzipBomb(repeats: 10)
+        let server = try LoopbackHTTPServer { _, connection in
+            if connection.writeHead(status: 200, headers: [("Content-Encoding", "gzip"), ("Content-Length", "\(small.bytes.count)"), ("Connection", "close")]) {
+                connection.write(small.bytes)
+            }
+        }
+        defer { server.stop() }
+        let response = try await URLSessionTransport().send(post(server.url("/")))
+        #expect(response.status == 200)
+        #expect(!response.bodyTruncated)
+        #expect(response.body == Data(repeating: UInt8(ascii: "x"), count: small.decodedSize))
+    }
+
     /// Answers with a head, then trickles one body byte every 50 ms for as long as the peer listens.
     static func trickling() throws -> LoopbackHTTPServer {
         try LoopbackHTTPServer { _, connection in
