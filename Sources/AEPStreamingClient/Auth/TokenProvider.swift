@@ -10,6 +10,11 @@ import Foundation
 ///   (later callers keep the old token until it lands);
 /// - missing or expired: callers wait for the single refresh in progress.
 /// ``invalidate(_:)`` (after a 401/403) forgets the token so the next call refreshes.
+///
+/// No redirect from the token endpoint is followed (a 3xx is an error naming
+/// its status and `Location`), and every text from the endpoint is passed
+/// through ``redactor``, which knows the client secret, the static token and
+/// the recent access tokens.
 actor TokenProvider {
     // Internal, not private: ``parseTokenResponse(status:body:secret:endpoint:now:)`` returns it to tests and the fuzz harness.
     struct Token: Sendable {
@@ -26,6 +31,32 @@ actor TokenProvider {
 
     private var current: Token?
     private var refreshing: Task<Result<Token, AEPStreamingClientError>, Never>?
+    private let redaction: Locked<Redaction>
+
+    /// The secrets known to this provider, for ``redactor``.
+    private struct Redaction {
+        /// The client secret or the static token.
+        var configured: [String]
+        /// The latest access tokens, newest last: an answer to a request made
+        /// with the previous token can still echo it after a refresh.
+        var recentTokens: [String] = []
+        var redactor: SecretRedactor
+
+        init(configured: [String]) {
+            self.configured = configured
+            redactor = SecretRedactor(configured)
+        }
+
+        mutating func remember(_ token: String) {
+            guard !recentTokens.contains(token) else { return }
+            recentTokens.append(token)
+            if recentTokens.count > TokenProvider.rememberedTokens { recentTokens.removeFirst() }
+            redactor = SecretRedactor(configured + recentTokens)
+        }
+    }
+
+    /// How many access tokens ``redactor`` keeps knowing after they were replaced.
+    static let rememberedTokens = 4
 
     init(
         authentication: Authentication, transport: any HTTPTransport, now: @escaping @Sendable () -> Date,
@@ -35,12 +66,15 @@ actor TokenProvider {
         case .none:
             credentials = nil
             staticToken = nil
+            redaction = Locked(Redaction(configured: []))
         case .bearerToken(let token):
             credentials = nil
             staticToken = token
+            redaction = Locked(Redaction(configured: [token.value]))
         case .oauth(let oauth):
             credentials = oauth
             staticToken = nil
+            redaction = Locked(Redaction(configured: [oauth.clientSecret.value]))
         }
         self.transport = transport
         self.now = now
@@ -50,6 +84,18 @@ actor TokenProvider {
 
     /// Whether a refresh can repair a 401/403.
     nonisolated var canRefresh: Bool { credentials != nil }
+
+    /// A redactor for every credential this provider holds or has handed out
+    /// (client secret, static token, the last ``rememberedTokens`` access
+    /// tokens): pass every text from AEP through it before it is logged,
+    /// reported or kept in a dead letter. Synchronous, for use anywhere.
+    ///
+    /// ```swift
+    /// let message = tokens.redactor.redact(problemMessage)
+    /// ```
+    nonisolated var redactor: SecretRedactor {
+        redaction.withLock { $0.redactor }
+    }
 
     /// The token to send, or `nil` for unauthenticated inlets.
     func token() async throws(AEPStreamingClientError) -> Secret? {
@@ -74,7 +120,13 @@ actor TokenProvider {
         let transport = transport
         let now = now
         let metrics = metrics
-        refreshing = Task { await Self.fetch(credentials, transport: transport, now: now, metrics: metrics) }
+        let redaction = redaction
+        refreshing = Task {
+            let result = await Self.fetch(credentials, transport: transport, redactor: redaction.withLock { $0.redactor }, now: now, metrics: metrics)
+            // Known to the redactor before any request can carry it.
+            if case .success(let token) = result { redaction.withLock { $0.remember(token.value.value) } }
+            return result
+        }
         let task = refreshing
         Task { [weak self] in
             guard let task else { return }
@@ -84,7 +136,11 @@ actor TokenProvider {
     }
 
     private func finishRefresh(_ task: Task<Result<Token, AEPStreamingClientError>, Never>, _ result: Result<Token, AEPStreamingClientError>) {
-        if refreshing == task { refreshing = nil }
+        // A refresh a caller already waited for was applied (and logged) by
+        // refreshedToken; applying it again here, later, would bring back a
+        // token invalidated since (a 401 would meet it again).
+        guard refreshing == task else { return }
+        refreshing = nil
         switch result {
         case .success(let token):
             current = token
@@ -97,10 +153,13 @@ actor TokenProvider {
         if refreshing == nil { startRefresh(credentials) }
         guard let task = refreshing else { throw AEPStreamingClientError(.authenticationFailed, "no token refresh could start") }
         let result = await task.value
-        if refreshing == task { refreshing = nil }
+        // Only the first to see the refresh end applies it: a later waiter
+        // must not bring back a token invalidated meanwhile.
+        let first = refreshing == task
+        if first { refreshing = nil }
         switch result {
         case .success(let token):
-            current = token
+            if first { current = token }
             return token
         case .failure(let error):
             log(AEPStreamingClient.LogEvent(level: .error, message: error.reason))
@@ -110,13 +169,13 @@ actor TokenProvider {
 
     /// One token request: form-encoded client credentials grant.
     private static func fetch(
-        _ credentials: OAuthClientCredentials, transport: any HTTPTransport, now: @Sendable () -> Date, metrics: MetricsRecorder
+        _ credentials: OAuthClientCredentials, transport: any HTTPTransport, redactor: SecretRedactor, now: @Sendable () -> Date,
+        metrics: MetricsRecorder
     ) async -> Result<Token, AEPStreamingClientError> {
-        let secret = credentials.clientSecret.value
         let form = [
             ("grant_type", "client_credentials"),
             ("client_id", credentials.clientID),
-            ("client_secret", secret),
+            ("client_secret", credentials.clientSecret.value),
             ("scope", credentials.scopes.joined(separator: ",")),
         ].map { "\(formEncode($0.0))=\(formEncode($0.1))" }.joined(separator: "&")
         let request = HTTPTransportRequest(
@@ -130,9 +189,9 @@ actor TokenProvider {
             response = try await transport.send(request)
         } catch {
             metrics.tokenRefreshFailed()
-            return .failure(AEPStreamingClientError(.authenticationFailed, redact("token request to \(where_) failed: \(error.reason)", secret)))
+            return .failure(AEPStreamingClientError(.authenticationFailed, redactor.redact("token request to \(where_) failed: \(error.reason)")))
         }
-        let result = parseTokenResponse(status: response.status, body: response.body, secret: secret, endpoint: where_, now: now())
+        let result = parseTokenResponse(response, redactor: redactor, endpoint: where_, now: now())
         switch result {
         case .success: metrics.tokenRefreshed()
         case .failure: metrics.tokenRefreshFailed()
@@ -145,12 +204,35 @@ actor TokenProvider {
     /// any error text, in case `error` or `error_description` echoes it;
     /// `endpoint` names the token URL in errors.
     static func parseTokenResponse(status: Int, body: Data, secret: String, endpoint: String, now: Date) -> Result<Token, AEPStreamingClientError> {
-        let json = try? JSONValue(parsing: body, options: JSONParsingOptions(maxBytes: 1 << 20, maxDepth: 16))
+        parseTokenResponse(HTTPTransportResponse(status: status, body: body), redactor: SecretRedactor([secret]), endpoint: endpoint, now: now)
+    }
+
+    /// Reads the token endpoint's answer; every text from it in an error
+    /// passes through `redactor`.
+    static func parseTokenResponse(
+        _ response: HTTPTransportResponse, redactor: SecretRedactor, endpoint: String, now: Date
+    ) -> Result<Token, AEPStreamingClientError> {
+        let status = response.status
+        if (300 ..< 400).contains(status) {
+            // Not followed by the transport: the credentials would go to whatever origin the Location names.
+            let location = response.header("Location").map { "to \(boundedRemoteText(redactor.redact($0))) " } ?? "without a Location "
+            return .failure(AEPStreamingClientError(.authenticationFailed, redactor.redact(
+                "the token endpoint \(endpoint) answered \(status), a redirect \(location)that is not followed (no credential goes to another origin); set tokenURL to the endpoint itself"
+            )))
+        }
+        if response.bodyTruncated {
+            return .failure(AEPStreamingClientError(.authenticationFailed, redactor.redact(
+                "the token endpoint \(endpoint) answered \(status) with a body too large to read (cut at \(response.body.count) bytes)"
+            )))
+        }
+        let json = try? JSONValue(parsing: response.body, options: JSONParsingOptions(maxBytes: 1 << 20, maxDepth: 16))
         guard status == 200 else {
-            let code = json?["error"]?.stringValue ?? "no error code"
-            let description = json?["error_description"]?.stringValue.map { ": \($0)" } ?? ""
+            // The endpoint's words are redacted before they are cut (a cut must not split a secret), then the
+            // whole message: no secret shows even where the endpoint's words and ours join to form it.
+            let code = json?["error"]?.stringValue.map { boundedRemoteText(redactor.redact($0)) } ?? "no error code"
+            let description = json?["error_description"]?.stringValue.map { ": \(boundedRemoteText(redactor.redact($0)))" } ?? ""
             return .failure(AEPStreamingClientError(
-                .authenticationFailed, redact("the token endpoint \(endpoint) answered \(status) (\(code)\(description))", secret)
+                .authenticationFailed, redactor.redact("the token endpoint \(endpoint) answered \(status) (\(code)\(description))")
             ))
         }
         guard let token = json?["access_token"]?.stringValue, !token.isEmpty else {
@@ -170,31 +252,19 @@ actor TokenProvider {
         return .success(Token(value: Secret(token), expiresAt: now.addingTimeInterval(min(max(0, seconds), 31_536_000))))
     }
 
-    private static func formEncode(_ text: String) -> String {
-        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._* ")
+    /// `application/x-www-form-urlencoded` (WHATWG URL): a space becomes `+`,
+    /// everything but `A-Za-z0-9*-._` is percent-encoded. (A `%20` in the text
+    /// is itself encoded, to `%2520`, so only spaces turn into `+`.)
+    static func formEncode(_ text: String) -> String {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._*")
         return (text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "").replacingOccurrences(of: "%20", with: "+")
     }
 
-    /// `text` with every occurrence of `secret` replaced, matched on UTF-8
-    /// bytes: a search by Characters misses the secret where a combining mark
-    /// joins its first or last character to the text around it.
-    private static func redact(_ text: String, _ secret: String) -> String {
-        let needle = Array(secret.utf8)
-        guard !needle.isEmpty else { return text }
-        let bytes = Array(text.utf8)
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            if bytes.count - index >= needle.count, bytes[index ..< index + needle.count].elementsEqual(needle) {
-                result += "<redacted>".utf8
-                index += needle.count
-            } else {
-                result.append(bytes[index])
-                index += 1
-            }
-        }
-        // A valid UTF-8 needle only matches whole scalars, so the result is valid UTF-8 too.
-        return String(decoding: result, as: UTF8.self)
+    /// Text from the other side (already redacted: a cut must not split a
+    /// secret), shortened to fit a log line.
+    private static func boundedRemoteText(_ text: String) -> String {
+        let limit = 512
+        guard text.utf8.count > limit else { return text }
+        return String(decoding: text.utf8.prefix(limit), as: UTF8.self) + "…"
     }
 }

@@ -6,13 +6,33 @@ import FoundationNetworking
 /// ``HTTPTransport`` over `URLSession` (FoundationNetworking on Linux), with
 /// an ephemeral session: no cookies, no cache, no credentials on disk.
 ///
+/// Three rules hold whatever the other side sends:
+/// - **No redirect is followed.** A 3xx comes back as it is, with its
+///   `Location` header: a redirect would turn a batch into a `GET` or an
+///   empty `POST` to another origin, carry the bearer token there, and let
+///   that origin's 200 pass for AEP's.
+/// - **Answers are read up to ``maxResponseBytes``** (1 MiB by default); past
+///   it the request is cancelled, nothing more is buffered, and the answer
+///   comes back with ``HTTPTransportResponse/bodyTruncated`` set.
+/// - **The request's timeout is a hard deadline** for the whole exchange, and
+///   cancelling the calling task ends it at once, however slowly the other
+///   side trickles its answer.
+///
 /// ```swift
-/// let transport = URLSessionTransport(maxConnections: 4)
+/// let transport = URLSessionTransport(maxConnections: 4, maxResponseBytes: 256 * 1024)
 /// let client = try await AEPStreamingClient(configuration: configuration, outbox: outbox, transport: transport)
 /// ```
 public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
+    private let delegate: SessionDelegate
     private let keepAlive: Bool
+
+    /// The most bytes of one answer's body that are kept: AEP's and IMS's
+    /// answers are a few KiB, so 1 MiB is plenty.
+    public static let defaultMaxResponseBytes = 1 << 20
+
+    /// The most bytes of one answer's body this transport keeps.
+    public let maxResponseBytes: Int
 
     /// Whether connections are reused by default: on Linux, FoundationNetworking
     /// does not notice a reused connection closed without an answer, and the
@@ -31,140 +51,72 @@ public final class URLSessionTransport: HTTPTransport {
     ///   - maxConnections: connections per host at most.
     ///   - keepAlive: reuse connections; when `false` every request carries
     ///     `Connection: close`. Defaults to ``reusesConnectionsByDefault``.
-    public init(maxConnections: Int = 4, keepAlive: Bool = URLSessionTransport.reusesConnectionsByDefault) {
+    ///   - maxResponseBytes: the most bytes of an answer's body kept (at
+    ///     least 0); a longer body is cut there and flagged
+    ///     ``HTTPTransportResponse/bodyTruncated``.
+    public init(
+        maxConnections: Int = 4, keepAlive: Bool = URLSessionTransport.reusesConnectionsByDefault,
+        maxResponseBytes: Int = URLSessionTransport.defaultMaxResponseBytes
+    ) {
         self.keepAlive = keepAlive
+        self.maxResponseBytes = max(0, maxResponseBytes)
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpMaximumConnectionsPerHost = max(1, maxConnections)
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.urlCache = nil
         configuration.httpCookieStorage = nil
         configuration.httpShouldSetCookies = false
-        session = URLSession(configuration: configuration)
+        configuration.urlCredentialStorage = nil
+        delegate = SessionDelegate()
+        session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
     }
 
     deinit {
-        session.invalidateAndCancel()
+        // Not invalidateAndCancel(): on Linux it waits (workQueue.sync) for a
+        // queue every URLSession in the process shares, which a busy transfer
+        // elsewhere can hold for long. Every task left has been cancelled or is
+        // ending; invalidating also releases the delegate.
+        delegate.cancelAll()
+        session.finishTasksAndInvalidate()
     }
+
+    /// Data tasks that have not completed yet, including those whose caller
+    /// was already answered (cap, deadline, cancellation) while the task winds
+    /// down: tests check it returns to 0, so no request is left behind.
+    var tasksRunning: Int { delegate.count }
 
     public func send(_ request: HTTPTransportRequest) async throws(AEPStreamingClientError) -> HTTPTransportResponse {
         var urlRequest = URLRequest(url: request.url)
         urlRequest.httpMethod = request.method
         // URLSession's own timeout is an idle timeout (whole seconds on Linux);
-        // the precise deadline is ours, in exchange(_:description:timeout:).
+        // the precise deadline is ours, in PendingExchange.
         urlRequest.timeoutInterval = max(1, request.timeout.seconds.rounded(.up)) + 1
         for header in request.headers {
             urlRequest.addValue(header.value, forHTTPHeaderField: header.name)
         }
         if !keepAlive { urlRequest.setValue("close", forHTTPHeaderField: "Connection") }
         urlRequest.httpBody = request.body
-        let (data, response) = try await exchange(urlRequest, description: "\(request.method) \(Self.describe(request.url))", timeout: request.timeout)
-        guard let http = response as? HTTPURLResponse else {
-            throw AEPStreamingClientError(.transport, "\(request.method) \(Self.describe(request.url)): not an HTTP response")
-        }
-        var headers: [String: String] = [:]
-        for (key, value) in http.allHeaderFields {
-            if let key = key as? String, let value = value as? String { headers[key.lowercased()] = value }
-        }
-        return HTTPTransportResponse(status: http.statusCode, headers: headers, body: data)
-    }
-
-    /// Runs the data task with a hard deadline of its own: URLSession's
-    /// timeout is an idle timeout and, on Linux, a connection closed without
-    /// an answer can leave a task waiting; the deadline (and task
-    /// cancellation) cancel it and answer at once.
-    private func exchange(_ request: URLRequest, description: String, timeout: Duration) async throws(AEPStreamingClientError) -> (Data, URLResponse) {
-        let gate = Gate()
+        let exchange = PendingExchange(description: "\(request.method) \(Self.describe(request.url))", maxBodyBytes: maxResponseBytes)
         let session = session
+        let delegate = delegate
         do {
             return try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, URLResponse), any Error>) in
-                    let task = session.dataTask(with: request) { data, response, error in
-                        if let error {
-                            gate.resume(continuation, with: .failure(AEPStreamingClientError(.transport, "\(description) failed: \(Self.describe(error))")))
-                        } else if let response {
-                            gate.resume(continuation, with: .success((data ?? Data(), response)))
-                        } else {
-                            gate.resume(continuation, with: .failure(AEPStreamingClientError(.transport, "\(description): no response")))
-                        }
-                    }
-                    let timer = Task {
-                        try? await Task.sleep(for: timeout)
-                        guard !Task.isCancelled else { return }
-                        if gate.resume(continuation, with: .failure(AEPStreamingClientError(.transport, "\(description) timed out after \(timeout)"))) {
-                            task.cancel()
-                        }
-                    }
-                    gate.onFinish { timer.cancel() }
-                    gate.onCancel {
-                        task.cancel()
-                        gate.resume(continuation, with: .failure(AEPStreamingClientError(.transport, "\(description) cancelled")))
-                    }
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPTransportResponse, any Error>) in
+                    // A task without a completion handler: its answer goes
+                    // through the delegate, which counts it against the cap
+                    // (a completion handler would get the whole body, buffered).
+                    let task = session.dataTask(with: urlRequest)
+                    guard exchange.start(continuation, task: task, timeout: request.timeout) else { return }
+                    delegate.register(task, exchange)
                     task.resume()
                 }
             } onCancel: {
-                gate.cancel()
+                exchange.cancel()
             }
         } catch let error as AEPStreamingClientError {
             throw error
         } catch {
-            throw AEPStreamingClientError(.transport, "\(description) failed: \(Self.describe(error))")
-        }
-    }
-
-    /// Resumes a continuation exactly once, whoever comes first: the data
-    /// task, the deadline or a cancellation.
-    private final class Gate: Sendable {
-        private struct State {
-            var done = false
-            var cancelled = false
-            var finishHandlers: [@Sendable () -> Void] = []
-            var cancelHandler: (@Sendable () -> Void)?
-        }
-
-        private let state = Locked(State())
-
-        @discardableResult
-        func resume<Value: Sendable>(_ continuation: CheckedContinuation<Value, any Error>, with result: Result<Value, AEPStreamingClientError>) -> Bool {
-            let handlers = state.withLock { state -> [@Sendable () -> Void]? in
-                guard !state.done else { return nil }
-                state.done = true
-                // Dropping the handlers breaks the cycle gate → cancel handler →
-                // data task → completion handler → gate (which kept every request body alive).
-                state.cancelHandler = nil
-                defer { state.finishHandlers = [] }
-                return state.finishHandlers
-            }
-            guard let handlers else { return false }
-            continuation.resume(with: result.mapError { $0 as any Error })
-            for handler in handlers { handler() }
-            return true
-        }
-
-        func onFinish(_ handler: @escaping @Sendable () -> Void) {
-            let runNow = state.withLock { state -> Bool in
-                if state.done { return true }
-                state.finishHandlers.append(handler)
-                return false
-            }
-            if runNow { handler() }
-        }
-
-        func onCancel(_ handler: @escaping @Sendable () -> Void) {
-            let runNow = state.withLock { state -> Bool in
-                if state.cancelled { return true }
-                if state.done { return false }
-                state.cancelHandler = handler
-                return false
-            }
-            if runNow { handler() }
-        }
-
-        func cancel() {
-            let handler = state.withLock { state -> (@Sendable () -> Void)? in
-                state.cancelled = true
-                return state.cancelHandler
-            }
-            handler?()
+            throw AEPStreamingClientError(.transport, "\(exchange.description) failed: \(Self.describe(error))")
         }
     }
 
