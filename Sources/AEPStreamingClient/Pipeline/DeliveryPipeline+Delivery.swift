@@ -60,14 +60,16 @@ extension DeliveryPipeline {
                 response = try await transport.send(request)
             } catch {
                 metrics.request(status: nil, bytes: body.count, latency: clock.now - started)
-                return .requestFailed(RequestFailure(cause: .unavailable, status: nil, message: error.reason, retryAfter: nil))
+                return .requestFailed(RequestFailure(cause: .unavailable, status: nil, message: tokens.redactor.redact(error.reason), retryAfter: nil))
             }
             metrics.request(status: response.status, bytes: body.count, latency: clock.now - started)
             log(.debug, "POST \(URLSessionTransport.describe(url)) with \(payloads.count) messages → \(response.status)")
+            // Everything below may reach a log, a report or a dead letter: no secret the inlet echoes survives.
             let outcome = ResponseClassifier.classify(
                 status: response.status, retryAfterHeader: response.header("Retry-After"), locationHeader: response.header("Location"),
-                body: response.body, messageCount: payloads.count, batchEndpoint: !single, syncValidation: sync, now: settings.now()
-            )
+                body: response.body, bodyTruncated: response.bodyTruncated, messageCount: payloads.count, batchEndpoint: !single,
+                syncValidation: sync, now: settings.now()
+            ).redacted(by: tokens.redactor)
             switch outcome {
             case .refreshAuthentication(let status, let message):
                 if tokens.canRefresh, !refreshed {
