@@ -81,7 +81,7 @@ let package = Package(
         // Child process of AEPStreamingClient's crash test (SIGKILL mid-stream), and its load generator.
         .executableTarget(
             name: "aep-client-harness",
-            dependencies: ["AEPStreamingClient", "AEPInletEmulator"],
+            dependencies: ["AEPStreamingClient", "AEPInletEmulator", "ChatlioAEPSupport", "ChatlioAEPTestSupport"],
             swiftSettings: strictSettings
         ),
         // Decodes the bundled sample payloads (the main job until chatlio-replay lands).
@@ -154,7 +154,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AEPStreamingClientTests",
-            dependencies: ["AEPStreamingClient", "AEPInletEmulator"],
+            dependencies: ["AEPStreamingClient", "AEPInletEmulator", "ChatlioAEPSupport", "ChatlioAEPTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

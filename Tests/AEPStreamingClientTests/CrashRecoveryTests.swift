@@ -1,5 +1,6 @@
 @testable import AEPStreamingClient
 import AEPInletEmulator
+import ChatlioAEPTestSupport
 import ChatlioJSON
 import Foundation
 import Testing
@@ -12,21 +13,6 @@ import Darwin
 
 @Suite("Crash recovery: a child process killed with SIGKILL mid-stream, restarted on the same outbox", loopbackTimeLimit)
 struct CrashRecoveryTests {
-    /// The `aep-client-harness` executable, built next to the test bundle.
-    static func harness() -> URL? {
-        var candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
-        #if os(Linux)
-        candidates.append(URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent())
-        #endif
-        for directory in candidates {
-            for path in [directory, directory.deletingLastPathComponent()] {
-                let url = path.appendingPathComponent("aep-client-harness")
-                if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-            }
-        }
-        return nil
-    }
-
     /// Ids whose `send` returned in the child: whole lines only.
     static func acknowledged(_ file: URL) -> [String] {
         guard let text = try? String(contentsOf: file, encoding: .utf8) else { return [] }
@@ -37,7 +23,7 @@ struct CrashRecoveryTests {
 
     @Test("every event whose send returned is delivered or kept as a dead letter after kills at random points; duplicates share their _id")
     func killAndRestart() async throws {
-        guard let harness = Self.harness() else {
+        guard let harness = BuiltExecutable.url(named: "aep-client-harness") else {
             Issue.record("aep-client-harness is not built next to the tests (swift build --build-tests builds it)")
             return
         }

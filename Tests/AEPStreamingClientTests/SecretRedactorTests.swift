@@ -1,4 +1,5 @@
 @testable import AEPStreamingClient
+import ChatlioAEPSupport
 import Foundation
 import Testing
 
@@ -127,22 +128,11 @@ struct SecretRedactorTests {
         #expect(!Array(redacted.utf8).contains(Array("p8e-client-secret".utf8)))
     }
 
-    /// SplitMix64: a seeded generator, so a failing case can be replayed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("random secrets in random text, in every form: no form survives, the raw secret never shows")
     func randomSecrets() {
         let alphabet = Array("aB3-._~+&=/%? \"\\é✓🔑\u{0301}")
-        var random = SeededGenerator(state: 13)
+        // Seeded, so a failing case can be replayed.
+        var random = SplitMix64(seed: 13)
         func text(_ length: Int) -> String {
             String((0 ..< length).map { _ in alphabet[Int.random(in: 0 ..< alphabet.count, using: &random)] })
         }

@@ -1,6 +1,7 @@
 import AEPStreamingClient
 import ChatlioRelay
 import ChatlioWebhooks
+import ChatlioAEPTestSupport
 import Foundation
 import Testing
 
@@ -15,23 +16,8 @@ import Testing
         var lines: [String] { output.split(separator: "\n").map(String.init) }
     }
 
-    /// The executable, built next to the test bundle (`swift build --build-tests` builds it).
-    static func executable() -> URL? {
-        var candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
-        #if os(Linux)
-        candidates.append(URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent())
-        #endif
-        for directory in candidates {
-            for path in [directory, directory.deletingLastPathComponent(), directory.deletingLastPathComponent().deletingLastPathComponent()] {
-                let url = path.appendingPathComponent("chatlio-aep-admin")
-                if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-            }
-        }
-        return nil
-    }
-
     static func run(_ arguments: [String]) throws -> Run {
-        let binary = try #require(Self.executable(), "chatlio-aep-admin is not built next to the tests (swift build --build-tests builds it)")
+        let binary = try #require(BuiltExecutable.url(named: "chatlio-aep-admin"), "chatlio-aep-admin is not built next to the tests (swift build --build-tests builds it)")
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
