@@ -45,7 +45,7 @@ public final class FileOutbox: Outbox {
     /// `write` returns); they differ on power loss and kernel crashes.
     ///
     /// ```swift
-    /// .everyAppend                             // one fsync per append: safest, slowest
+    /// .everyAppend                             // an fsync before each append returns, with no wait to gather others
     /// .groupCommit(maxDelay: .milliseconds(2)) // appends waiting together share one fsync
     /// .osBuffered                              // no fsync: survives kills, not power loss
     /// ```
@@ -58,7 +58,9 @@ public final class FileOutbox: Outbox {
 
         let kind: Kind
 
-        /// `append` returns after its own `fsync`.
+        /// `append` returns after an `fsync` that covers it, started at once:
+        /// appends that arrive while one runs share the next (there is no
+        /// waiting to gather more, unlike ``groupCommit(maxDelay:)``).
         public static let everyAppend = Durability(kind: .everyAppend)
         /// `append` returns after an `fsync` that covers it; concurrent appends
         /// share one. The syncing task first waits up to `maxDelay` to gather more.
