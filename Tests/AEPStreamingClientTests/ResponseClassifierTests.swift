@@ -216,3 +216,43 @@ struct TokenResponseParsingTests {
         }
     }
 }
+
+@Suite("ResponseClassifier: 207 entries matched by their xactionId index")
+struct ResponseClassifierEntryOrderTests {
+    func verdicts(_ body: String, count: Int) -> [MessageVerdict] {
+        guard case .perMessage(let verdicts, _) = ResponseClassifier.classify(
+            status: 207, retryAfterHeader: nil, body: Data(body.utf8), messageCount: count, batchEndpoint: true, syncValidation: false, now: Date()
+        ) else { return [] }
+        return verdicts
+    }
+
+    // Adobe's Kafka connector (AEPPublisher.java) reads the message index from the xactionId suffix.
+    @Test("entries out of order, each with an index suffix (connector shape): matched by the suffix")
+    func bySuffix() {
+        let body = #"{"responses":[{"xactionId":"9341f8eb-494a-4c89-9879-4d06a58d2dc7-2"},{"xactionId":"9341f8eb-494a-4c89-9879-4d06a58d2dc7-0","status":400,"message":"bad"},{"xactionId":"9341f8eb-494a-4c89-9879-4d06a58d2dc7-1"}]}"#
+        #expect(verdicts(body, count: 3) == [
+            .reject(status: 400, message: "bad"),
+            .delivered(xactionID: "9341f8eb-494a-4c89-9879-4d06a58d2dc7-1"),
+            .delivered(xactionID: "9341f8eb-494a-4c89-9879-4d06a58d2dc7-2"),
+        ])
+    }
+
+    @Test("colon-separated suffixes (the docs' success example) in order stay in order")
+    func colonSuffix() {
+        let body = #"{"responses":[{"xactionId":"1565628583792:1485:153:0"},{"xactionId":"1565628583792:1485:153:1"}]}"#
+        #expect(verdicts(body, count: 2) == [.delivered(xactionID: "1565628583792:1485:153:0"), .delivered(xactionID: "1565628583792:1485:153:1")])
+    }
+
+    @Test("an incomplete or inconsistent set of suffixes falls back to position", arguments: [
+        // The docs' partial-failure example: failures without xactionId, a success whose suffix is 3.
+        #"{"responses":[{"xactionId":"1565650704337:2124:92:3"},{"statusCode":400,"message":"m1"},{"statusCode":400,"message":"m2"}]}"#,
+        // A repeated index.
+        #"{"responses":[{"xactionId":"a-1"},{"xactionId":"b-1","statusCode":400,"message":"m1"},{"xactionId":"c-0","statusCode":400,"message":"m2"}]}"#,
+    ])
+    func fallback(_ body: String) {
+        let result = verdicts(body, count: 3)
+        #expect(result.count == 3)
+        if case .delivered = result.first {} else { Issue.record("position 0 is the success entry: \(result)") }
+        #expect(result.dropFirst().allSatisfy { if case .reject = $0 { true } else { false } })
+    }
+}

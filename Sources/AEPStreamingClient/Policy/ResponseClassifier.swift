@@ -115,13 +115,17 @@ enum ResponseClassifier {
         }
     }
 
-    /// The per-message verdicts of a batch answer's `responses` list, by position.
+    /// The per-message verdicts of a batch answer's `responses` list: matched
+    /// by the message index that ends each `xactionId` when every entry has
+    /// one and they name each message once, by position otherwise.
     static func verdicts(_ entries: [JSONValue], status: Int, messageCount: Int) -> [MessageVerdict] {
+        let order = entryOrder(entries, messageCount: messageCount)
         var result: [MessageVerdict] = []
         result.reserveCapacity(messageCount)
-        for index in 0 ..< messageCount {
+        for messageIndex in 0 ..< messageCount {
+            let index = order?[messageIndex] ?? messageIndex
             guard index < entries.count else {
-                result.append(.retry(status: nil, message: "the \(status) answer has no entry for message \(index) (\(entries.count) entries)"))
+                result.append(.retry(status: nil, message: "the \(status) answer has no entry for message \(messageIndex) (\(entries.count) entries)"))
                 continue
             }
             let entry = entries[index]
@@ -139,6 +143,27 @@ enum ResponseClassifier {
             }
         }
         return result
+    }
+
+    /// Which entry answers each message, from the index suffix of every
+    /// entry's `xactionId` (`1565628583792:1485:153:0`, or `…-4d06a58d2dc7-0`
+    /// as Adobe's Kafka connector reads it, AEPPublisher.java); `nil` unless
+    /// the suffixes name each message exactly once. The docs' own partial-failure
+    /// example has failure entries without an `xactionId` and a success entry
+    /// whose suffix is not its position
+    /// (help/ingestion/tutorials/streaming-multiple-messages.md), so anything
+    /// short of a complete, consistent set falls back to the documented order.
+    static func entryOrder(_ entries: [JSONValue], messageCount: Int) -> [Int]? {
+        guard entries.count == messageCount, messageCount > 1 else { return nil }
+        var order = [Int](repeating: -1, count: messageCount)
+        for (position, entry) in entries.enumerated() {
+            guard let id = entry["xactionId"]?.stringValue,
+                  let separator = id.lastIndex(where: { $0 == ":" || $0 == "-" }),
+                  let index = Int(id[id.index(after: separator)...]), index >= 0, index < messageCount, order[index] == -1
+            else { return nil }
+            order[index] = position
+        }
+        return order
     }
 
     /// AEP's words from a problem body: `report.message`, `message`, `detail` or `title`.

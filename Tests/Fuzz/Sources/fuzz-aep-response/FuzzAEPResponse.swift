@@ -204,16 +204,27 @@ private func checkVerdicts(_ verdicts: [MessageVerdict], status: Int, body: [UIn
     let json = body.isEmpty ? nil : try? JSONValue(parsing: body, options: JSONParsingOptions(maxBytes: 4 << 20, maxDepth: 64))
     // Only batch answers with a readable list reach here with a body (single-endpoint 200s deliver).
     guard let entries = json?["responses"]?.arrayValue else { return }
-    for (index, verdict) in verdicts.enumerated() {
+    // Entries answer messages by the index ending every xactionId when those name each message once,
+    // by position otherwise (written here again from the rule, not taken from the classifier).
+    var bySuffix: [Int: Int] = [:]
+    for (position, entry) in entries.enumerated() {
+        guard let id = entry["xactionId"]?.stringValue, let cut = id.lastIndex(where: { $0 == ":" || $0 == "-" }),
+              let index = Int(id[id.index(after: cut)...]), (0 ..< verdicts.count).contains(index), bySuffix[index] == nil
+        else { bySuffix = [:]; break }
+        bySuffix[index] = position
+    }
+    let useSuffix = entries.count == verdicts.count && verdicts.count > 1 && bySuffix.count == verdicts.count
+    for (message, verdict) in verdicts.enumerated() {
+        let index = useSuffix ? bySuffix[message] ?? message : message
         // An entry without a failure marker is the usual success: delivered, with its xactionId.
         if index < entries.count, let entry = entries[index].objectValue, entry["status"] == nil, entry["statusCode"] == nil {
-            require(verdict == .delivered(xactionID: entry["xactionId"]?.stringValue), "message \(index) has no status but is \(verdict); \(context())")
+            require(verdict == .delivered(xactionID: entry["xactionId"]?.stringValue), "message \(message) (entry \(index)) has no status but is \(verdict); \(context())")
         }
         guard case .delivered = verdict else { continue }
-        require(index < entries.count, "message \(index) delivered without an entry (\(entries.count) entries); \(context())")
+        require(index < entries.count, "message \(message) delivered without an entry (\(entries.count) entries); \(context())")
         for key in ["status", "statusCode"] {
             if let failure = failureStatus(entries[index][key]) {
-                require(false, "message \(index) delivered though its \(key) is \(failure); \(context())")
+                require(false, "message \(message) (entry \(index)) delivered though its \(key) is \(failure); \(context())")
             }
         }
     }
