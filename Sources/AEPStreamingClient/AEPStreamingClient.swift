@@ -86,7 +86,7 @@ public final class AEPStreamingClient: Sendable {
         if let deadLetters { store = deadLetters } else { store = try Self.defaultDeadLetterStore(beside: outbox) }
         let transport = transport ?? URLSessionTransport(maxConnections: configuration.batching.maxConcurrentRequests + 1)
         let recorder = MetricsRecorder()
-        let envelope = EnvelopeBuilder(format: configuration.format, flowID: configuration.flowID)
+        let envelope = EnvelopeBuilder(format: configuration.format, flowID: configuration.flowID, imsOrgID: configuration.imsOrgID)
         let batchMode = configuration.batching.mode.isBatch
         let builder = BatchBuilder(
             maxMessages: batchMode ? configuration.batching.maxMessages : 1,

@@ -13,7 +13,10 @@ struct AEPStreamingClientAuthTests {
 
     @Test("OAuth client credentials: the token is fetched once, form-encoded, and sent as a bearer token")
     func fetchesToken() async throws {
-        let emulator = try Fixture.emulator { $0.requiredToken = "good-token" }
+        let emulator = try Fixture.emulator {
+            $0.requiredToken = "good-token"
+            $0.imsOrgId = "ORG@AdobeOrg"   // written as header.imsOrgId too, and checked by the inlet
+        }
         defer { emulator.stop() }
         let server = try TokenServer(replies: [], fallback: .token("good-token"), delay: 0.05)
         defer { server.stop() }

@@ -129,3 +129,21 @@ struct AEPStreamingClientPartialFailureTests {
         #expect(await client.shutdown(timeout: .milliseconds(200)).remaining == 1)
     }
 }
+
+@Suite("AEPStreamingClient over loopback: header.imsOrgId", loopbackTimeLimit)
+struct AEPStreamingClientOrganisationTests {
+    @Test("a configured imsOrgID other than the inlet's is refused per message, as DCS does: dead-lettered with its message")
+    func wrongOrganisation() async throws {
+        let emulator = try Fixture.emulator { $0.imsOrgId = "RIGHT@AdobeOrg" }
+        defer { emulator.stop() }
+        let letters = InMemoryDeadLetterStore()
+        let client = try await AEPStreamingClient(
+            configuration: Fixture.configuration(for: emulator) { $0.imsOrgID = "WRONG@AdobeOrg" }, outbox: InMemoryOutbox(), deadLetters: letters
+        )
+        try await client.send(Fixture.event("evt-1"))
+        #expect(await client.flush(timeout: .seconds(10)))
+        let reason = try #require(try await letters.entries().first).reason
+        #expect(reason.contains("absent or wrong ims org"), "\(reason)")
+        await client.shutdown(timeout: .seconds(5))
+    }
+}

@@ -7,14 +7,16 @@ import Testing
 struct EnvelopeBuilderTests {
     @Test("an XDM message is the documented envelope around the entity bytes")
     func xdmMessage() throws {
-        let builder = EnvelopeBuilder(format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/\"q\"", datasetID: "ds1", sourceName: "relay"), flowID: "flow-1")
+        let builder = EnvelopeBuilder(
+            format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/\"q\"", datasetID: "ds1", sourceName: "relay"), flowID: "flow-1", imsOrgID: "ABC123@AdobeOrg"
+        )
         let entity = #"{"_id":"e1","timestamp":"2024-05-01T12:34:56Z"}"#
         let message = builder.message(Data(entity.utf8))
         #expect(message.count == builder.messageBytes(payloadBytes: entity.utf8.count))
         let value = try JSONValue(parsing: message)
         let schemaRef: JSONValue = ["id": "https://ns.adobe.com/acme/schemas/\"q\"", "contentType": "application/vnd.adobe.xed-full+json;version=1"]
         #expect(value == [
-            "header": ["schemaRef": schemaRef, "datasetId": "ds1", "flowId": "flow-1", "source": ["name": "relay"]],
+            "header": ["schemaRef": schemaRef, "datasetId": "ds1", "flowId": "flow-1", "imsOrgId": "ABC123@AdobeOrg", "source": ["name": "relay"]],
             "body": ["xdmMeta": ["schemaRef": schemaRef], "xdmEntity": ["_id": "e1", "timestamp": "2024-05-01T12:34:56Z"]],
         ])
     }
@@ -24,6 +26,7 @@ struct EnvelopeBuilderTests {
         let builder = EnvelopeBuilder(format: .xdm(schemaID: "s", datasetID: "d"), flowID: nil)
         let value = try JSONValue(parsing: builder.message(Data("{}".utf8)))
         #expect(value["header"]?["flowId"] == nil)
+        #expect(value["header"]?["imsOrgId"] == nil, "DCS fills it in when absent")
         #expect(value["header"]?["source"] == nil)
         #expect(value["body"]?["xdmEntity"] == [:])
     }

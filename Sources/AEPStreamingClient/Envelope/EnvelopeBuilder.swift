@@ -6,7 +6,10 @@ import Foundation
 /// JSON) are copied in as they are, never parsed again.
 ///
 /// XDM message: `{"header":{"schemaRef":{"id":…,"contentType":…},"datasetId":…,
-/// "flowId":…,"source":{"name":…}},"body":{"xdmMeta":{"schemaRef":{…}},"xdmEntity":` + payload + `}}`.
+/// "flowId":…,"imsOrgId":…,"source":{"name":…}},"body":{"xdmMeta":{"schemaRef":{…}},"xdmEntity":` + payload + `}}`.
+/// `imsOrgId` is written only when configured: DCS fills it in when absent, and
+/// refuses the message when it differs from the inlet's organisation
+/// (help/ingestion/tutorials/streaming-multiple-messages.md).
 /// Batch body: `{"messages":[` + messages joined by `,` + `]}`.
 struct EnvelopeBuilder: Sendable {
     static let batchPrefix = Array(#"{"messages":["#.utf8)
@@ -15,7 +18,7 @@ struct EnvelopeBuilder: Sendable {
     let prefix: [UInt8]
     let suffix: [UInt8]
 
-    init(format: MessageFormat, flowID: String?) {
+    init(format: MessageFormat, flowID: String?, imsOrgID: String? = nil) {
         switch format.kind {
         case .raw:
             prefix = []
@@ -37,6 +40,10 @@ struct EnvelopeBuilder: Sendable {
             if let flowID {
                 raw(#","flowId":"#)
                 writer.writeString(flowID)
+            }
+            if let imsOrgID {
+                raw(#","imsOrgId":"#)
+                writer.writeString(imsOrgID)
             }
             if let sourceName = envelope.sourceName {
                 raw(#","source":{"name":"#)
