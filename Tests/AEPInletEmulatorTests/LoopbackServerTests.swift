@@ -28,7 +28,9 @@ struct LoopbackServerTests {
     }
 
     @Test func otherClientsAreServedWhile300ConnectionsTrickle() async throws {
-        let emulator = try Fixture.startedEmulator()  // default limits: 256 connections, 10 s for headers
+        // The default 256 connections; a header deadline far past the test, so the crowd stays
+        // however slowly a sanitizer runs it (the 10 s default has its own test below).
+        let emulator = try Fixture.startedEmulator { $0.requestHeaderTimeout = .seconds(300) }
         defer { emulator.stop() }
         var tricklers: [RawConnection] = []
         for _ in 0 ..< 300 {
@@ -94,7 +96,7 @@ struct LoopbackServerTests {
         let emulator = try Fixture.startedEmulator { $0.maxConnections = 2 }
         defer { emulator.stop() }
         // Long enough that the third request arrives while it is still being handled, even under a sanitizer.
-        emulator.faults.delayNext(by: .seconds(5))
+        emulator.faults.delayNext(by: .seconds(15))
         // One connection is being handled (its response delayed), one waits idle.
         let busy = Task { try await Client().post(emulator.inletURL, json: Fixture.envelope(id: "busy")) }
         #expect(await Self.eventually { emulator.faults.injectedCount == 1 })

@@ -47,13 +47,17 @@ struct AEPStreamingClientRedirectTests {
     @Test("an inlet answering 500 with an endless body, or trickling it: shutdown returns, the events stay, the connection is closed")
     func endlessAnswers() async throws {
         for trickle in [false, true] {
+            // A 1 GiB answer that never ends: 4 MiB (four times the client's cap) as fast as it
+            // goes, then nothing until the client hangs up; or a byte every 50 ms. (A real 1 GiB
+            // flood keeps FoundationNetworking's shared queue busy, stalling every other test.)
             let inlet = try LoopbackHTTPServer { _, connection in
                 guard connection.writeHead(status: 500, headers: [("Content-Length", "\(1 << 30)"), ("Connection", "close")]) else { return }
                 let piece = [UInt8](repeating: UInt8(ascii: "x"), count: trickle ? 1 : 64 * 1024)
-                for _ in 0 ..< (1 << 30) / piece.count {
+                for _ in 0 ..< (trickle ? 1 << 30 : 4 << 20) / piece.count {
                     guard connection.write(piece) else { return }
                     if trickle { Thread.sleep(forTimeInterval: 0.05) }
                 }
+                _ = connection.waitForPeerClose(seconds: 60)
             }
             defer { inlet.stop() }
             var configuration = configuration(inlet)
