@@ -53,10 +53,11 @@ public enum CatalogAPI {
             }
         }
 
-        /// The id of a created dataset, from `["@/dataSets/{id}"]`.
+        /// The id of a created dataset, from `["@/dataSets/{id}"]` (the page's text spells it
+        /// `@/datasets/`, its example `@/dataSets/`: either is read).
         public static func createdID(_ response: PlatformResponse) throws(AEPProvisioningError) -> String {
-            let prefix = "@/dataSets/"
-            guard let reference = response.json?[0]?.stringValue, reference.hasPrefix(prefix), reference.count > prefix.count else {
+            let prefix = "@/datasets/"
+            guard let reference = response.json?[0]?.stringValue, reference.lowercased().hasPrefix(prefix), reference.count > prefix.count else {
                 throw response.unreadable(#"an array holding "@/dataSets/{id}""#)
             }
             return String(reference.dropFirst(prefix.count))

@@ -1,14 +1,14 @@
-public import ChatlioJSON
+package import ChatlioJSON
 package import AEPStreamingClient
 
 /// The problem details of an AEP error answer, redacted and bounded.
 ///
-/// Platform APIs answer errors as RFC 7807-style problems with `type`,
-/// `title`, `status`, `detail` and often `report.message`
-/// (help/landing/troubleshooting.md in AdobeDocs/experience-platform.en,
-/// "Platform API status codes"; the DCS 401 example in
-/// help/sources/tutorials/api/create/streaming/http.md). Some services answer
-/// `message` and `error_code` instead; those are read too.
+/// Platform APIs answer errors as problems with `type`, `title`, `status`,
+/// `detail` and often `report.message` (the 401 example in the appendix of
+/// help/sources/tutorials/api/create/streaming/http.md, AdobeDocs/experience-platform.en;
+/// help/landing/api-guide.md, "Error messages", points to the list in
+/// help/landing/troubleshooting.md). Some services answer `message` and
+/// `error_code` instead; those are read too.
 ///
 /// ```swift
 /// if let problem = error.problem { print(problem.title ?? "", problem.detail ?? "") }

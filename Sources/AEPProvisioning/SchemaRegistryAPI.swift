@@ -10,7 +10,8 @@ public import XDMSchemaRegistry
 /// - help/xdm/api/field-groups.md and help/xdm/api/schemas.md: create
 ///   (`POST`), look up (`GET /tenant/…/{url-encoded $id}` with
 ///   `Accept: application/vnd.adobe.xed+json; version=1`), update (`PATCH`
-///   with a JSON Patch array).
+///   with a JSON Patch array). Creation and PATCH send no `Accept`, as
+///   the pages' requests do; descriptors always send theirs.
 /// - help/xdm/api/descriptors.md: descriptors "require unique `Accept` headers
 ///   that replace `xed` with `xdm`"; `application/vnd.adobe.xdm+json` lists
 ///   expanded descriptor objects grouped by `@type`.
@@ -42,13 +43,13 @@ public enum SchemaRegistryAPI {
 
     /// `POST /tenant/fieldgroups` with ChatlioXDM's body (``ChatlioXDM/fieldGroupRequest()``).
     public static func createFieldGroup(_ request: AEPRequest) -> PlatformRequest {
-        PlatformRequest(service: service, method: "POST", path: request.path, accept: lookupAccept, body: request.body)
+        PlatformRequest(service: service, method: "POST", path: request.path, body: request.body)
     }
 
     /// `PATCH /tenant/fieldgroups/{$id}` with JSON Patch operations.
     public static func patchFieldGroup(id: String, operations: [JSONPatchOperation]) -> PlatformRequest {
         PlatformRequest(
-            service: service, method: "PATCH", path: basePath + "/tenant/fieldgroups/" + PlatformRequest.encode(id), accept: lookupAccept,
+            service: service, method: "PATCH", path: basePath + "/tenant/fieldgroups/" + PlatformRequest.encode(id),
             body: .array(operations.map(\.json))
         )
     }
@@ -65,13 +66,13 @@ public enum SchemaRegistryAPI {
 
     /// `POST /tenant/schemas` with ChatlioXDM's body (``ChatlioXDM/schemaRequest(fieldGroupID:profileEnabled:)``).
     public static func createSchema(_ request: AEPRequest) -> PlatformRequest {
-        PlatformRequest(service: service, method: "POST", path: request.path, accept: lookupAccept, body: request.body)
+        PlatformRequest(service: service, method: "POST", path: request.path, body: request.body)
     }
 
     /// `PATCH /tenant/schemas/{$id}` with JSON Patch operations.
     public static func patchSchema(id: String, operations: [JSONPatchOperation]) -> PlatformRequest {
         PlatformRequest(
-            service: service, method: "PATCH", path: basePath + "/tenant/schemas/" + PlatformRequest.encode(id), accept: lookupAccept,
+            service: service, method: "PATCH", path: basePath + "/tenant/schemas/" + PlatformRequest.encode(id),
             body: .array(operations.map(\.json))
         )
     }

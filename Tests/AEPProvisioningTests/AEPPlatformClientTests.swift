@@ -24,7 +24,7 @@ struct AEPPlatformClientTests {
                 #expect(accept == "application/vnd.adobe.xdm+json", "\(request.summary): \(accept ?? "none")")
             } else if request.path.contains("/schemaregistry/"), request.method == "GET", request.query["property"] != nil {
                 #expect(accept == "application/vnd.adobe.xed-id+json", "\(request.summary)")
-            } else if request.path.contains("/schemaregistry/") {
+            } else if request.path.contains("/schemaregistry/"), request.method == "GET" {
                 #expect(accept == "application/vnd.adobe.xed+json; version=1", "\(request.summary)")
             } else {
                 #expect(accept == nil, "\(request.summary): \(accept ?? "")")
