@@ -166,6 +166,23 @@ struct ChatlioProvisioningPlanTests {
         #expect(platform.platformRequests.isEmpty)
     }
 
+    @Test("a state file that is not a provisioning state is refused before any request")
+    func unreadableStateFile() async throws {
+        let platform = ScriptedPlatform()
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let stateURL = directory.appendingPathComponent("state.json")
+        try Data(#"{"ids": 3}"#.utf8).write(to: stateURL)
+
+        do {
+            _ = try await plan(.raw).run(client: try makeClient(platform), stateFile: stateURL)
+            Issue.record("expected a refusal")
+        } catch let error as AEPProvisioningError {
+            #expect(error.code == .stateFile && error.reason.contains(stateURL.path), "\(error.reason)")
+        }
+        #expect(platform.platformRequests.isEmpty)
+    }
+
     @Test("xdm mode: the HTTP API source's base connection, its inletUrl, and a flow without a mapping")
     func xdmMode() async throws {
         let platform = ScriptedPlatform()
