@@ -1,3 +1,4 @@
+import AEPStreamingClient
 public import ChatlioWebhooks
 public import ChatlioXDMMapper
 public import Foundation
@@ -127,7 +128,8 @@ public struct ChatlioProvisioningPlan: Sendable {
         }
     }
 
-    /// Runs every step, reusing what exists, writing `stateFile` (when given) after each.
+    /// Runs every step, reusing what exists, writing `stateFile` (when given) after each
+    /// and logging its outcome (at `info`) through the client's log hook.
     ///
     /// - Throws: ``AEPProvisioningError``; the steps done before it are in the state file,
     ///   and a re-run continues from there.
@@ -153,6 +155,7 @@ public struct ChatlioProvisioningPlan: Sendable {
             let outcome = try await runner.perform(step)
             runner.state[step] = outcome.id
             if let stateFile { try runner.state.save(to: stateFile) }
+            client.configuration.log(LogEvent(level: .info, message: outcome.description))
             outcomes.append(outcome)
         }
         return ProvisioningResult(

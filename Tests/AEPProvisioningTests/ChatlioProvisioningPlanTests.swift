@@ -13,8 +13,12 @@ struct ChatlioProvisioningPlanTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let stateURL = directory.appendingPathComponent("state.json")
 
-        let result = try await plan(.raw).run(client: try makeClient(platform), stateFile: stateURL)
+        let logs = Locked<[String]>([])
+        let client = try makeClient(platform, log: { event in logs.withLock { $0.append(event.message) } })
 
+        let result = try await plan(.raw).run(client: client, stateFile: stateURL)
+
+        #expect(logs.withLock { $0 } == result.outcomes.map(\.description))
         #expect(result.outcomes.map(\.step) == [
             .sourceConnection, .fieldGroup, .schema, .identityNamespace, .identityDescriptor, .dataset, .targetConnection, .mappingSet, .flow, .inletURL,
         ])
