@@ -151,7 +151,8 @@ public final class AEPPlatformClient: Sendable {
             if let problem { ": " + problem.description }
             else if answer.bodyTruncated { " (a body cut at \(answer.body.count) bytes, not read)" }
             else if answer.body.isEmpty { "" }
-            else { ": " + PlatformProblem.bounded(redact(String(decoding: answer.body.prefix(2048), as: UTF8.self))) }
+            // Redacted whole, then cut: a cut first could leave half a secret past the redactor.
+            else { ": " + PlatformProblem.bounded(redact(String(decoding: answer.body, as: UTF8.self))) }
         return redact("\(request.summary) answered \(status)\(quoted)")
     }
 

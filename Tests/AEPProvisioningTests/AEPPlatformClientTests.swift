@@ -229,6 +229,27 @@ struct AEPPlatformClientTests {
         }
     }
 
+    @Test("a plain-text error body is redacted whole before it is cut: a secret across the cut never shows in part")
+    func plainTextBodyRedactedBeforeCut() async throws {
+        let secret = "p8e-" + String(repeating: "Z", count: 60)
+        let platform = ScriptedPlatform(clientSecret: secret)
+        platform.inject { request, _ in
+            // Not JSON: quoted as text. Thirty echoed secrets shrink to placeholders, which pulls a
+            // secret lying across byte 2048 of the body into the quoted part.
+            let echoes = String(repeating: secret + " ", count: 30)
+            let text = echoes + String(repeating: "x", count: 2048 - 20 - echoes.utf8.count) + secret + " trailing"
+            return request.isPlatform ? .answer(HTTPTransportResponse(status: 400, body: Data(text.utf8))) : nil
+        }
+
+        do {
+            _ = try await makeClient(platform).send(IdentityServiceAPI.listNamespaces())
+            Issue.record("expected an error")
+        } catch let error as AEPProvisioningError {
+            #expect(!error.reason.contains("ZZZZ"), "\(error.reason)")
+            #expect(error.reason.contains("<redacted>"), "\(error.reason)")
+        }
+    }
+
     @Test("configuration: empty org, header injection, plain http to a remote host are refused")
     func configurationChecks() throws {
         let platform = ScriptedPlatform()
