@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "ChatlioXDMMapper", targets: ["ChatlioXDMMapper"]),
         .library(name: "AEPStreamingClient", targets: ["AEPStreamingClient"]),
         .library(name: "ChatlioRelay", targets: ["ChatlioRelay"]),
+        .library(name: "AEPProvisioning", targets: ["AEPProvisioning"]),
         .library(name: "AEPInletEmulator", targets: ["AEPInletEmulator"]),
         .executable(name: "aep-inlet-emulator", targets: ["aep-inlet-emulator"]),
         .executable(name: "chatlio-decode", targets: ["chatlio-decode"]),
@@ -65,6 +66,12 @@ let package = Package(
         .target(
             name: "ChatlioRelay",
             dependencies: ["ChatlioWebhooks", "ChatlioXDMMapper", "XDMSchemaRegistry", "AEPStreamingClient", "ChatlioAEPSupport"],
+            swiftSettings: strictSettings
+        ),
+        // Provisions AEP's Chatlio source (or the HTTP API source) over the Platform APIs, idempotent and resumable.
+        .target(
+            name: "AEPProvisioning",
+            dependencies: ["ChatlioJSON", "ChatlioWebhooks", "XDMSchemaRegistry", "ChatlioXDMMapper", "AEPStreamingClient", "ChatlioAEPSupport"],
             swiftSettings: strictSettings
         ),
         // An in-process AEP streaming inlet (DCS) over loopback HTTP, for tests.
@@ -155,6 +162,11 @@ let package = Package(
         .testTarget(
             name: "AEPStreamingClientTests",
             dependencies: ["AEPStreamingClient", "AEPInletEmulator", "ChatlioAEPSupport", "ChatlioAEPTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AEPProvisioningTests",
+            dependencies: ["AEPProvisioning", "AEPStreamingClient", "XDMSchemaRegistry", "ChatlioXDMMapper", "ChatlioJSON"],
             swiftSettings: strictSettings
         ),
         .testTarget(

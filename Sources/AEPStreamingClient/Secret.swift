@@ -6,7 +6,8 @@
 /// print(secret)          // Secret(redacted)
 /// ```
 public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    let value: String
+    /// `package`: another module of this package puts it in an `Authorization` header.
+    package let value: String
 
     /// Equal values, compared in constant time: a service that checks a
     /// presented credential against a `Secret` leaks nothing through timing.

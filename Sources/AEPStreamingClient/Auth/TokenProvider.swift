@@ -1,5 +1,5 @@
 import ChatlioJSON
-import Foundation
+package import Foundation
 
 /// Supplies the bearer token for each request.
 ///
@@ -15,7 +15,9 @@ import Foundation
 /// its status and `Location`), and every text from the endpoint is passed
 /// through ``redactor``, which knows the client secret, the static token and
 /// the recent access tokens.
-actor TokenProvider {
+///
+/// `package`: AEPProvisioning shares it for the Platform APIs (same IMS, same redaction).
+package actor TokenProvider {
     // Internal, not private: ``parseTokenResponse(status:body:secret:endpoint:now:)`` returns it to tests and the fuzz harness.
     struct Token: Sendable {
         var value: Secret
@@ -82,8 +84,14 @@ actor TokenProvider {
         self.metrics = metrics
     }
 
+    /// A provider with its own counters, for other modules of this package
+    /// (the client's metrics stay the client's).
+    package init(authentication: Authentication, transport: any HTTPTransport, now: @escaping @Sendable () -> Date, log: @escaping AEPStreamingClient.LogHandler) {
+        self.init(authentication: authentication, transport: transport, now: now, log: log, metrics: MetricsRecorder())
+    }
+
     /// Whether a refresh can repair a 401/403.
-    nonisolated var canRefresh: Bool { credentials != nil }
+    package nonisolated var canRefresh: Bool { credentials != nil }
 
     /// A redactor for every credential this provider holds or has handed out
     /// (client secret, static token, the last ``rememberedTokens`` access
@@ -93,12 +101,12 @@ actor TokenProvider {
     /// ```swift
     /// let message = tokens.redactor.redact(problemMessage)
     /// ```
-    nonisolated var redactor: SecretRedactor {
+    package nonisolated var redactor: SecretRedactor {
         redaction.withLock { $0.redactor }
     }
 
     /// The token to send, or `nil` for unauthenticated inlets.
-    func token() async throws(AEPStreamingClientError) -> Secret? {
+    package func token() async throws(AEPStreamingClientError) -> Secret? {
         if let staticToken { return staticToken }
         guard let credentials else { return nil }
         let now = now()
@@ -112,7 +120,7 @@ actor TokenProvider {
     }
 
     /// Forgets `token` if it is the current one, so the next ``token()`` refreshes.
-    func invalidate(_ token: Secret?) {
+    package func invalidate(_ token: Secret?) {
         if let token, current?.value == token { current = nil }
     }
 
