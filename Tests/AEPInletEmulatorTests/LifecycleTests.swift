@@ -3,99 +3,101 @@ import ChatlioJSON
 import Foundation
 import Testing
 
-@Suite("Start, stop and leaks")
-struct LifecycleTests {
-    @Test func hundredsOfStartStopCyclesLeakNoDescriptorsOrThreads() throws {
-        // Warm up once so lazily created process-wide resources are not counted.
-        let warm = try Fixture.startedEmulator()
-        warm.stop()
-        let descriptorsBefore = Fixture.openDescriptorCount()
-        let threadsBefore = Fixture.threadCount()
-        #expect(descriptorsBefore > 0 && threadsBefore > 0)
+extension DescriptorHeavyTests {
+    @Suite("Start, stop and leaks")
+    struct LifecycleTests {
+        @Test func hundredsOfStartStopCyclesLeakNoDescriptorsOrThreads() throws {
+            // Warm up once so lazily created process-wide resources are not counted.
+            let warm = try Fixture.startedEmulator()
+            warm.stop()
+            let descriptorsBefore = Fixture.openDescriptorCount()
+            let threadsBefore = Fixture.threadCount()
+            #expect(descriptorsBefore > 0 && threadsBefore > 0)
 
-        var configuration = AEPInletEmulator.Configuration(inletId: "cycle")
-        configuration.tracksResources = true
-        let restartable = try AEPInletEmulator(configuration: configuration)
-        for cycle in 0 ..< 300 {
-            let emulator = cycle.isMultiple(of: 2) ? restartable : try AEPInletEmulator(configuration: configuration)
-            try emulator.start()
-            #expect(emulator.isRunning)
-            if cycle.isMultiple(of: 4) {
-                // An idle keep-alive connection and a half-sent request are open at stop.
-                let idle = try RawConnection(port: emulator.port)
-                idle.send(.post("/collection/cycle", body: Fixture.envelope(id: "c\(cycle)").jsonString()))
-                #expect(idle.readResponse()?.status == 200)
-                let partial = try RawConnection(port: emulator.port)
-                partial.send("POST /collection/cycle HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n{")
-                emulator.stop()
-                #expect(partial.isClosedByPeer())
-            } else {
-                emulator.stop()
+            var configuration = AEPInletEmulator.Configuration(inletId: "cycle")
+            configuration.tracksResources = true
+            let restartable = try AEPInletEmulator(configuration: configuration)
+            for cycle in 0 ..< 300 {
+                let emulator = cycle.isMultiple(of: 2) ? restartable : try AEPInletEmulator(configuration: configuration)
+                try emulator.start()
+                #expect(emulator.isRunning)
+                if cycle.isMultiple(of: 4) {
+                    // An idle keep-alive connection and a half-sent request are open at stop.
+                    let idle = try RawConnection(port: emulator.port)
+                    idle.send(.post("/collection/cycle", body: Fixture.envelope(id: "c\(cycle)").jsonString()))
+                    #expect(idle.readResponse()?.status == 200)
+                    let partial = try RawConnection(port: emulator.port)
+                    partial.send("POST /collection/cycle HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n{")
+                    emulator.stop()
+                    #expect(partial.isClosedByPeer())
+                } else {
+                    emulator.stop()
+                }
+                #expect(!emulator.isRunning)
+                #expect(emulator.openConnectionCount == 0)
+                // Exact, per server, unaffected by tests running in parallel: every thread
+                // joined, and no descriptor it opened still refers to the same socket or pipe.
+                #expect(emulator.lastResourceReport == .init(unjoinedThreads: 0, openDescriptors: 0))
+            }
+            // Process-wide cross-check. Alone both deltas are exactly 0, but other suites
+            // open descriptors and threads in parallel (over 100 seen), so the bound only
+            // catches the gross leaks: 300 listening sockets or accept threads, 600 pipe ends.
+            #expect(Fixture.openDescriptorCount() - descriptorsBefore < 250)
+            #expect(Fixture.threadCount() - threadsBefore < 250)
+        }
+
+        @Test func stopClosesTheListeningSocket() throws {
+            let emulator = try Fixture.startedEmulator()
+            let port = emulator.port
+            #expect(port > 0)
+            _ = try RawConnection(port: port)
+            emulator.stop()
+            emulator.stop()
+            #expect(throws: (any Error).self) { try RawConnection(port: port) }
+        }
+
+        @Test func startTwiceFailsAndAFixedPortIsReusable() throws {
+            let emulator = try Fixture.startedEmulator()
+            #expect(throws: AEPInletEmulatorError.self) { try emulator.start() }
+            let port = emulator.port
+            emulator.stop()
+            let fixed = try AEPInletEmulator(configuration: .init(inletId: "fixed", port: port))
+            try fixed.start()
+            #expect(fixed.port == port)
+            let clash = try AEPInletEmulator(configuration: .init(inletId: "clash", port: port))
+            do {
+                try clash.start()
+                Issue.record("binding a port in use must fail")
+            } catch {
+                #expect(error.code == .bindFailed)
+            }
+            fixed.stop()
+            try fixed.start()
+            #expect(fixed.port == port)
+            fixed.stop()
+        }
+
+        @Test func anUnwritableRecordFileFailsStart() throws {
+            let emulator = try AEPInletEmulator(configuration: .init(recordFile: URL(fileURLWithPath: "/nonexistent-dir/x.ndjson")))
+            do {
+                try emulator.start()
+                Issue.record("start must fail")
+            } catch {
+                #expect(error.code == .recordFileFailed)
             }
             #expect(!emulator.isRunning)
-            #expect(emulator.openConnectionCount == 0)
-            // Exact, per server, unaffected by tests running in parallel: every thread
-            // joined, and no descriptor it opened still refers to the same socket or pipe.
-            #expect(emulator.lastResourceReport == .init(unjoinedThreads: 0, openDescriptors: 0))
         }
-        // Process-wide cross-check. Alone both deltas are exactly 0, but other suites
-        // open descriptors and threads in parallel (over 100 seen), so the bound only
-        // catches the gross leaks: 300 listening sockets or accept threads, 600 pipe ends.
-        #expect(Fixture.openDescriptorCount() - descriptorsBefore < 250)
-        #expect(Fixture.threadCount() - threadsBefore < 250)
-    }
 
-    @Test func stopClosesTheListeningSocket() throws {
-        let emulator = try Fixture.startedEmulator()
-        let port = emulator.port
-        #expect(port > 0)
-        _ = try RawConnection(port: port)
-        emulator.stop()
-        emulator.stop()
-        #expect(throws: (any Error).self) { try RawConnection(port: port) }
-    }
-
-    @Test func startTwiceFailsAndAFixedPortIsReusable() throws {
-        let emulator = try Fixture.startedEmulator()
-        #expect(throws: AEPInletEmulatorError.self) { try emulator.start() }
-        let port = emulator.port
-        emulator.stop()
-        let fixed = try AEPInletEmulator(configuration: .init(inletId: "fixed", port: port))
-        try fixed.start()
-        #expect(fixed.port == port)
-        let clash = try AEPInletEmulator(configuration: .init(inletId: "clash", port: port))
-        do {
-            try clash.start()
-            Issue.record("binding a port in use must fail")
-        } catch {
-            #expect(error.code == .bindFailed)
+        @Test func logEventsReachTheHook() async throws {
+            let events = LockedEvents()
+            let emulator = try Fixture.startedEmulator { $0.log = { events.append($0) } }
+            _ = try await Client().post(emulator.inletURL, json: Fixture.envelope(id: "log"))
+            emulator.stop()
+            let messages = events.all.map(\.message)
+            #expect(messages.contains { $0.contains("listening at") })
+            #expect(messages.contains { $0.contains("→ 200") })
+            #expect(messages.contains { $0.contains("stopped") })
         }
-        fixed.stop()
-        try fixed.start()
-        #expect(fixed.port == port)
-        fixed.stop()
-    }
-
-    @Test func anUnwritableRecordFileFailsStart() throws {
-        let emulator = try AEPInletEmulator(configuration: .init(recordFile: URL(fileURLWithPath: "/nonexistent-dir/x.ndjson")))
-        do {
-            try emulator.start()
-            Issue.record("start must fail")
-        } catch {
-            #expect(error.code == .recordFileFailed)
-        }
-        #expect(!emulator.isRunning)
-    }
-
-    @Test func logEventsReachTheHook() async throws {
-        let events = LockedEvents()
-        let emulator = try Fixture.startedEmulator { $0.log = { events.append($0) } }
-        _ = try await Client().post(emulator.inletURL, json: Fixture.envelope(id: "log"))
-        emulator.stop()
-        let messages = events.all.map(\.message)
-        #expect(messages.contains { $0.contains("listening at") })
-        #expect(messages.contains { $0.contains("→ 200") })
-        #expect(messages.contains { $0.contains("stopped") })
     }
 }
 

@@ -225,3 +225,9 @@ extension String {
         "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\(extraHeaders)\r\n\(body)"
     }
 }
+
+/// Suites that open hundreds of descriptors (300 trickling connections) or
+/// count the process's descriptors take turns: nested here, they run one
+/// test at a time, so a count never sees the other's crowd.
+@Suite("Descriptor-heavy tests, one at a time", .serialized)
+enum DescriptorHeavyTests {}
