@@ -37,13 +37,15 @@ struct PlatformRequest: Sendable {
 
     func queries(_ name: String) -> [String] { queryItems.filter { $0.name == name }.map(\.value) }
 
-    /// The `Accept` media type, lower-cased, and its `version` parameter.
+    /// The `Accept` media type, lower-cased, and its `version` parameter; `nil` when absent or `*/*`.
     var accept: (mediaType: String, version: String?)? {
         guard let raw = header("Accept")?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
         // Clients send one type; a list is read by its first entry.
         let first = raw.split(separator: ",").first.map(String.init) ?? raw
         let parts = first.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
         let mediaType = parts.first?.lowercased() ?? ""
+        // URLSession sends `*/*` when the caller sets nothing: that names no Platform format.
+        if mediaType == "*/*" { return nil }
         var version: String?
         for parameter in parts.dropFirst() {
             let keyValue = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
