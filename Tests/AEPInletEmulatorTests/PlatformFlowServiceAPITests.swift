@@ -206,3 +206,20 @@ struct PlatformFlowServiceAPITests {
         #expect(!platform.isRunning)
     }
 }
+
+@Suite("Platform emulator: authenticated HTTP API connections")
+struct PlatformAuthenticatedConnectionTests {
+    @Test func anAuthenticatedBaseConnectionsInletTakesThePlatformToken() async throws {
+        let platform = try PlatformFixture.started()
+        defer { platform.stop() }
+        let client = PlatformClient(platform: platform)
+        var body = PlatformFixture.httpBaseConnection().objectValue ?? [:]
+        body["auth"] = ["specName": "Streaming Connection", "params": ["dataType": "xdm", "authenticationRequired": true]]
+        let base = try await client.created("/data/foundation/flowservice/connections", .object(body), key: "id")
+        let inlet = try #require(platform.inlet(forBaseConnection: base))
+        let envelope = Fixture.envelope(id: "auth-1")
+        #expect(try await client.client.post(inlet.inletURL, json: envelope).status == 401)
+        let authorized = ["Content-Type": "application/json", "Authorization": "Bearer \(PlatformFixture.token)"]
+        #expect(try await client.client.post(inlet.inletURL, json: envelope, headers: authorized).status == 200)
+    }
+}

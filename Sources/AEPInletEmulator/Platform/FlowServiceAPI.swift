@@ -101,7 +101,8 @@ extension PlatformService {
         // the emulator reserves for this connection's flow.
         let id = Self.uuid()
         let reservedFlowID = Self.uuid()
-        let inlet = try startInlet(dataMode: dataType == "raw" ? .raw : .xdm, flowID: reservedFlowID)
+        let authenticated = body["auth"]?["params"]?["authenticationRequired"]?.boolValue == true
+        let inlet = try startInlet(dataMode: dataType == "raw" ? .raw : .xdm, flowID: reservedFlowID, authenticated: authenticated)
         var params = body["auth"]?["params"]?.objectValue ?? [:]
         params["inletUrl"] = .string(inlet.inletURL.absoluteString)
         params["inletId"] = .string(inlet.configuration.inletId)
@@ -116,6 +117,7 @@ extension PlatformService {
             state.reservedFlowIDs[id] = reservedFlowID
             state.inlets[id] = inlet
         }
+        if stopped.withLock({ $0 }) { inlet.stop() }
         return Self.created(object)
     }
 
@@ -246,10 +248,16 @@ extension PlatformService {
         object["lastOperation"] = ["started": 0, "updated": 0, "operation": "enable"]
         object = stamp(object, id: flowID)
         let stored = object
-        state.withLock { state in
+        // Checked again where it is stored: two requests for one base connection may race here.
+        let raced = state.withLock { state -> Bool in
+            if state.flows.contains(where: { $0["id"]?.stringValue == flowID }) { return true }
             state.flows.append(stored)
             if let inlet { state.inlets[flowID] = inlet }
+            return false
         }
+        if raced { throw Self.badRequest("(emulator) flow \(flowID) was created by a concurrent request") }
+        // A stop that ran while the inlet started has not seen it: stop it now.
+        if let inlet, stopped.withLock({ $0 }) { inlet.stop() }
         return Self.created(object)
     }
 

@@ -58,7 +58,11 @@ final class PlatformService: Sendable {
     // MARK: Inlets
 
     /// Starts an inlet for a flow or base connection, from the configured template.
-    func startInlet(dataMode: AEPInletEmulator.DataMode, flowID: String) throws(HTTPResponseBox) -> AEPInletEmulator {
+    ///
+    /// An authenticated HTTP API connection (`authenticationRequired: true`, http.md "Authenticated
+    /// connection") takes the same IMS bearer token as the Platform APIs, so its inlet requires the
+    /// template's token or, when the template has none, the platform's.
+    func startInlet(dataMode: AEPInletEmulator.DataMode, flowID: String, authenticated: Bool = false) throws(HTTPResponseBox) -> AEPInletEmulator {
         guard !stopped.withLock({ $0 }) else {
             throw Self.refusal(PlatformProblem.problem(503, title: "ServiceUnavailable", detail: "The emulator is stopping"))
         }
@@ -69,6 +73,14 @@ final class PlatformService: Sendable {
         inletConfiguration.imsOrgId = configuration.imsOrgId
         inletConfiguration.bindAddress = configuration.bindAddress
         inletConfiguration.port = 0
+        if authenticated, inletConfiguration.requiredToken == nil {
+            guard let token = configuration.requiredToken else {
+                throw Self.badRequest(
+                    "(emulator) auth.params.authenticationRequired needs a token to check: set Configuration.requiredToken or Configuration.inlet.requiredToken"
+                )
+            }
+            inletConfiguration.requiredToken = token
+        }
         do {
             let inlet = try AEPInletEmulator(configuration: inletConfiguration)
             try inlet.start()
