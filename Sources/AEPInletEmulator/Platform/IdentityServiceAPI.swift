@@ -7,11 +7,15 @@ import Foundation
 ///   `description`, `idType`) and its response (`id`, `code`, `status`, `custom`, times).
 /// - help/identity-service/api/list-namespaces.md: listing answers an array of namespaces.
 extension PlatformService {
-    /// The standard namespaces the emulator knows (a small subset of Adobe's).
+    /// The standard namespaces the emulator knows, a small subset of Adobe's: CORE, ECID and AdCloud
+    /// as list-namespaces.md shows them; Email and Phone (standard codes the identity descriptors name,
+    /// descriptors.md) with ids the emulator chose.
     static let standardNamespaces: [JSONObject] = [
+        ["id": 0, "code": "CORE", "name": "CORE", "idType": "COOKIE", "status": "ACTIVE", "custom": false],
         ["id": 4, "code": "ECID", "name": "ECID", "idType": "COOKIE", "status": "ACTIVE", "custom": false],
-        ["id": 6, "code": "Email", "name": "Email", "idType": "Email", "status": "ACTIVE", "custom": false],
-        ["id": 7, "code": "Phone", "name": "Phone", "idType": "Phone", "status": "ACTIVE", "custom": false],
+        ["id": 411, "code": "AdCloud", "name": "AdCloud", "idType": "COOKIE", "status": "ACTIVE", "custom": false],
+        ["id": 6, "code": "Email", "name": "Email", "idType": "EMAIL", "status": "ACTIVE", "custom": false],
+        ["id": 7, "code": "Phone", "name": "Phone", "idType": "PHONE", "status": "ACTIVE", "custom": false],
     ]
     /// The identity types a namespace may have (the identity namespace overview); compared case-insensitively,
     /// since Adobe's own example sends `Cross_device`.
