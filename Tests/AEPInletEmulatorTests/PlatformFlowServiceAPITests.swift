@@ -223,3 +223,52 @@ struct PlatformAuthenticatedConnectionTests {
         #expect(try await client.client.post(inlet.inletURL, json: envelope, headers: authorized).status == 200)
     }
 }
+
+@Suite("Platform emulator: more refusals")
+struct PlatformMoreRefusalTests {
+    @Test func aMappingForAnotherSchemaThanTheTargetsIsRefused() async throws {
+        let platform = try PlatformFixture.started()
+        defer { platform.stop() }
+        let client = PlatformClient(platform: platform)
+        let ids = try await client.provisionChatlio()
+        let registry = "/data/foundation/schemaregistry/tenant"
+        let other = try await client.created("\(registry)/schemas", PlatformFixture.schema(title: "Other", fieldGroupID: ids.fieldGroup))
+        let otherMapping = try await client.created("/data/foundation/conversion/mappingSets", PlatformFixture.mappingSet(schemaID: other), key: "id", status: 200)
+        let flow = PlatformFixture.chatlioFlow(name: "Mismatched", source: ids.source, target: ids.target, mapping: otherMapping)
+        let refused = try await client.post("/data/foundation/flowservice/flows", flow)
+        #expect(refused.status == 400)
+        #expect(refused.detail == "transformations[0].params.mappingId: mapping set \(otherMapping) maps to \(other), but the target connection writes \(ids.schema)")
+        var wrongVersion = flow.objectValue ?? [:]
+        wrongVersion["transformations"] = [["name": "Mapping", "params": ["mappingId": .string(ids.mapping), "mappingVersion": 3]]]
+        let versioned = try await client.post("/data/foundation/flowservice/flows", .object(wrongVersion))
+        #expect(versioned.detail == "transformations[0].params.mappingVersion: mapping set \(ids.mapping) has version 0, not 3")
+    }
+
+    @Test func descriptorFieldsAndMethodsAreChecked() async throws {
+        let platform = try PlatformFixture.started()
+        defer { platform.stop() }
+        let client = PlatformClient(platform: platform)
+        let ids = try await client.provisionChatlio()
+        let path = "/data/foundation/schemaregistry/tenant/descriptors"
+        var body = PlatformFixture.identityDescriptor(schemaID: ids.schema, property: "/_acme/chatlio/message", primary: false).objectValue ?? [:]
+        body["xdm:sourceVersion"] = nil
+        #expect(try await client.post(path, .object(body)).detail == "xdm:sourceVersion is required: the schema's major version, 1")
+        body["xdm:sourceVersion"] = 1
+        body["xdm:property"] = "xdm:name"
+        #expect(try await client.post(path, .object(body)).detail == "xdm:property must be \"xdm:code\" or \"xdm:id\"")
+        body["xdm:property"] = "xdm:code"
+        body["xdm:sourceSchema"] = "https://ns.adobe.com/acme/schemas/none"
+        #expect(try await client.post(path, .object(body)).detail == "xdm:sourceSchema: Object https://ns.adobe.com/acme/schemas/none with version 1 not found")
+        let put = try await client.send("PUT", "/data/foundation/flowservice/flows/\(ids.flow)", json: [:])
+        #expect(put.status == 405)
+        #expect(put.header("Allow") == "GET")
+        let baseName = try await client.post("/data/foundation/flowservice/connections", .object({
+            var object = PlatformFixture.httpBaseConnection().objectValue ?? [:]
+            object["auth"] = ["specName": "Basic Authentication", "params": ["dataType": "xdm"]]
+            return object
+        }()))
+        #expect(baseName.detail == "auth.specName must be \"Streaming Connection\"")
+        let unknownBase = try await client.post("/data/foundation/flowservice/sourceConnections", PlatformFixture.httpSourceConnection(base: "nope"))
+        #expect(unknownBase.detail == "baseConnectionId: no base connection has the id nope")
+    }
+}
