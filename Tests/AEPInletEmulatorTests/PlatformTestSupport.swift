@@ -179,6 +179,13 @@ struct PlatformClient: Sendable {
         return try #require(reply.json?[key]?.stringValue)
     }
 
+    /// A field group and a schema using it, checked to succeed; the schema's `$id`.
+    func createdSchema() async throws -> String {
+        let registry = "/data/foundation/schemaregistry/tenant"
+        let group = try await created("\(registry)/fieldgroups", PlatformFixture.fieldGroup())
+        return try await created("\(registry)/schemas", PlatformFixture.schema(fieldGroupID: group))
+    }
+
     struct Chatlio: Sendable {
         var fieldGroup: String
         var schema: String
