@@ -204,6 +204,15 @@ struct PlatformFlowServiceAPITests {
         platform.stop()
         #expect(!inlet.isRunning)
         #expect(!platform.isRunning)
+        // Started again, it keeps what it had and gives new flows running inlets.
+        try platform.start()
+        defer { platform.stop() }
+        #expect(try await client.get("/data/foundation/flowservice/flows/\(ids.flow)").status == 200)
+        let again = try await client.created(
+            "/data/foundation/flowservice/flows", PlatformFixture.chatlioFlow(name: "After restart", source: ids.source, target: ids.target, mapping: ids.mapping), key: "id"
+        )
+        #expect(platform.inlet(forFlow: again)?.isRunning == true)
+        #expect(platform.inlet(forFlow: ids.flow)?.isRunning == false)
     }
 }
 

@@ -129,6 +129,9 @@ struct PlatformSchemaRegistryAPITests {
         let refused = try await client.send("PATCH", "\(Self.registry)/schemas/\(Self.encoded(schema))", json: readOnly)
         #expect(refused.status == 400)
         #expect(refused.detail == "$id is read-only and cannot be patched")
+        let untag: JSONValue = [["op": "remove", "path": "/meta:immutableTags/0"]]
+        let tagRemoved = try await client.send("PATCH", "\(Self.registry)/schemas/\(Self.encoded(schema))", json: untag)
+        #expect(tagRemoved.detail == "meta:immutableTags: the tag \"union\" can be set but never removed")
         let notAnArray = try await client.send("PATCH", "\(Self.registry)/schemas/\(Self.encoded(schema))", json: ["op": "add"])
         #expect(notAnArray.detail.hasPrefix("A PATCH body must be a JSON Patch array"))
     }

@@ -32,7 +32,8 @@ public import ChatlioJSON
 /// ```
 ///
 /// All members are thread-safe. ``stop()`` stops the server and every inlet;
-/// the objects are kept, but the inlets are not restarted by a later ``start()``.
+/// the objects are kept, but their inlets are not restarted by a later ``start()``
+/// (flows created after it get new, running ones).
 public final class AEPPlatformEmulator: Sendable {
     private struct State: Sendable {
         var server: LoopbackServer?
@@ -91,6 +92,7 @@ public final class AEPPlatformEmulator: Sendable {
                 log: configuration.log
             )
             try server.start()
+            service.stopped.withLock { $0 = false }
             state.server = server
             state.port = server.port
         }

@@ -280,6 +280,11 @@ extension PlatformService {
             }
             let title = try Self.string(object["title"], "title")
             try checkTitleIsUnique(title, in: state, except: original["$id"]?.stringValue)
+            // Immutable tags can be set but never removed (help/xdm/troubleshooting-guide.md, the union tag).
+            let tags = Set(object["meta:immutableTags"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            if let removed = original["meta:immutableTags"]?.arrayValue?.compactMap(\.stringValue).first(where: { !tags.contains($0) }) {
+                throw Self.badRequest("meta:immutableTags: the tag \"\(removed)\" can be set but never removed")
+            }
             switch kind {
             case .fieldGroup:
                 try validateFieldGroup(object)
