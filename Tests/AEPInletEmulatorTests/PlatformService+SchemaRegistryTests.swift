@@ -172,6 +172,11 @@ struct PlatformSchemaRegistryAPITests {
             path, PlatformFixture.identityDescriptor(schemaID: schema, property: "/properties/_acme", primary: false), accept: "application/vnd.adobe.xdm+json"
         )
         #expect(badPath.detail.hasPrefix("xdm:sourceProperty \"/properties/_acme\" must begin with"))
+        let noField = try await client.post(
+            path, PlatformFixture.identityDescriptor(schemaID: schema, property: "/_acme/chatlio/email", primary: false, namespace: "Email"),
+            accept: "application/vnd.adobe.xdm+json"
+        )
+        #expect(noField.detail == "(emulator) xdm:sourceProperty /_acme/chatlio/email names no field of \(schema): none of its tenant field groups defines it")
 
         let links = try await client.get(path, accept: "application/vnd.adobe.xdm-link+json")
         #expect(links.json?["xdm:descriptorIdentity"]?.arrayValue?.first?.stringValue == "/tenant/descriptors/\(descriptorID)")

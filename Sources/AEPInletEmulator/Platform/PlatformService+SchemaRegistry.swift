@@ -309,6 +309,32 @@ extension PlatformService {
 
     // MARK: Descriptors
 
+    /// Whether a tenant path (`/_{tenantId}/…`) is a field of one of the schema's tenant field groups.
+    /// Other paths (standard field groups) and paths through a `$ref` to a data type are not checked.
+    private func schemaDefines(_ property: String, schema: JSONObject, in state: PlatformState) -> Bool {
+        let tokens = property.split(separator: "/").map(String.init)
+        guard tokens.first == tenantNamespace else { return true }
+        let refs = Set(schema["allOf"]?.arrayValue?.compactMap { $0["$ref"]?.stringValue } ?? [])
+        let groups = state.fieldGroups.filter { refs.contains($0["$id"]?.stringValue ?? "") }
+        for group in groups {
+            for definition in (group["definitions"]?.objectValue ?? [:]).values {
+                var node: JSONValue? = definition
+                var found = true
+                for token in tokens {
+                    guard let current = node else { break }
+                    if current["properties"] == nil, current["$ref"] != nil { break }  // a data type: not resolved
+                    guard let next = current["properties"]?[token] else {
+                        found = false
+                        break
+                    }
+                    node = next
+                }
+                if found { return true }
+            }
+        }
+        return false
+    }
+
     private func listDescriptors(_ request: PlatformRequest) throws(HTTPResponseBox) -> HTTPResponse {
         try refuseXedForDescriptors(request, required: true)
         let items = try Self.filter(state.withLock { $0.descriptors }, request)
@@ -352,8 +378,13 @@ extension PlatformService {
             ))
         }
         return try state.withLock { (state: inout PlatformState) throws(HTTPResponseBox) -> HTTPResponse in
-            guard state.schemas.contains(where: { $0["$id"]?.stringValue == schemaID }) else {
+            guard let schema = state.schemas.first(where: { $0["$id"]?.stringValue == schemaID }) else {
                 throw Self.badRequest("xdm:sourceSchema: Object \(schemaID) with version 1 not found")
+            }
+            if !schemaDefines(property, schema: schema, in: state) {
+                throw Self.badRequest(
+                    "(emulator) xdm:sourceProperty \(property) names no field of \(schemaID): none of its tenant field groups defines it"
+                )
             }
             if type == "xdm:descriptorIdentity" {
                 let namespace = try Self.string(body["xdm:namespace"], "xdm:namespace")
