@@ -87,3 +87,31 @@ struct PlatformFaultsTests {
         #expect(platform.faults.pendingCount == 1)
     }
 }
+
+@Suite("Platform emulator: concurrent requests")
+struct PlatformConcurrencyTests {
+    @Test func concurrentCreatesWithOneTitleMakeExactlyOneResource() async throws {
+        let platform = try PlatformFixture.started()
+        defer { platform.stop() }
+        let client = PlatformClient(platform: platform)
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0 ..< 12 {
+                group.addTask { try await client.post("/data/foundation/schemaregistry/tenant/fieldgroups", PlatformFixture.fieldGroup()).status }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(statuses.filter { $0 == 201 }.count == 1)
+        #expect(statuses.filter { $0 == 400 }.count == 11)
+        let listed = try await client.get("/data/foundation/schemaregistry/tenant/fieldgroups", accept: "application/vnd.adobe.xed-id+json")
+        #expect(listed.json?["results"]?.arrayValue?.count == 1)
+    }
+
+    @Test func aDelayedRequestIsThenAnsweredNormally() async throws {
+        let platform = try PlatformFixture.started()
+        defer { platform.stop() }
+        platform.faults.inject(.delay(.milliseconds(50)), endpoint: .fieldGroups)
+        let reply = try await PlatformClient(platform: platform).post("/data/foundation/schemaregistry/tenant/fieldgroups", PlatformFixture.fieldGroup())
+        #expect(reply.status == 201)
+        #expect(platform.requests.first?.fault?.hasPrefix("none after") == true)
+    }
+}

@@ -212,7 +212,8 @@ public final class AEPPlatformEmulator: Sendable {
             state.endpointCounts[countKey, default: 0] += 1
             return state.endpointCounts[countKey] ?? 0
         }
-        if let fault = faults.decide(for: PlatformFaults.Request(endpoint: route.endpoint, method: platformRequest.method, numberForEndpoint: endpointNumber)) {
+        let fault = faults.decide(for: PlatformFaults.Request(endpoint: route.endpoint, method: platformRequest.method, numberForEndpoint: endpointNumber))
+        if let fault {
             configuration.log(LogEvent(level: .warning, message: "platform request \(number): injecting fault \(fault)"))
             if let delay = fault.delay, !context.sleep(for: delay) {
                 log(number, request, endpoint: route.endpoint, status: nil, fault: fault)
@@ -241,7 +242,8 @@ public final class AEPPlatformEmulator: Sendable {
         } catch {
             response = error.response
         }
-        log(number, request, endpoint: route.endpoint, status: response.status, fault: nil)
+        // A delay is logged with the normal answer that followed it.
+        log(number, request, endpoint: route.endpoint, status: response.status, fault: fault)
         return .respond(response)
     }
 
