@@ -10,7 +10,7 @@
 ///     "data": ["format": "json"],
 /// ]
 /// ```
-public enum AEPPlatformSpecs {
+public enum AEPPlatformSpecs: Sendable {
     /// Provider of the streaming sources (Chatlio and HTTP API).
     /// help/sources/tutorials/api/create/marketing-automation/chatlio-webhook.md ("Create a source connection")
     /// and help/sources/tutorials/api/create/streaming/http.md ("The provider ID is 521eee4d-…").
