@@ -87,7 +87,11 @@ public final class AEPStreamingClient: Sendable {
         let transport = transport ?? URLSessionTransport(maxConnections: configuration.batching.maxConcurrentRequests + 1)
         let recorder = MetricsRecorder()
         let envelope = EnvelopeBuilder(format: configuration.format, flowID: configuration.flowID)
-        let batchMode = configuration.batching.mode.isBatch
+        let mode = configuration.batching.mode(for: configuration.format)
+        let batchMode = mode.isBatch
+        if mode != configuration.batching.mode {
+            configuration.log(LogEvent(level: .info, message: "raw format: messages go one per request to the single-message endpoint (Adobe documents no raw batches); batching.mode \(configuration.batching.mode) is not used"))
+        }
         let builder = BatchBuilder(
             maxMessages: batchMode ? configuration.batching.maxMessages : 1,
             maxRequestBytes: configuration.batching.maxRequestBytes,
@@ -120,7 +124,7 @@ public final class AEPStreamingClient: Sendable {
                 requestTimeout: configuration.requestTimeout, log: configuration.log, now: configuration.now
             ),
             machine: machine, outbox: outbox, deadLetters: store, transport: transport, tokens: tokens, envelope: envelope,
-            syncValidation: configuration.batching.mode.syncValidation, metrics: recorder, reports: continuation
+            syncValidation: mode.syncValidation, metrics: recorder, reports: continuation
         )
         let recovered = try await outbox.storedEntries()
         self.configuration = configuration

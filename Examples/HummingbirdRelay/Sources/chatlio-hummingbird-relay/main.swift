@@ -43,17 +43,19 @@ do {
     let configuration: AEPStreamingClient.Configuration
     if let inlet = environment["AEP_INLET_URL"].flatMap(URL.init(string:)) {
         guard let datasetID = environment["AEP_DATASET_ID"] else { fail("AEP_INLET_URL needs AEP_DATASET_ID") }
+        // Adobe requires the dataflow id for XDM and raw data alike.
+        guard let flowID = environment["AEP_FLOW_ID"], !flowID.isEmpty else { fail("AEP_INLET_URL needs AEP_FLOW_ID, the dataflow id") }
         configuration = .init(
             inletURL: inlet,
             format: .xdm(schemaID: environment["AEP_SCHEMA_ID"] ?? chatlio.experienceEventSchemaID, datasetID: datasetID, sourceName: "chatlio-relay"),
-            flowID: environment["AEP_FLOW_ID"])
+            flowID: flowID)
     } else {
         var emulatorConfiguration = AEPInletEmulator.Configuration(inletId: "local")
         emulatorConfiguration.validator = try chatlio.experienceEventValidator()
         let local = try AEPInletEmulator(configuration: emulatorConfiguration)
         print("no AEP_INLET_URL: sending to an in-process AEP inlet at \(try local.start())")
         emulator = local
-        configuration = .init(inletURL: local.inletURL, format: .xdm(schemaID: chatlio.experienceEventSchemaID, datasetID: "local", sourceName: "chatlio-relay"))
+        configuration = .init(inletURL: local.inletURL, format: .xdm(schemaID: chatlio.experienceEventSchemaID, datasetID: "local", sourceName: "chatlio-relay"), flowID: "local-flow")
     }
     try FileManager.default.createDirectory(at: state.root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     let outbox = try FileOutbox(directory: state.outbox)
