@@ -101,14 +101,21 @@ steps.append(Step(
     url: platform + "/data/foundation/conversion/mappingSets", body: mapper.dataPrepMappingSet(schemaID: effectiveSchemaID)))
 
 /// A small, valid body of each kind as the relay sends it in raw mode (with its
-/// `chatlioAEP` member): what AEP's source setup asks for as a sample.
+/// `chatlioAEP` member, every key of it: the transcript's `visitorUUID` comes
+/// from its conversation's earlier webhook): what AEP's source setup asks for as a sample.
 func sourceSample(_ kind: WebhookKind) -> JSONValue {
-    let body = chatlioSample(kind)
-    let data = Data(body.serialized(sortedKeys: true))
-    guard let webhook = try? ChatlioWebhook.decode(data, kind: kind),
-          let enriched = try? XDMMapper.enrichedRawBody(data, of: webhook, adding: XDMMapper.rawEnrichment(of: webhook, receivedAt: Date(timeIntervalSince1970: 1_716_135_272))),
+    let receivedAt = Date(timeIntervalSince1970: 1_716_135_272)
+    func decoded(_ kind: WebhookKind) -> (Data, ChatlioWebhook)? {
+        let data = Data(chatlioSample(kind).serialized(sortedKeys: true))
+        return (try? ChatlioWebhook.decode(data, kind: kind)).map { (data, $0) }
+    }
+    guard let sampleMapper = try? XDMMapper(configuration: .init(tenantID: tenant), identityStore: InMemoryConversationIdentityStore(capacity: 8)),
+          let (data, webhook) = decoded(kind)
+    else { return chatlioSample(kind) }
+    if kind == .chatTranscript, let (_, started) = decoded(.conversationStarted) { _ = sampleMapper.rawEnrichment(of: started, receivedAt: receivedAt) }
+    guard let enriched = try? XDMMapper.enrichedRawBody(data, of: webhook, adding: sampleMapper.rawEnrichment(of: webhook, receivedAt: receivedAt)),
           let value = try? JSONValue(parsing: Data(enriched))
-    else { return body }
+    else { return chatlioSample(kind) }
     return value
 }
 
