@@ -28,6 +28,10 @@ extension AEPStreamingClient {
         /// RAW data" (help/sources/tutorials/api/create/streaming/http.md in
         /// AdobeDocs/experience-platform.en). An empty or missing id is an
         /// ``AEPStreamingClientError/Code/invalidConfiguration``.
+        ///
+        /// ```swift
+        /// configuration.flowID = flowIDFromFlowService   // GET /flowservice/flows/{id} → id
+        /// ```
         public var flowID: String?
         /// Sent as `x-gw-ims-org-id` when set (authenticated inlets).
         public var imsOrgID: String?

@@ -21,7 +21,8 @@ import ChatlioJSON
 /// let client = try await AEPStreamingClient(
 ///     configuration: .init(
 ///         inletURL: URL(string: "https://dcs.adobedc.net/collection/667b41cf…85ec")!,
-///         format: .xdm(schemaID: schemaID, datasetID: datasetID, sourceName: "chatlio-relay")
+///         format: .xdm(schemaID: schemaID, datasetID: datasetID, sourceName: "chatlio-relay"),
+///         flowID: flowID
 ///     ),
 ///     outbox: outbox
 /// )

@@ -18,6 +18,13 @@ public protocol RelayEventSink: Sendable {
     /// What the sink sends on: XDM entities or raw JSON. The relay refuses,
     /// at creation, a ``ChatlioRelay/Mode`` that does not match. The default,
     /// ``RelayPayloadFormat/unknown``, is not checked.
+    ///
+    /// ```swift
+    /// struct DataPrepSink: RelayEventSink {
+    ///     var payloadFormat: RelayPayloadFormat { .raw }
+    ///     func accept(_ event: RelayEvent) async throws(RelaySinkError) { forward(event.body) }
+    /// }
+    /// ```
     var payloadFormat: RelayPayloadFormat { get }
 }
 

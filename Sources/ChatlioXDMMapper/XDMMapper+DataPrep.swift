@@ -136,6 +136,10 @@ extension XDMMapper {
 
     /// The `eventType` a direct Chatlio post of one of the three conversation
     /// events gets: their shared shape cannot tell which one it is.
+    ///
+    /// ```swift
+    /// XDMMapper.unknownConversationEventType   // "chat.conversationEvent"
+    /// ```
     public static let unknownConversationEventType = "chat.conversationEvent"
 
     /// What an email field must look like to be written (a cheap filter: one

@@ -7,6 +7,11 @@ extension XDMMapper {
     /// keys are lower camelCase words of its own (`visitor`, `message`,
     /// `conversationUUID`, …); none starts with `chatlioAEP`, so the key
     /// cannot collide with one, and a body that already carries it is refused.
+    ///
+    /// ```swift
+    /// let sent = try JSONValue(parsing: Data(event.body))
+    /// sent[XDMMapper.rawEnrichmentKey]?["id"]   // the event's _id
+    /// ```
     public static let rawEnrichmentKey = "chatlioAEP"
 
     /// What the relay adds to a raw webhook under ``rawEnrichmentKey``, for

@@ -25,6 +25,10 @@ extension ChatlioXDM {
 
     /// The `xdm:sourceProperty` of the visitor UUID, the primary identity:
     /// `/_{tenantID}/chatlio/visitor/uuid`.
+    ///
+    /// ```swift
+    /// try ChatlioXDM(tenantID: "acme").visitorUUIDIdentityPath   // "/_acme/chatlio/visitor/uuid"
+    /// ```
     public var visitorUUIDIdentityPath: String { "/\(tenantNamespace)/chatlio/visitor/uuid" }
 
     /// `POST /tenant/descriptors`, twice: the visitor UUID
