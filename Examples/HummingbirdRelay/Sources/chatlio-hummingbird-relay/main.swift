@@ -4,8 +4,9 @@
 //   PORT (8080), HOST (127.0.0.1), STATE_DIR (./chatlio-state, in the ChatlioStateDirectory layout:
 //   outbox/, dead-letters/, quarantine/, identities.ndjson, dedup-journal/), CHATLIO_TENANT (acme),
 //   CHATLIO_URL_TOKEN (optional, ≥ 16 characters), ADMIN_TOKEN (optional, ≥ 16 characters: mounts /admin/…),
-//   AEP_INLET_URL, AEP_SCHEMA_ID, AEP_DATASET_ID, AEP_FLOW_ID (without AEP_INLET_URL an in-process
-//   AEPInletEmulator stands in for AEP, so the server can be tried with no account).
+//   AEP_INLET_URL, AEP_SCHEMA_ID, AEP_DATASET_ID, AEP_FLOW_ID (AEP_DATASET_ID and AEP_FLOW_ID required with
+//   AEP_INLET_URL; without it an in-process AEPInletEmulator stands in for AEP, so the server can be tried
+//   with no account).
 import AEPInletEmulator
 import AEPStreamingClient
 import ChatlioHummingbird
