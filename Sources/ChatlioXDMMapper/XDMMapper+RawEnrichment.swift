@@ -1,5 +1,6 @@
 public import ChatlioWebhooks
 public import Foundation
+import XDMSchemaRegistry
 
 extension XDMMapper {
     /// The top-level key under which the relay, in raw mode, adds what a
@@ -12,7 +13,7 @@ extension XDMMapper {
     /// let sent = try JSONValue(parsing: Data(event.body))
     /// sent[XDMMapper.rawEnrichmentKey]?["id"]   // the event's _id
     /// ```
-    public static let rawEnrichmentKey = "chatlioAEP"
+    public static let rawEnrichmentKey = ChatlioXDM.relayEnrichmentKey
 
     /// What the relay adds to a raw webhook under ``rawEnrichmentKey``, for
     /// the one Data Prep mapping set (``dataPrepMappingSet(schemaID:)``) that

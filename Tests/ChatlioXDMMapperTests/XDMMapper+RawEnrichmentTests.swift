@@ -3,6 +3,7 @@ import ChatlioAEPTestSupport
 import ChatlioWebhooks
 import Foundation
 import Testing
+import XDMSchemaRegistry
 
 @Suite struct XDMMapperRawEnrichmentTests {
     @Test func chatliosBytesAreKeptAndTheMemberComesFirst() throws {
@@ -30,6 +31,23 @@ import Testing
             #expect(added["timestamp"] == event.value["timestamp"], "\(sample)")
             #expect(added["eventType"] == event.value["eventType"], "\(sample)")
         }
+    }
+
+    /// The source schemas (Data Prep's input) describe the member: every
+    /// enriched sample is as valid as Chatlio's body, and a malformed member is caught.
+    @Test func theSourceSchemasDescribeTheMember() throws {
+        #expect(XDMMapper.rawEnrichmentKey == ChatlioXDM.relayEnrichmentKey)
+        for sample in SamplePayloads.all {
+            let validator = try ChatlioXDM.sourceValidator(for: sample.kind, options: .init(maxViolations: 50))
+            let webhook = try ChatlioWebhook.decode(sample.data, kind: sample.kind)
+            let enriched = try XDMMapper.enrichedRawBody(sample.data, of: webhook, adding: XDMMapper.rawEnrichment(of: webhook, receivedAt: MapperFixtures.receivedAt))
+            let plain = try validator.validate(json: sample.data).violations
+            #expect(try validator.validate(json: Data(enriched)).violations == plain, "\(sample)")
+        }
+        let validator = try ChatlioXDM.sourceValidator(for: .conversationStarted)
+        let forged = Data(#"{"chatlioAEP":{"kind":"chat","id":"x","eventType":"e"},"visitor":{"UUID":"v"}}"#.utf8)
+        #expect(try validator.validate(json: forged).violations.map(\.pointer).allSatisfy { $0.hasPrefix("/chatlioAEP") })
+        #expect(try !validator.validate(json: forged).violations.isEmpty)
     }
 
     @Test func aBodyCarryingTheReservedKeyIsRefused() throws {
