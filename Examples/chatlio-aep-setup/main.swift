@@ -11,16 +11,18 @@ import XDMSchemaRegistry
 
 let usage = """
     Usage: chatlio-aep-setup --tenant ID [--out DIR] [--profile] [--field-group-id ID] [--schema-id ID]
-                             [--email-namespace CODE]
+                             [--visitor-namespace CODE] [--email-namespace CODE]
 
     Prints (or writes to DIR) the bodies that set up AEP for Chatlio events, each with the curl line that
     sends it, in the order to send them:
       01 the Chatlio tenant field group          POST /data/foundation/schemaregistry/tenant/fieldgroups
       02 the Chatlio ExperienceEvent schema      POST /data/foundation/schemaregistry/tenant/schemas
-      03 the identity descriptor (Profile only)  POST /data/foundation/schemaregistry/tenant/descriptors
+      03 the identity descriptors: the visitor   POST /data/foundation/schemaregistry/tenant/descriptors
+         UUID primary, the email secondary
       04 the dataset                             POST /data/foundation/catalog/dataSets
-      05 the Data Prep mapping sets, one per webhook kind, for raw dataflows
-      06 a source sample JSON per webhook kind
+      05 the Data Prep mapping set for the one   POST /data/foundation/conversion/mappingSets
+         raw dataflow all five webhooks reach
+      06 a source sample JSON per webhook kind, as the relay sends it in raw mode
     The curl lines read ACCESS_TOKEN, API_KEY, ORG_ID and SANDBOX_NAME from the environment.
 
     Options:
@@ -29,7 +31,8 @@ let usage = """
       --profile              enable the schema and dataset for Real-Time Customer Profile
       --field-group-id ID    the $id AEP returned for the field group (step 02 refers to it)
       --schema-id ID         the $id AEP returned for the schema (steps 03–05 refer to it)
-      --email-namespace CODE identity namespace for the descriptor (default Email)
+      --visitor-namespace CODE the primary identity's namespace, for visitor UUIDs (default ChatlioVisitor)
+      --email-namespace CODE   the second identity's namespace, for emails (default Email)
       -h, --help             show this help
     """
 
@@ -42,7 +45,7 @@ let options: CommandLineOptions
 do {
     options = try CommandLineOptions(
         parsing: CommandLine.arguments.dropFirst(), flags: ["--help", "--profile"],
-        valued: ["--tenant", "--out", "--field-group-id", "--schema-id", "--email-namespace"])
+        valued: ["--tenant", "--out", "--field-group-id", "--schema-id", "--visitor-namespace", "--email-namespace"])
 } catch {
     fail("\(error) (see --help)")
 }
@@ -57,6 +60,7 @@ let profileEnabled = options.has("--profile")
 let fieldGroupID = options.value("--field-group-id")
 let schemaID = options.value("--schema-id")
 let emailNamespace = options.value("--email-namespace") ?? "Email"
+let visitorNamespace = options.value("--visitor-namespace") ?? "ChatlioVisitor"
 guard let tenant else { fail("--tenant is required (see --help)") }
 
 let chatlio: ChatlioXDM
@@ -80,24 +84,43 @@ struct Step {
 let platform = "https://platform.adobe.io"
 let effectiveSchemaID = schemaID ?? chatlio.experienceEventSchemaID
 var steps: [Step] = []
+let descriptors = chatlio.identityDescriptorRequests(schemaID: effectiveSchemaID, visitorNamespace: visitorNamespace, emailNamespace: emailNamespace)
 for (file, title, request) in [
     ("01-field-group", "the Chatlio tenant field group", chatlio.fieldGroupRequest()),
     ("02-schema", "the Chatlio ExperienceEvent schema", chatlio.schemaRequest(fieldGroupID: fieldGroupID, profileEnabled: profileEnabled)),
-    ("03-identity-descriptor", "the identity descriptor (personalEmail.address as \(emailNamespace))",
-     chatlio.identityDescriptorRequest(schemaID: effectiveSchemaID, namespace: emailNamespace)),
+    ("03-identity-descriptor-visitor", "the primary identity descriptor (\(chatlio.visitorUUIDIdentityPath) as \(visitorNamespace))", descriptors[0]),
+    ("03-identity-descriptor-email", "the second identity descriptor (personalEmail.address as \(emailNamespace), not primary)", descriptors[1]),
     ("04-dataset", "the dataset", chatlio.datasetRequest(schemaID: effectiveSchemaID, profileEnabled: profileEnabled)),
 ] {
-    let accept = request.path.contains("schemaregistry") ? ["-H 'Accept: application/vnd.adobe.xed+json'"] : []
+    // Each endpoint's own Accept: xed for the registry, xdm for descriptors (help/xdm/api/descriptors.md).
+    let accept = request.accept.map { ["-H 'Accept: \($0)'"] } ?? []
     steps.append(Step(file: file, title: title, method: request.method, url: platform + request.path, body: request.body, extraHeaders: accept))
 }
-for kind in WebhookKind.allCases {
-    steps.append(Step(
-        file: "05-mapping-\(kind.rawValue)", title: "the Data Prep mapping set for \(kind) webhooks", method: "POST",
-        url: platform + "/data/foundation/conversion/mappingSets", body: mapper.dataPrepMappingSet(for: kind, schemaID: effectiveSchemaID)))
+steps.append(Step(
+    file: "05-mapping-set", title: "the Data Prep mapping set for the one raw Chatlio dataflow (all five webhook kinds)", method: "POST",
+    url: platform + "/data/foundation/conversion/mappingSets", body: mapper.dataPrepMappingSet(schemaID: effectiveSchemaID)))
+
+/// A small, valid body of each kind as the relay sends it in raw mode (with its
+/// `chatlioAEP` member, every key of it: the transcript's `visitorUUID` comes
+/// from its conversation's earlier webhook): what AEP's source setup asks for as a sample.
+func sourceSample(_ kind: WebhookKind) -> JSONValue {
+    let receivedAt = Date(timeIntervalSince1970: 1_716_135_272)
+    func decoded(_ kind: WebhookKind) -> (Data, ChatlioWebhook)? {
+        let data = Data(chatlioSample(kind).serialized(sortedKeys: true))
+        return (try? ChatlioWebhook.decode(data, kind: kind)).map { (data, $0) }
+    }
+    guard let sampleMapper = try? XDMMapper(configuration: .init(tenantID: tenant), identityStore: InMemoryConversationIdentityStore(capacity: 8)),
+          let (data, webhook) = decoded(kind)
+    else { return chatlioSample(kind) }
+    if kind == .chatTranscript, let (_, started) = decoded(.conversationStarted) { _ = sampleMapper.rawEnrichment(of: started, receivedAt: receivedAt) }
+    guard let enriched = try? XDMMapper.enrichedRawBody(data, of: webhook, adding: sampleMapper.rawEnrichment(of: webhook, receivedAt: receivedAt)),
+          let value = try? JSONValue(parsing: Data(enriched))
+    else { return chatlioSample(kind) }
+    return value
 }
 
-/// A small, valid body of each shape: what AEP's source setup asks for as a sample.
-func sourceSample(_ kind: WebhookKind) -> JSONValue {
+/// A small, valid body of each shape, as Chatlio posts it.
+func chatlioSample(_ kind: WebhookKind) -> JSONValue {
     let visitor: JSONValue = [
         "email": "jane@example.com", "UUID": "2d3f4260-2235-903b-0a82-a23d326cc257", "name": "Jane Doe", "identUserId": "user1234",
         "identTraits": #"{"plan":"king"}"#, "userAgent": "Mozilla/5.0", "handle": "united-states-27",

@@ -5,7 +5,7 @@
 //   swift run chatlio-replay --stdin < webhooks.ndjson        # {"kind": …, "payload": {…}} per line
 //   swift run chatlio-replay --dry-run                        # decode, map, validate; XDM as NDJSON on stdout
 //   swift run chatlio-replay --inlet https://dcs.adobedc.net/collection/… --schema-id … --dataset-id … \
-//       --tenant yourtenant [--flow-id …] [--client-id … --client-secret-env VAR --org-id …]
+//       --tenant yourtenant --flow-id … [--client-id … --client-secret-env VAR --org-id …]
 import AEPInletEmulator
 import AEPStreamingClient
 import ChatlioRelay
@@ -33,7 +33,7 @@ let usage = """
       --tenant ID               tenant id for the XDM fields (default: acme)
       --schema-id ID            the schema $id of the dataset (default: the built-in schema id)
       --dataset-id ID           the dataset id (required with --inlet)
-      --flow-id ID              the dataflow id (x-adobe-flow-id)
+      --flow-id ID              the dataflow id: header.flowId and x-adobe-flow-id (required with --inlet)
       --token-env VAR           a static bearer token, read from environment variable VAR
       --client-id ID            OAuth server-to-server client id (with --client-secret-env)
       --client-secret-env VAR   environment variable holding the OAuth client secret
@@ -192,10 +192,12 @@ var clientConfiguration: AEPStreamingClient.Configuration
 if let inlet = options.value("--inlet") {
     guard let url = URL(string: inlet), url.scheme != nil else { fail("--inlet is not a URL: \(inlet)") }
     guard let datasetID = options.value("--dataset-id") else { fail("--inlet needs --dataset-id (see --help)") }
+    // Adobe requires the dataflow id for XDM and raw data alike.
+    guard let flowID = options.value("--flow-id") else { fail("--inlet needs --flow-id, the dataflow id (see --help)") }
     clientConfiguration = .init(
         inletURL: url,
         format: .xdm(schemaID: options.value("--schema-id") ?? chatlio.experienceEventSchemaID, datasetID: datasetID, sourceName: "chatlio-replay"),
-        flowID: options.value("--flow-id"))
+        flowID: flowID)
     clientConfiguration.imsOrgID = options.value("--org-id")
     clientConfiguration.sandboxName = options.value("--sandbox")
     if let variable = options.value("--token-env") {
@@ -216,7 +218,8 @@ if let inlet = options.value("--inlet") {
         emulator = local
         clientConfiguration = .init(
             inletURL: local.inletURL,
-            format: .xdm(schemaID: chatlio.experienceEventSchemaID, datasetID: "chatlio-replay-dataset", sourceName: "chatlio-replay"))
+            format: .xdm(schemaID: chatlio.experienceEventSchemaID, datasetID: "chatlio-replay-dataset", sourceName: "chatlio-replay"),
+            flowID: "chatlio-replay-flow")
     } catch {
         fail("could not start the in-process AEP inlet: \(error)")
     }

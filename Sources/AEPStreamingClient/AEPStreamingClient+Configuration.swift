@@ -22,8 +22,16 @@ extension AEPStreamingClient {
         public var inletURL: URL
         /// XDM envelopes or raw JSON.
         public var format: MessageFormat
-        /// The dataflow id: sent as `x-adobe-flow-id` and, in XDM mode, as `header.flowId`.
-        /// Required in raw mode.
+        /// The dataflow id: sent as `x-adobe-flow-id` and, in XDM mode, as
+        /// `header.flowId`. Required in both formats: Adobe's HTTP API
+        /// tutorial says of `{FLOW_ID}` "This ID is required for both XDM and
+        /// RAW data" (help/sources/tutorials/api/create/streaming/http.md in
+        /// AdobeDocs/experience-platform.en). An empty or missing id is an
+        /// ``AEPStreamingClientError/Code/invalidConfiguration``.
+        ///
+        /// ```swift
+        /// configuration.flowID = flowIDFromFlowService   // GET /flowservice/flows/{id} → id
+        /// ```
         public var flowID: String?
         /// Sent as `x-gw-ims-org-id` when set (authenticated inlets).
         public var imsOrgID: String?
@@ -91,8 +99,12 @@ extension AEPStreamingClient {
             }
             if requestTimeout <= .zero { throw AEPStreamingClientError(.invalidConfiguration, "requestTimeout must be positive") }
             if reportBufferSize < 1 { throw AEPStreamingClientError(.invalidConfiguration, "reportBufferSize must be at least 1") }
-            if format.isRaw, flowID?.isEmpty ?? true {
-                throw AEPStreamingClientError(.invalidConfiguration, "raw format needs flowID: a Data Prep dataflow is addressed by x-adobe-flow-id")
+            if flowID?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
+                throw AEPStreamingClientError(
+                    .invalidConfiguration,
+                    format.isRaw
+                        ? "flowID is required: a raw Data Prep dataflow is addressed by x-adobe-flow-id"
+                        : "flowID is required in XDM mode too: Adobe requires the dataflow id for both XDM and raw data (header.flowId, x-adobe-flow-id)")
             }
             if case .xdm(let envelope) = format.kind, envelope.schemaID.isEmpty || envelope.datasetID.isEmpty {
                 throw AEPStreamingClientError(.invalidConfiguration, "xdm format needs a schemaID and a datasetID")

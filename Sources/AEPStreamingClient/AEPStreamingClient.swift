@@ -21,7 +21,8 @@ import ChatlioJSON
 /// let client = try await AEPStreamingClient(
 ///     configuration: .init(
 ///         inletURL: URL(string: "https://dcs.adobedc.net/collection/667b41cf…85ec")!,
-///         format: .xdm(schemaID: schemaID, datasetID: datasetID, sourceName: "chatlio-relay")
+///         format: .xdm(schemaID: schemaID, datasetID: datasetID, sourceName: "chatlio-relay"),
+///         flowID: flowID
 ///     ),
 ///     outbox: outbox
 /// )
@@ -87,7 +88,11 @@ public final class AEPStreamingClient: Sendable {
         let transport = transport ?? URLSessionTransport(maxConnections: configuration.batching.maxConcurrentRequests + 1)
         let recorder = MetricsRecorder()
         let envelope = EnvelopeBuilder(format: configuration.format, flowID: configuration.flowID, imsOrgID: configuration.imsOrgID)
-        let batchMode = configuration.batching.mode.isBatch
+        let mode = configuration.batching.mode(for: configuration.format)
+        let batchMode = mode.isBatch
+        if mode != configuration.batching.mode {
+            configuration.log(LogEvent(level: .info, message: "raw format: messages go one per request to the single-message endpoint (Adobe documents no raw batches); batching.mode \(configuration.batching.mode) is not used"))
+        }
         let builder = BatchBuilder(
             maxMessages: batchMode ? configuration.batching.maxMessages : 1,
             maxRequestBytes: configuration.batching.maxRequestBytes,
@@ -120,7 +125,7 @@ public final class AEPStreamingClient: Sendable {
                 requestTimeout: configuration.requestTimeout, log: configuration.log, now: configuration.now
             ),
             machine: machine, outbox: outbox, deadLetters: store, transport: transport, tokens: tokens, envelope: envelope,
-            syncValidation: configuration.batching.mode.syncValidation, metrics: recorder, reports: continuation
+            syncValidation: mode.syncValidation, metrics: recorder, reports: continuation
         )
         let recovered = try await outbox.storedEntries()
         self.configuration = configuration

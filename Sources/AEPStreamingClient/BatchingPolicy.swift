@@ -7,6 +7,12 @@
 /// ``Mode-swift.struct/single(syncValidation:)`` posts one message per request
 /// to `/collection/{inletId}`, for development.
 ///
+/// Raw messages always go one per request to `/collection/{inletId}`
+/// (``mode(for:)``): Adobe documents raw data on that endpoint only (the raw
+/// examples of help/sources/tutorials/api/create/streaming/http.md), and
+/// `/collection/batch` only with XDM envelopes
+/// (help/ingestion/tutorials/streaming-multiple-messages.md).
+///
 /// ```swift
 /// var batching = BatchingPolicy()
 /// batching.maxMessages = 200
@@ -58,6 +64,18 @@ public struct BatchingPolicy: Sendable, Hashable {
         self.maxRequestBytes = maxRequestBytes
         self.linger = linger
         self.maxConcurrentRequests = maxConcurrentRequests
+    }
+
+    /// The mode the client uses for `format`: this policy's ``mode`` for XDM;
+    /// for raw data always single-message (keeping `syncValidation` when
+    /// single was asked for), since no Adobe page documents raw batches.
+    ///
+    /// ```swift
+    /// BatchingPolicy().mode(for: .raw)   // single(syncValidation: false)
+    /// ```
+    public func mode(for format: MessageFormat) -> Mode {
+        guard format.isRaw, mode.isBatch else { return mode }
+        return .single(syncValidation: false)
     }
 
     func problem() -> String? {

@@ -7,7 +7,8 @@
 ///     datasetID: "5f0000000000000000000001",
 ///     sourceName: "chatlio-relay"
 /// )
-/// let raw = MessageFormat.raw   // needs Configuration.flowID
+/// let raw = MessageFormat.raw   // one message per request
+/// // Both need Configuration.flowID.
 /// ```
 public struct MessageFormat: Sendable, Hashable, CustomStringConvertible {
     enum Kind: Sendable, Hashable {
@@ -43,11 +44,20 @@ public struct MessageFormat: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Raw JSON, posted as is, for a dataflow whose Data Prep mapping set turns
-    /// it into XDM. The flow id goes in the `x-adobe-flow-id` header.
+    /// it into XDM. The flow id goes in the `x-adobe-flow-id` header; each
+    /// message goes alone to `/collection/{inletId}` (``BatchingPolicy/mode(for:)``).
     public static let raw = MessageFormat(kind: .raw)
 
     /// Whether this is the raw format.
     public var isRaw: Bool { kind == .raw }
+
+    /// Whether this is the XDM envelope format: what a sender (the relay) checks
+    /// before handing the client XDM entities rather than raw JSON.
+    ///
+    /// ```swift
+    /// guard client.configuration.format.isXDM else { throw MisconfiguredRelay() }
+    /// ```
+    public var isXDM: Bool { !isRaw }
 
     public var description: String {
         switch kind {

@@ -11,6 +11,11 @@ extension AEPStreamingClient: RelayEventSink {
     /// Seconds Chatlio is told to wait when the outbox is full.
     static let retryAfterWhenFull = 30
 
+    /// The client's ``MessageFormat``: `.xdm` for XDM envelopes, `.raw` for raw JSON.
+    public var payloadFormat: RelayPayloadFormat {
+        configuration.format.isXDM ? .xdm : .raw
+    }
+
     public func accept(_ event: RelayEvent) async throws(RelaySinkError) {
         do {
             try await send(StreamingEvent(id: event.id, payload: event.body))

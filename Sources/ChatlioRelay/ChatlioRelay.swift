@@ -66,7 +66,10 @@ public final class ChatlioRelay: Sendable {
     ///   - log: receives one event per decision; never bodies or secrets.
     ///   - now: the clock for receive times (injectable for tests).
     /// - Throws: ``ChatlioRelayError`` when XDM mode has no mapper, the
-    ///   mapper's schema cannot be compiled, or the journal cannot be read.
+    ///   mapper's schema cannot be compiled, or the journal cannot be read;
+    ///   ``ChatlioRelayError/Code/formatMismatch`` when the mode does not
+    ///   match the sink's ``RelayEventSink/payloadFormat`` (a raw relay before
+    ///   an XDM client, or the reverse).
     public init(
         configuration: Configuration = Configuration(),
         mapper: XDMMapper?,
@@ -76,6 +79,15 @@ public final class ChatlioRelay: Sendable {
         log: (@Sendable (RelayLogEvent) -> Void)? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws(ChatlioRelayError) {
+        let sends = RelayPayloadFormat(configuration.mode)
+        if sink.payloadFormat != .unknown, sink.payloadFormat != sends {
+            throw ChatlioRelayError(
+                .formatMismatch,
+                "the relay is in \(configuration.mode) mode and hands its sink \(sends), but the sink sends \(sink.payloadFormat)"
+                    + (configuration.mode == .raw
+                        ? " (Chatlio's JSON would go out as the xdmEntity): use a raw-format client or XDM mode"
+                        : " (XDM entities would reach a Data Prep dataflow as source data): use an XDM-format client or raw mode"))
+        }
         if configuration.mode == .xdm {
             guard let mapper else { throw ChatlioRelayError(.invalidConfiguration, "XDM mode needs a mapper") }
             do {
@@ -201,7 +213,9 @@ public final class ChatlioRelay: Sendable {
         var reason: String
     }
 
-    /// Decode, then map and validate (XDM mode) or keep the original bytes (raw mode).
+    /// Decode, then map and validate (XDM mode), or add the kind, `_id`, event
+    /// time and visitor UUID to Chatlio's bytes for the one Data Prep mapping
+    /// set of a dataflow that takes all five kinds (raw mode).
     private func prepare(_ body: Data, kind: WebhookKind, receivedAt: Date) -> Result<RelayEvent, Rejection> {
         let webhook: ChatlioWebhook
         do {
@@ -210,7 +224,13 @@ public final class ChatlioRelay: Sendable {
             return .failure(Rejection(code: error.code.description, pointer: error.pointer, reason: error.reason))
         }
         guard configuration.mode == .xdm, let mapper, let validator else {
-            return .success(RelayEvent(id: XDMMapper.eventID(of: webhook), kind: kind, body: Array(body)))
+            let added = mapper?.rawEnrichment(of: webhook, receivedAt: receivedAt) ?? XDMMapper.rawEnrichment(of: webhook, receivedAt: receivedAt)
+            do {
+                let enriched = try XDMMapper.enrichedRawBody(body, of: webhook, adding: added)
+                return .success(RelayEvent(id: XDMMapper.eventID(of: webhook), kind: kind, body: enriched))
+            } catch {
+                return .failure(Rejection(code: error.code.description, pointer: "/\(XDMMapper.rawEnrichmentKey)", reason: error.reason))
+            }
         }
         let event: XDMExperienceEvent
         do {

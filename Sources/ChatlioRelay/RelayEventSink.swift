@@ -14,6 +14,23 @@ public import ChatlioWebhooks
 public protocol RelayEventSink: Sendable {
     /// Stores an event durably, or throws why it cannot.
     func accept(_ event: RelayEvent) async throws(RelaySinkError)
+
+    /// What the sink sends on: XDM entities or raw JSON. The relay refuses,
+    /// at creation, a ``ChatlioRelay/Mode`` that does not match. The default,
+    /// ``RelayPayloadFormat/unknown``, is not checked.
+    ///
+    /// ```swift
+    /// struct DataPrepSink: RelayEventSink {
+    ///     var payloadFormat: RelayPayloadFormat { .raw }
+    ///     func accept(_ event: RelayEvent) async throws(RelaySinkError) { forward(event.body) }
+    /// }
+    /// ```
+    var payloadFormat: RelayPayloadFormat { get }
+}
+
+extension RelayEventSink {
+    /// Not known: the relay does not check its mode against this sink.
+    public var payloadFormat: RelayPayloadFormat { .unknown }
 }
 
 /// One event for the sink: its deduplication id and the bytes to send.
@@ -22,7 +39,8 @@ public struct RelayEvent: Sendable, Hashable {
     public var id: String
     /// The webhook kind it came from.
     public var kind: WebhookKind
-    /// The xdmEntity JSON (XDM mode) or Chatlio's original JSON (raw mode).
+    /// The xdmEntity JSON (XDM mode), or Chatlio's JSON with the relay's
+    /// `chatlioAEP` member added (raw mode; see `XDMMapper.rawEnrichment(of:receivedAt:)`).
     public var body: [UInt8]
 
     public init(id: String, kind: WebhookKind, body: [UInt8]) {

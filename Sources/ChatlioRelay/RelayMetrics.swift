@@ -63,6 +63,7 @@ public struct ChatlioRelayError: Error, Sendable, Hashable, CustomStringConverti
         private enum Base: String, Sendable, Hashable {
             case invalidConfiguration = "invalid configuration"
             case unreadableJournal = "unreadable journal"
+            case formatMismatch = "format mismatch"
         }
 
         private let base: Base
@@ -72,6 +73,10 @@ public struct ChatlioRelayError: Error, Sendable, Hashable, CustomStringConverti
         public static let invalidConfiguration = Code(.invalidConfiguration)
         /// The ``DeduplicationJournal`` could not be read when the relay was created.
         public static let unreadableJournal = Code(.unreadableJournal)
+        /// The relay's ``ChatlioRelay/Mode`` does not match what its sink sends
+        /// (``RelayEventSink/payloadFormat``): a raw relay before an XDM client
+        /// would send Chatlio's JSON as the `xdmEntity`.
+        public static let formatMismatch = Code(.formatMismatch)
 
         public var description: String { base.rawValue }
     }

@@ -261,18 +261,10 @@ struct EventDraft {
     // MARK: Time
 
     mutating func setTimestamp(eventTime: RFC3339Timestamp?, receivedAt: Date) {
-        let received = RFC3339Timestamp.components(of: receivedAt)
-        if let eventTime {
-            if (eventTime.secondsSince1970, eventTime.nanoseconds) > (received.seconds, received.nanoseconds) {
-                report.timestampClamped = true
-                report.timestampSource = .received
-            } else {
-                report.timestampSource = .payload
-                timestamp = eventTime.utcString(fractionDigits: 3)
-                return
-            }
-        }
-        timestamp = RFC3339Timestamp.utcString(secondsSince1970: received.seconds, nanoseconds: received.nanoseconds, fractionDigits: 3)
+        let chosen = XDMMapper.eventTimestamp(eventTime: eventTime, receivedAt: receivedAt)
+        if chosen.clamped { report.timestampClamped = true }
+        if eventTime != nil { report.timestampSource = chosen.fromPayload ? .payload : .received }
+        timestamp = chosen.text
     }
 }
 

@@ -1,26 +1,47 @@
 public import ChatlioWebhooks
 import XDMSchemaRegistry
 
+// Every function below is one Adobe documents for Data Prep, in
+// help/data-prep/functions.md of AdobeDocs/experience-platform.en (the
+// "Data Prep mapping functions" page): string functions `concat`, `lower`,
+// `trim`, `equals`; regular expressions `matches_regex`; date and time `now`,
+// `date`; objects `contains_key`, `nullify`; arrays `coalesce`; logical
+// operators `iif`; arrays size `size_of`; special operations `uuid`. Each
+// mapping that uses one names it in a comment.
+
 extension XDMMapper {
-    /// The AEP Data Prep mapping set that does this mapper's work inside AEP,
-    /// for a dataflow that receives one kind of raw Chatlio webhook (one
-    /// dataflow, and so one URL, per kind: the body does not say its kind).
+    /// The one AEP Data Prep mapping set for a Chatlio dataflow that receives
+    /// all five webhook kinds at one URL, as AEP's Chatlio source does (one
+    /// inlet URL pasted into every Chatlio webhook field).
+    ///
+    /// It reads what the relay adds in raw mode under ``rawEnrichmentKey``
+    /// (``rawEnrichment(of:receivedAt:)``: the kind, the deterministic `_id`,
+    /// the `eventType`, the event time, the visitor UUID) and falls back, for
+    /// a body Chatlio posted straight to AEP, on the body's shape: a
+    /// `messages` array means a transcript, an `emailPretty` an offline
+    /// message, anything else one of the three conversation events (which
+    /// share a shape: they get `eventType` `chat.conversationEvent` and no
+    /// `webhookKind`), a random `_id` (`uuid()`: no deduplication) and the
+    /// transcript's `endedAt` or the ingestion time as `timestamp`.
+    ///
+    /// Identities: Data Prep has no maps, so no `identityMap`; the schema's
+    /// identity descriptors (``ChatlioXDM/identityDescriptorRequests(schemaID:visitorNamespace:emailNamespace:)``)
+    /// make `_{tenant}.chatlio.visitor.uuid` the primary `ChatlioVisitor`
+    /// identity and `personalEmail.address` a second `Email` identity, which
+    /// is written only when it looks like an address (Chatlio sends `""` for
+    /// anonymous visitors; AEP refuses an empty or malformed `email` field).
+    /// Other differences from the mapper are listed in
+    /// Documentation/MappingChatlioToXDM.md.
     ///
     /// The body is for `POST /data/foundation/conversion/mappingSets`, in the
-    /// current `sourceType` / `source` / `destination` form. Data Prep cannot
-    /// do everything the mapper does; the differences are listed in
-    /// Documentation/MappingChatlioToXDM.md: no `identityMap` (Data Prep has no
-    /// maps: add identity descriptors on `_{tenant}.chatlio.visitor.uuid` and
-    /// `personalEmail.address` instead), no email or IP validation, no privacy
-    /// policies, no size budget, no location parsing, `visitorTraits` and
-    /// unknown keys not carried, and an `_id` hashed from chosen fields rather
-    /// than the whole canonical payload.
+    /// current `sourceType` / `source` / `destination` form.
     ///
     /// ```swift
-    /// let body = mapper.dataPrepMappingSet(for: .conversationStarted).jsonString(sortedKeys: true)
+    /// let body = mapper.dataPrepMappingSet(schemaID: schemaIDFromAEP).jsonString(sortedKeys: true)
     /// ```
-    public func dataPrepMappingSet(for kind: WebhookKind, schemaID: String? = nil) -> JSONValue {
+    public func dataPrepMappingSet(schemaID: String? = nil) -> JSONValue {
         let tenant = "_" + configuration.tenantID + ".chatlio"
+        let added = Self.rawEnrichmentKey
         var mappings: [JSONValue] = []
         func attribute(_ source: String, _ destination: String) {
             mappings.append(["sourceType": "ATTRIBUTE", "source": .string(source), "destination": .string(destination)])
@@ -31,74 +52,109 @@ extension XDMMapper {
         func constant(_ value: String, _ destination: String) {
             mappings.append(["sourceType": "STATIC", "source": .string(value), "destination": .string(destination)])
         }
-        let idFields: [String] =
-            switch kind.payloadShape {
-            case .conversationEvent: ["visitor.UUID", "conversationUUID", "message"]
-            case .offlineMessage: ["visitor.UUID", "email", "message"]
-            case .transcript: ["conversationUUID", "endedAt"]
-            }
-        expression("sha256(concat(\"\(kind.rawValue)\", \(idFields.joined(separator: ", "))), \"UTF-8\")", "_id")
-        if kind == .chatTranscript {
-            expression("coalesce(date(endedAt), now())", "timestamp")
-        } else {
-            expression("now()", "timestamp")
+        // Chatlio sends "" for what it does not know, and AEP accepts no empty
+        // value: `"".equals(…)` (string functions), `trim`, `iif` (logical
+        // operators) and `nullify()` (objects) leave the field out instead.
+        func text(_ source: String, _ destination: String) {
+            expression(Self.nonEmpty(source), destination)
         }
-        constant(kind.xdmEventType, "eventType")
+        // `lower`, `trim` (string functions), `matches_regex` (regular
+        // expressions), `iif`, `nullify()`: only an address-shaped value reaches an
+        // email-format field (the mapper validates fully; Data Prep cannot).
+        func email(_ source: String, _ destination: String) {
+            let normalized = "lower(trim(\(source)))"
+            expression("iif(matches_regex(\(normalized), \"\(Self.dataPrepEmailPattern)\"), \(normalized), nullify())", destination)
+        }
+
+        // `coalesce` (arrays), `uuid()` (special operations): the relay's
+        // deterministic id; a direct Chatlio post gets a random one.
+        expression("coalesce(\(added).id, uuid())", "_id")
+        // `date(DATE, FORMAT)`, `date(DATE)`, `now()` (date and time), `coalesce`.
+        expression("coalesce(date(\(added).timestamp, \"yyyy-MM-dd'T'HH:mm:ss.SSSX\"), date(endedAt), now())", "timestamp")
+        // `coalesce`, `iif`, `contains_key` (objects): the shape tells transcripts
+        // and offline messages apart; the three conversation events share one.
+        func quoted(_ text: String) -> String { "\"" + text + "\"" }
+        let eventTypeByShape = Self.byShape(
+            transcript: quoted(WebhookKind.chatTranscript.xdmEventType), offline: quoted(WebhookKind.offlineMessage.xdmEventType),
+            conversation: quoted(Self.unknownConversationEventType))
+        expression("coalesce(\(added).eventType, " + eventTypeByShape + ")", "eventType")
+        let kindByShape = Self.byShape(
+            transcript: quoted(WebhookKind.chatTranscript.rawValue), offline: quoted(WebhookKind.offlineMessage.rawValue), conversation: "nullify()")
+        expression("coalesce(\(added).kind, " + kindByShape + ")", "\(tenant).webhookKind")
         constant("self", "producedBy")
-        constant(kind.rawValue, "\(tenant).webhookKind")
         constant("dataprep-\(Self.version)", "\(tenant).mapping.mapperVersion")
 
-        switch kind.payloadShape {
-        case .conversationEvent, .offlineMessage:
-            constant(configuration.environmentType, "environment.type")
-            attribute("visitor.userAgent", "environment.browserDetails.userAgent")
-            attribute("visitor.currentPage", "web.webPageDetails.URL")
-            attribute("visitor.referrerURL", "web.webReferrer.URL")
-            attribute("visitor.UUID", "\(tenant).visitor.uuid")
-            attribute("visitor.handle", "\(tenant).visitor.handle")
-            attribute("visitor.identUserId", "\(tenant).visitor.identUserId")
-            attribute("visitor.location", "\(tenant).visitor.location")
-            attribute("visitor.createdAt", "\(tenant).visitor.createdAt")
-            attribute("visitor.identTraits", "\(tenant).visitor.identifyTraitsJSON")
-            attribute("visitor.IPAddress", "\(tenant).visitor.ipAddress")
-            attribute("message", "\(tenant).message")
-            if kind.payloadShape == .offlineMessage {
-                expression("lower(trim(email))", "personalEmail.address")
-                attribute("name", "person.name.fullName")
-                attribute("subject", "\(tenant).subject")
-                attribute("emailPretty", "\(tenant).emailPretty")
-            } else {
-                expression("lower(trim(visitor.email))", "personalEmail.address")
-                attribute("visitor.name", "person.name.fullName")
-                attribute("conversationUUID", "\(tenant).conversationId")
-                attribute("channelId", "\(tenant).channelId")
-                attribute("slackChannelName", "\(tenant).slackChannelName")
-                attribute("slackChannelId", "\(tenant).slackChannelId")
-            }
-        case .transcript:
-            attribute("conversationUUID", "\(tenant).conversationId")
-            attribute("channelId", "\(tenant).channelId")
-            attribute("channelName", "\(tenant).channelName")
-            attribute("slackTeamID", "\(tenant).slackTeamId")
-            attribute("agentName", "\(tenant).agent.name")
-            expression("lower(trim(agentEmail))", "\(tenant).agent.email")
-            expression("lower(trim(visitorEmail))", "personalEmail.address")
-            for (source, destination) in [
-                ("startedAt", "startedAt"), ("endedAt", "endedAt"), ("archiveUrl", "archiveURL"), ("textBody", "textBody"),
-                ("htmlBody", "htmlBody"), ("replyToEmail", "replyToEmail"), ("visitorName", "visitorName"),
-                ("visitorEmail", "visitorEmail"), ("extraData", "extraData"),
-            ] {
-                attribute(source, "\(tenant).transcript.\(destination)")
-            }
-            expression("size_of(messages)", "\(tenant).transcript.messageCount")
-            for field in ["ts", "sentAt", "text", "userId", "username", "isVisitorMsg"] {
-                attribute("messages[*].\(field)", "\(tenant).transcript.messages[*].\(field)")
-            }
+        // The primary identity (descriptor on this field): the relay's value,
+        // which for transcripts comes from the conversation's earlier webhooks.
+        expression(Self.nonEmpty("coalesce(\(added).visitorUUID, visitor.UUID)"), "\(tenant).visitor.uuid")
+        // The second identity: the offline form's address, else the visitor's, else the transcript's.
+        email("coalesce(email, visitor.email, visitorEmail)", "personalEmail.address")
+        text("coalesce(name, visitor.name)", "person.name.fullName")
+
+        // Conversation events and offline messages (absent from transcripts, so left out there).
+        expression("iif(contains_key(\"visitor\"), \"\(configuration.environmentType)\", nullify())", "environment.type")
+        text("visitor.userAgent", "environment.browserDetails.userAgent")
+        text("visitor.currentPage", "web.webPageDetails.URL")
+        text("visitor.referrerURL", "web.webReferrer.URL")
+        text("visitor.handle", "\(tenant).visitor.handle")
+        text("visitor.identUserId", "\(tenant).visitor.identUserId")
+        text("visitor.location", "\(tenant).visitor.location")
+        text("visitor.createdAt", "\(tenant).visitor.createdAt")
+        text("visitor.identTraits", "\(tenant).visitor.identifyTraitsJSON")
+        text("visitor.IPAddress", "\(tenant).visitor.ipAddress")
+        text("message", "\(tenant).message")
+        text("subject", "\(tenant).subject")
+        text("emailPretty", "\(tenant).emailPretty")
+        text("conversationUUID", "\(tenant).conversationId")
+        text("channelId", "\(tenant).channelId")
+        text("slackChannelName", "\(tenant).slackChannelName")
+        text("slackChannelId", "\(tenant).slackChannelId")
+
+        // Transcripts (absent from the other kinds).
+        text("channelName", "\(tenant).channelName")
+        text("slackTeamID", "\(tenant).slackTeamId")
+        text("agentName", "\(tenant).agent.name")
+        email("agentEmail", "\(tenant).agent.email")
+        for (source, destination) in [
+            ("startedAt", "startedAt"), ("endedAt", "endedAt"), ("archiveUrl", "archiveURL"), ("textBody", "textBody"),
+            ("htmlBody", "htmlBody"), ("replyToEmail", "replyToEmail"), ("visitorName", "visitorName"), ("visitorEmail", "visitorEmail"),
+        ] {
+            text(source, "\(tenant).transcript.\(destination)")
+        }
+        attribute("extraData", "\(tenant).transcript.extraData")
+        // `size_of` (objects).
+        expression("size_of(messages)", "\(tenant).transcript.messageCount")
+        for field in ["ts", "sentAt", "text", "userId", "username", "isVisitorMsg"] {
+            attribute("messages[*].\(field)", "\(tenant).transcript.messages[*].\(field)")
         }
         let schema = schemaID ?? chatlioXDM.experienceEventSchemaID
         return [
             "outputSchema": ["schemaRef": ["id": .string(schema), "contentType": "application/vnd.adobe.xed-full+json;version=1"]],
             "mappings": .array(mappings),
         ]
+    }
+
+    /// The `eventType` a direct Chatlio post of one of the three conversation
+    /// events gets: their shared shape cannot tell which one it is.
+    ///
+    /// ```swift
+    /// XDMMapper.unknownConversationEventType   // "chat.conversationEvent"
+    /// ```
+    public static let unknownConversationEventType = "chat.conversationEvent"
+
+    /// What an email field must look like to be written (a cheap filter: one
+    /// `@`, no spaces, a dot in the domain); the mapper's check is stricter.
+    static let dataPrepEmailPattern = "^[^@ ]+@[^@ ]+[.][^@ ]+$"
+
+    /// A Data Prep expression choosing by the body's shape (as
+    /// `ChatlioWebhook.inferShape` does): `messages` or `endedAt` means a
+    /// transcript, `emailPretty` an offline message; otherwise a conversation event.
+    static func byShape(transcript: String, offline: String, conversation: String) -> String {
+        "iif(contains_key(\"messages\"), \(transcript), iif(contains_key(\"endedAt\"), \(transcript), iif(contains_key(\"emailPretty\"), \(offline), \(conversation))))"
+    }
+
+    /// A Data Prep expression giving `source`, or null when it is empty or blank.
+    static func nonEmpty(_ source: String) -> String {
+        "iif(\"\".equals(trim(\(source))), nullify(), \(source))"
     }
 }

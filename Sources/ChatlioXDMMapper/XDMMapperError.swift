@@ -13,6 +13,8 @@ public struct XDMMapperError: Error, Sendable, Hashable, CustomStringConvertible
         private enum Base: String, Sendable, Hashable {
             case invalidConfiguration = "invalid configuration"
             case eventTooLarge = "event too large"
+            case reservedKey = "reserved key"
+            case notAnObject = "not an object"
         }
 
         private let base: Base
@@ -22,6 +24,10 @@ public struct XDMMapperError: Error, Sendable, Hashable, CustomStringConvertible
         public static let invalidConfiguration = Code(.invalidConfiguration)
         /// Even after every documented trim the event exceeds the size budget.
         public static let eventTooLarge = Code(.eventTooLarge)
+        /// A raw body already carries the member the relay adds (``XDMMapper/rawEnrichmentKey``).
+        public static let reservedKey = Code(.reservedKey)
+        /// A raw body is not a JSON object.
+        public static let notAnObject = Code(.notAnObject)
 
         public var description: String { base.rawValue }
     }

@@ -18,12 +18,17 @@ public struct AEPRequest: Sendable, Hashable {
     public let path: String
     /// The JSON body.
     public let body: JSONValue
+    /// The `Accept` header the endpoint documents, when it needs one: the
+    /// Schema Registry's `xed` types, but `xdm` for descriptors
+    /// (``xdmDescriptorAccept``); `nil` for Catalog.
+    public let accept: String?
 
     /// Creates a request.
-    public init(method: String, path: String, body: JSONValue) {
+    public init(method: String, path: String, body: JSONValue, accept: String? = nil) {
         self.method = method
         self.path = path
         self.body = body
+        self.accept = accept
     }
 
     /// The body as compact JSON text with sorted keys.
@@ -34,6 +39,14 @@ public struct AEPRequest: Sendable, Hashable {
 
     /// The content type AEP expects in `schemaRef` and on ingested XDM.
     public static let xedFullContentType = "application/vnd.adobe.xed-full+json;version=1"
+    /// `Accept` for Schema Registry classes, field groups and schemas.
+    public static let xedAccept = "application/vnd.adobe.xed+json"
+    /// `Accept` for Schema Registry descriptors. Adobe: "Descriptors require
+    /// unique `Accept` headers that replace `xed` with `xdm`"
+    /// (help/xdm/api/descriptors.md in AdobeDocs/experience-platform.en,
+    /// "Descriptors endpoint"; `application/vnd.adobe.xdm+json` returns the
+    /// expanded descriptor objects).
+    public static let xdmDescriptorAccept = "application/vnd.adobe.xdm+json"
     /// The Schema Registry API base path.
     public static let schemaRegistryPath = "/data/foundation/schemaregistry"
     /// The Catalog API base path.
@@ -48,7 +61,7 @@ public struct AEPRequest: Sendable, Hashable {
     public static func fieldGroup(_ group: XDMSchema) -> AEPRequest {
         var body = group
         body.id = nil
-        return AEPRequest(method: "POST", path: schemaRegistryPath + "/tenant/fieldgroups", body: body.json)
+        return AEPRequest(method: "POST", path: schemaRegistryPath + "/tenant/fieldgroups", body: body.json, accept: xedAccept)
     }
 
     /// `POST /tenant/schemas`: a schema composed of a class and field groups.
@@ -67,14 +80,17 @@ public struct AEPRequest: Sendable, Hashable {
             "allOf": .array(ids.map { .object(["$ref": .string($0)]) }),
         ]
         if profileEnabled { body["meta:immutableTags"] = ["union"] }
-        return AEPRequest(method: "POST", path: schemaRegistryPath + "/tenant/schemas", body: .object(body))
+        return AEPRequest(method: "POST", path: schemaRegistryPath + "/tenant/schemas", body: .object(body), accept: xedAccept)
     }
 
     /// `POST /tenant/descriptors`: an identity descriptor marking one field as
-    /// an identity of a namespace.
+    /// an identity of a namespace, sent with ``xdmDescriptorAccept``. "Schemas
+    /// may contain only one primary identity" (help/xdm/api/descriptors.md):
+    /// mark one descriptor of a schema primary.
     ///
     /// ```swift
-    /// let request = AEPRequest.identityDescriptor(schemaID: id, sourceProperty: "/personalEmail/address", namespace: "Email", isPrimary: true)
+    /// let request = AEPRequest.identityDescriptor(schemaID: id, sourceProperty: "/personalEmail/address", namespace: "Email", isPrimary: false)
+    /// request.accept   // "application/vnd.adobe.xdm+json"
     /// ```
     public static func identityDescriptor(
         schemaID: String, schemaVersion: Int = 1, sourceProperty: String, namespace: String, isPrimary: Bool
@@ -87,7 +103,7 @@ public struct AEPRequest: Sendable, Hashable {
             "xdm:namespace": .string(namespace),
             "xdm:property": "xdm:code",
             "xdm:isPrimary": .bool(isPrimary),
-        ])
+        ], accept: xdmDescriptorAccept)
     }
 
     /// `POST /dataSets` (Catalog): a dataset for a schema.

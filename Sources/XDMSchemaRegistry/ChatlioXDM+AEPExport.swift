@@ -23,20 +23,34 @@ extension ChatlioXDM {
         return AEPRequest.schema(title: schema.title ?? "", description: schema.description ?? "", composedOf: ids, profileEnabled: profileEnabled)
     }
 
-    /// `POST /tenant/descriptors`: the personal email address as the primary
-    /// `Email` identity (needed only for Profile when `identityMap` carries no
-    /// primary identity).
+    /// The `xdm:sourceProperty` of the visitor UUID, the primary identity:
+    /// `/_{tenantID}/chatlio/visitor/uuid`.
     ///
     /// ```swift
-    /// let request = chatlio.identityDescriptorRequest(schemaID: schemaIDFromAEP)
+    /// try ChatlioXDM(tenantID: "acme").visitorUUIDIdentityPath   // "/_acme/chatlio/visitor/uuid"
     /// ```
-    public func identityDescriptorRequest(schemaID: String? = nil, namespace: String = "Email", isPrimary: Bool = true) -> AEPRequest {
-        AEPRequest.identityDescriptor(
-            schemaID: schemaID ?? experienceEventSchemaID,
-            sourceProperty: "/personalEmail/address",
-            namespace: namespace,
-            isPrimary: isPrimary
-        )
+    public var visitorUUIDIdentityPath: String { "/\(tenantNamespace)/chatlio/visitor/uuid" }
+
+    /// `POST /tenant/descriptors`, twice: the visitor UUID
+    /// (``visitorUUIDIdentityPath``) as the **primary** identity, and
+    /// `personalEmail.address` as a second, non-primary identity. A schema may
+    /// hold only one primary identity (help/xdm/api/descriptors.md); it is the
+    /// identity XDM-mode events mark primary in `identityMap` (the visitor
+    /// UUID, written to the same field), and the one raw-mode events get from
+    /// the Data Prep mapping. Anonymous visitors have a UUID but no email, so
+    /// only the UUID reaches every event to Profile.
+    ///
+    /// ```swift
+    /// for request in chatlio.identityDescriptorRequests(schemaID: schemaIDFromAEP) {
+    ///     post(request)   // request.accept == "application/vnd.adobe.xdm+json"
+    /// }
+    /// ```
+    public func identityDescriptorRequests(schemaID: String? = nil, visitorNamespace: String = "ChatlioVisitor", emailNamespace: String = "Email") -> [AEPRequest] {
+        let schema = schemaID ?? experienceEventSchemaID
+        return [
+            AEPRequest.identityDescriptor(schemaID: schema, sourceProperty: visitorUUIDIdentityPath, namespace: visitorNamespace, isPrimary: true),
+            AEPRequest.identityDescriptor(schemaID: schema, sourceProperty: "/personalEmail/address", namespace: emailNamespace, isPrimary: false),
+        ]
     }
 
     /// `POST /dataSets` for the Chatlio events dataset.

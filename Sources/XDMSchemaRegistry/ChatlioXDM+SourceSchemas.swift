@@ -62,10 +62,38 @@ extension ChatlioXDM {
                 "slackTeamID": .string(description: "Slack team id (seen only in third-party code)."),
             ], required: ["conversationUUID"])
         }
+        // Optional: present in what the relay sends in raw mode, absent when Chatlio posts straight to AEP.
+        schema.properties?[relayEnrichmentKey] = relayEnrichmentSource
         schema.id = sourceSchemaID(for: kind)
         schema.title = "Chatlio \(kind.rawValue) webhook"
         schema.description = "The JSON body Chatlio posts for the \(kind.rawValue) webhook (\(kind.payloadShape.rawValue) shape)."
         return schema
+    }
+
+    /// The top-level key of the member the relay adds to Chatlio's body in raw
+    /// mode (`XDMMapper.rawEnrichment(of:receivedAt:)` fills it). No Chatlio
+    /// key starts with it.
+    ///
+    /// ```swift
+    /// ChatlioXDM.sourceSchema(for: .visitorFeedback).properties?[ChatlioXDM.relayEnrichmentKey]   // the member's schema
+    /// ```
+    public static let relayEnrichmentKey = "chatlioAEP"
+
+    /// The member the relay adds in raw mode, as it is in every source schema:
+    /// the kind, the deterministic `_id`, the `eventType`, the event time and,
+    /// when known, the visitor UUID.
+    ///
+    /// ```swift
+    /// ChatlioXDM.relayEnrichmentSource.required   // ["kind", "id", "eventType", "timestamp"]
+    /// ```
+    public static var relayEnrichmentSource: XDMSchema {
+        .object(description: "Added by the relay in raw mode; absent when Chatlio posts straight to AEP.", properties: [
+            "kind": .string(description: "The webhook kind (the route the relay received it on).", enumValues: WebhookKind.allCases.map(\.rawValue)),
+            "id": .string(description: "The event's deterministic _id: SHA-256 hex of the kind and the canonical payload."),
+            "eventType": .string(description: "The event's XDM eventType."),
+            "timestamp": .dateTime(description: "The event time (UTC, milliseconds), as XDM mode writes it."),
+            "visitorUUID": .string(description: "The visitor UUID (the primary identity); for a transcript, from its conversation's earlier webhooks."),
+        ], required: ["kind", "id", "eventType", "timestamp"])
     }
 
     /// The `visitor` object of conversation events and offline messages.

@@ -57,7 +57,8 @@ enum ClientHarness {
 
     static func configuration(_ inlet: URL) -> AEPStreamingClient.Configuration {
         var configuration = AEPStreamingClient.Configuration(
-            inletURL: inlet, format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/chat", datasetID: "5f0000000000000000000001", sourceName: "harness")
+            inletURL: inlet, format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/chat", datasetID: "5f0000000000000000000001", sourceName: "harness"),
+            flowID: "harness-flow"
         )
         configuration.retry = RetryPolicy(initialBackoff: .milliseconds(10), maxBackoff: .milliseconds(100), maxAttempts: 1000, maxRetryAfter: .seconds(1))
         configuration.batching.linger = .milliseconds(20)

@@ -7,7 +7,8 @@ struct AEPStreamingClientRedirectTests {
     func configuration(_ inlet: LoopbackHTTPServer) -> AEPStreamingClient.Configuration {
         var configuration = AEPStreamingClient.Configuration(
             inletURL: inlet.url("/collection/test-inlet"),
-            format: .xdm(schemaID: Fixture.schemaID, datasetID: Fixture.datasetID, sourceName: "tests")
+            format: .xdm(schemaID: Fixture.schemaID, datasetID: Fixture.datasetID, sourceName: "tests"),
+            flowID: Fixture.flowID
         )
         configuration.authentication = .bearerToken(Secret("static-token-never-elsewhere"))
         configuration.retry = RetryPolicy(initialBackoff: .milliseconds(10), maxBackoff: .milliseconds(50), maxAttempts: 10, maxRetryAfter: .seconds(5))

@@ -28,7 +28,7 @@ struct AEPStreamingClientSecretHygieneTests {
         defer { inlet.stop() }
         let logs = LogCollector()
         var configuration = AEPStreamingClient.Configuration(
-            inletURL: inlet.url("/collection/abc"), format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/s", datasetID: "d"),
+            inletURL: inlet.url("/collection/abc"), format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/s", datasetID: "d"), flowID: "flow-1",
             authentication: .bearerToken(Secret(Self.token))
         )
         configuration.batching.mode = .single()

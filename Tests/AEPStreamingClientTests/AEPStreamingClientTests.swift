@@ -102,10 +102,17 @@ struct AEPStreamingClientTests {
         let client = try await AEPStreamingClient(configuration: configuration, outbox: InMemoryOutbox())
         let payload = Data(#"{"_id":"raw-1","visitor":{"email":"a@example.com"},"message":"Hi"}"#.utf8)
         try await client.send(StreamingEvent(id: "raw-1", payload: payload))
+        for index in 2...4 {
+            try await client.send(StreamingEvent(id: "raw-\(index)", payload: Data(#"{"_id":"raw-\#(index)","message":"Hi"}"#.utf8)))
+        }
         #expect(await client.flush(timeout: .seconds(10)))
         let received = try #require(emulator.record.message(withID: "raw-1"))
         #expect(received.message == (try JSONValue(parsing: payload)))
         #expect(received.flowID == "flow-1")
+        // The default batching.mode is batch, yet raw messages go one per request to /collection/{inletId}:
+        // Adobe documents raw data on that endpoint only.
+        #expect(emulator.record.uniqueIDs.count == 4)
+        #expect(emulator.record.requests.allSatisfy { $0.endpoint == .single && $0.messageCount == 1 })
         await client.shutdown(timeout: .seconds(5))
     }
 

@@ -5,7 +5,7 @@ import Testing
 @Suite("Configuration, endpoint security and secrets")
 struct ConfigurationTests {
     func configuration(_ url: String, format: MessageFormat = .xdm(schemaID: "s", datasetID: "d")) -> AEPStreamingClient.Configuration {
-        AEPStreamingClient.Configuration(inletURL: URL(string: url) ?? URL(fileURLWithPath: "/"), format: format)
+        AEPStreamingClient.Configuration(inletURL: URL(string: url) ?? URL(fileURLWithPath: "/"), format: format, flowID: "flow-1")
     }
 
     @Test("both endpoints are derived from either inlet URL form, keeping the query")
@@ -41,7 +41,6 @@ struct ConfigurationTests {
     @Test("bad values are named")
     func invalid() {
         #expect(throws: AEPStreamingClientError.self) { try configuration("https://dcs.adobedc.net/nothing").validated() }
-        #expect(throws: AEPStreamingClientError.self) { try configuration("https://dcs.adobedc.net/collection/a", format: .raw).validated() }
         var zero = configuration("https://dcs.adobedc.net/collection/a")
         zero.batching.maxMessages = 0
         do {
@@ -51,6 +50,33 @@ struct ConfigurationTests {
             #expect(error.code == .invalidConfiguration)
             #expect(error.reason.contains("maxMessages"))
         }
+    }
+
+    /// Adobe: the dataflow id "is required for both XDM and RAW data"
+    /// (help/sources/tutorials/api/create/streaming/http.md).
+    @Test("flowID is required in XDM and raw format alike", arguments: [MessageFormat.xdm(schemaID: "s", datasetID: "d"), .raw])
+    func flowIDRequired(format: MessageFormat) throws {
+        for missing in [nil, "", "  "] as [String?] {
+            var configuration = configuration("https://dcs.adobedc.net/collection/a", format: format)
+            configuration.flowID = missing
+            do {
+                _ = try configuration.validated()
+                Issue.record("\(format) accepted flowID \(String(describing: missing))")
+            } catch {
+                #expect(error.code == .invalidConfiguration)
+                #expect(error.reason.contains("flowID"))
+            }
+        }
+        _ = try configuration("https://dcs.adobedc.net/collection/a", format: format).validated()
+    }
+
+    @Test("raw format always uses the single-message endpoint; XDM keeps the chosen mode")
+    func rawIsSingleMessage() {
+        #expect(BatchingPolicy().mode(for: .raw) == .single(syncValidation: false))
+        #expect(BatchingPolicy(mode: .single(syncValidation: true)).mode(for: .raw) == .single(syncValidation: true))
+        #expect(BatchingPolicy().mode(for: .xdm(schemaID: "s", datasetID: "d")) == .batch)
+        #expect(MessageFormat.raw.isRaw && !MessageFormat.raw.isXDM)
+        #expect(MessageFormat.xdm(schemaID: "s", datasetID: "d").isXDM)
     }
 
     @Test("secrets never show in descriptions, dumps or configuration text")

@@ -55,6 +55,7 @@ final class ManualClock: Sendable {
 enum Fixture {
     static let schemaID = "https://ns.adobe.com/acme/schemas/chat"
     static let datasetID = "5f0000000000000000000001"
+    static let flowID = "flow-tests"
 
     static func payload(_ id: String, padding: Int = 0) -> Data {
         var entity: JSONObject = [
@@ -80,7 +81,8 @@ enum Fixture {
     static func configuration(for emulator: AEPInletEmulator, _ configure: (inout AEPStreamingClient.Configuration) -> Void = { _ in }) -> AEPStreamingClient.Configuration {
         var configuration = AEPStreamingClient.Configuration(
             inletURL: emulator.inletURL,
-            format: .xdm(schemaID: schemaID, datasetID: datasetID, sourceName: "tests")
+            format: .xdm(schemaID: schemaID, datasetID: datasetID, sourceName: "tests"),
+            flowID: flowID
         )
         configuration.retry = RetryPolicy(initialBackoff: .milliseconds(10), maxBackoff: .milliseconds(50), maxAttempts: 10, maxRetryAfter: .seconds(5))
         configuration.batching.linger = .milliseconds(20)

@@ -129,12 +129,14 @@ import XDMSchemaRegistry
         #expect(relay.metrics().sinkFull == 1 && relay.metrics().sinkUnavailable == 1 && sink.accepted.count == 1)
     }
 
-    @Test func rawModeForwardsChatliosOwnJSON() async throws {
+    @Test func rawModeForwardsChatliosOwnJSONWithTheRelaysMember() async throws {
         let sink = RecordingSink()
-        let relay = try ChatlioRelay(configuration: .init(mode: .raw), mapper: nil, sink: sink, quarantine: InMemoryQuarantineStore())
+        let now = Date(timeIntervalSince1970: 1_767_225_600)
+        let relay = try ChatlioRelay(configuration: .init(mode: .raw), mapper: nil, sink: sink, quarantine: InMemoryQuarantineStore(), now: { now })
         let body = try SamplePayloads.named(.conversationStarted, "emoji-unknown-keys")
         #expect(await relay.handle(WebhookRequest(route: "conversation-started", body: body)).status == 202)
-        #expect(sink.accepted.first?.body == Array(body))
+        let webhook = try ChatlioWebhook.decode(body, kind: .conversationStarted)
+        #expect(sink.accepted.first?.body == (try XDMMapper.enrichedRawBody(body, of: webhook, adding: XDMMapper.rawEnrichment(of: webhook, receivedAt: now))))
         #expect(await relay.handle(WebhookRequest(route: "conversation-started", body: Data("{}".utf8))).status == 400)
         #expect(throws: ChatlioRelayError.self) { try ChatlioRelay(configuration: .init(mode: .xdm), mapper: nil, sink: sink, quarantine: InMemoryQuarantineStore()) }
     }

@@ -29,7 +29,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let state = ChatlioStateDirectory(root)
         let configuration = AEPStreamingClient.Configuration(
-            inletURL: try #require(URL(string: "http://127.0.0.1:9/collection/layout-test")), format: .xdm(schemaID: "s", datasetID: "d")
+            inletURL: try #require(URL(string: "http://127.0.0.1:9/collection/layout-test")), format: .xdm(schemaID: "s", datasetID: "d"), flowID: "flow-1"
         )
         let client = try await AEPStreamingClient(configuration: configuration, outbox: FileOutbox(directory: state.outbox))
         let store = try #require(client.deadLetters as? FileDeadLetterStore)

@@ -23,10 +23,31 @@ import Testing
         #expect(chatlio.schemaRequest().body["allOf"]?[6] == ["$ref": "https://ns.adobe.com/acme/mixins/chatlio"])
     }
 
-    @Test func identityDescriptorBody() {
-        let request = chatlio.identityDescriptorRequest(schemaID: "https://ns.adobe.com/acme/schemas/123")
-        #expect(request.path == "/data/foundation/schemaregistry/tenant/descriptors")
-        #expect(request.bodyText == #"{"@type":"xdm:descriptorIdentity","xdm:isPrimary":true,"xdm:namespace":"Email","xdm:property":"xdm:code","xdm:sourceProperty":"/personalEmail/address","xdm:sourceSchema":"https://ns.adobe.com/acme/schemas/123","xdm:sourceVersion":1}"#)
+    @Test func identityDescriptorsMarkOnlyTheVisitorUUIDPrimary() throws {
+        let requests = chatlio.identityDescriptorRequests(schemaID: "https://ns.adobe.com/acme/schemas/123")
+        #expect(requests.map(\.path) == Array(repeating: "/data/foundation/schemaregistry/tenant/descriptors", count: 2))
+        #expect(requests.map(\.bodyText) == [
+            #"{"@type":"xdm:descriptorIdentity","xdm:isPrimary":true,"xdm:namespace":"ChatlioVisitor","xdm:property":"xdm:code","xdm:sourceProperty":"/_acme/chatlio/visitor/uuid","xdm:sourceSchema":"https://ns.adobe.com/acme/schemas/123","xdm:sourceVersion":1}"#,
+            #"{"@type":"xdm:descriptorIdentity","xdm:isPrimary":false,"xdm:namespace":"Email","xdm:property":"xdm:code","xdm:sourceProperty":"/personalEmail/address","xdm:sourceSchema":"https://ns.adobe.com/acme/schemas/123","xdm:sourceVersion":1}"#,
+        ])
+        // Exactly one primary identity in the schema.
+        #expect(requests.filter { $0.body["xdm:isPrimary"] == true }.count == 1)
+        // Descriptors take xdm in place of xed (help/xdm/api/descriptors.md).
+        #expect(requests.allSatisfy { $0.accept == "application/vnd.adobe.xdm+json" })
+        // Both descriptor paths are fields of the schema.
+        let expanded = try chatlio.expandedExperienceEventSchema()
+        for request in requests {
+            let path = try #require(request.body["xdm:sourceProperty"]?.stringValue)
+            var schema: XDMSchema? = expanded
+            for part in path.split(separator: "/") { schema = schema?.properties?[String(part)] }
+            #expect(schema?.types == [.string], "\(path)")
+        }
+    }
+
+    @Test func acceptFollowsTheEndpoint() {
+        #expect(chatlio.fieldGroupRequest().accept == "application/vnd.adobe.xed+json")
+        #expect(chatlio.schemaRequest().accept == "application/vnd.adobe.xed+json")
+        #expect(chatlio.datasetRequest().accept == nil)
     }
 
     @Test func datasetBody() {

@@ -42,7 +42,7 @@ func deliver(count: Int, payloads: [[UInt8]], outbox kind: OutboxKind, senders: 
     let directory = temporaryDirectory("outbox")
     defer { try? FileManager.default.removeItem(at: directory) }
     var configuration = AEPStreamingClient.Configuration(
-        inletURL: emulator.inletURL, format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/chatlio-experienceevent", datasetID: "bench"))
+        inletURL: emulator.inletURL, format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/chatlio-experienceevent", datasetID: "bench"), flowID: "flow-1")
     configuration.batching.linger = .milliseconds(5)
     configuration.outboxLimits = OutboxLimits(maxEvents: 50_000, maxBytes: 256 << 20)
     let outbox: any Outbox = kind == .file ? try FileOutbox(directory: directory) : InMemoryOutbox()

@@ -50,7 +50,7 @@ func payload(id: String, number: Int) -> JSONValue {
 }
 
 func clientConfiguration(inlet: URL) -> AEPStreamingClient.Configuration {
-    var configuration = AEPStreamingClient.Configuration(inletURL: inlet, format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/crash", datasetID: "crash"))
+    var configuration = AEPStreamingClient.Configuration(inletURL: inlet, format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/crash", datasetID: "crash"), flowID: "flow-1")
     configuration.batching.linger = .milliseconds(5)
     configuration.batching.maxMessages = 50
     configuration.outboxLimits = OutboxLimits(maxEvents: maxEvents, maxBytes: maxBytes)

@@ -193,7 +193,7 @@ emulatorConfiguration.faultSeed = seed
 let emulator = try AEPInletEmulator(configuration: emulatorConfiguration)
 _ = try emulator.start()
 var clientConfiguration = AEPStreamingClient.Configuration(
-    inletURL: emulator.inletURL, format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/chatlio-experienceevent", datasetID: "soak"))
+    inletURL: emulator.inletURL, format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/chatlio-experienceevent", datasetID: "soak"), flowID: "flow-1")
 clientConfiguration.outboxLimits = outboxLimits
 if CommandLine.arguments.contains("--no-keep-alive") { clientConfiguration.additionalHeaders = ["Connection": "close"] }
 clientConfiguration.retry = RetryPolicy(initialBackoff: .milliseconds(50), maxBackoff: .seconds(2), maxAttempts: 10_000, maxRetryAfter: .seconds(2))

@@ -217,7 +217,7 @@ import Testing
         defer { StateFixture.remove(state) }
         let outbox = try FileOutbox(directory: state.outbox)
         let configuration = AEPStreamingClient.Configuration(
-            inletURL: try #require(URL(string: "http://127.0.0.1:9/collection/live-admin")), format: .xdm(schemaID: "s", datasetID: "d")
+            inletURL: try #require(URL(string: "http://127.0.0.1:9/collection/live-admin")), format: .xdm(schemaID: "s", datasetID: "d"), flowID: "flow-1"
         )
         let client = try await AEPStreamingClient(configuration: configuration, outbox: outbox, deadLetters: FileDeadLetterStore(directory: state.deadLetters))
         let quarantine = try FileQuarantineStore(directory: state.quarantine)

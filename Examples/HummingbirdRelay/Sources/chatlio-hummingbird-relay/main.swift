@@ -4,8 +4,9 @@
 //   PORT (8080), HOST (127.0.0.1), STATE_DIR (./chatlio-state, in the ChatlioStateDirectory layout:
 //   outbox/, dead-letters/, quarantine/, identities.ndjson, dedup-journal/), CHATLIO_TENANT (acme),
 //   CHATLIO_URL_TOKEN (optional, ≥ 16 characters), ADMIN_TOKEN (optional, ≥ 16 characters: mounts /admin/…),
-//   AEP_INLET_URL, AEP_SCHEMA_ID, AEP_DATASET_ID, AEP_FLOW_ID (without AEP_INLET_URL an in-process
-//   AEPInletEmulator stands in for AEP, so the server can be tried with no account).
+//   AEP_INLET_URL, AEP_SCHEMA_ID, AEP_DATASET_ID, AEP_FLOW_ID (AEP_DATASET_ID and AEP_FLOW_ID required with
+//   AEP_INLET_URL; without it an in-process AEPInletEmulator stands in for AEP, so the server can be tried
+//   with no account).
 import AEPInletEmulator
 import AEPStreamingClient
 import ChatlioHummingbird
@@ -43,17 +44,19 @@ do {
     let configuration: AEPStreamingClient.Configuration
     if let inlet = environment["AEP_INLET_URL"].flatMap(URL.init(string:)) {
         guard let datasetID = environment["AEP_DATASET_ID"] else { fail("AEP_INLET_URL needs AEP_DATASET_ID") }
+        // Adobe requires the dataflow id for XDM and raw data alike.
+        guard let flowID = environment["AEP_FLOW_ID"], !flowID.isEmpty else { fail("AEP_INLET_URL needs AEP_FLOW_ID, the dataflow id") }
         configuration = .init(
             inletURL: inlet,
             format: .xdm(schemaID: environment["AEP_SCHEMA_ID"] ?? chatlio.experienceEventSchemaID, datasetID: datasetID, sourceName: "chatlio-relay"),
-            flowID: environment["AEP_FLOW_ID"])
+            flowID: flowID)
     } else {
         var emulatorConfiguration = AEPInletEmulator.Configuration(inletId: "local")
         emulatorConfiguration.validator = try chatlio.experienceEventValidator()
         let local = try AEPInletEmulator(configuration: emulatorConfiguration)
         print("no AEP_INLET_URL: sending to an in-process AEP inlet at \(try local.start())")
         emulator = local
-        configuration = .init(inletURL: local.inletURL, format: .xdm(schemaID: chatlio.experienceEventSchemaID, datasetID: "local", sourceName: "chatlio-relay"))
+        configuration = .init(inletURL: local.inletURL, format: .xdm(schemaID: chatlio.experienceEventSchemaID, datasetID: "local", sourceName: "chatlio-relay"), flowID: "local-flow")
     }
     try FileManager.default.createDirectory(at: state.root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     let outbox = try FileOutbox(directory: state.outbox)

@@ -26,7 +26,7 @@ import FoundationNetworking
         defer { emulator.stop() }
         let outbox = FileManager.default.temporaryDirectory.appendingPathComponent("hb-outbox-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: outbox) }
-        var configuration = AEPStreamingClient.Configuration(inletURL: emulator.inletURL, format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/chatlio-experienceevent", datasetID: "d"))
+        var configuration = AEPStreamingClient.Configuration(inletURL: emulator.inletURL, format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/chatlio-experienceevent", datasetID: "d"), flowID: "flow-1")
         configuration.batching.linger = .milliseconds(10)
         let client = try await AEPStreamingClient(configuration: configuration, outbox: FileOutbox(directory: outbox))
         let relay = try ChatlioRelay(
@@ -97,7 +97,7 @@ import FoundationNetworking
         try await quarantine.quarantine(QuarantinedWebhook(
             receivedAt: Date(), route: "conversation-started", code: "invalid event", pointer: nil, reason: "an older mapper", body: webhookBody))
 
-        var configuration = AEPStreamingClient.Configuration(inletURL: emulator.inletURL, format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/chatlio-experienceevent", datasetID: "d"))
+        var configuration = AEPStreamingClient.Configuration(inletURL: emulator.inletURL, format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/chatlio-experienceevent", datasetID: "d"), flowID: "flow-1")
         configuration.batching.linger = .milliseconds(10)
         let outbox = try FileOutbox(directory: state.outbox)
         let client = try await AEPStreamingClient(configuration: configuration, outbox: outbox, deadLetters: FileDeadLetterStore(directory: state.deadLetters))
