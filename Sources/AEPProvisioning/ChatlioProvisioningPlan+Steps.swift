@@ -223,7 +223,8 @@ struct StepRunner {
         if let flow = flows.compactMap(FlowServiceAPI.Flow.init(item:)).first(where: { $0.name == flowName }), let mappingID = flow.mappingID {
             return ProvisioningOutcome(step: .mappingSet, action: .reused, id: mappingID)
         }
-        let body = configuration.mapper.dataPrepMappingSet(for: configuration.mappingKind, schemaID: schemaID)
+        // One mapping set for the one dataflow every Chatlio webhook kind arrives at.
+        let body = configuration.mapper.dataPrepMappingSet(schemaID: schemaID)
         let created = try DataPrepAPI.MappingSet(try await client.send(DataPrepAPI.createMappingSet(body)))
         return ProvisioningOutcome(step: .mappingSet, action: .created, id: created.id)
     }

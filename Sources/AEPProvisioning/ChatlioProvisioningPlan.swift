@@ -1,5 +1,4 @@
 import AEPStreamingClient
-public import ChatlioWebhooks
 public import ChatlioXDMMapper
 public import Foundation
 public import XDMSchemaRegistry
@@ -57,10 +56,6 @@ public struct ChatlioProvisioningPlan: Sendable {
         /// The mapper whose ChatlioXDM export gives the schema bodies and whose
         /// Data Prep export gives the mapping set.
         public var mapper: XDMMapper
-        /// The webhook kind the raw mapping set maps. The Data Prep export maps
-        /// one kind per mapping set today, while Adobe's Chatlio source sends
-        /// every kind to the one dataflow; one mapping for all kinds is issue 14 point 4.
-        public var mappingKind: WebhookKind
         /// Enables the schema and dataset for Profile (`union` tag; cannot be undone).
         public var profileEnabled: Bool
         /// The first word of every object name ("Chatlio source connection (raw)", …).
@@ -78,7 +73,6 @@ public struct ChatlioProvisioningPlan: Sendable {
                 throw AEPProvisioningError(.invalidConfiguration, "tenant id: \(error)")
             }
             self.mode = mode
-            mappingKind = .conversationStarted
             profileEnabled = false
             namePrefix = "Chatlio"
             namespace = .chatlioVisitor
