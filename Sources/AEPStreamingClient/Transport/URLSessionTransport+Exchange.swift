@@ -41,6 +41,9 @@ extension URLSessionTransport {
             }
             if alreadyCancelled {
                 continuation.resume(throwing: AEPStreamingClientError(.transport, "\(description) cancelled"))
+                // A task never resumed stays in its session's registry (and keeps the session
+                // alive) until it is cancelled: found by LeakSanitizer.
+                Self.cancellations.async { task.cancel() }
                 return false
             }
             let timer = Task { [weak self] in
