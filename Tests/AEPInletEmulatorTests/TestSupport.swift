@@ -226,8 +226,10 @@ extension String {
     }
 }
 
-/// Suites that open hundreds of descriptors (300 trickling connections) or
-/// count the process's descriptors take turns: nested here, they run one
-/// test at a time, so a count never sees the other's crowd.
-@Suite("Descriptor-heavy tests, one at a time", .serialized)
+/// Suites that open hundreds of descriptors (300 trickling connections),
+/// count the process's descriptors, or block a thread on a socket take
+/// turns: nested here, they run one test at a time, so a count never sees
+/// the other's crowd, and at most one cooperative thread (of two, on this
+/// machine) waits on a socket while the async tests run.
+@Suite("Socket-heavy tests, one at a time", .serialized)
 enum DescriptorHeavyTests {}

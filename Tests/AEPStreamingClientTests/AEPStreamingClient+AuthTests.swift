@@ -73,7 +73,7 @@ struct AEPStreamingClientAuthTests {
             $0.log = logs.handler
         }, outbox: InMemoryOutbox())
         try await client.send(Fixture.event("evt-1"))
-        try #require(await eventually { client.metrics().requestFailures >= 3 })
+        try #require(await eventually(timeout: .seconds(60)) { client.metrics().requestFailures >= 3 })
         #expect(client.metrics().deadLettered == 0)
         #expect(client.metrics().queued == 1)
         #expect(logs.all.contains { $0.level == .error && $0.message.contains("authentication refused after a token refresh") }, "\(logs.all)")
@@ -97,7 +97,7 @@ struct AEPStreamingClientAuthTests {
             $0.log = logs.handler
         }, outbox: InMemoryOutbox())
         try await client.send(Fixture.event("evt-1"))
-        try #require(await eventually { client.metrics().tokenRefreshFailures >= 3 })
+        try #require(await eventually(timeout: .seconds(60)) { client.metrics().tokenRefreshFailures >= 3 })
         #expect(client.metrics().deadLettered == 0)
         #expect(emulator.record.requests.isEmpty, "nothing is sent without a token")
         #expect(logs.all.contains { $0.level == .error && $0.message.contains("invalid_client") }, "\(logs.all)")
@@ -145,7 +145,7 @@ struct AEPStreamingClientAuthTests {
             $0.log = logs.handler
         }, outbox: InMemoryOutbox())
         try await none.send(Fixture.event("evt-2"))
-        try #require(await eventually { none.metrics().requestsByStatus[401, default: 0] >= 2 })
+        try #require(await eventually(timeout: .seconds(60)) { none.metrics().requestsByStatus[401, default: 0] >= 2 })
         #expect(none.metrics().deadLettered == 0, "a credential problem is not the event's fault")
         #expect(logs.all.contains { $0.level == .error && $0.message.contains("Ims service token is empty") && $0.message.contains("cannot be refreshed") })
         #expect(await none.shutdown(timeout: .milliseconds(200)).remaining == 1)

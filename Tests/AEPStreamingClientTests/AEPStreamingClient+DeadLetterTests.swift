@@ -56,13 +56,13 @@ struct AEPStreamingClientDeadLetterTests {
         let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: emulator), outbox: InMemoryOutbox(), deadLetters: letters)
         try await client.send(Fixture.event("bad-1"))
         try await client.send(Fixture.event("bad-2"))
-        try #require(await eventually { client.metrics().deadLettersNotKept == 1 && client.metrics().deadLettered == 1 })
+        try #require(await eventually(timeout: .seconds(60)) { client.metrics().deadLettersNotKept == 1 && client.metrics().deadLettered == 1 })
         let kept = try await letters.entries().map(\.id)
         #expect(kept.count == 1)
         #expect(client.metrics().queued == 1, "the letter that did not fit is still held")
         let requests = emulator.record.requests.count
         try await client.purgeDeadLetters(kept)
-        try #require(await eventually { client.metrics().deadLettered == 2 })
+        try #require(await eventually(timeout: .seconds(60)) { client.metrics().deadLettered == 2 })
         #expect(try await letters.entries().count == 1)
         #expect(emulator.record.requests.count == requests, "a parked event is not sent again")
         #expect(client.metrics().queued == 0)
@@ -83,7 +83,7 @@ struct AEPStreamingClientDeadLetterTests {
         let reports = ReportCollector(client)
         let ids = (0 ..< 200).map { "down-\($0)" }
         for id in ids { try await client.send(Fixture.event(id)) }
-        try #require(await eventually { client.metrics().requestFailures >= 10 })
+        try #require(await eventually(timeout: .seconds(60)) { client.metrics().requestFailures >= 10 })
         #expect(client.metrics().deadLettered == 0)
         #expect(client.metrics().queued == 200)
         let second = try Fixture.emulator { $0.port = port }

@@ -123,7 +123,7 @@ struct AEPStreamingClientPartialFailureTests {
         configuration.log = logs.handler
         let client = try await AEPStreamingClient(configuration: configuration, outbox: InMemoryOutbox())
         try await client.send(Fixture.event("evt-1"))
-        try #require(await eventually { client.metrics().requestsByStatus[404, default: 0] >= 2 })
+        try #require(await eventually(timeout: .seconds(60)) { client.metrics().requestsByStatus[404, default: 0] >= 2 })
         #expect(client.metrics().deadLettered == 0)
         #expect(logs.all.contains { $0.level == .error && $0.message.contains("Inlet not found") }, "\(logs.all)")
         #expect(await client.shutdown(timeout: .milliseconds(200)).remaining == 1)

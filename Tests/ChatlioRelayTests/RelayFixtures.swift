@@ -79,7 +79,7 @@ struct ConditionTimedOut: Error, CustomStringConvertible {
 
 /// Polls `condition` until it holds, for at most `limit` (a bound against a
 /// hang, never a performance claim); throws when it never held.
-func waitUntil(_ what: String, limit: Duration = .seconds(20), _ condition: () -> Bool) async throws {
+func waitUntil(_ what: String, limit: Duration = .seconds(60), _ condition: () -> Bool) async throws {
     let clock = ContinuousClock()
     let deadline = clock.now + limit
     while !condition() {
