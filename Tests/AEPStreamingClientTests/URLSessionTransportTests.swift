@@ -311,3 +311,43 @@ struct URLSessionTransportTests {
         #expect(server.connections == 0)
     }
 }
+
+@Suite("URLSessionTransport: a redirect answered while the request ends", loopbackTimeLimit)
+struct URLSessionTransportRedirectRaceTests {
+    // Regression: a client shut down while a probe got a 3xx crashed the process in FoundationNetworking
+    // ("Received callback for HTTP redirection, but we're not waiting for it"): the transport answered
+    // the redirect question after its own deadline or cancellation had ended the task. Deadlines and
+    // cancellations here land around the moment the 302 arrives, over and over.
+    @Test("deadlines and cancellations racing 302 answers end every request, and nothing traps")
+    func deadlinesRacingRedirects() async throws {
+        let server = try LoopbackHTTPServer { request, connection in
+            let delay = Double(request.target.split(separator: "=").last.flatMap { Int($0) } ?? 0) / 1000
+            Thread.sleep(forTimeInterval: delay)
+            connection.respond(status: 302, headers: [("Location", "http://127.0.0.1:9/elsewhere")])
+        }
+        defer { server.stop() }
+        let transport = URLSessionTransport()
+        var redirects = 0
+        var failures = 0
+        for round in 0 ..< 60 {
+            let delay = 20 + round % 7
+            let request = HTTPTransportRequest(
+                url: server.url("/collection/abc?d=\(delay)"), headers: [], body: Data("{}".utf8), timeout: .milliseconds(20 + round % 5)
+            )
+            let sending = Task { try await transport.send(request) }
+            if round.isMultiple(of: 3) {
+                try await Task.sleep(for: .milliseconds(delay))
+                sending.cancel()
+            }
+            do {
+                let response = try await sending.value
+                #expect(response.status == 302)
+                redirects += 1
+            } catch {
+                failures += 1
+            }
+        }
+        #expect(redirects + failures == 60)
+        #expect(await eventually { transport.tasksRunning == 0 }, "a data task was left running")
+    }
+}

@@ -71,6 +71,22 @@ extension URLSessionTransport {
             }
         }
 
+        /// Gives FoundationNetworking the answer to "follow this redirect?"
+        /// (always no), unless the exchange already ended. Answering a task that
+        /// was cancelled meanwhile traps inside FoundationNetworking ("Received
+        /// callback for HTTP redirection, but we're not waiting for it";
+        /// HTTPURLProtocol.didCompleteRedirectCallback): the answer is queued on
+        /// the task's work queue, and a cancel that got there first has moved the
+        /// task out of the state that expects it. Under the lock ``finish(_:cancelTask:)``
+        /// takes before it cancels the task, the answer is either queued before
+        /// any cancel or not given at all (the cancel then ends the task).
+        func answerRedirect(_ answer: () -> Void) {
+            state.withLock { state in
+                guard !state.finished, !state.cancelled else { return }
+                answer()
+            }
+        }
+
         func receive(_ response: URLResponse) {
             state.withLock { state in
                 guard !state.finished else { return }
