@@ -15,8 +15,12 @@ export SWIFT_BACKTRACE=enable=no
 cd "$root"
 case "$sanitizer" in
     thread)
+        # One test at a time: under ThreadSanitizer's slowdown on two cores, tests running side by
+        # side starve each other (FoundationNetworking serves every URLSession of the process on one
+        # queue, and a test blocked on a socket holds one of two cooperative threads), so waits
+        # bounded for a quiet machine ran out. Races inside each test are what is looked for.
         TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1}" \
-            swift test --sanitize=thread --scratch-path .build-tsan "$@"
+            swift test --sanitize=thread --scratch-path .build-tsan --no-parallel "$@"
         ;;
     address)
         # LeakSanitizer runs when each test process exits; exitcode=23 makes a leak fail the run

@@ -29,7 +29,7 @@ extension URLSessionTransport {
             // `nil`: the 3xx itself is the answer. Following it would send the
             // body (or, after a 301/302/303, a GET) and the Authorization
             // header to whatever origin the Location names. Given only while
-            // the exchange is unfinished (see PendingExchange.answerRedirect).
+            // the task is not cancelled (see PendingExchange.answerRedirect).
             exchange(for: task)?.answerRedirect { completionHandler(nil) }
         }
 

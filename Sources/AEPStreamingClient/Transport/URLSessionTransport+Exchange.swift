@@ -15,6 +15,8 @@ extension URLSessionTransport {
             var timer: Task<Void, Never>?
             var finished = false
             var cancelled = false
+            /// `task.cancel()` has run (see ``answerRedirect(_:)``).
+            var taskCancelled = false
             var response: HTTPURLResponse?
             var body = Data()
         }
@@ -43,7 +45,7 @@ extension URLSessionTransport {
                 continuation.resume(throwing: AEPStreamingClientError(.transport, "\(description) cancelled"))
                 // A task never resumed stays in its session's registry (and keeps the session
                 // alive) until it is cancelled: found by LeakSanitizer.
-                Self.cancellations.async { task.cancel() }
+                Self.cancellations.async { self.cancelTask(task) }
                 return false
             }
             let timer = Task { [weak self] in
@@ -78,12 +80,21 @@ extension URLSessionTransport {
         /// HTTPURLProtocol.didCompleteRedirectCallback): the answer is queued on
         /// the task's work queue, and a cancel that got there first has moved the
         /// task out of the state that expects it. Under the lock ``finish(_:cancelTask:)``
-        /// takes before it cancels the task, the answer is either queued before
-        /// any cancel or not given at all (the cancel then ends the task).
+        /// takes around `task.cancel()`, the answer is either queued before the
+        /// cancel or not given at all, because the cancel already ended the task
+        /// (a task left waiting for an answer would hold its connection slot).
         func answerRedirect(_ answer: () -> Void) {
             state.withLock { state in
-                guard !state.finished, !state.cancelled else { return }
+                guard !state.taskCancelled else { return }
                 answer()
+            }
+        }
+
+        /// Cancels the data task, under the lock ``answerRedirect(_:)`` takes.
+        private func cancelTask(_ task: URLSessionTask) {
+            state.withLock { state in
+                state.taskCancelled = true
+                task.cancel()
             }
         }
 
@@ -167,7 +178,7 @@ extension URLSessionTransport {
             continuation?.resume(with: result.mapError { $0 as any Error })
             timer?.cancel()
             if cancelTask, let task {
-                Self.cancellations.async { task.cancel() }
+                Self.cancellations.async { self.cancelTask(task) }
             }
         }
 
