@@ -166,7 +166,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AEPProvisioningTests",
-            dependencies: ["AEPProvisioning", "AEPStreamingClient", "XDMSchemaRegistry", "ChatlioXDMMapper", "ChatlioJSON"],
+            dependencies: ["AEPProvisioning", "AEPStreamingClient", "AEPInletEmulator", "XDMSchemaRegistry", "ChatlioXDMMapper", "ChatlioJSON"],
             swiftSettings: strictSettings
         ),
         .testTarget(
