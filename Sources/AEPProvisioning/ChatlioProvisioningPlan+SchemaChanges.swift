@@ -32,7 +32,7 @@ extension StepRunner {
         guard let existing = try await existingResource(
             .fieldGroup, lookup: SchemaRegistryAPI.fieldGroup(id:), list: SchemaRegistryAPI.listFieldGroups(title: plan.configuration.name(.fieldGroup))
         ) else {
-            let answer = try await client.send(SchemaRegistryAPI.createFieldGroup(plan.configuration.chatlio.fieldGroupRequest()))
+            let answer = try await client.send(try creation(.fieldGroup))
             return ProvisioningOutcome(step: .fieldGroup, action: .created, id: try SchemaRegistryAPI.resourceID(answer))
         }
         let stored: XDMSchema
@@ -69,7 +69,7 @@ extension StepRunner {
         guard let existing = try await existingResource(
             .schema, lookup: SchemaRegistryAPI.schema(id:), list: SchemaRegistryAPI.listSchemas(title: plan.configuration.name(.schema))
         ) else {
-            return ProvisioningOutcome(step: .schema, action: .created, id: try SchemaRegistryAPI.resourceID(try await client.send(SchemaRegistryAPI.createSchema(request))))
+            return ProvisioningOutcome(step: .schema, action: .created, id: try SchemaRegistryAPI.resourceID(try await client.send(try creation(.schema))))
         }
         let wantedRefs = Self.references(request.body)
         let storedRefs = Self.references(existing.json)

@@ -19,6 +19,7 @@ struct StepRunner {
         case .schema: try await schema()
         case .identityNamespace: try await identityNamespace()
         case .identityDescriptor: try await identityDescriptor()
+        case .emailIdentityDescriptor: try await emailIdentityDescriptor()
         case .dataset: try await dataset()
         case .targetConnection: try await targetConnection()
         case .mappingSet: try await mappingSet()
@@ -61,27 +62,27 @@ struct StepRunner {
         return ProvisioningOutcome(step: step, action: .created, id: id)
     }
 
+    /// The request that creates `step`'s object, from the ids recorded so far.
+    func creation(_ step: ProvisioningStep) throws(AEPProvisioningError) -> PlatformRequest {
+        try plan.creationRequest(for: step, ids: { state[$0] })
+    }
+
     private func baseConnection() async throws(AEPProvisioningError) -> ProvisioningOutcome {
-        try await flowServiceObject(.baseConnection, .connections, create: FlowServiceAPI.createBaseConnection(
-            name: configuration.name(.baseConnection), description: "Chatlio relay XDM envelopes (HTTP API streaming source).", dataType: "xdm"
-        )) { item throws(AEPProvisioningError) in
+        try await flowServiceObject(.baseConnection, .connections, create: try creation(.baseConnection)) { item throws(AEPProvisioningError) in
             try expect(item, .baseConnection, "connectionSpec.id", item["connectionSpec"]?["id"]?.stringValue, FlowServiceAPI.httpAPIConnectionSpec.id)
         }
     }
 
     private func sourceConnection() async throws(AEPProvisioningError) -> ProvisioningOutcome {
-        let name = configuration.name(.sourceConnection)
+        let create = try creation(.sourceConnection)
         switch configuration.mode {
         case .raw:
-            return try await flowServiceObject(.sourceConnection, .sourceConnections, create: FlowServiceAPI.createSourceConnection(.chatlio(name: name))) {
-                item throws(AEPProvisioningError) in
+            return try await flowServiceObject(.sourceConnection, .sourceConnections, create: create) { item throws(AEPProvisioningError) in
                 try expect(item, .sourceConnection, "connectionSpec.id", item["connectionSpec"]?["id"]?.stringValue, FlowServiceAPI.chatlioConnectionSpec.id)
             }
         case .xdm:
             let base = try required(.baseConnection, for: .sourceConnection)
-            return try await flowServiceObject(
-                .sourceConnection, .sourceConnections, create: FlowServiceAPI.createSourceConnection(.httpAPI(name: name, baseConnectionID: base))
-            ) { item throws(AEPProvisioningError) in
+            return try await flowServiceObject(.sourceConnection, .sourceConnections, create: create) { item throws(AEPProvisioningError) in
                 try expect(item, .sourceConnection, "baseConnectionId", item["baseConnectionId"]?.stringValue, base)
             }
         }
@@ -89,9 +90,7 @@ struct StepRunner {
 
     private func targetConnection() async throws(AEPProvisioningError) -> ProvisioningOutcome {
         let dataset = try required(.dataset, for: .targetConnection)
-        let schema = try required(.schema, for: .targetConnection)
-        let body = FlowServiceAPI.TargetConnectionBody(name: configuration.name(.targetConnection), schemaID: schema, datasetID: dataset)
-        return try await flowServiceObject(.targetConnection, .targetConnections, create: FlowServiceAPI.createTargetConnection(body)) {
+        return try await flowServiceObject(.targetConnection, .targetConnections, create: try creation(.targetConnection)) {
             item throws(AEPProvisioningError) in
             try expect(item, .targetConnection, "params.dataSetId", item["params"]?["dataSetId"]?.stringValue, dataset)
         }
@@ -100,21 +99,7 @@ struct StepRunner {
     private func flow() async throws(AEPProvisioningError) -> ProvisioningOutcome {
         let source = try required(.sourceConnection, for: .flow)
         let target = try required(.targetConnection, for: .flow)
-        let body: FlowServiceAPI.FlowBody
-        switch configuration.mode {
-        case .raw:
-            let mapping = try required(.mappingSet, for: .flow)
-            body = FlowServiceAPI.FlowBody(
-                name: configuration.name(.flow), description: "Chatlio webhooks into AEP (Chatlio source).", flowSpec: FlowServiceAPI.chatlioFlowSpec,
-                sourceConnectionIDs: [source], targetConnectionIDs: [target], mapping: .init(id: mapping)
-            )
-        case .xdm:
-            body = FlowServiceAPI.FlowBody(
-                name: configuration.name(.flow), description: "Chatlio relay XDM envelopes into AEP (HTTP API source).",
-                flowSpec: FlowServiceAPI.httpAPIFlowSpec, sourceConnectionIDs: [source], targetConnectionIDs: [target], mapping: nil
-            )
-        }
-        return try await flowServiceObject(.flow, .flows, create: FlowServiceAPI.createFlow(body)) { item throws(AEPProvisioningError) in
+        return try await flowServiceObject(.flow, .flows, create: try creation(.flow)) { item throws(AEPProvisioningError) in
             guard let flow = FlowServiceAPI.Flow(item: item) else { return }
             if flow.sourceConnectionIDs != [source] || flow.targetConnectionIDs != [target] {
                 throw AEPProvisioningError(
@@ -126,20 +111,19 @@ struct StepRunner {
     }
 
     private func inletURL() async throws(AEPProvisioningError) -> ProvisioningOutcome {
+        let answer = try await client.send(try creation(.inletURL))
         let url: String
         switch configuration.mode {
         case .raw:
-            let flowID = try required(.flow, for: .inletURL)
-            let flow = try FlowServiceAPI.Flow(listing: try await client.send(FlowServiceAPI.flow(id: flowID)))
+            let flow = try FlowServiceAPI.Flow(listing: answer)
             guard let inlet = flow.inletURL, !inlet.isEmpty else {
                 throw AEPProvisioningError(
-                    .unreadableResponse, "the flow \(flowID) has no options.inletUrl yet; run again in a minute (everything before is kept)"
+                    .unreadableResponse, "the flow \(flow.id) has no options.inletUrl yet; run again in a minute (everything before is kept)"
                 )
             }
             url = inlet
         case .xdm:
-            let base = try required(.baseConnection, for: .inletURL)
-            url = try FlowServiceAPI.baseConnectionInletURL(try await client.send(FlowServiceAPI.lookup(.connections, id: base)))
+            url = try FlowServiceAPI.baseConnectionInletURL(answer)
         }
         return ProvisioningOutcome(step: .inletURL, action: .fetched, id: url)
     }
@@ -153,7 +137,7 @@ struct StepRunner {
         if let existing = namespaces.first(where: { $0.code.caseInsensitiveCompare(code) == .orderedSame }) {
             return ProvisioningOutcome(step: .identityNamespace, action: .reused, id: existing.code)
         }
-        let answer = try await client.send(IdentityServiceAPI.createNamespace(configuration.namespace))
+        let answer = try await client.send(try creation(.identityNamespace))
         guard let created = answer.json.flatMap(IdentityServiceAPI.Namespace.init(json:)) else { throw answer.unreadable("the created namespace's id and code") }
         return ProvisioningOutcome(step: .identityNamespace, action: .created, id: created.code)
     }
@@ -164,9 +148,8 @@ struct StepRunner {
     private func identityDescriptor() async throws(AEPProvisioningError) -> ProvisioningOutcome {
         let schemaID = try required(.schema, for: .identityDescriptor)
         let namespace = try required(.identityNamespace, for: .identityDescriptor)
-        let property = "/\(configuration.chatlio.tenantNamespace)/chatlio/visitor/uuid"
-        let descriptors = try SchemaRegistryAPI.IdentityDescriptor.list(try await client.send(SchemaRegistryAPI.listDescriptors()))
-            .filter { $0.sourceSchema == schemaID }
+        let property = plan.configuration.chatlio.visitorUUIDIdentityPath
+        let descriptors = try await schemaDescriptors(schemaID)
         if let existing = descriptors.first(where: { $0.sourceProperty == property && $0.namespace == namespace && $0.isPrimary }) {
             return ProvisioningOutcome(step: .identityDescriptor, action: .reused, id: existing.id)
         }
@@ -176,9 +159,31 @@ struct StepRunner {
                 "the schema \(schemaID) already has a primary identity, \(other.sourceProperty) in \(other.namespace) (descriptor \(other.id)); a schema may hold only one (help/xdm/api/descriptors.md): delete it to make \(property) primary"
             )
         }
-        let request = AEPRequest.identityDescriptor(schemaID: schemaID, sourceProperty: property, namespace: namespace, isPrimary: true)
-        let id = try SchemaRegistryAPI.IdentityDescriptor.createdID(try await client.send(SchemaRegistryAPI.createDescriptor(request)))
+        let id = try SchemaRegistryAPI.IdentityDescriptor.createdID(try await client.send(try creation(.identityDescriptor)))
         return ProvisioningOutcome(step: .identityDescriptor, action: .created, id: id)
+    }
+
+    /// The email as a second, non-primary identity, so Profile can join a
+    /// visitor's events on the address once they give one.
+    private func emailIdentityDescriptor() async throws(AEPProvisioningError) -> ProvisioningOutcome {
+        let schemaID = try required(.schema, for: .emailIdentityDescriptor)
+        let property = "/personalEmail/address"
+        if let existing = try await schemaDescriptors(schemaID).first(where: { $0.sourceProperty == property }) {
+            guard !existing.isPrimary, existing.namespace.caseInsensitiveCompare(configuration.emailNamespace) == .orderedSame else {
+                throw AEPProvisioningError(
+                    .conflict,
+                    "the schema \(schemaID) already has an identity descriptor on \(property) (\(existing.id): namespace \(existing.namespace), primary \(existing.isPrimary)), not a non-primary \(configuration.emailNamespace) one; delete it and run again"
+                )
+            }
+            return ProvisioningOutcome(step: .emailIdentityDescriptor, action: .reused, id: existing.id)
+        }
+        let id = try SchemaRegistryAPI.IdentityDescriptor.createdID(try await client.send(try creation(.emailIdentityDescriptor)))
+        return ProvisioningOutcome(step: .emailIdentityDescriptor, action: .created, id: id)
+    }
+
+    /// The identity descriptors of one schema.
+    private func schemaDescriptors(_ schemaID: String) async throws(AEPProvisioningError) -> [SchemaRegistryAPI.IdentityDescriptor] {
+        try SchemaRegistryAPI.IdentityDescriptor.list(try await client.send(SchemaRegistryAPI.listDescriptors())).filter { $0.sourceSchema == schemaID }
     }
 
     // MARK: Catalog
@@ -204,15 +209,13 @@ struct StepRunner {
             try check(found)
             return ProvisioningOutcome(step: .dataset, action: .reused, id: found.id)
         }
-        let request = configuration.chatlio.datasetRequest(schemaID: schemaID, name: name, profileEnabled: configuration.profileEnabled)
-        let id = try CatalogAPI.Dataset.createdID(try await client.send(CatalogAPI.createDataset(request)))
+        let id = try CatalogAPI.Dataset.createdID(try await client.send(try creation(.dataset)))
         return ProvisioningOutcome(step: .dataset, action: .created, id: id)
     }
 
     // MARK: Data Prep
 
     private func mappingSet() async throws(AEPProvisioningError) -> ProvisioningOutcome {
-        let schemaID = try required(.schema, for: .mappingSet)
         if let id = state[.mappingSet] {
             let answer = try await client.send(DataPrepAPI.mappingSet(id: id), allowing: [404])
             if answer.status != 404 { return ProvisioningOutcome(step: .mappingSet, action: .reused, id: try DataPrepAPI.MappingSet(answer).id) }
@@ -223,9 +226,7 @@ struct StepRunner {
         if let flow = flows.compactMap(FlowServiceAPI.Flow.init(item:)).first(where: { $0.name == flowName }), let mappingID = flow.mappingID {
             return ProvisioningOutcome(step: .mappingSet, action: .reused, id: mappingID)
         }
-        // One mapping set for the one dataflow every Chatlio webhook kind arrives at.
-        let body = configuration.mapper.dataPrepMappingSet(schemaID: schemaID)
-        let created = try DataPrepAPI.MappingSet(try await client.send(DataPrepAPI.createMappingSet(body)))
+        let created = try DataPrepAPI.MappingSet(try await client.send(try creation(.mappingSet)))
         return ProvisioningOutcome(step: .mappingSet, action: .created, id: created.id)
     }
 

@@ -62,6 +62,8 @@ public struct ChatlioProvisioningPlan: Sendable {
         public var namePrefix: String
         /// The visitor UUID namespace.
         public var namespace: IdentityServiceAPI.NamespaceBody
+        /// The standard namespace of the second identity, the email (raw mode's descriptor). Default `Email`.
+        public var emailNamespace: String
 
         /// A configuration for `tenantID` (AEP's tenant id, without the underscore).
         ///
@@ -77,6 +79,7 @@ public struct ChatlioProvisioningPlan: Sendable {
             namePrefix = "Chatlio"
             namespace = .chatlioVisitor
             namespace.code = mapper.configuration.namespaces.visitorUUID
+            emailNamespace = mapper.configuration.namespaces.email
         }
 
         /// The ChatlioXDM export the bodies come from.
@@ -93,7 +96,7 @@ public struct ChatlioProvisioningPlan: Sendable {
             case .fieldGroup: chatlio.tenantFieldGroup.title ?? namePrefix
             case .schema: chatlio.experienceEventSchema.title ?? namePrefix
             case .identityNamespace: namespace.code
-            case .identityDescriptor, .mappingSet, .inletURL: step.rawValue
+            case .identityDescriptor, .emailIdentityDescriptor, .mappingSet, .inletURL: step.rawValue
             }
         }
     }
@@ -116,7 +119,7 @@ public struct ChatlioProvisioningPlan: Sendable {
     public var steps: [ProvisioningStep] {
         switch configuration.mode {
         case .raw:
-            [.sourceConnection, .fieldGroup, .schema, .identityNamespace, .identityDescriptor, .dataset, .targetConnection, .mappingSet, .flow, .inletURL]
+            [.sourceConnection, .fieldGroup, .schema, .identityNamespace, .identityDescriptor, .emailIdentityDescriptor, .dataset, .targetConnection, .mappingSet, .flow, .inletURL]
         case .xdm:
             [.baseConnection, .inletURL, .sourceConnection, .fieldGroup, .schema, .identityNamespace, .dataset, .targetConnection, .flow]
         }

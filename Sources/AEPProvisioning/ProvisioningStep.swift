@@ -16,6 +16,8 @@ public enum ProvisioningStep: String, Sendable, Hashable, Codable, CaseIterable,
     case identityNamespace
     /// The visitor UUID as the schema's primary identity (raw mode): `POST /schemaregistry/tenant/descriptors`.
     case identityDescriptor
+    /// The email as a second, non-primary identity (raw mode): `POST /schemaregistry/tenant/descriptors`.
+    case emailIdentityDescriptor
     /// The dataset: `POST /catalog/dataSets`.
     case dataset
     /// The data lake target connection: `POST /flowservice/targetConnections`.
@@ -41,7 +43,7 @@ public enum ProvisioningStep: String, Sendable, Hashable, Codable, CaseIterable,
         case (.baseConnection, _): "create-a-base-connection"
         case (.sourceConnection, .raw): "source-connection"
         case (.sourceConnection, .xdm): "source"
-        case (.fieldGroup, _), (.schema, _), (.identityNamespace, _), (.identityDescriptor, _): "target-schema"
+        case (.fieldGroup, _), (.schema, _), (.identityNamespace, _), (.identityDescriptor, _), (.emailIdentityDescriptor, _): "target-schema"
         case (.dataset, _): "target-dataset"
         case (.targetConnection, .raw): "target-connection"
         case (.targetConnection, .xdm): "target"

@@ -20,7 +20,8 @@ struct ChatlioProvisioningPlanTests {
 
         #expect(logs.withLock { $0 } == result.outcomes.map(\.description))
         #expect(result.outcomes.map(\.step) == [
-            .sourceConnection, .fieldGroup, .schema, .identityNamespace, .identityDescriptor, .dataset, .targetConnection, .mappingSet, .flow, .inletURL,
+            .sourceConnection, .fieldGroup, .schema, .identityNamespace, .identityDescriptor, .emailIdentityDescriptor, .dataset, .targetConnection,
+            .mappingSet, .flow, .inletURL,
         ])
         #expect(result.outcomes.dropLast().allSatisfy { $0.action == .created }, "\(result.outcomes)")
         #expect(result.outcome(.inletURL)?.action == .fetched)
@@ -31,7 +32,7 @@ struct ChatlioProvisioningPlanTests {
         #expect(posts.map(\.path) == [
             "/data/foundation/flowservice/sourceConnections", "/data/foundation/schemaregistry/tenant/fieldgroups",
             "/data/foundation/schemaregistry/tenant/schemas", "/data/core/idnamespace/identities", "/data/foundation/schemaregistry/tenant/descriptors",
-            "/data/foundation/catalog/dataSets", "/data/foundation/flowservice/targetConnections", "/data/foundation/conversion/mappingSets",
+            "/data/foundation/schemaregistry/tenant/descriptors", "/data/foundation/catalog/dataSets", "/data/foundation/flowservice/targetConnections", "/data/foundation/conversion/mappingSets",
             "/data/foundation/flowservice/flows",
         ])
         let source = try #require(posts.first?.body)
@@ -50,10 +51,15 @@ struct ChatlioProvisioningPlanTests {
         #expect(flow["transformations"]?[0]?["params"]?["mappingVersion"] == 0)
         let mapping = try #require(posts.first { $0.path.hasSuffix("mappingSets") }?.body)
         #expect(mapping["outputSchema"]?["schemaRef"]?["id"]?.stringValue == result.schemaID)
-        let descriptor = try #require(posts.first { $0.path.hasSuffix("descriptors") }?.body)
-        #expect(descriptor["xdm:sourceProperty"] == "/_acme/chatlio/visitor/uuid")
-        #expect(descriptor["xdm:namespace"] == "ChatlioVisitor")
-        #expect(descriptor["xdm:isPrimary"] == true)
+        let descriptors = posts.filter { $0.path.hasSuffix("descriptors") }.compactMap(\.body)
+        #expect(descriptors.count == 2)
+        #expect(descriptors.first?["xdm:sourceProperty"] == "/_acme/chatlio/visitor/uuid")
+        #expect(descriptors.first?["xdm:namespace"] == "ChatlioVisitor")
+        #expect(descriptors.first?["xdm:isPrimary"] == true)
+        // Exactly one primary identity in the schema: the email is a second, non-primary one.
+        #expect(descriptors.last?["xdm:sourceProperty"] == "/personalEmail/address")
+        #expect(descriptors.last?["xdm:namespace"] == "Email")
+        #expect(descriptors.last?["xdm:isPrimary"] == false)
         let namespace = try #require(posts.first { $0.path.hasSuffix("identities") }?.body)
         #expect(namespace["code"] == "ChatlioVisitor")
 
@@ -115,23 +121,23 @@ struct ChatlioProvisioningPlanTests {
         await #expect(throws: AEPProvisioningError.self) { _ = try await plan(.raw).run(client: try makeClient(platform), stateFile: stateURL) }
 
         let partial = try #require(try ProvisioningState.load(from: stateURL))
-        #expect(Set(partial.ids.keys) == ["sourceConnection", "fieldGroup", "schema", "identityNamespace", "identityDescriptor", "dataset"])
+        #expect(Set(partial.ids.keys) == ["sourceConnection", "fieldGroup", "schema", "identityNamespace", "identityDescriptor", "emailIdentityDescriptor", "dataset"])
         platform.clearFaults()
         let before = platform.platformRequests.count
 
         let result = try await plan(.raw).run(client: try makeClient(platform), stateFile: stateURL)
 
         let actions = Dictionary(uniqueKeysWithValues: result.outcomes.map { ($0.step, $0.action) })
-        for step in [ProvisioningStep.sourceConnection, .fieldGroup, .schema, .identityNamespace, .identityDescriptor, .dataset] {
+        for step in [ProvisioningStep.sourceConnection, .fieldGroup, .schema, .identityNamespace, .identityDescriptor, .emailIdentityDescriptor, .dataset] {
             #expect(actions[step] == .reused, "\(step)")
             #expect(result.outcome(step)?.id == partial[step])
         }
         for step in [ProvisioningStep.targetConnection, .mappingSet, .flow] { #expect(actions[step] == .created, "\(step)") }
         let posts = platform.platformRequests.dropFirst(before).filter { $0.method == "POST" }.map(\.path)
         #expect(posts == ["/data/foundation/flowservice/targetConnections", "/data/foundation/conversion/mappingSets", "/data/foundation/flowservice/flows"])
-        // One of each object, nothing made twice.
+        // One of each object (two descriptors: visitor and email), nothing made twice.
         for collection in ["sourceConnections", "targetConnections", "flows", "fieldGroups", "schemas", "descriptors", "datasets", "mappingSets"] {
-            #expect(platform.count(collection) == 1, "\(collection)")
+            #expect(platform.count(collection) == (collection == "descriptors" ? 2 : 1), "\(collection)")
         }
     }
 
