@@ -121,10 +121,10 @@ let package = Package(
             path: "Examples/chatlio-aep-admin",
             swiftSettings: strictSettings
         ),
-        // Prints or writes everything AEP needs for a tenant, with the curl lines.
+        // Provisions AEP for Chatlio (--apply), or prints the request bodies with their curl lines.
         .executableTarget(
             name: "chatlio-aep-setup",
-            dependencies: ["ChatlioXDMMapper", "XDMSchemaRegistry", "ExampleSupport"],
+            dependencies: ["AEPProvisioning", "AEPStreamingClient", "ChatlioWebhooks", "ChatlioXDMMapper", "XDMSchemaRegistry", "ExampleSupport"],
             path: "Examples/chatlio-aep-setup",
             swiftSettings: strictSettings
         ),

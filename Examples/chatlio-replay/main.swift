@@ -27,12 +27,15 @@ let usage = """
       --kind KIND               the kind of every FILE (\(WebhookKind.allCases.map(\.rawValue).joined(separator: ", ")))
       --stdin                   read NDJSON lines {"kind": KIND, "payload": {...}} from standard input
     Mode:
+      --mode xdm|raw            xdm (default): map and validate, send XDM envelopes (HTTP API source);
+                                raw: send Chatlio's JSON with the relay's chatlioAEP member, one message
+                                per request, for AEP's Chatlio source (its Data Prep mapping does the rest)
       --dry-run                 decode, map and validate only; write the XDM entities as NDJSON to stdout
     Target (default: an in-process emulator):
       --inlet URL               a real AEP streaming inlet (https://dcs.adobedc.net/collection/{inletId})
       --tenant ID               tenant id for the XDM fields (default: acme)
       --schema-id ID            the schema $id of the dataset (default: the built-in schema id)
-      --dataset-id ID           the dataset id (required with --inlet)
+      --dataset-id ID           the dataset id (required with --inlet in xdm mode)
       --flow-id ID              the dataflow id: header.flowId and x-adobe-flow-id (required with --inlet)
       --token-env VAR           a static bearer token, read from environment variable VAR
       --client-id ID            OAuth server-to-server client id (with --client-secret-env)
@@ -46,7 +49,8 @@ let usage = """
       --outbox DIR              only the outbox in DIR (its dead letters go to DIR/../dead-letters)
                                 (default for both: a fresh temporary state directory)
     Output:
-      --output FILE             where the delivered XDM entities go (default: .build/chatlio-replay/delivered.ndjson)
+      --output FILE             where the delivered XDM entities (raw mode: bodies) go, with the in-process
+                                inlet (default: .build/chatlio-replay/delivered.ndjson)
       --timeout SECONDS         how long to wait for delivery (default: 60)
       -h, --help                show this help
 
@@ -68,7 +72,7 @@ do {
         parsing: CommandLine.arguments.dropFirst(),
         flags: ["--help", "--stdin", "--dry-run"],
         valued: ["--kind", "--inlet", "--tenant", "--schema-id", "--dataset-id", "--flow-id", "--token-env", "--client-id",
-                 "--client-secret-env", "--org-id", "--sandbox", "--outbox", "--state", "--output", "--timeout"])
+                 "--client-secret-env", "--org-id", "--sandbox", "--outbox", "--state", "--output", "--timeout", "--mode"])
 } catch {
     fail("\(error) (see --help)")
 }
@@ -128,6 +132,8 @@ func readInputs() -> [Input] {
 if options.value("--state") != nil, options.value("--outbox") != nil {
     fail("give --state DIR or --outbox DIR, not both (--state DIR keeps its outbox in DIR/outbox)")
 }
+let modeText = options.value("--mode") ?? "xdm"
+guard let relayMode = ChatlioRelay.Mode(rawValue: modeText) else { fail("--mode is xdm or raw, not '\(modeText)'") }
 let inputs = readInputs()
 let tenant = options.value("--tenant") ?? "acme"
 /// The state layout: --state, or a fresh temporary one; `nil` with --outbox alone.
@@ -191,13 +197,17 @@ var emulator: AEPInletEmulator?
 var clientConfiguration: AEPStreamingClient.Configuration
 if let inlet = options.value("--inlet") {
     guard let url = URL(string: inlet), url.scheme != nil else { fail("--inlet is not a URL: \(inlet)") }
-    guard let datasetID = options.value("--dataset-id") else { fail("--inlet needs --dataset-id (see --help)") }
     // Adobe requires the dataflow id for XDM and raw data alike.
     guard let flowID = options.value("--flow-id") else { fail("--inlet needs --flow-id, the dataflow id (see --help)") }
-    clientConfiguration = .init(
-        inletURL: url,
-        format: .xdm(schemaID: options.value("--schema-id") ?? chatlio.experienceEventSchemaID, datasetID: datasetID, sourceName: "chatlio-replay"),
-        flowID: flowID)
+    let format: MessageFormat
+    switch relayMode {
+    case .raw:
+        format = .raw
+    case .xdm:
+        guard let datasetID = options.value("--dataset-id") else { fail("--inlet needs --dataset-id in xdm mode (see --help)") }
+        format = .xdm(schemaID: options.value("--schema-id") ?? chatlio.experienceEventSchemaID, datasetID: datasetID, sourceName: "chatlio-replay")
+    }
+    clientConfiguration = .init(inletURL: url, format: format, flowID: flowID)
     clientConfiguration.imsOrgID = options.value("--org-id")
     clientConfiguration.sandboxName = options.value("--sandbox")
     if let variable = options.value("--token-env") {
@@ -212,13 +222,18 @@ if let inlet = options.value("--inlet") {
 } else {
     do {
         var configuration = AEPInletEmulator.Configuration(inletId: "chatlio-replay")
-        configuration.validator = try chatlio.experienceEventValidator()
+        if relayMode == .raw {
+            configuration.dataMode = .raw
+        } else {
+            configuration.validator = try chatlio.experienceEventValidator()
+        }
         let local = try AEPInletEmulator(configuration: configuration)
         _ = try local.start()
         emulator = local
         clientConfiguration = .init(
             inletURL: local.inletURL,
-            format: .xdm(schemaID: chatlio.experienceEventSchemaID, datasetID: "chatlio-replay-dataset", sourceName: "chatlio-replay"),
+            format: relayMode == .raw
+                ? .raw : .xdm(schemaID: chatlio.experienceEventSchemaID, datasetID: "chatlio-replay-dataset", sourceName: "chatlio-replay"),
             flowID: "chatlio-replay-flow")
     } catch {
         fail("could not start the in-process AEP inlet: \(error)")
@@ -252,7 +267,7 @@ let relay: ChatlioRelay
 do {
     // With a kept state, deduplication also holds across runs (STATE/dedup-journal).
     let journal = try keepsState ? state.map { try FileDeduplicationJournal(directory: $0.deduplicationJournal) } : nil
-    relay = try ChatlioRelay(mapper: mapper, sink: client, quarantine: quarantine, journal: journal)
+    relay = try ChatlioRelay(configuration: .init(mode: relayMode), mapper: mapper, sink: client, quarantine: quarantine, journal: journal)
 } catch {
     fail("\(error)")
 }
@@ -315,7 +330,7 @@ let outputURL = URL(fileURLWithPath: outputPath)
 var lines = Data()
 if let emulator {
     for message in emulator.record.messages {
-        guard let entity = message.xdmEntity else { continue }
+        guard let entity = relayMode == .raw ? message.message : message.xdmEntity else { continue }
         lines.append(contentsOf: entity.serialized(sortedKeys: true) + [0x0A])
     }
 }
@@ -353,7 +368,7 @@ print("""
       dead letters    \(deadLettersKept) kept in \(deadLetterLocation)\(redriveHelp)
       not delivered   \(undelivered.count)\(drained ? "" : " (timed out after \(timeoutSeconds) s; \(shutdown.remaining) left in the outbox at \(outboxDirectory.path))")
       inlet rejected  \(failedAtInlet)   (failed the inlet's schema check)
-      target          \(emulator == nil ? clientConfiguration.inletURL.absoluteString : "in-process AEPInletEmulator (schema-validating)")
-      delivered XDM   \(emulator == nil ? "(see AEP)" : outputURL.path)
+      target          \(emulator == nil ? clientConfiguration.inletURL.absoluteString : "in-process AEPInletEmulator (\(relayMode == .raw ? "raw, one message per request" : "schema-validating"))")
+      delivered \(relayMode == .raw ? "raw" : "XDM")   \(emulator == nil ? "(see AEP)" : outputURL.path)
     """)
 exit(refused.isEmpty && deadLettered.isEmpty && undelivered.isEmpty && failedAtInlet == 0 && delivered == inputs.count ? 0 : 1)
