@@ -4,9 +4,10 @@
 //   PORT (8080), HOST (127.0.0.1), STATE_DIR (./chatlio-state, in the ChatlioStateDirectory layout:
 //   outbox/, dead-letters/, quarantine/, identities.ndjson, dedup-journal/), CHATLIO_TENANT (acme),
 //   CHATLIO_URL_TOKEN (optional, ≥ 16 characters), ADMIN_TOKEN (optional, ≥ 16 characters: mounts /admin/…),
-//   AEP_INLET_URL, AEP_SCHEMA_ID, AEP_DATASET_ID, AEP_FLOW_ID (AEP_DATASET_ID and AEP_FLOW_ID required with
-//   AEP_INLET_URL; without it an in-process AEPInletEmulator stands in for AEP, so the server can be tried
-//   with no account).
+//   AEP_FORMAT (xdm, or raw for AEP's Chatlio source: Chatlio's JSON with the relay's chatlioAEP member),
+//   AEP_INLET_URL, AEP_SCHEMA_ID, AEP_DATASET_ID, AEP_FLOW_ID (AEP_FLOW_ID, and in xdm mode AEP_DATASET_ID,
+//   required with AEP_INLET_URL; without it an in-process AEPInletEmulator stands in for AEP, so the server
+//   can be tried with no account). `chatlio-aep-setup --apply` prints the values.
 import AEPInletEmulator
 import AEPStreamingClient
 import ChatlioHummingbird
@@ -23,7 +24,7 @@ if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-
         /admin/status, /admin/dead-letters[/{id}|/redrive|/purge], /admin/quarantine[/{id}|/replay|/purge]
         (Authorization: Bearer $ADMIN_TOKEN).
         Environment: PORT, HOST, STATE_DIR, CHATLIO_TENANT, CHATLIO_URL_TOKEN, ADMIN_TOKEN,
-                     AEP_INLET_URL, AEP_SCHEMA_ID, AEP_DATASET_ID, AEP_FLOW_ID
+                     AEP_FORMAT (xdm|raw), AEP_INLET_URL, AEP_SCHEMA_ID, AEP_DATASET_ID, AEP_FLOW_ID
         """)
     exit(0)
 }
@@ -38,25 +39,38 @@ let host = environment["HOST"] ?? "127.0.0.1"
 let tenant = environment["CHATLIO_TENANT"] ?? "acme"
 let state = ChatlioStateDirectory(path: environment["STATE_DIR"] ?? "chatlio-state")
 
+let formatText = environment["AEP_FORMAT"] ?? "xdm"
+guard let relayMode = ChatlioRelay.Mode(rawValue: formatText) else { fail("AEP_FORMAT is xdm or raw, not '\(formatText)'") }
+
 do {
     let chatlio = try ChatlioXDM(tenantID: tenant)
     var emulator: AEPInletEmulator?
     let configuration: AEPStreamingClient.Configuration
     if let inlet = environment["AEP_INLET_URL"].flatMap(URL.init(string:)) {
-        guard let datasetID = environment["AEP_DATASET_ID"] else { fail("AEP_INLET_URL needs AEP_DATASET_ID") }
         // Adobe requires the dataflow id for XDM and raw data alike.
         guard let flowID = environment["AEP_FLOW_ID"], !flowID.isEmpty else { fail("AEP_INLET_URL needs AEP_FLOW_ID, the dataflow id") }
-        configuration = .init(
-            inletURL: inlet,
-            format: .xdm(schemaID: environment["AEP_SCHEMA_ID"] ?? chatlio.experienceEventSchemaID, datasetID: datasetID, sourceName: "chatlio-relay"),
-            flowID: flowID)
+        let format: MessageFormat
+        if relayMode == .raw {
+            format = .raw
+        } else {
+            guard let datasetID = environment["AEP_DATASET_ID"] else { fail("AEP_INLET_URL needs AEP_DATASET_ID") }
+            format = .xdm(schemaID: environment["AEP_SCHEMA_ID"] ?? chatlio.experienceEventSchemaID, datasetID: datasetID, sourceName: "chatlio-relay")
+        }
+        configuration = .init(inletURL: inlet, format: format, flowID: flowID)
     } else {
         var emulatorConfiguration = AEPInletEmulator.Configuration(inletId: "local")
-        emulatorConfiguration.validator = try chatlio.experienceEventValidator()
+        if relayMode == .raw {
+            emulatorConfiguration.dataMode = .raw
+        } else {
+            emulatorConfiguration.validator = try chatlio.experienceEventValidator()
+        }
         let local = try AEPInletEmulator(configuration: emulatorConfiguration)
         print("no AEP_INLET_URL: sending to an in-process AEP inlet at \(try local.start())")
         emulator = local
-        configuration = .init(inletURL: local.inletURL, format: .xdm(schemaID: chatlio.experienceEventSchemaID, datasetID: "local", sourceName: "chatlio-relay"), flowID: "local-flow")
+        configuration = .init(
+            inletURL: local.inletURL,
+            format: relayMode == .raw ? .raw : .xdm(schemaID: chatlio.experienceEventSchemaID, datasetID: "local", sourceName: "chatlio-relay"),
+            flowID: "local-flow")
     }
     try FileManager.default.createDirectory(at: state.root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     let outbox = try FileOutbox(directory: state.outbox)
@@ -64,7 +78,7 @@ do {
         configuration: configuration, outbox: outbox, deadLetters: FileDeadLetterStore(directory: state.deadLetters))
     let mapper = try XDMMapper(configuration: .init(tenantID: tenant), identityStore: FileConversationIdentityStore(url: state.identities))
     let quarantine = try FileQuarantineStore(directory: state.quarantine)
-    let relayConfiguration = ChatlioRelay.Configuration(sharedSecret: environment["CHATLIO_URL_TOKEN"])
+    let relayConfiguration = ChatlioRelay.Configuration(mode: relayMode, sharedSecret: environment["CHATLIO_URL_TOKEN"])
     let relay = try ChatlioRelay(
         configuration: relayConfiguration, mapper: mapper, sink: client, quarantine: quarantine,
         journal: FileDeduplicationJournal(directory: state.deduplicationJournal))
