@@ -166,7 +166,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AEPProvisioningTests",
-            dependencies: ["AEPProvisioning", "AEPStreamingClient", "AEPInletEmulator", "XDMSchemaRegistry", "ChatlioXDMMapper", "ChatlioJSON"],
+            dependencies: ["AEPProvisioning", "AEPStreamingClient", "AEPInletEmulator", "XDMSchemaRegistry", "ChatlioXDMMapper", "ChatlioWebhooks", "ChatlioJSON", "ChatlioAEPTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

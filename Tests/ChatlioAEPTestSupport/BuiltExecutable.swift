@@ -22,3 +22,63 @@ public enum BuiltExecutable {
         return nil
     }
 }
+
+extension BuiltExecutable {
+    /// What a finished run printed and returned.
+    public struct Run: Sendable {
+        /// The exit status.
+        public var status: Int32
+        /// Standard output.
+        public var output: String
+        /// Standard error.
+        public var errors: String
+        /// Standard output, line by line.
+        public var lines: [String] { output.split(separator: "\n").map(String.init) }
+    }
+
+    /// Runs the built executable `name` to its end, off the cooperative pool
+    /// (its pipes are read on a dispatch thread, so a test's async work and an
+    /// in-process server it talks to keep running meanwhile).
+    ///
+    /// ```swift
+    /// let run = try await BuiltExecutable.run("chatlio-aep-setup", ["--help"])
+    /// #expect(run.status == 0)
+    /// ```
+    public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
+        guard let binary = url(named: name) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "\(name) is not built next to the tests (swift build --build-tests builds it)"])
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                let process = Process()
+                process.executableURL = binary
+                process.arguments = arguments
+                process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+                let output = Pipe()
+                let errors = Pipe()
+                process.standardOutput = output
+                process.standardError = errors
+                do {
+                    try process.run()
+                } catch {
+                    continuation.resume(throwing: error)
+                    return
+                }
+                // Standard error is read on its own thread, so neither pipe can fill and block the child.
+                let errorData = Locked(Data())
+                let errorsRead = DispatchSemaphore(value: 0)
+                DispatchQueue.global().async {
+                    let data = errors.fileHandleForReading.readDataToEndOfFile()
+                    errorData.withLock { $0 = data }
+                    errorsRead.signal()
+                }
+                let out = output.fileHandleForReading.readDataToEndOfFile()
+                errorsRead.wait()
+                process.waitUntilExit()
+                continuation.resume(returning: Run(
+                    status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
+                    errors: String(decoding: errorData.withLock { $0 }, as: UTF8.self)))
+            }
+        }
+    }
+}
