@@ -214,6 +214,22 @@ struct DeliveryStateMachineTests {
         #expect(driver.machine.counters.deadLettered == 0)
     }
 
+    @Test("stopped with a request unanswered: the in-flight gauge is zero (the events stay in the outbox), and a late answer changes nothing")
+    func stopZeroesInFlight() {
+        var driver = MachineDriver(maxAttempts: 1)
+        driver.send((0 ..< 5).map { "evt-\($0)" })
+        driver.run(driver.machine.beginForcing(now: driver.now))
+        let unanswered = driver.inFlight
+        #expect(!unanswered.isEmpty)
+        #expect(driver.machine.gauges(now: driver.now).inFlight == 5)
+        #expect(driver.machine.stop() == 5)
+        #expect(driver.machine.gauges(now: driver.now).inFlight == 0)
+        for request in unanswered {
+            _ = driver.machine.answered(request.number, sent: request.eventIDs, outcome: MachineDriver.delivered(request, driver.now), now: driver.now)
+        }
+        #expect(driver.machine.gauges(now: driver.now).inFlight == 0)
+    }
+
     @Test("a shutdown mid-outage: draining sends nothing while paused, and every event stays for the next start")
     func shutdownMidOutage() {
         var driver = MachineDriver(maxAttempts: 1)
@@ -226,6 +242,7 @@ struct DeliveryStateMachineTests {
         let remaining = driver.machine.stop()
         #expect(remaining == 20)
         #expect(driver.reports.isEmpty)
+
         for request in driver.inFlight {
             #expect(driver.machine.answered(request.number, sent: request.eventIDs, outcome: MachineDriver.delivered(request, driver.now), now: driver.now).isEmpty)
         }

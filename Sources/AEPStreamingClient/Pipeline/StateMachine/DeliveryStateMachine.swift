@@ -191,7 +191,9 @@ struct DeliveryStateMachine: Sendable {
     mutating func stop() -> Int {
         runState = .stopped
         timerAt = nil
+        // Their answers are no longer awaited: the events stay in the outbox for the next start.
         inFlight = [:]
+        inFlightEvents = 0
         return entries.values.filter { $0.phase != .admitting }.count
     }
 
