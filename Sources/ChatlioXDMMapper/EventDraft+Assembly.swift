@@ -29,6 +29,9 @@ extension EventDraft {
         chatlio.set("agent", agent)
         var transcript = transcript
         if !messages.isEmpty { transcript["messages"] = .array(messages) }
+        if droppedMessages > 0 { transcript["messagesOmitted"] = .number(JSONNumber(droppedMessages)) }
+        if !extraData.isEmpty { transcript["extraData"] = .array(extraData) }
+        if droppedExtraData > 0 { transcript["extraDataOmitted"] = .number(JSONNumber(droppedExtraData)) }
         chatlio.set("transcript", transcript)
         var mapping: JSONObject = [
             "mapperVersion": .string(XDMMapper.version),
@@ -71,7 +74,8 @@ extension EventDraft {
     }
 
     /// The order in which fields give way to the size budget: for a
-    /// transcript the HTML body, then the text body, then the oldest messages;
+    /// transcript the HTML body, then the text body, then the oldest messages
+    /// (after any the array cap already left out: the same cut, one count);
     /// then, for every kind, the JSON of unknown keys and of traits.
     var trimSteps: [TrimStep] {
         switch kind {
@@ -106,11 +110,7 @@ extension EventDraft {
                 freed += messages[count].serialized().count + 1
                 count += 1
             }
-            messages.removeFirst(count)
-            let path = "\(base).transcript.messages"
-            if let last = report.trimmed.last, last.hasPrefix(path) { report.trimmed.removeLast() }
-            droppedMessages += count
-            report.trimmed.append("\(path)[0..<\(droppedMessages)]")
+            dropOldestMessages(count)
             return !messages.isEmpty
         }
     }

@@ -26,7 +26,11 @@ struct EventDraft {
     var agent = JSONObject()
     var transcript = JSONObject()
     var messages: [JSONValue] = []
+    /// How many of the oldest messages the array cap and the size budget left out, together.
     var droppedMessages = 0
+    var extraData: [JSONValue] = []
+    /// How many `extraData` strings the array cap left out (the last ones).
+    var droppedExtraData = 0
 
     // Identities found, before policy and primary selection.
     var conversationID: String?
@@ -89,8 +93,7 @@ struct EventDraft {
         transcript.set("visitorEmail", applyingEmailText(payload.visitorEmail))
         transcript.set("visitorTraitsJSON", payload.visitorTraits.map(Self.jsonText))
         transcript["messageCount"] = .number(JSONNumber(payload.messages.count))
-        let extraData = payload.extraData.filter { !$0.isEmpty }
-        if !extraData.isEmpty { transcript["extraData"] = .array(extraData.map(JSONValue.string)) }
+        extraData = payload.extraData.filter { !$0.isEmpty }.map(JSONValue.string)
         messages.reserveCapacity(payload.messages.count)
         for message in payload.messages {
             var item = JSONObject()
@@ -102,6 +105,7 @@ struct EventDraft {
             if let isVisitor = message.isVisitorMessage { item["isVisitorMsg"] = .bool(isVisitor) }
             messages.append(.object(item))
         }
+        applyArrayCaps()
     }
 
     mutating func add(_ source: Visitor) {

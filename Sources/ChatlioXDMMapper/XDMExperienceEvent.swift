@@ -51,7 +51,8 @@ public struct MappingReport: Sendable, Hashable {
         case received
     }
 
-    /// XDM paths of values removed to fit the size budget, in trim order.
+    /// XDM paths of values removed by an array cap or to fit the size
+    /// budget, in trim order; a range for arrays (`…transcript.messages[0..<40]`).
     public internal(set) var trimmed: [String] = []
     /// XDM paths (with a reason) of values left out because they were invalid.
     public internal(set) var omitted: [String] = []

@@ -7,6 +7,7 @@ extension XDMMapper {
     /// configuration.primaryIdentity = .identUserId
     /// configuration.privacy.email = .hash          // Email_LC_SHA256 only
     /// configuration.sizeBudget = .profile          // 10 KB, Profile's limit
+    /// configuration.arrayCaps = .profileGuardrail  // at most 10 messages and 10 extraData strings
     /// let mapper = try XDMMapper(configuration: configuration)
     /// ```
     public struct Configuration: Sendable, Hashable {
@@ -23,6 +24,9 @@ extension XDMMapper {
         public var sizeBudget: SizeBudget
         /// `environment.type`; Chatlio runs in the visitor's browser.
         public var environmentType: String
+        /// The most items each array written from the payload may hold
+        /// (transcript messages, `extraData`). No caps by default.
+        public var arrayCaps: ArrayCaps
 
         public init(
             tenantID: String,
@@ -30,7 +34,8 @@ extension XDMMapper {
             primaryIdentity: IdentitySource = .visitorUUID,
             privacy: PrivacyPolicy = PrivacyPolicy(),
             sizeBudget: SizeBudget = .profile,
-            environmentType: String = "browser"
+            environmentType: String = "browser",
+            arrayCaps: ArrayCaps = .none
         ) {
             self.tenantID = tenantID
             self.namespaces = namespaces
@@ -38,6 +43,7 @@ extension XDMMapper {
             self.privacy = privacy
             self.sizeBudget = sizeBudget
             self.environmentType = environmentType
+            self.arrayCaps = arrayCaps
         }
     }
 

@@ -30,7 +30,10 @@ extension XDMMapper {
     /// identity and `personalEmail.address` a second `Email` identity, which
     /// is written only when it looks like an address (Chatlio sends `""` for
     /// anonymous visitors; AEP refuses an empty or malformed `email` field).
-    /// Other differences from the mapper are listed in
+    /// ``Configuration/arrayCaps`` does not change the set: the page's array
+    /// functions (`coalesce`, `first`, `last`, `add_to_array`, `join_arrays`,
+    /// `to_array`, `size_of`, `upsert_array_*`) return no part of an array, so
+    /// every message is mapped. Other differences from the mapper are listed in
     /// Documentation/MappingChatlioToXDM.md.
     ///
     /// The body is for `POST /data/foundation/conversion/mappingSets`, in the

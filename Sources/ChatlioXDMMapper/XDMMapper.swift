@@ -10,8 +10,9 @@ public import XDMSchemaRegistry
 /// identity, the standard fields where Chatlio has the data, and everything
 /// Chatlio-specific under `_{tenantID}.chatlio`. It never writes `null`, empty
 /// strings, empty objects or empty arrays, omits invalid emails and IP
-/// addresses (saying so in ``MappingReport/omitted``), and trims or refuses
-/// events above the size budget.
+/// addresses (saying so in ``MappingReport/omitted``), caps arrays when
+/// asked (``Configuration/arrayCaps``), and trims or refuses events above
+/// the size budget.
 ///
 /// ```swift
 /// let mapper = try XDMMapper(configuration: .init(tenantID: "acme"))
@@ -33,7 +34,9 @@ public struct XDMMapper: Sendable {
     /// Creates a mapper.
     ///
     /// - Throws: ``XDMMapperError/Code/invalidConfiguration`` for a tenant id
-    ///   AEP would not accept or an empty namespace code.
+    ///   AEP would not accept, an empty namespace code, a size budget below 1
+    ///   or an array cap below 1 (the reason names the field, e.g.
+    ///   `arrayCaps.transcriptMessages`).
     public init(configuration: Configuration, identityStore: (any ConversationIdentityStore)? = nil) throws(XDMMapperError) {
         do {
             chatlioXDM = try ChatlioXDM(tenantID: configuration.tenantID)
@@ -48,6 +51,7 @@ public struct XDMMapper: Sendable {
         guard configuration.sizeBudget.maxBytes > 0 else {
             throw XDMMapperError(.invalidConfiguration, "the size budget must be positive")
         }
+        try configuration.arrayCaps.validate()
         self.configuration = configuration
         self.identityStore = identityStore
     }

@@ -62,8 +62,10 @@ extension ChatlioXDM {
             "visitorEmail": text("Visitor email", "The visitor's email in the transcript."),
             "visitorTraitsJSON": text("Visitor traits (JSON)", "The transcript's visitorTraits, as JSON text."),
             "messageCount": .integer(title: "Message count", description: "How many messages the transcript has.", minimum: 0),
-            "extraData": .array(of: .string(), title: "Extra data", description: "Chatlio's extraData strings."),
-            "messages": .array(of: message, title: "Messages", description: "The transcript's messages."),
+            "extraData": .array(of: .string(), title: "Extra data", description: "Chatlio's extraData strings (the first ones when capped)."),
+            "extraDataOmitted": .integer(title: "Extra data omitted", description: "How many of the last extraData strings an array cap left out.", minimum: 1),
+            "messages": .array(of: message, title: "Messages", description: "The transcript's messages (the newest ones when capped or trimmed)."),
+            "messagesOmitted": .integer(title: "Messages omitted", description: "How many of the oldest messages an array cap or the size budget left out; messageCount keeps the real count.", minimum: 1),
         ])
         let mapping = group("Mapping", "How the mapper produced this event.", [
             "trimmed": .array(of: .string(), title: "Trimmed", description: "XDM paths of values the mapper shortened."),

@@ -7,7 +7,7 @@ import XDMSchemaRegistry
 
 /// The contract with the registry: thousands of randomized valid payloads of
 /// every kind map to events the registry's schema accepts, under every
-/// privacy policy.
+/// privacy policy, and with array caps.
 @Suite struct XDMMapperContractTests {
     static let texts = ["", " ", "hi", "Zoë 🚀", "multi\nline\ttext", "\"quoted\" <b>html</b>", "カート", String(repeating: "long ", count: 300)]
     static let emails = ["", "a@example.com", " Mixed.Case@Example.COM ", "not an email", "x@y", "@example.com", "first.last+tag@sub.example.co.uk"]
@@ -88,7 +88,7 @@ import XDMSchemaRegistry
         let store = InMemoryConversationIdentityStore(capacity: 20)
         let mappers = try policies.map { policy in
             try MapperFixtures.mapper({ $0.privacy = policy; $0.namespaces.identUserId = "CRMID" }, store: store)
-        }
+        } + [MapperFixtures.mapper({ $0.arrayCaps = .init(transcriptMessages: 3, extraData: 2) }, store: store)]
         var random = SplitMix64(seed: 0x5EED_0004)
         var trimmed = 0
         var tooLarge = 0
