@@ -129,17 +129,17 @@ public struct DataPrepMappingSet: Sendable, Hashable {
         var errors: [DataPrepError] = []
         for mapping in mappings {
             do throws(DataPrepError) {
-                let value: JSONValue?
+                let value: JSONValue
                 switch mapping.source {
                 case .constant(let text):
                     value = .string(text)
                 case .expression(let expression):
-                    let result = try evaluator.evaluate(expression, in: source)
-                    value = result.isNull ? nil : result.written
+                    value = try evaluator.evaluate(expression, in: source).written
                 case .attribute(let path):
-                    value = path.read(from: source)
+                    value = path.read(from: source) ?? .null
                 }
-                guard let value else { continue }
+                // Null is never written (JSONValue spells it `nil` too, so compare, not unwrap).
+                guard value != .null else { continue }
                 // Written on a copy, so a conflict half-way leaves the entity as it was.
                 var updated = entity
                 try mapping.destination.write(value, into: &updated)
@@ -204,7 +204,7 @@ struct DataPrepPath: Sendable, Hashable {
     /// The value at this path: an array per `[*]`, holding null where an item lacks the rest.
     func read(from source: JSONValue) -> JSONValue? {
         func read(_ rest: ArraySlice<Segment>, _ value: JSONValue) -> JSONValue? {
-            guard let segment = rest.first else { return value == .null ? nil : value }
+            guard let segment = rest.first else { return value == .null ? Optional<JSONValue>.none : value }
             switch segment {
             case .key(let key):
                 guard case .object(let object) = value, let child = object[key] else { return nil }
