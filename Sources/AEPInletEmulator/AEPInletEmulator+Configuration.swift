@@ -32,7 +32,19 @@ extension AEPInletEmulator {
         /// The inlet's organisation; an envelope `header.imsOrgId` that differs fails.
         public var imsOrgId: String
         /// Schema validation of each xdmEntity; `nil` checks the envelope only.
+        /// In raw mode with ``dataPrepMapping``, it checks each mapped entity.
         public var validator: (any XDMEntityValidator)?
+        /// Raw mode only: the dataflow's Data Prep mapping set. Each accepted
+        /// message's ``ReceivedMessage/mappedEntity`` is then what the set makes
+        /// of it, checked by ``validator`` when one is set, with the errors in
+        /// ``ReceivedMessage/mappingErrors``. ``AEPPlatformEmulator`` sets it
+        /// for every Chatlio flow from the flow's `Mapping` transformation.
+        ///
+        /// ```swift
+        /// configuration.dataMode = .raw
+        /// configuration.dataPrepMapping = try DataPrepMappingSet(mapper.dataPrepMappingSet())
+        /// ```
+        public var dataPrepMapping: DataPrepMappingSet?
         /// Request bodies above this many bytes get 413 (AEP: 1 MB).
         public var maxRequestBodyBytes: Int
         /// Request line plus headers above this many bytes get 431.
@@ -136,7 +148,7 @@ extension AEPInletEmulator.Configuration: CustomStringConvertible, CustomReflect
     public var description: String {
         "Configuration(inletId: \(inletId), port: \(port), bindAddress: \(bindAddress), dataMode: \(dataMode), "
             + "failureShape: \(failureShape), requiredToken: \(requiredToken == nil ? "none" : "<redacted>"), "
-            + "flowId: \(flowId ?? "none"), imsOrgId: \(imsOrgId), validator: \(validator == nil ? "none" : "set"), "
+            + "flowId: \(flowId ?? "none"), imsOrgId: \(imsOrgId), validator: \(validator == nil ? "none" : "set"), dataPrepMapping: \(dataPrepMapping.map { "\($0.count) mappings" } ?? "none"), "
             + "maxRequestBodyBytes: \(maxRequestBodyBytes), maxHeaderBytes: \(maxHeaderBytes), maxConnections: \(maxConnections), "
             + "idleTimeout: \(idleTimeout), requestHeaderTimeout: \(requestHeaderTimeout), requestTimeout: \(requestTimeout), faultRate: \(faultRate), faultSeed: \(faultSeed), recordFile: \(recordFile?.path ?? "none"))"
     }

@@ -249,12 +249,32 @@ public final class AEPInletEmulator: Sendable {
             receivedTimeMs: receivedTimeMs, requestNumber: number, transactionID: requestID, forcedFailure: forced,
             messageFailure: { faults.messageFailure(for: $0) }
         ))
-        record.append(accepted: outcome.accepted, failedValidation: outcome.failedValidation)
+        record.append(accepted: mapped(outcome.accepted), failedValidation: outcome.failedValidation)
         logRequest(
             number, request, endpoint: route.endpoint, status: dropAfterAccepting ? nil : outcome.response.status, fault: fault,
             messages: outcome.messageCount, accepted: outcome.accepted.count
         )
         return dropAfterAccepting ? .drop : .respond(outcome.response)
+    }
+
+    /// Raw messages with what the dataflow's mapping set makes of them
+    /// (``Configuration/dataPrepMapping``), validated like an XDM message.
+    private func mapped(_ accepted: [ReceivedMessage]) -> [ReceivedMessage] {
+        guard configuration.dataMode == .raw, let mapping = configuration.dataPrepMapping else { return accepted }
+        return accepted.map { message in
+            let result = mapping.apply(to: message.message)
+            var errors = result.errors
+            let entity = JSONValue.object(result.entity)
+            if let validator = configuration.validator {
+                let violations = validator.violations(of: entity, schemaID: mapping.outputSchemaID)
+                if !violations.isEmpty {
+                    let listed = violations.prefix(5).map { "\($0.pointerToViolation): \($0.message)" }.joined(separator: "; ")
+                    errors.append(DataPrepError(.invalidXDM, "the mapped entity is not valid XDM, so AEP would not ingest the row: \(listed)"))
+                    return message.withMapping(nil, errors: errors)
+                }
+            }
+            return message.withMapping(entity, errors: errors)
+        }
     }
 
     private func logRequest(_ number: Int, _ request: HTTPRequest, endpoint: InletEndpoint?, status: Int?, fault: Fault?, messages: Int, accepted: Int) {

@@ -22,7 +22,8 @@ extension XDMMapper {
     /// message, anything else one of the three conversation events (which
     /// share a shape: they get `eventType` `chat.conversationEvent` and no
     /// `webhookKind`), a random `_id` (`uuid()`: no deduplication) and the
-    /// transcript's `endedAt` or the ingestion time as `timestamp`.
+    /// ingestion time as `timestamp` (`now()`; a transcript's `endedAt` is not
+    /// read: see the `timestamp` mapping).
     ///
     /// Identities: Data Prep has no maps, so no `identityMap`; the schema's
     /// identity descriptors (``ChatlioXDM/identityDescriptorRequests(schemaID:visitorNamespace:emailNamespace:)``)
@@ -72,8 +73,13 @@ extension XDMMapper {
         // `coalesce` (arrays), `uuid()` (special operations): the relay's
         // deterministic id; a direct Chatlio post gets a random one.
         expression("coalesce(\(added).id, uuid())", "_id")
-        // `date(DATE, FORMAT)`, `date(DATE)`, `now()` (date and time), `coalesce`.
-        expression("coalesce(date(\(added).timestamp, \"yyyy-MM-dd'T'HH:mm:ss.SSSX\"), date(endedAt), now())", "timestamp")
+        // `date(DATE, FORMAT)`, `now()` (date and time), `coalesce`. Not `date(endedAt)`:
+        // Chatlio writes RFC 3339 with 0 to 9 fraction digits and a ±HH:MM offset, which no
+        // format `date(DATE)` tries reads (help/data-prep/data-handling.md, "Date function
+        // conversions"); the failure is a transformation error that nulls the whole field
+        // (help/data-prep/home.md), arguments being evaluated before `coalesce` runs, so it
+        // would cost every such transcript its timestamp, the relay's included.
+        expression("coalesce(date(\(added).timestamp, \"yyyy-MM-dd'T'HH:mm:ss.SSSX\"), now())", "timestamp")
         // `coalesce`, `iif`, `contains_key` (objects): the shape tells transcripts
         // and offline messages apart; the three conversation events share one.
         func quoted(_ text: String) -> String { "\"" + text + "\"" }

@@ -2,6 +2,7 @@
 import ChatlioJSON
 import Foundation
 import Testing
+import ChatlioXDMMapper
 
 @Suite("Platform emulator: Data Prep mapping sets")
 struct PlatformDataPrepTests {
@@ -48,5 +49,82 @@ struct PlatformDataPrepTests {
             "mappings": [["destinationXdmPath": "_acme.chatlio.message", "sourceAttribute": "message", "identity": false, "version": 0]],
         ]
         #expect(try await client.post("/data/foundation/conversion/mappingSets", legacy).status == 200)
+    }
+}
+
+/// What the emulator checks in a mapping set's expressions, and the validate
+/// and preview calls of help/data-prep/api/mapping-set.md.
+@Suite("Platform emulator: Data Prep expressions")
+struct PlatformDataPrepExpressionTests {
+    static func body(schemaID: String, _ mappings: [JSONValue]) -> JSONValue {
+        ["outputSchema": ["schemaRef": ["id": .string(schemaID), "contentType": .string(PlatformFixture.xedFull)]], "mappings": .array(mappings)]
+    }
+
+    @Test func aMappingSetWhoseExpressionCannotBeReadIsRefusedNamingIt() async throws {
+        let platform = try PlatformFixture.started()
+        defer { platform.stop() }
+        let client = PlatformClient(platform: platform)
+        let schema = try await client.createdSchema()
+        let bad = Self.body(schemaID: schema, [
+            ["sourceType": "ATTRIBUTE", "source": "message", "destination": "_acme.chatlio.message"],
+            ["sourceType": "EXPRESSION", "source": "coalesce(chatlioAEP.id, uuidd())", "destination": "_id"],
+        ])
+        let refused = try await client.post("/data/foundation/conversion/mappingSets", bad)
+        #expect(refused.status == 400)
+        #expect(refused.json?["title"] == "BadRequestError")
+        #expect(refused.detail == "mappings[1] (destination _id): unknown function: uuidd (at position 24 of coalesce(chatlioAEP.id, uuidd())) is not a function help/data-prep/functions.md documents (help/data-prep/functions.md)")
+        let syntax = Self.body(schemaID: schema, [["sourceType": "EXPRESSION", "source": "trim(message", "destination": "_acme.chatlio.message"]])
+        #expect(try await client.post("/data/foundation/conversion/mappingSets", syntax).detail.hasPrefix("mappings[0] (destination _acme.chatlio.message): syntax error: expected"))
+        // Nothing was kept.
+        #expect(try await client.get("/data/foundation/conversion/mappingSets?limit=10&start=0").json?["data"]?.arrayValue?.isEmpty == true)
+        // ChatlioXDMMapper's set is accepted.
+        let mapper = try XDMMapper(configuration: .init(tenantID: "acme"))
+        #expect(try await client.post("/data/foundation/conversion/mappingSets", mapper.dataPrepMappingSet(schemaID: schema)).status == 200)
+    }
+
+    @Test func validateAnswersOneStatusPerMapping() async throws {
+        let platform = try PlatformFixture.started()
+        defer { platform.stop() }
+        let client = PlatformClient(platform: platform)
+        let body = Self.body(schemaID: "https://ns.adobe.com/acme/schemas/any", [
+            ["sourceType": "ATTRIBUTE", "source": "id", "destination": "_id"],
+            ["sourceType": "EXPRESSION", "source": "upper(firstName)", "destination": "person.name.firstName"],
+            ["sourceType": "ATTRIBUTE", "source": "lastName", "destination": "_id"],
+        ])
+        let reply = try await client.post("/data/foundation/conversion/mappingSets/validate", body)
+        #expect(reply.status == 200)
+        let answers = try #require(reply.json?["validationResponse"]?.arrayValue)
+        #expect(answers.count == 3)
+        #expect(answers[0] == ["status": "SUCCESS", "errors": .null])
+        #expect(answers[1]["status"] == "FAILURE")
+        #expect(answers[1]["errors"]?[0]?["code"] == "function not emulated")
+        // A destination mapped twice shows once every mapping reads.
+        #expect(answers[2] == ["status": "SUCCESS", "errors": .null])
+        let fixed = Self.body(schemaID: "s", [
+            ["sourceType": "ATTRIBUTE", "source": "id", "destination": "_id"], ["sourceType": "ATTRIBUTE", "source": "lastName", "destination": "_id"],
+        ])
+        let twice = try await client.post("/data/foundation/conversion/mappingSets/validate", fixed)
+        #expect(twice.json?["validationResponse"]?[1]?["errors"]?[0]?["message"] == "mappings[1] (destination _id): destination conflict: is also the destination of mappings[0]")
+        let put = try await client.send("PUT", "/data/foundation/conversion/mappingSets/validate", json: fixed)
+        #expect(put.status == 405 && put.header("Allow") == "POST")
+    }
+
+    /// mapping-set.md "Preview data for mappings", with its own example.
+    @Test func previewMapsTheDocumentedExample() async throws {
+        let platform = try PlatformFixture.started()
+        defer { platform.stop() }
+        let client = PlatformClient(platform: platform)
+        let body: JSONValue = [
+            "data": [["id": 1234, "firstName": "Jim", "lastName": "Seltzer"]],
+            "mappingSet": Self.body(schemaID: "https://ns.adobe.com/stardust/schemas/89abc189258b1cb1a816d8f2b2341a6d98000ed8f4008305", [
+                ["sourceType": "ATTRIBUTE", "source": "id", "destination": "_id", "name": "id", "description": "Identifier field"],
+                ["sourceType": "ATTRIBUTE", "source": "firstName", "destination": "person.name.firstName"],
+                ["sourceType": "ATTRIBUTE", "source": "lastName", "destination": "person.name.lastName"],
+            ]),
+        ]
+        let reply = try await client.post("/data/foundation/conversion/mappingSets/preview", body)
+        #expect(reply.status == 200)
+        // Adobe's answer shows "_id": "1234" (converted to the schema's string type); the emulator keeps the source's number.
+        #expect(reply.json == [["data": ["person": ["name": ["firstName": "Jim", "lastName": "Seltzer"]], "_id": 1234], "errors": .null]])
     }
 }

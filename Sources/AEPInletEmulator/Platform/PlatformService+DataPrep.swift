@@ -11,13 +11,25 @@ import Foundation
 ///   help/sources/tutorials/api/create/streaming/http.md: the older mapping form
 ///   (`sourceAttribute`, `destinationXdmPath`, and `xdmSchema` in place of `outputSchema`).
 /// - `sourceType` `STATIC` (a constant) is not in mapping-set.md's table; the emulator accepts it
-///   leniently, and checks nothing about expressions.
+///   leniently.
+/// - Expressions are checked at creation (``DataPrepMappingSet``: syntax, documented function names,
+///   argument counts, literal patterns) and a bad one is answered 400 naming the mapping's index,
+///   destination and problem. mapping-set.md documents validation as its own call, "Validate
+///   mappings" (`POST /mappingSets/validate`, 200 with `validationResponse`: one `{status, errors}`
+///   per mapping, `SUCCESS` and `errors: null` when it is sound), but not the answer to creating an
+///   invalid set; the emulator refuses it, since a set that cannot evaluate would fail every row.
+///   It serves `/validate` (a failing mapping gets `status` `FAILURE` and `errors`
+///   `[{"code", "message"}]`: that shape is the emulator's, mapping-set.md shows only success) and
+///   "Preview data for mappings" (`POST /mappingSets/preview`, `{data, mappingSet}` → one
+///   `{data, errors}` per input row).
 extension PlatformService {
     static let mappingSourceTypes = ["ATTRIBUTE", "EXPRESSION", "STATIC"]
 
     func mappingSets(_ request: PlatformRequest) throws(HTTPResponseBox) -> HTTPResponse {
         switch (request.method, request.segments.first) {
         case ("POST", nil): return try createMappingSet(request)
+        case ("POST", "validate"?) where request.segments.count == 1: return try validateMappings(request)
+        case ("POST", "preview"?) where request.segments.count == 1: return try previewMappings(request)
         case ("GET", nil): return try listMappingSets(request)
         case ("GET", let id?):
             guard let found = state.withLock({ $0.mappingSets.first { $0["id"]?.stringValue == id } }) else {
@@ -28,8 +40,62 @@ extension PlatformService {
             }
             return HTTPResponse(status: 200, json: .object(found))
         default:
-            return PlatformProblem.methodNotAllowed(request.method, allowed: request.segments.isEmpty ? "GET, POST" : "GET")
+            let allowed = request.segments.isEmpty ? "GET, POST" : ["validate", "preview"].contains(request.segments[0]) ? "POST" : "GET"
+            return PlatformProblem.methodNotAllowed(request.method, allowed: allowed)
         }
+    }
+
+    /// The mapping set a body describes, or the 400 naming the mapping at fault.
+    static func readMappingSet(_ body: JSONObject) throws(HTTPResponseBox) -> DataPrepMappingSet {
+        do throws(DataPrepError) {
+            return try DataPrepMappingSet(.object(body))
+        } catch {
+            throw badRequest("\(error) (help/data-prep/functions.md)")
+        }
+    }
+
+    private func validateMappings(_ request: PlatformRequest) throws(HTTPResponseBox) -> HTTPResponse {
+        let body = try Self.object(request.body)
+        guard let mappings = body["mappings"]?.arrayValue, !mappings.isEmpty else {
+            throw Self.refusal(PlatformProblem.field("mappings", "is required: a non-empty array of mappings"))
+        }
+        var failures: [Int: DataPrepError] = [:]
+        for (index, mapping) in mappings.enumerated() {
+            do throws(DataPrepError) {
+                _ = try DataPrepMappingSet(["mappings": [mapping]])
+            } catch {
+                failures[index] = error.at(index, destination: error.destination)
+            }
+        }
+        if failures.isEmpty {
+            do throws(DataPrepError) {
+                _ = try DataPrepMappingSet(.object(body))
+            } catch {
+                if let index = error.mappingIndex { failures[index] = error }
+            }
+        }
+        let answers: [JSONValue] = mappings.indices.map { index in
+            guard let failure = failures[index] else { return ["status": "SUCCESS", "errors": .null] }
+            return ["status": "FAILURE", "errors": [["code": .string(failure.code.description), "message": .string(failure.description)]]]
+        }
+        return HTTPResponse(status: 200, json: ["validationResponse": .array(answers)])
+    }
+
+    private func previewMappings(_ request: PlatformRequest) throws(HTTPResponseBox) -> HTTPResponse {
+        let body = try Self.object(request.body)
+        guard let rows = body["data"]?.arrayValue else {
+            throw Self.refusal(PlatformProblem.field("data", "is required: an array of source rows"))
+        }
+        guard let setBody = body["mappingSet"]?.objectValue else {
+            throw Self.refusal(PlatformProblem.field("mappingSet", "is required: {outputSchema, mappings}"))
+        }
+        let set = try Self.readMappingSet(setBody)
+        let answers: [JSONValue] = rows.map { row in
+            let mapped = set.apply(to: row)
+            let errors: JSONValue = mapped.errors.isEmpty ? .null : .array(mapped.errors.map { .string($0.description) })
+            return ["data": .object(mapped.entity), "errors": errors]
+        }
+        return HTTPResponse(status: 200, json: .array(answers))
     }
 
     private func createMappingSet(_ request: PlatformRequest) throws(HTTPResponseBox) -> HTTPResponse {
@@ -65,6 +131,7 @@ extension PlatformService {
                 throw Self.refusal(PlatformProblem.field(path, "needs sourceType, source and destination (or sourceAttribute and destinationXdmPath)"))
             }
         }
+        _ = try Self.readMappingSet(body)
         let now = Self.number(nowMilliseconds())
         let id = Self.hexID(32)
         return try state.withLock { (state: inout PlatformState) throws(HTTPResponseBox) -> HTTPResponse in

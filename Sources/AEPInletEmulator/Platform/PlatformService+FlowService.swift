@@ -235,7 +235,7 @@ extension PlatformService {
 
         let flowID = plan.reserved ?? Self.uuid()
         var inlet: AEPInletEmulator?
-        if plan.reserved == nil { inlet = try startInlet(dataMode: .raw, flowID: flowID) }
+        if plan.reserved == nil { inlet = try startInlet(dataMode: .raw, flowID: flowID, dataPrepMapping: try flowMapping(transformations)) }
         var object = body
         object["transformations"] = body["transformations"].map { _ in .array(transformations) }
         object["inheritedAttributes"] = [
@@ -259,6 +259,18 @@ extension PlatformService {
         // A stop that ran while the inlet started has not seen it: stop it now.
         if let inlet, stopped.withLock({ $0 }) { inlet.stop() }
         return Self.created(object)
+    }
+
+    /// The mapping set the (checked) `Mapping` transformation names, read for the flow's inlet to apply.
+    private func flowMapping(_ transformations: [JSONValue]) throws(HTTPResponseBox) -> DataPrepMappingSet? {
+        guard let id = transformations.first?["params"]?["mappingId"]?.stringValue,
+              let body = state.withLock({ $0.mappingSets.first { $0["id"]?.stringValue == id } }) else { return nil }
+        do throws(DataPrepError) {
+            return try DataPrepMappingSet(.object(body))
+        } catch {
+            // Checked when the mapping set was created, so only a change to the evaluator gets here.
+            throw Self.refusal(PlatformProblem.problem(500, title: "InternalServerError", detail: "(emulator) mapping set \(id) no longer reads: \(error)"))
+        }
     }
 
     /// One `Mapping` transformation naming an existing mapping set whose output schema is the target's.

@@ -62,7 +62,11 @@ final class PlatformService: Sendable {
     /// An authenticated HTTP API connection (`authenticationRequired: true`, http.md "Authenticated
     /// connection") takes the same IMS bearer token as the Platform APIs, so its inlet requires the
     /// template's token or, when the template has none, the platform's.
-    func startInlet(dataMode: AEPInletEmulator.DataMode, flowID: String, authenticated: Bool = false) throws(HTTPResponseBox) -> AEPInletEmulator {
+    ///
+    /// A Chatlio flow's raw inlet applies the flow's mapping set (`dataPrepMapping`) to what it accepts.
+    func startInlet(
+        dataMode: AEPInletEmulator.DataMode, flowID: String, authenticated: Bool = false, dataPrepMapping: DataPrepMappingSet? = nil
+    ) throws(HTTPResponseBox) -> AEPInletEmulator {
         guard !stopped.withLock({ $0 }) else {
             throw Self.refusal(PlatformProblem.problem(503, title: "ServiceUnavailable", detail: "The emulator is stopping"))
         }
@@ -73,6 +77,7 @@ final class PlatformService: Sendable {
         inletConfiguration.imsOrgId = configuration.imsOrgId
         inletConfiguration.bindAddress = configuration.bindAddress
         inletConfiguration.port = 0
+        inletConfiguration.dataPrepMapping = dataPrepMapping
         if authenticated, inletConfiguration.requiredToken == nil {
             guard let token = configuration.requiredToken else {
                 throw Self.badRequest(

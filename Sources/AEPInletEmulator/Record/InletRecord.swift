@@ -72,6 +72,15 @@ public final class InletRecord: Sendable {
     /// dataset's failed batch; they are not in ``messages``.
     public var failedValidation: [ReceivedMessage] { state.withLock { $0.failedValidation } }
 
+    /// Accepted raw messages whose Data Prep mapping reported an error (some
+    /// destination left out, or the entity refused by the validator): see
+    /// ``ReceivedMessage/mappingErrors``. Always empty without a mapping set.
+    ///
+    /// ```swift
+    /// #expect(inlet.record.mappingFailures.isEmpty, "\(inlet.record.mappingFailures.map(\.mappingErrors))")
+    /// ```
+    public var mappingFailures: [ReceivedMessage] { state.withLock { $0.messages.filter { !$0.mappingErrors.isEmpty } } }
+
     /// Every request on a collection path, in order, with its outcome.
     public var requests: [RequestLogEntry] { state.withLock { $0.requests } }
 
