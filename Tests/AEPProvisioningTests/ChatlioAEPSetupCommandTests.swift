@@ -90,7 +90,7 @@ struct ChatlioAEPSetupCommandTests {
         let reused = Self.outcomes(second)
         for step in expectedSteps { #expect(reused[step]?.action == "reused", "\(step): \(second.output)") }
         #expect(Self.summary(second, "inletUrl") == inlet)
-        #expect(platform.requests.filter { $0.method == "POST" && !$0.path.hasPrefix("/ims/") }.count == expectedSteps.count, "one POST per object, none on the re-run")
+        #expect(platform.requests.filter { $0.method == "POST" && !$0.target.hasPrefix("/ims/") }.count == expectedSteps.count, "one POST per object, none on the re-run")
 
         let replay = try await BuiltExecutable.run("chatlio-replay", [
             "--mode", mode, "--tenant", "acme", "--inlet", inlet, "--flow-id", flowID, "--dataset-id", datasetID, "--schema-id", schemaID,
@@ -110,9 +110,24 @@ struct ChatlioAEPSetupCommandTests {
                 #expect(message.flowID == flowID)
             }
         default:
-            // Raw: the relay's deterministic _id rides in its chatlioAEP member, one message per request.
+            // Raw: the relay's deterministic _id rides in its chatlioAEP member, one message per request, and
+            // the flow's Data Prep mapping set makes it the stored event's _id.
             #expect(Set(received.compactMap { $0.message[XDMMapper.rawEnrichmentKey]?["id"]?.stringValue }) == expected)
             #expect(received.allSatisfy { $0.endpoint == .single })
+            #expect(Set(received.compactMap { $0.mappedEntity?["_id"]?.stringValue }) == expected)
+            for message in received {
+                #expect(message.mappingErrors.isEmpty, "\(message.mappingErrors)")
+                // The primary identity (the schema's one primary descriptor) is the visitor UUID, when the body or
+                // its conversation gave one; never an empty email.
+                let entity = try #require(message.mappedEntity)
+                if let uuid = message.message[XDMMapper.rawEnrichmentKey]?["visitorUUID"]?.stringValue {
+                    #expect(entity["_acme"]?["chatlio"]?["visitor"]?["uuid"]?.stringValue == uuid)
+                }
+                #expect(entity["personalEmail"]?["address"] != "")
+            }
+            let primaries = platform.descriptors(ofSchema: schemaID).filter { $0["xdm:isPrimary"] == true }
+            #expect(primaries.count == 1)
+            #expect(primaries.first?["xdm:sourceProperty"] == "/_acme/chatlio/visitor/uuid")
         }
     }
 

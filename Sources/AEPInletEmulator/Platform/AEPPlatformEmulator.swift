@@ -142,6 +142,16 @@ public final class AEPPlatformEmulator: Sendable {
         service.state.withLock { state in state.reservedFlowIDs[id] == nil ? nil : state.inlets[id] }
     }
 
+    /// The descriptors created for the schema `$id` (``flows`` and this are what a test reads to check
+    /// a provisioning run: a schema may hold only one primary identity, help/xdm/api/descriptors.md).
+    ///
+    /// ```swift
+    /// platform.descriptors(ofSchema: schemaID).filter { $0["xdm:isPrimary"] == true }.count   // 1
+    /// ```
+    public func descriptors(ofSchema schemaID: String) -> [JSONValue] {
+        service.state.withLock { state in state.descriptors.filter { $0["xdm:sourceSchema"]?.stringValue == schemaID }.map(JSONValue.object) }
+    }
+
     /// Every flow created, as `GET /flows/{id}` answers its `items[0]`.
     public var flows: [JSONValue] { service.state.withLock { $0.flows.map(JSONValue.object) } }
 
