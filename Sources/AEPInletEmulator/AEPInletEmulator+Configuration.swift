@@ -27,7 +27,12 @@ extension AEPInletEmulator {
         public var failureShape: FailureShape
         /// When set, requests need `Authorization: Bearer <token>`: none gives 401, another token 403.
         public var requiredToken: String?
-        /// When set, a flow id sent in the header or query must equal it (400 otherwise).
+        /// The dataflow the inlet feeds. When set, an `x-adobe-flow-id` header or query
+        /// parameter must equal it (else the request gets 400), and in XDM mode every
+        /// envelope must name it in `header.flowId` (or carry it in the request's
+        /// `x-adobe-flow-id`), else that message fails (400, or a failed 207 entry).
+        /// Adobe requires the flow id "for both XDM and RAW data"
+        /// (help/sources/tutorials/api/create/streaming/http.md).
         public var flowId: String?
         /// The inlet's organisation; an envelope `header.imsOrgId` that differs fails.
         public var imsOrgId: String
