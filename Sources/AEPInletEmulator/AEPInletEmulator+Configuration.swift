@@ -26,6 +26,8 @@ extension AEPInletEmulator {
         /// How failed messages appear in 207 responses.
         public var failureShape: FailureShape
         /// When set, requests need `Authorization: Bearer <token>`: none gives 401, another token 403.
+        /// An inlet an ``AEPPlatformEmulator`` flow got also takes the tokens the platform's
+        /// `/ims/token/v3` issued.
         public var requiredToken: String?
         /// The dataflow the inlet feeds. When set, an `x-adobe-flow-id` header or query
         /// parameter must equal it (else the request gets 400), and in XDM mode every
@@ -69,6 +71,9 @@ extension AEPInletEmulator {
         public var now: @Sendable () -> Date
         /// Leak accounting for this package's tests (see ``AEPInletEmulator/lastResourceReport``).
         var tracksResources = false
+        /// Bearer tokens taken besides ``requiredToken``: the platform emulator sets it to the
+        /// tokens its `/ims/token/v3` issued. When set, a token is required even without ``requiredToken``.
+        package var acceptsToken: (@Sendable (String) -> Bool)?
 
         /// Creates a configuration; see the properties for the defaults.
         public init(

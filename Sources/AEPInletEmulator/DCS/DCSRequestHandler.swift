@@ -15,6 +15,8 @@ struct DCSRequestHandler: Sendable {
         var imsOrgID: String
         var validator: (any XDMEntityValidator)?
         var maxBodyBytes: Int
+        /// Tokens taken besides `requiredToken` (the platform emulator's issued ones); when set, a token is required.
+        var acceptsToken: (@Sendable (String) -> Bool)? = nil
     }
 
     /// A per-message failure to force: `nil` indices means every message.
@@ -75,14 +77,15 @@ struct DCSRequestHandler: Sendable {
         guard request.method == "POST" else {
             return .failure(HTTPResponseBox(DCSResponses.methodNotAllowed(request.method)))
         }
-        if let token = settings.requiredToken {
+        if settings.requiredToken != nil || settings.acceptsToken != nil {
             let authorization = request.header("Authorization")?.trimmingCharacters(in: .whitespaces) ?? ""
             let parts = authorization.split(separator: " ", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             let presented = parts.count == 2 && parts[0].lowercased() == "bearer" ? parts[1] : ""
             if authorization.isEmpty || (parts.first?.lowercased() == "bearer" && presented.isEmpty) {
                 return .failure(HTTPResponseBox(DCSResponses.unauthorized(requestID: requestID)))
             }
-            guard Self.constantTimeEquals(presented, token) else {
+            let matchesRequired = settings.requiredToken.map { Self.constantTimeEquals(presented, $0) } ?? false
+            guard matchesRequired || settings.acceptsToken?(presented) == true else {
                 return .failure(HTTPResponseBox(DCSResponses.forbidden(requestID: requestID)))
             }
         }
