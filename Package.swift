@@ -171,7 +171,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AEPInletEmulatorTests",
-            dependencies: ["AEPInletEmulator", "XDMSchemaRegistry"],
+            dependencies: ["AEPInletEmulator", "XDMSchemaRegistry", "ChatlioAEPTestSupport"],
             swiftSettings: strictSettings
         ),
     ]
