@@ -41,6 +41,26 @@ struct AEPPlatformClientEmulatedIMSTests {
         #expect(platform.requests.allSatisfy { ($0.status ?? 0) < 300 }, "\(platform.requests.map { "\($0.method) \($0.target) \($0.status ?? 0)" })")
     }
 
+    /// Documentation/TestingWithAEPInletEmulator.md, "The IMS token endpoint": the snippet, verbatim, then a plan through it.
+    @Test func theDocumentedSetupProvisions() async throws {
+        let orgID = Self.org
+        var configuration = AEPPlatformEmulator.Configuration(tenantId: "acme", imsOrgId: orgID, sandboxName: "dev", apiKey: "my-client")
+        configuration.oauthClients = ["my-client": "my-secret"]   // empty: any non-empty id and secret get a token
+        let platform = try AEPPlatformEmulator(configuration: configuration)
+        try platform.start()
+        defer { platform.stop() }
+
+        var credentials = OAuthClientCredentials(clientID: "my-client", clientSecret: Secret("my-secret"))
+        credentials.tokenURL = platform.imsTokenURL               // http://127.0.0.1:<port>/ims/token/v3
+        let client = try AEPPlatformClient(configuration: .init(
+            credentials: credentials, orgID: orgID, sandbox: "dev", platformURL: platform.baseURL
+        ))
+
+        let result = try await plan(.xdm).run(client: client, stateFile: nil)
+        #expect(platform.inlet(forFlow: result.flowID) != nil)
+        #expect(platform.issuedTokenCount == 1)
+    }
+
     @Test func aWrongSecretFailsAuthenticationQuotingInvalidClient() async throws {
         let platform = try Self.platform()
         defer { platform.stop() }
