@@ -73,7 +73,7 @@ extension AEPInletEmulator {
         var tracksResources = false
         /// Bearer tokens taken besides ``requiredToken``: the platform emulator sets it to the
         /// tokens its `/ims/token/v3` issued. When set, a token is required even without ``requiredToken``.
-        package var acceptsToken: (@Sendable (String) -> Bool)?
+        var acceptsToken: (@Sendable (String) -> Bool)?
 
         /// Creates a configuration; see the properties for the defaults.
         public init(
