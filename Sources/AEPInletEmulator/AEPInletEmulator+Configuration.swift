@@ -26,8 +26,15 @@ extension AEPInletEmulator {
         /// How failed messages appear in 207 responses.
         public var failureShape: FailureShape
         /// When set, requests need `Authorization: Bearer <token>`: none gives 401, another token 403.
+        /// An inlet an ``AEPPlatformEmulator`` flow got also takes the tokens the platform's
+        /// `/ims/token/v3` issued.
         public var requiredToken: String?
-        /// When set, a flow id sent in the header or query must equal it (400 otherwise).
+        /// The dataflow the inlet feeds. When set, an `x-adobe-flow-id` header or query
+        /// parameter must equal it (else the request gets 400), and in XDM mode every
+        /// envelope must name it in `header.flowId` (or carry it in the request's
+        /// `x-adobe-flow-id`), else that message fails (400, or a failed 207 entry).
+        /// Adobe requires the flow id "for both XDM and RAW data"
+        /// (help/sources/tutorials/api/create/streaming/http.md).
         public var flowId: String?
         /// The inlet's organisation; an envelope `header.imsOrgId` that differs fails.
         public var imsOrgId: String
@@ -76,6 +83,9 @@ extension AEPInletEmulator {
         public var now: @Sendable () -> Date
         /// Leak accounting for this package's tests (see ``AEPInletEmulator/lastResourceReport``).
         var tracksResources = false
+        /// Bearer tokens taken besides ``requiredToken``: the platform emulator sets it to the
+        /// tokens its `/ims/token/v3` issued. When set, a token is required even without ``requiredToken``.
+        var acceptsToken: (@Sendable (String) -> Bool)?
 
         /// Creates a configuration; see the properties for the defaults.
         public init(

@@ -13,7 +13,9 @@ extension AEPInletEmulator {
         /// XDM envelopes (`header` + `body.xdmMeta` + `body.xdmEntity`), checked like DCS does.
         public static let xdm = DataMode("xdm")
         /// Raw JSON objects for a dataflow with Data Prep mapping: no envelope,
-        /// and an `x-adobe-flow-id` header or query parameter is required.
+        /// an `x-adobe-flow-id` header or query parameter is required, and only
+        /// `/collection/{inletId}` takes them (a batch gets 400: Adobe documents
+        /// raw data on the single-message endpoint only).
         public static let raw = DataMode("raw")
 
         public var description: String { name }

@@ -63,7 +63,7 @@ public final class AEPInletEmulator: Sendable {
         handler = DCSRequestHandler(settings: DCSRequestHandler.Settings(
             inletID: configuration.inletId, dataMode: configuration.dataMode, failureShape: configuration.failureShape,
             requiredToken: configuration.requiredToken, flowID: configuration.flowId, imsOrgID: configuration.imsOrgId,
-            validator: configuration.validator, maxBodyBytes: configuration.maxRequestBodyBytes
+            validator: configuration.validator, maxBodyBytes: configuration.maxRequestBodyBytes, acceptsToken: configuration.acceptsToken
         ))
         state = Locked(State(port: configuration.port))
     }

@@ -7,26 +7,53 @@ struct Arguments {
         USAGE: aep-inlet-emulator [--port P] [--inlet-id ID] [--fault-rate R] [--seed S]
                                   [--require-token T] [--record FILE] [--raw] [--flow-id ID]
                                   [--failure-shape statusCode|status] [--ipv6] [--verbose]
+               aep-inlet-emulator --platform [--port P] [--tenant T] [--org-id ORG] [--sandbox NAME]
+                                  [--client-id ID (--client-secret S | --client-secret-env VAR)]
+                                  [--require-token T] [--fault-rate R] [--seed S]
+                                  [--failure-shape statusCode|status] [--ipv6] [--verbose]
 
         Runs an emulated AEP streaming inlet (DCS) on loopback until SIGINT or SIGTERM.
+        With --platform, runs the emulated Platform APIs instead (Schema Registry, Identity
+        Service, Catalog, Data Prep, Flow Service) with an IMS token endpoint at
+        /ims/token/v3; every flow created gets an inlet of its own. Its base URL serves as
+        both --platform-url and --ims-url of chatlio-aep-setup --apply.
 
         OPTIONS:
           --port P               TCP port on 127.0.0.1 (default 0: any free port)
           --inlet-id ID          inlet id in /collection/{ID} (default emulated-inlet)
           --fault-rate R         fraction 0...1 of requests answered with a random fault
-                                 (503/429 with Retry-After, 500, dropped connection)
+                                 (503/429 with Retry-After, 500, dropped connection);
+                                 with --platform, of the requests to the flows' inlets
           --seed S               seed of the random faults (default 0)
-          --require-token T      require "Authorization: Bearer T" (401 without, 403 wrong)
+          --require-token T      require "Authorization: Bearer T" (401 without, 403 wrong);
+                                 with --platform, on the Platform APIs (tokens from
+                                 /ims/token/v3 pass too)
           --record FILE          append every accepted message to FILE as NDJSON
           --raw                  raw JSON (Data Prep) inlet instead of XDM envelopes
-          --flow-id ID           the dataflow id the inlet expects
+          --flow-id ID           the dataflow id the inlet expects (XDM envelopes must
+                                 name it in header.flowId)
           --failure-shape S      207 failure entries with "statusCode" (default) or "status"
           --ipv6                 listen on ::1 instead of 127.0.0.1
           --verbose              log every request to standard error
           -h, --help             show this help
+
+        PLATFORM OPTIONS (with --platform):
+          --platform             run the Platform API emulator instead of a lone inlet
+          --tenant T             tenant id: resources under _T (default emulated)
+          --org-id ORG           the x-gw-ims-org-id every request must carry
+                                 (default EMULATED0000000000000000@AdobeOrg)
+          --sandbox NAME         the only x-sandbox-name accepted (default: any)
+          --client-id ID         the OAuth client /ims/token/v3 knows, and the only
+                                 x-api-key accepted (default: any non-empty id and secret
+                                 get a token, any x-api-key passes)
+          --client-secret S      its client secret
+          --client-secret-env VAR
+                                 the environment variable holding its client secret
         """
 
     var configuration = AEPInletEmulator.Configuration()
+    /// Set by `--platform`: run the Platform API emulator with this configuration.
+    var platform: AEPPlatformEmulator.Configuration?
     var verbose = false
     var help = false
 
@@ -34,7 +61,7 @@ struct Arguments {
         var description: String
     }
 
-    init(_ arguments: [String]) throws(Failure) {
+    init(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) throws(Failure) {
         var remaining = arguments[...]
         func value(for option: String) throws(Failure) -> String {
             guard let next = remaining.popFirst(), !next.hasPrefix("--") else {
@@ -42,10 +69,18 @@ struct Arguments {
             }
             return next
         }
+        var platformMode = false
+        var platformOptions = AEPPlatformEmulator.Configuration()
+        var inletOnly: [String] = []
+        var platformOnly: [String] = []
+        var clientID: String?
+        var clientSecret: String?
         while let argument = remaining.popFirst() {
             switch argument {
             case "-h", "--help":
                 help = true
+            case "--platform":
+                platformMode = true
             case "--port":
                 let text = try value(for: argument)
                 guard let port = Int(text), (0 ... 65_535).contains(port) else {
@@ -54,6 +89,7 @@ struct Arguments {
                 configuration.port = port
             case "--inlet-id":
                 configuration.inletId = try value(for: argument)
+                inletOnly.append(argument)
             case "--fault-rate":
                 let text = try value(for: argument)
                 guard let rate = Double(text), rate.isFinite, (0 ... 1).contains(rate) else {
@@ -72,10 +108,13 @@ struct Arguments {
                 configuration.requiredToken = token
             case "--record":
                 configuration.recordFile = URL(fileURLWithPath: try value(for: argument))
+                inletOnly.append(argument)
             case "--raw":
                 configuration.dataMode = .raw
+                inletOnly.append(argument)
             case "--flow-id":
                 configuration.flowId = try value(for: argument)
+                inletOnly.append(argument)
             case "--failure-shape":
                 let text = try value(for: argument)
                 switch text {
@@ -87,9 +126,59 @@ struct Arguments {
                 configuration.bindAddress = .ipv6Loopback
             case "--verbose":
                 verbose = true
+            case "--tenant":
+                platformOptions.tenantId = try value(for: argument)
+                platformOnly.append(argument)
+            case "--org-id":
+                platformOptions.imsOrgId = try value(for: argument)
+                platformOnly.append(argument)
+            case "--sandbox":
+                platformOptions.sandboxName = try value(for: argument)
+                platformOnly.append(argument)
+            case "--client-id":
+                clientID = try value(for: argument)
+                platformOnly.append(argument)
+            case "--client-secret":
+                clientSecret = try value(for: argument)
+                platformOnly.append(argument)
+            case "--client-secret-env":
+                let variable = try value(for: argument)
+                guard let secret = environment[variable], !secret.isEmpty else {
+                    throw Failure(description: "--client-secret-env: the environment variable \(variable) is not set or empty")
+                }
+                clientSecret = secret
+                platformOnly.append(argument)
             default:
                 throw Failure(description: "unknown argument \"\(argument)\"")
             }
         }
+        guard platformMode else {
+            if let option = platformOnly.first { throw Failure(description: "\(option) needs --platform") }
+            return
+        }
+        if let option = inletOnly.first {
+            throw Failure(description: "\(option) applies to a lone inlet, not to --platform (each flow's inlet gets its id, mode and flow id from the flow)")
+        }
+        switch (clientID, clientSecret) {
+        case (let id?, let secret?):
+            guard !id.isEmpty else { throw Failure(description: "--client-id: the id is empty") }
+            guard !secret.isEmpty else { throw Failure(description: "--client-secret: the secret is empty") }
+            platformOptions.oauthClients = [id: secret]
+            platformOptions.apiKey = id
+        case (_?, nil):
+            throw Failure(description: "--client-id needs --client-secret or --client-secret-env")
+        case (nil, _?):
+            throw Failure(description: "--client-secret needs --client-id")
+        case (nil, nil):
+            break
+        }
+        platformOptions.port = configuration.port
+        platformOptions.bindAddress = configuration.bindAddress
+        platformOptions.requiredToken = configuration.requiredToken
+        var inlet = configuration
+        inlet.requiredToken = nil
+        inlet.port = 0
+        platformOptions.inlet = inlet
+        platform = platformOptions
     }
 }

@@ -105,6 +105,31 @@ struct EmulatorHTTPTests {
         #expect(emulator.record.messages.first?.message == payload)
     }
 
+    /// Adobe documents raw data only on `POST /collection/{INLET_ID}` (help/sources/tutorials/api/create/streaming/http.md,
+    /// "Post data to be ingested": both raw examples post one object there); batches are shown with XDM envelopes only.
+    @Test func rawModeRefusesTheBatchEndpoint() async throws {
+        let emulator = try Fixture.startedEmulator {
+            $0.dataMode = .raw
+            $0.flowId = "flow-raw"
+        }
+        defer { emulator.stop() }
+        let client = Client()
+        let payload: JSONValue = ["visitor": ["UUID": "2d3f4260"], "message": "Hi"]
+        var batchURL = try #require(URLComponents(url: emulator.batchURL, resolvingAgainstBaseURL: false))
+        batchURL.queryItems = [URLQueryItem(name: "x-adobe-flow-id", value: "flow-raw")]
+        let refused = try await client.post(try #require(batchURL.url), json: Fixture.batch([payload, payload]))
+        #expect(refused.status == 400)
+        #expect(refused.json?["title"] == "Bad Request")
+        let message = try #require(refused.json?["report"]?["message"]?.stringValue)
+        #expect(message.hasPrefix("inletId: [test-inlet] imsOrgId: [EMULATED0000000000000000@AdobeOrg] Raw data is collected one message per request"))
+        #expect(message.contains("POST each message to /collection/test-inlet"))
+        #expect(emulator.record.messages.isEmpty)
+        #expect(emulator.record.requests.last?.status == 400)
+        // The single-message endpoint still takes the same message.
+        #expect(try await client.post(emulator.inletURL(flowId: "flow-raw"), json: payload).status == 200)
+        #expect(emulator.record.count == 1)
+    }
+
     @Test func ipv6LoopbackServesWhenAvailable() async throws {
         let emulator: AEPInletEmulator
         do {

@@ -228,7 +228,9 @@ struct PlatformAuthenticatedConnectionTests {
         let inlet = try #require(platform.inlet(forBaseConnection: base))
         let envelope = Fixture.envelope(id: "auth-1")
         #expect(try await client.client.post(inlet.inletURL, json: envelope).status == 401)
-        let authorized = ["Content-Type": "application/json", "Authorization": "Bearer \(PlatformFixture.token)"]
+        // The flow id is required for XDM data too: the one the emulator reserved for this connection's flow.
+        let flowID = try #require(inlet.configuration.flowId)
+        let authorized = ["Content-Type": "application/json", "Authorization": "Bearer \(PlatformFixture.token)", "x-adobe-flow-id": flowID]
         #expect(try await client.client.post(inlet.inletURL, json: envelope, headers: authorized).status == 200)
     }
 }

@@ -15,6 +15,8 @@ struct DCSRequestHandler: Sendable {
         var imsOrgID: String
         var validator: (any XDMEntityValidator)?
         var maxBodyBytes: Int
+        /// Tokens taken besides `requiredToken` (the platform emulator's issued ones); when set, a token is required.
+        var acceptsToken: (@Sendable (String) -> Bool)? = nil
     }
 
     /// A per-message failure to force: `nil` indices means every message.
@@ -46,10 +48,14 @@ struct DCSRequestHandler: Sendable {
         EnvelopeCheck(inletID: settings.inletID, imsOrgID: settings.imsOrgID)
     }
 
+    private var flowIDCheck: FlowIDCheck {
+        FlowIDCheck(expected: settings.flowID, dataMode: settings.dataMode, prefix: envelopeCheck.prefix)
+    }
+
     // MARK: - Admission
 
-    /// Routes the request to an endpoint of this inlet and checks the bearer
-    /// token; the error is the response to send.
+    /// Routes the request to an endpoint of this inlet (a raw inlet has no batch
+    /// endpoint) and checks the bearer token; the error is the response to send.
     func admit(_ request: HTTPRequest, requestID: String) -> Result<DCSRoute, HTTPResponseBox> {
         let path = request.path
         guard path.hasPrefix("/collection/") else {
@@ -71,16 +77,20 @@ struct DCSRequestHandler: Sendable {
         guard request.method == "POST" else {
             return .failure(HTTPResponseBox(DCSResponses.methodNotAllowed(request.method)))
         }
-        if let token = settings.requiredToken {
+        if settings.requiredToken != nil || settings.acceptsToken != nil {
             let authorization = request.header("Authorization")?.trimmingCharacters(in: .whitespaces) ?? ""
             let parts = authorization.split(separator: " ", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             let presented = parts.count == 2 && parts[0].lowercased() == "bearer" ? parts[1] : ""
             if authorization.isEmpty || (parts.first?.lowercased() == "bearer" && presented.isEmpty) {
                 return .failure(HTTPResponseBox(DCSResponses.unauthorized(requestID: requestID)))
             }
-            guard Self.constantTimeEquals(presented, token) else {
+            let matchesRequired = settings.requiredToken.map { Self.constantTimeEquals(presented, $0) } ?? false
+            guard matchesRequired || settings.acceptsToken?(presented) == true else {
                 return .failure(HTTPResponseBox(DCSResponses.forbidden(requestID: requestID)))
             }
+        }
+        if endpoint == .batch, settings.dataMode == .raw {
+            return .failure(HTTPResponseBox(DCSResponses.rawBatchRefused(prefix: envelopeCheck.prefix, inletID: settings.inletID)))
         }
         let query = request.query
         let sync = (query["syncValidation"] ?? query["synchronousValidation"])?.lowercased() == "true"
@@ -108,11 +118,8 @@ struct DCSRequestHandler: Sendable {
         guard mediaType == "application/json" else {
             return refuse(DCSResponses.problem(status: 415, title: "Unsupported Media Type", message: "Content-Type must be application/json (got \(mediaType ?? "none"))"))
         }
-        if settings.dataMode == .raw, route.flowID == nil {
-            return refuse(DCSResponses.problem(status: 400, title: "Bad Request", message: "\(envelopeCheck.prefix) A flow id is required for raw data: send the x-adobe-flow-id header or query parameter"))
-        }
-        if let expected = settings.flowID, let flowID = route.flowID, flowID != expected {
-            return refuse(DCSResponses.problem(status: 400, title: "Bad Request", message: "\(envelopeCheck.prefix) Unknown flow id [\(flowID)] (emulator: expected \(expected))"))
+        if let refusal = flowIDCheck.requestRefusal(requestFlowID: route.flowID) {
+            return refuse(DCSResponses.problem(status: 400, title: "Bad Request", message: refusal))
         }
         guard request.body.count <= settings.maxBodyBytes else {
             return refuse(DCSResponses.payloadTooLarge(limit: settings.maxBodyBytes, detail: "\(request.body.count) bytes"))
@@ -178,6 +185,9 @@ struct DCSRequestHandler: Sendable {
             case .failure(let failure):
                 return .failed(status: 400, message: failure.message, violations: [])
             case .success(let envelope):
+                if let failure = flowIDCheck.envelopeFailure(envelopeFlowID: envelope.flowID, requestFlowID: route.flowID) {
+                    return .failed(status: 400, message: failure, violations: [])
+                }
                 schemaID = envelope.schemaID
                 received = ReceivedMessage(
                     sequence: 0, message: message, xdmEntity: envelope.xdmEntity, id: envelope.id, schemaID: envelope.schemaID,

@@ -59,6 +59,18 @@ enum DCSResponses {
         )
     }
 
+    /// A batch sent to a raw inlet. Adobe documents raw data on `POST /collection/{INLET_ID}` only
+    /// (help/sources/tutorials/api/create/streaming/http.md, "Post data to be ingested": both raw
+    /// examples post one JSON object there; batches appear only with XDM envelopes), so the emulator
+    /// refuses the batch rather than guess how DCS would split it. The wording is the emulator's.
+    static func rawBatchRefused(prefix: String, inletID: String) -> HTTPResponse {
+        problem(
+            status: 400, title: "Bad Request",
+            message: "\(prefix) Raw data is collected one message per request (emulator: Adobe documents no batch endpoint for raw data; "
+                + "POST each message to /collection/\(inletID) with its x-adobe-flow-id)"
+        )
+    }
+
     static func payloadTooLarge(limit: Int, detail: String) -> HTTPResponse {
         problem(status: 413, title: "Payload Too Large", message: "The request payload is larger than the \(limit) byte limit (\(detail))")
     }

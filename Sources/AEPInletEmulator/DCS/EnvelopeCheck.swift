@@ -3,7 +3,7 @@ import ChatlioJSON
 /// The XDM envelope checks DCS applies to each message before accepting it
 /// (aep-streaming.md §2.1): `header.schemaRef.id`, `header.datasetId`,
 /// `body.xdmMeta.schemaRef.id` equal to the header's, `body.xdmEntity`, and
-/// `header.imsOrgId` when present.
+/// `header.imsOrgId` and `header.flowId` when present (``FlowIDCheck`` decides whether the flow is right).
 struct EnvelopeCheck: Sendable {
     struct Envelope: Sendable, Hashable {
         var schemaID: String
@@ -37,6 +37,9 @@ struct EnvelopeCheck: Sendable {
         }
         guard let datasetID = header["datasetId"]?.stringValue, !datasetID.isEmpty else {
             return .failure(EnvelopeFailure(message: "\(prefix) Message has an absent or invalid dataset id (emulator: header.datasetId must be a non-empty string)"))
+        }
+        if let flowID = header["flowId"], flowID.stringValue?.isEmpty ?? true {
+            return .failure(EnvelopeFailure(message: "\(prefix) Message has an absent or wrong flow id in the header (emulator: header.flowId is not a non-empty string)"))
         }
         guard let body = object["body"]?.objectValue else {
             return .failure(unknownFormat("body is missing"))

@@ -10,6 +10,7 @@ extension AEPPlatformEmulator {
     /// configuration.apiKey = "test-client"            // 403 for another x-api-key
     /// configuration.sandboxName = "dev"               // 403 for another x-sandbox-name
     /// configuration.inlet.requiredToken = "dcs-token" // the inlets the flows get
+    /// configuration.oauthClients = ["test-client": "s3cret"] // POST /ims/token/v3 checks these
     /// let platform = try AEPPlatformEmulator(configuration: configuration)
     /// ```
     public struct Configuration: Sendable {
@@ -25,6 +26,11 @@ extension AEPPlatformEmulator {
         public var requiredToken: String?
         /// When set, `x-api-key` must equal it; otherwise any non-empty key is accepted.
         public var apiKey: String?
+        /// The OAuth server-to-server clients `POST /ims/token/v3` knows: client id → client
+        /// secret. Empty (the default): any non-empty `client_id` and `client_secret` get a token.
+        /// Tokens it issues pass wherever ``requiredToken`` does (the Platform APIs, and the inlets
+        /// that require a token), for 86,399 seconds by ``now``.
+        public var oauthClients: [String: String]
         /// The TCP port; 0 (the default) lets the kernel pick a free one.
         public var port: Int
         /// `127.0.0.1` (default) or `::1`; the inlets use the same.
@@ -47,6 +53,7 @@ extension AEPPlatformEmulator {
             sandboxName: String? = nil,
             requiredToken: String? = nil,
             apiKey: String? = nil,
+            oauthClients: [String: String] = [:],
             port: Int = 0,
             bindAddress: AEPInletEmulator.BindAddress = .ipv4Loopback,
             inlet: AEPInletEmulator.Configuration = AEPInletEmulator.Configuration(),
@@ -59,6 +66,7 @@ extension AEPPlatformEmulator {
             self.sandboxName = sandboxName
             self.requiredToken = requiredToken
             self.apiKey = apiKey
+            self.oauthClients = oauthClients
             self.port = port
             self.bindAddress = bindAddress
             self.inlet = inlet
@@ -79,16 +87,20 @@ extension AEPPlatformEmulator {
             if let requiredToken, requiredToken.isEmpty { return "requiredToken must not be empty" }
             if let apiKey, apiKey.isEmpty { return "apiKey must not be empty" }
             if let sandboxName, sandboxName.isEmpty { return "sandboxName must not be empty" }
+            if let client = oauthClients.first(where: { $0.key.isEmpty || $0.value.isEmpty }) {
+                return client.key.isEmpty ? "oauthClients has an empty client id" : "oauthClients[\"\(client.key)\"] has an empty secret"
+            }
             return nil
         }
     }
 }
 
 extension AEPPlatformEmulator.Configuration: CustomStringConvertible {
-    /// The settings, with ``requiredToken`` shown only as set or not.
+    /// The settings, with ``requiredToken`` shown only as set or not and ``oauthClients`` by id only.
     public var description: String {
-        "Configuration(tenantId: \(tenantId), imsOrgId: \(imsOrgId), sandboxName: \(sandboxName ?? "any"), "
-            + "requiredToken: \(requiredToken == nil ? "any" : "<redacted>"), apiKey: \(apiKey ?? "any"), port: \(port), "
+        let clients = oauthClients.isEmpty ? "any" : "[" + oauthClients.keys.sorted().map { "\($0): <redacted>" }.joined(separator: ", ") + "]"
+        return "Configuration(tenantId: \(tenantId), imsOrgId: \(imsOrgId), sandboxName: \(sandboxName ?? "any"), "
+            + "requiredToken: \(requiredToken == nil ? "any" : "<redacted>"), apiKey: \(apiKey ?? "any"), oauthClients: \(clients), port: \(port), "
             + "bindAddress: \(bindAddress), inlet: \(inlet))"
     }
 }

@@ -16,6 +16,11 @@ public import ChatlioJSON
 /// flow), in the base connection's mode for an HTTP API flow (its URL is the
 /// base connection's `auth.params.inletUrl`), each expecting its flow id.
 ///
+/// It also serves Adobe IMS's `POST /ims/token/v3` (OAuth server-to-server,
+/// ``Configuration/oauthClients``), so one URL stands in for `platform.adobe.io`
+/// and `ims-na1.adobelogin.com`: the tokens it issues pass the gateway and every
+/// inlet that requires a token, next to ``Configuration/requiredToken``.
+///
 /// ```swift
 /// let platform = try AEPPlatformEmulator(configuration: .init(tenantId: "acme"))
 /// try platform.start()
@@ -49,6 +54,7 @@ public final class AEPPlatformEmulator: Sendable {
     public let faults: PlatformFaults
 
     private let service: PlatformService
+    private let tokens: IMSTokenIssuer
     private let state: Locked<State>
 
     /// Creates a stopped emulator.
@@ -63,7 +69,9 @@ public final class AEPPlatformEmulator: Sendable {
         let state = Locked(State(port: configuration.port))
         self.state = state
         let host = configuration.bindAddress.urlHost
-        service = PlatformService(configuration: configuration, baseURL: { "http://\(host):\(state.withLock { $0.port })" })
+        let tokens = IMSTokenIssuer(clients: configuration.oauthClients, now: configuration.now)
+        self.tokens = tokens
+        service = PlatformService(configuration: configuration, tokens: tokens, baseURL: { "http://\(host):\(state.withLock { $0.port })" })
     }
 
     deinit {
@@ -118,12 +126,25 @@ public final class AEPPlatformEmulator: Sendable {
     /// The bound port (the kernel's choice when ``Configuration/port`` is 0).
     public var port: Int { state.withLock { $0.port } }
 
-    /// `http://127.0.0.1:<port>`: use it in place of `https://platform.adobe.io`.
+    /// `http://127.0.0.1:<port>`: use it in place of `https://platform.adobe.io`, and in place
+    /// of `https://ims-na1.adobelogin.com` too (the token endpoint is ``imsTokenURL``).
     public var baseURL: URL {
         let text = "http://\(configuration.bindAddress.urlHost):\(port)"
         // Host and port are valid by construction; the fallback keeps the API non-optional.
         return URL(string: text) ?? URL(fileURLWithPath: text)
     }
+
+    /// `http://127.0.0.1:<port>/ims/token/v3`: the emulated IMS token endpoint, for
+    /// `OAuthClientCredentials.tokenURL`. See ``Configuration/oauthClients``.
+    ///
+    /// ```swift
+    /// var credentials = OAuthClientCredentials(clientID: "test-client", clientSecret: Secret("s3cret"))
+    /// credentials.tokenURL = platform.imsTokenURL
+    /// ```
+    public var imsTokenURL: URL { baseURL.appendingPathComponent("ims/token/v3") }
+
+    /// How many tokens `/ims/token/v3` issued that have not expired.
+    public var issuedTokenCount: Int { tokens.liveTokenCount }
 
     // MARK: - What was created
 
@@ -207,38 +228,31 @@ public final class AEPPlatformEmulator: Sendable {
             return state.requestCount
         }
         let path = String(request.path)
+        if path == IMSTokenIssuer.path {
+            // No gateway checks: a token request carries no bearer token yet.
+            switch applyFault(number, request, endpoint: .imsToken, method: request.method.uppercased(), context: context) {
+            case .answered(let action):
+                return action
+            case .proceed(let fault):
+                let response = tokens.answer(request)
+                log(number, request, endpoint: .imsToken, status: response.status, fault: fault)
+                return .respond(response)
+            }
+        }
         guard let route = Self.route(path) else {
             let response = PlatformProblem.notFound("(emulator) no Platform API the emulator serves is at \(path)")
             log(number, request, endpoint: nil, status: response.status, fault: nil)
             return .respond(response)
         }
         var platformRequest = PlatformRequest(http: request, segments: route.segments)
-        if let refusal = PlatformGateway(configuration: configuration).check(&platformRequest) {
+        if let refusal = PlatformGateway(configuration: configuration, tokens: tokens).check(&platformRequest) {
             log(number, request, endpoint: route.endpoint, status: refusal.status, fault: nil)
             return .respond(refusal)
         }
-        let countKey = "\(route.endpoint) \(platformRequest.method)"
-        let endpointNumber = state.withLock { state -> Int in
-            state.endpointCounts[countKey, default: 0] += 1
-            return state.endpointCounts[countKey] ?? 0
-        }
-        let fault = faults.decide(for: PlatformFaults.Request(endpoint: route.endpoint, method: platformRequest.method, numberForEndpoint: endpointNumber))
-        if let fault {
-            configuration.log(LogEvent(level: .warning, message: "platform request \(number): injecting fault \(fault)"))
-            if let delay = fault.delay, !context.sleep(for: delay) {
-                log(number, request, endpoint: route.endpoint, status: nil, fault: fault)
-                return .drop
-            }
-            switch fault.action {
-            case .respond(let status, let retryAfter, let emptyBody):
-                log(number, request, endpoint: route.endpoint, status: status, fault: fault)
-                return .respond(PlatformProblem.fault(status: status, retryAfter: retryAfter, emptyBody: emptyBody))
-            case .drop:
-                log(number, request, endpoint: route.endpoint, status: nil, fault: fault)
-                return .drop
-            case .none, .failMessages:
-                break
-            }
+        let fault: Fault?
+        switch applyFault(number, request, endpoint: route.endpoint, method: platformRequest.method, context: context) {
+        case .answered(let action): return action
+        case .proceed(let delayed): fault = delayed
         }
         let response: HTTPResponse
         do {
@@ -257,11 +271,49 @@ public final class AEPPlatformEmulator: Sendable {
         return .respond(response)
     }
 
+    /// What a fault left to do: answer in the service's place, or let the service answer
+    /// (after a delay, whose fault is logged with that answer).
+    private enum FaultOutcome {
+        case answered(ServerAction)
+        case proceed(Fault?)
+    }
+
+    /// Decides the fault for a request that passed routing (and the gateway), waits out its
+    /// delay and answers in the service's place when the fault says so.
+    private func applyFault(_ number: Int, _ request: HTTPRequest, endpoint: PlatformEndpoint, method: String, context: ServerContext) -> FaultOutcome {
+        let countKey = "\(endpoint) \(method)"
+        let endpointNumber = state.withLock { state -> Int in
+            state.endpointCounts[countKey, default: 0] += 1
+            return state.endpointCounts[countKey] ?? 0
+        }
+        guard let fault = faults.decide(for: PlatformFaults.Request(endpoint: endpoint, method: method, numberForEndpoint: endpointNumber)) else {
+            return .proceed(nil)
+        }
+        configuration.log(LogEvent(level: .warning, message: "platform request \(number): injecting fault \(fault)"))
+        if let delay = fault.delay, !context.sleep(for: delay) {
+            log(number, request, endpoint: endpoint, status: nil, fault: fault)
+            return .answered(.drop)
+        }
+        switch fault.action {
+        case .respond(let status, let retryAfter, let emptyBody):
+            log(number, request, endpoint: endpoint, status: status, fault: fault)
+            return .answered(.respond(PlatformProblem.fault(status: status, retryAfter: retryAfter, emptyBody: emptyBody)))
+        case .drop:
+            log(number, request, endpoint: endpoint, status: nil, fault: fault)
+            return .answered(.drop)
+        case .none, .failMessages:
+            return .proceed(fault)
+        }
+    }
+
     private func log(_ number: Int, _ request: HTTPRequest, endpoint: PlatformEndpoint?, status: Int?, fault: Fault?) {
+        // A token request may carry client_secret in its query ("can be sent in the body or as
+        // query parameters"): its query is never logged.
+        let target = endpoint == .imsToken ? String(request.path) : request.target
         let entry = PlatformRequestLogEntry(
-            number: number, endpoint: endpoint, method: request.method, target: request.target, status: status, fault: fault?.description
+            number: number, endpoint: endpoint, method: request.method, target: target, status: status, fault: fault?.description
         )
         state.withLock { $0.requests.append(entry) }
-        configuration.log(LogEvent(level: .debug, message: "platform \(request.method) \(request.target) → \(status.map(String.init) ?? "dropped")"))
+        configuration.log(LogEvent(level: .debug, message: "platform \(request.method) \(target) → \(status.map(String.init) ?? "dropped")"))
     }
 }

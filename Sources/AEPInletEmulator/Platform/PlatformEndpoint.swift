@@ -27,6 +27,8 @@ public struct PlatformEndpoint: Sendable, Hashable, CustomStringConvertible {
     public static let targetConnections = PlatformEndpoint("flowservice/targetConnections")
     /// `/data/foundation/flowservice/flows`.
     public static let flows = PlatformEndpoint("flowservice/flows")
+    /// `/ims/token/v3`, the emulated IMS token endpoint.
+    public static let imsToken = PlatformEndpoint("ims/token/v3")
 
     public var description: String { name }
 }

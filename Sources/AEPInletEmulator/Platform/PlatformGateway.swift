@@ -8,7 +8,7 @@ import Foundation
 /// | problem | status | body |
 /// |---|---|---|
 /// | no `Authorization: Bearer …` | 403 | `403010` "Oauth token is missing." |
-/// | a token other than the configured one | 401 | `401013` "Oauth token is not valid" |
+/// | a token other than the configured one or one `/ims/token/v3` issued | 401 | `401013` "Oauth token is not valid" |
 /// | no `x-api-key` | 403 | `403000` "Api Key is required" |
 /// | another key than the configured one | 403 | `403003` "Api Key is invalid" |
 /// | no `x-gw-ims-org-id` | 400 | `400003` "Missing header" |
@@ -20,6 +20,8 @@ import Foundation
 /// the "Missing header" shape. Each body also carries a `detail` naming the header.
 struct PlatformGateway: Sendable {
     let configuration: AEPPlatformEmulator.Configuration
+    /// The emulated IMS: a token it issued passes like ``AEPPlatformEmulator/Configuration/requiredToken``.
+    let tokens: IMSTokenIssuer
 
     func check(_ request: inout PlatformRequest) -> HTTPResponse? {
         let authorization = request.header("Authorization")?.trimmingCharacters(in: .whitespaces) ?? ""
@@ -28,8 +30,8 @@ struct PlatformGateway: Sendable {
         if token.isEmpty {
             return Self.gateway(403, "403010", "Oauth token is missing.", detail: "send Authorization: Bearer {ACCESS_TOKEN}")
         }
-        if let required = configuration.requiredToken, !constantTimeEquals(token, required) {
-            return Self.gateway(401, "401013", "Oauth token is not valid", detail: "the bearer token is not the one this emulator issued")
+        if let required = configuration.requiredToken, !constantTimeEquals(token, required), !tokens.accepts(token) {
+            return Self.gateway(401, "401013", "Oauth token is not valid", detail: "the bearer token is neither the configured one nor an unexpired one from this emulator's /ims/token/v3")
         }
         guard let apiKey = Self.value(request, "x-api-key") else {
             return Self.gateway(403, "403000", "Api Key is required", detail: "send x-api-key: {API_KEY} (the client id)")

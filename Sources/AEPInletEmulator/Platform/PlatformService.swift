@@ -30,9 +30,12 @@ final class PlatformService: Sendable {
     let stopped = Locked(false)
     /// The platform's own base URL, for `_links`.
     let baseURL: @Sendable () -> String
+    /// The emulated IMS, whose tokens the inlets that need a token take too.
+    let tokens: IMSTokenIssuer
 
-    init(configuration: AEPPlatformEmulator.Configuration, baseURL: @escaping @Sendable () -> String) {
+    init(configuration: AEPPlatformEmulator.Configuration, tokens: IMSTokenIssuer, baseURL: @escaping @Sendable () -> String) {
         self.configuration = configuration
+        self.tokens = tokens
         self.baseURL = baseURL
     }
 
@@ -61,7 +64,9 @@ final class PlatformService: Sendable {
     ///
     /// An authenticated HTTP API connection (`authenticationRequired: true`, http.md "Authenticated
     /// connection") takes the same IMS bearer token as the Platform APIs, so its inlet requires the
-    /// template's token or, when the template has none, the platform's.
+    /// template's token or, when the template has none, the platform's ``AEPPlatformEmulator/Configuration/requiredToken``.
+    /// Every inlet that requires a token (that one, or any when the template sets one) also takes
+    /// the tokens `/ims/token/v3` issued, as DCS takes any valid IMS token of the organisation.
     ///
     /// A Chatlio flow's raw inlet applies the flow's mapping set (`dataPrepMapping`) to what it accepts.
     func startInlet(
@@ -79,12 +84,11 @@ final class PlatformService: Sendable {
         inletConfiguration.port = 0
         inletConfiguration.dataPrepMapping = dataPrepMapping
         if authenticated, inletConfiguration.requiredToken == nil {
-            guard let token = configuration.requiredToken else {
-                throw Self.badRequest(
-                    "(emulator) auth.params.authenticationRequired needs a token to check: set Configuration.requiredToken or Configuration.inlet.requiredToken"
-                )
-            }
-            inletConfiguration.requiredToken = token
+            inletConfiguration.requiredToken = configuration.requiredToken
+        }
+        if authenticated || inletConfiguration.requiredToken != nil {
+            let tokens = tokens
+            inletConfiguration.acceptsToken = { tokens.accepts($0) }
         }
         do {
             let inlet = try AEPInletEmulator(configuration: inletConfiguration)
