@@ -117,7 +117,10 @@ func readInputs() -> [Input] {
     }
     let root = URL(fileURLWithPath: "Examples/Payloads")
     var inputs: [Input] = []
-    for sampleKind in WebhookKind.allCases where kind == nil || kind == sampleKind {
+    // In the order a conversation's webhooks arrive: the transcript is exported last, so its
+    // identities come from the conversation's earlier webhooks (the identity store), as in production.
+    let arrivalOrder = WebhookKind.allCases.filter { $0 != .chatTranscript } + [.chatTranscript]
+    for sampleKind in arrivalOrder where kind == nil || kind == sampleKind {
         let folder = root.appendingPathComponent(sampleKind.rawValue)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         for name in names.sorted() where name.hasSuffix(".json") {
