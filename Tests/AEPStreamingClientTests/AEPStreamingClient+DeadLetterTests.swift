@@ -74,6 +74,8 @@ struct AEPStreamingClientDeadLetterTests {
         let first = try Fixture.emulator()
         let port = first.port
         first.stop()
+        // Held while the inlet is down, so no other test's server gets the port and answers in its place.
+        let reservation = try PortReservation(port: port)
         let logs = LogCollector()
         let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: first) {
             $0.retry.maxAttempts = 1
@@ -86,6 +88,7 @@ struct AEPStreamingClientDeadLetterTests {
         try #require(await eventually(timeout: .seconds(60)) { client.metrics().requestFailures >= 10 })
         #expect(client.metrics().deadLettered == 0)
         #expect(client.metrics().queued == 200)
+        reservation.release()
         let second = try Fixture.emulator { $0.port = port }
         defer { second.stop() }
         #expect(await client.flush(timeout: .seconds(30)), "\(client.metrics())")
