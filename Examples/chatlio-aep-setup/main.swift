@@ -204,6 +204,7 @@ if options.has("--apply") {
     for kind in WebhookKind.allCases {
         print("     \(webhookField(kind).padding(toLength: 44, withPad: " ", startingAt: 0)) \(relay)/chatlio/\(kind.rawValue)")
     }
+    print("     (with CHATLIO_URL_TOKEN set on the relay, add ?token=<that token> to each)")
     exit(0)
 }
 
