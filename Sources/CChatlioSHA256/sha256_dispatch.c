@@ -6,31 +6,34 @@
 
 typedef void (*blocks_function)(uint32_t *, const uint8_t *, size_t);
 
-#ifdef CHATLIO_SHA256_HAVE_X86_SHA_NI
-// 0 until asked; then 1 (no) or 2 (yes). CPUID is slow (in a virtual machine it traps
-// to the hypervisor), so it runs once; racing first callers get the same answer.
-static int cpu_has_x86_sha_ni_plus_one;
+enum { FEATURES_KNOWN = 1, FEATURE_SHA_NI = 2, FEATURE_BMI2 = 4 };
 
-static int cpu_has_x86_sha_ni(void) {
-    int cached = __atomic_load_n(&cpu_has_x86_sha_ni_plus_one, __ATOMIC_RELAXED);
+// 0 until asked, then FEATURES_KNOWN plus what the CPU has. CPUID is slow (in a
+// virtual machine it traps to the hypervisor), so it runs once; first callers
+// racing here get the same answer, so relaxed atomics are enough.
+static int cpu_features_cache;
+
+static int cpu_features(void) {
+    int cached = __atomic_load_n(&cpu_features_cache, __ATOMIC_RELAXED);
     if (cached == 0) {
-        cached = chatlio_sha256_cpu_has_x86_sha_ni() + 1;
-        __atomic_store_n(&cpu_has_x86_sha_ni_plus_one, cached, __ATOMIC_RELAXED);
-    }
-    return cached - 1;
-}
+        cached = FEATURES_KNOWN;
+#ifdef CHATLIO_SHA256_HAVE_X86_SHA_NI
+        if (chatlio_sha256_cpu_has_x86_sha_ni()) cached |= FEATURE_SHA_NI;
+        if (chatlio_sha256_cpu_has_x86_bmi2()) cached |= FEATURE_BMI2;
 #endif
+        __atomic_store_n(&cpu_features_cache, cached, __ATOMIC_RELAXED);
+    }
+    return cached;
+}
 
 int chatlio_sha256_backend_is_available(chatlio_sha256_backend backend) {
     switch (backend) {
     case CHATLIO_SHA256_BACKEND_PORTABLE:
         return 1;
     case CHATLIO_SHA256_BACKEND_X86_SHA_NI:
-#ifdef CHATLIO_SHA256_HAVE_X86_SHA_NI
-        return cpu_has_x86_sha_ni();
-#else
-        return 0;
-#endif
+        return (cpu_features() & FEATURE_SHA_NI) != 0;
+    case CHATLIO_SHA256_BACKEND_X86_BMI2:
+        return (cpu_features() & FEATURE_BMI2) != 0;
     }
     return 0;
 }
@@ -38,25 +41,27 @@ int chatlio_sha256_backend_is_available(chatlio_sha256_backend backend) {
 chatlio_sha256_backend chatlio_sha256_choose_backend(const char *portable_override) {
     int forced = portable_override != NULL && portable_override[0] != '\0' &&
                  !(portable_override[0] == '0' && portable_override[1] == '\0');
-    if (!forced && chatlio_sha256_backend_is_available(CHATLIO_SHA256_BACKEND_X86_SHA_NI)) {
-        return CHATLIO_SHA256_BACKEND_X86_SHA_NI;
-    }
+    if (forced) return CHATLIO_SHA256_BACKEND_PORTABLE;
+    if (chatlio_sha256_backend_is_available(CHATLIO_SHA256_BACKEND_X86_SHA_NI)) return CHATLIO_SHA256_BACKEND_X86_SHA_NI;
+    if (chatlio_sha256_backend_is_available(CHATLIO_SHA256_BACKEND_X86_BMI2)) return CHATLIO_SHA256_BACKEND_X86_BMI2;
     return CHATLIO_SHA256_BACKEND_PORTABLE;
 }
 
 static blocks_function function_for(chatlio_sha256_backend backend) {
+    if (!chatlio_sha256_backend_is_available(backend)) return chatlio_sha256_blocks_portable;
+    switch (backend) {
 #ifdef CHATLIO_SHA256_HAVE_X86_SHA_NI
-    if (backend == CHATLIO_SHA256_BACKEND_X86_SHA_NI && cpu_has_x86_sha_ni()) {
+    case CHATLIO_SHA256_BACKEND_X86_SHA_NI:
         return chatlio_sha256_blocks_x86_sha_ni;
-    }
-#else
-    (void)backend;
+    case CHATLIO_SHA256_BACKEND_X86_BMI2:
+        return chatlio_sha256_blocks_x86_bmi2;
 #endif
-    return chatlio_sha256_blocks_portable;
+    default:
+        return chatlio_sha256_blocks_portable;
+    }
 }
 
-// 0 until the first choice; then the backend plus one. Threads racing to the first
-// choice make the same one, so relaxed atomics are enough (they publish no other memory).
+// 0 until the first choice; then the backend plus one (relaxed, as above).
 static int automatic_backend_plus_one;
 
 chatlio_sha256_backend chatlio_sha256_automatic_backend(void) {
@@ -67,6 +72,8 @@ chatlio_sha256_backend chatlio_sha256_automatic_backend(void) {
     return chosen;
 }
 
+// NULL until the first compression, then the automatic backend's function. It
+// points at code only, so publishing it needs no ordering either.
 static blocks_function automatic_function;
 
 void chatlio_sha256_blocks(uint32_t state[8], const uint8_t *data, size_t blocks) {

@@ -16,6 +16,9 @@ void chatlio_sha256_blocks_portable(uint32_t state[8], const uint8_t *data, size
 /// Needs SHA and SSE4.1 (which implies SSSE3); check with chatlio_sha256_cpu_has_x86_sha_ni.
 void chatlio_sha256_blocks_x86_sha_ni(uint32_t state[8], const uint8_t *data, size_t blocks);
 int chatlio_sha256_cpu_has_x86_sha_ni(void);
+/// The portable code compiled for BMI2; check with chatlio_sha256_cpu_has_x86_bmi2.
+void chatlio_sha256_blocks_x86_bmi2(uint32_t state[8], const uint8_t *data, size_t blocks);
+int chatlio_sha256_cpu_has_x86_bmi2(void);
 #endif
 
 #endif

@@ -19,6 +19,13 @@ int chatlio_sha256_cpu_has_x86_sha_ni(void) {
     return (ebx & (1u << 29)) != 0;
 }
 
+int chatlio_sha256_cpu_has_x86_bmi2(void) {
+    unsigned eax, ebx, ecx, edx;
+    if (__get_cpuid_max(0, NULL) < 7) return 0;
+    __cpuid_count(7, 0, eax, ebx, ecx, edx);
+    return (ebx & (1u << 8)) != 0;  // BMI2: leaf 7, sub-leaf 0, EBX bit 8
+}
+
 #define SHA_NI __attribute__((target("sha,sse4.1")))
 
 // SHA256RNDS2 works on the state split in two registers, ABEF and CDGH (A and C

@@ -6,8 +6,8 @@ import CChatlioSHA256
 /// (`Email_LC_SHA256`). Whole 64-byte blocks are compressed straight from the
 /// caller's memory by the package's C target, with the CPU's SHA instructions
 /// where it has them (x86 SHA extensions, checked at run time) and portable C
-/// elsewhere; `CHATLIO_SHA256_PORTABLE=1` in the environment forces the portable
-/// code. A hasher lives on the stack: it allocates nothing until it returns a
+/// elsewhere (compiled for BMI2 on x86 CPUs that have it);
+/// `CHATLIO_SHA256_PORTABLE=1` in the environment forces the plain portable code. A hasher lives on the stack: it allocates nothing until it returns a
 /// digest. Tested against the NIST example vectors.
 ///
 /// ```swift
@@ -26,30 +26,40 @@ public struct SHA256: Sendable {
     /// Which compression code a hasher runs: `automatic` in production, the
     /// others so tests can compare both on the same machine.
     enum Backend: Sendable, CaseIterable, CustomStringConvertible {
-        /// The process's choice: the CPU's SHA instructions unless it lacks them
-        /// or `CHATLIO_SHA256_PORTABLE` is set.
+        /// The process's choice: the CPU's SHA instructions, else the C code
+        /// compiled for BMI2, else plain C; plain C when `CHATLIO_SHA256_PORTABLE` is set.
         case automatic
         case portable
-        /// The x86 SHA extensions; portable C on a CPU without them.
+        /// The x86 SHA extensions; plain C on a CPU without them.
         case x86SHANI
+        /// The portable C compiled for x86 BMI2 (what valgrind's CPU runs); plain C on a CPU without it.
+        case x86BMI2
 
         /// Whether this CPU runs the backend itself rather than falling back.
         var isAvailable: Bool {
             switch self {
             case .automatic, .portable: true
             case .x86SHANI: chatlio_sha256_backend_is_available(CHATLIO_SHA256_BACKEND_X86_SHA_NI) != 0
+            case .x86BMI2: chatlio_sha256_backend_is_available(CHATLIO_SHA256_BACKEND_X86_BMI2) != 0
             }
         }
 
         /// What `automatic` resolved to in this process.
         static var automaticChoice: Backend {
-            chatlio_sha256_automatic_backend() == CHATLIO_SHA256_BACKEND_X86_SHA_NI ? .x86SHANI : .portable
+            Backend(chatlio_sha256_automatic_backend())
         }
 
         /// What `automatic` resolves to when `CHATLIO_SHA256_PORTABLE` has `value` (`nil`: unset).
         static func choice(portableOverride value: String?) -> Backend {
-            let chosen = value.map { chatlio_sha256_choose_backend($0) } ?? chatlio_sha256_choose_backend(nil)
-            return chosen == CHATLIO_SHA256_BACKEND_X86_SHA_NI ? .x86SHANI : .portable
+            Backend(value.map { chatlio_sha256_choose_backend($0) } ?? chatlio_sha256_choose_backend(nil))
+        }
+
+        private init(_ backend: chatlio_sha256_backend) {
+            switch backend {
+            case CHATLIO_SHA256_BACKEND_X86_SHA_NI: self = .x86SHANI
+            case CHATLIO_SHA256_BACKEND_X86_BMI2: self = .x86BMI2
+            default: self = .portable
+            }
         }
 
         var description: String {
@@ -57,6 +67,7 @@ public struct SHA256: Sendable {
             case .automatic: "automatic"
             case .portable: "portable"
             case .x86SHANI: "x86 SHA-NI"
+            case .x86BMI2: "x86 BMI2"
             }
         }
     }
@@ -204,6 +215,7 @@ public struct SHA256: Sendable {
         case .automatic: chatlio_sha256_blocks(state, bytes, blocks)
         case .portable: chatlio_sha256_blocks_using(CHATLIO_SHA256_BACKEND_PORTABLE, state, bytes, blocks)
         case .x86SHANI: chatlio_sha256_blocks_using(CHATLIO_SHA256_BACKEND_X86_SHA_NI, state, bytes, blocks)
+        case .x86BMI2: chatlio_sha256_blocks_using(CHATLIO_SHA256_BACKEND_X86_BMI2, state, bytes, blocks)
         }
     }
 
