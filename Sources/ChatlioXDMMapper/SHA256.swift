@@ -163,18 +163,32 @@ public struct SHA256: Sendable {
         }
     }
 
-    /// `finalize()` as 64 lower-case hex digits, without the byte array in between.
-    private mutating func finalizeHex() -> String {
+    /// `finalize()` as 64 lower-case hex digits, without the byte array in between
+    /// (for callers inside the module, such as `XDMMapper.eventID`).
+    mutating func finalizeHex() -> String {
         padAndCompressLastBlocks()
         return withWords { state, _ in
             String(unsafeUninitializedCapacity: 64) { text in
-                for index in 0..<64 {
-                    let nibble = UInt8(truncatingIfNeeded: state[index >> 3] >> (28 - 4 * UInt32(index & 7))) & 0x0F
-                    text[index] = Self.hexDigit(nibble)
+                let raw = UnsafeMutableRawBufferPointer(text)
+                for index in 0..<8 {
+                    raw.storeBytes(of: Self.hexDigits(of: state[index]), toByteOffset: 8 * index, as: UInt64.self)
                 }
                 return 64
             }
         }
+    }
+
+    /// The eight hex digits of `word`, most significant first, as the bytes of a
+    /// UInt64 to store as is: each nibble spread into a byte of its own, then
+    /// '0' added to each, and 'a' - '0' - 10 more to those above 9, all eight at once.
+    @inline(__always) private static func hexDigits(of word: UInt32) -> UInt64 {
+        var nibbles = UInt64(word)
+        nibbles = (nibbles | nibbles << 16) & 0x0000_FFFF_0000_FFFF
+        nibbles = (nibbles | nibbles << 8) & 0x00FF_00FF_00FF_00FF
+        nibbles = (nibbles | nibbles << 4) & 0x0F0F_0F0F_0F0F_0F0F  // byte k holds nibble k
+        let aboveNine = ((nibbles &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
+        let ascii = nibbles &+ 0x3030_3030_3030_3030 &+ aboveNine &* 0x27
+        return ascii.bigEndian  // nibble 7 (the most significant) at the lowest address
     }
 
     /// The 0x80 marker, zeros, and the message length in bits (big-endian) in
@@ -264,9 +278,11 @@ public struct SHA256: Sendable {
 
     static func hex(_ digest: [UInt8]) -> String {
         String(unsafeUninitializedCapacity: digest.count * 2) { text in
-            for (index, byte) in digest.enumerated() {
-                text[2 * index] = hexDigit(byte >> 4)
-                text[2 * index + 1] = hexDigit(byte & 0x0F)
+            digest.withUnsafeBufferPointer { bytes in
+                for (index, byte) in bytes.enumerated() {
+                    text[2 * index] = hexDigit(byte >> 4)
+                    text[2 * index + 1] = hexDigit(byte & 0x0F)
+                }
             }
             return digest.count * 2
         }
