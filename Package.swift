@@ -50,10 +50,12 @@ let package = Package(
             dependencies: ["ChatlioJSON", "ChatlioWebhooks"],
             swiftSettings: strictSettings
         ),
+        // SHA-256 compression in C (not a product): the x86 SHA extensions when CPUID has them, portable C elsewhere.
+        .target(name: "CChatlioSHA256"),
         // Webhook → XDM ExperienceEvent: identities, ids, timestamps, privacy, size budget.
         .target(
             name: "ChatlioXDMMapper",
-            dependencies: ["ChatlioWebhooks", "XDMSchemaRegistry", "ChatlioAEPSupport"],
+            dependencies: ["ChatlioWebhooks", "XDMSchemaRegistry", "ChatlioAEPSupport", "CChatlioSHA256"],
             swiftSettings: strictSettings
         ),
         // Durable, batched, retrying delivery to AEP's streaming inlet.

@@ -1,7 +1,14 @@
+import CChatlioSHA256
+
 /// SHA-256 (FIPS 180-4), because Foundation on Linux has none.
 ///
 /// Used for deterministic event ids and for hashed identities
-/// (`Email_LC_SHA256`). Tested against the NIST example vectors.
+/// (`Email_LC_SHA256`). Whole 64-byte blocks are compressed straight from the
+/// caller's memory by the package's C target, with the CPU's SHA instructions
+/// where it has them (x86 SHA extensions, checked at run time) and portable C
+/// elsewhere (compiled for BMI2 on x86 CPUs that have it);
+/// `CHATLIO_SHA256_PORTABLE=1` in the environment forces the plain portable code. A hasher lives on the stack: it allocates nothing until it returns a
+/// digest. Tested against the NIST example vectors.
 ///
 /// ```swift
 /// SHA256.hexDigest(of: Array("abc".utf8))
@@ -11,71 +18,243 @@
 /// hasher.update(Array("a".utf8))
 /// hasher.update(Array("bc".utf8))
 /// hasher.finalize()   // 32 bytes, the same digest
+///
+/// let body: [UInt8] = Array(#"{"message":"hi"}"#.utf8)
+/// body.withUnsafeBytes { SHA256.hash($0) }   // one pass, no copies
 /// ```
 public struct SHA256: Sendable {
-    private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
-        0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
+    /// Which compression code a hasher runs: `automatic` in production, the
+    /// others so tests can compare both on the same machine.
+    enum Backend: Sendable, CaseIterable, CustomStringConvertible {
+        /// The process's choice: the CPU's SHA instructions, else the C code
+        /// compiled for BMI2, else plain C; plain C when `CHATLIO_SHA256_PORTABLE` is set.
+        case automatic
+        case portable
+        /// The x86 SHA extensions; plain C on a CPU without them.
+        case x86SHANI
+        /// The portable C compiled for x86 BMI2 (what valgrind's CPU runs); plain C on a CPU without it.
+        case x86BMI2
+
+        /// Whether this CPU runs the backend itself rather than falling back.
+        var isAvailable: Bool {
+            switch self {
+            case .automatic, .portable: true
+            case .x86SHANI: chatlio_sha256_backend_is_available(CHATLIO_SHA256_BACKEND_X86_SHA_NI) != 0
+            case .x86BMI2: chatlio_sha256_backend_is_available(CHATLIO_SHA256_BACKEND_X86_BMI2) != 0
+            }
+        }
+
+        /// What `automatic` resolved to in this process.
+        static var automaticChoice: Backend {
+            Backend(chatlio_sha256_automatic_backend())
+        }
+
+        /// What `automatic` resolves to when `CHATLIO_SHA256_PORTABLE` has `value` (`nil`: unset).
+        static func choice(portableOverride value: String?) -> Backend {
+            Backend(value.map { chatlio_sha256_choose_backend($0) } ?? chatlio_sha256_choose_backend(nil))
+        }
+
+        private init(_ backend: chatlio_sha256_backend) {
+            switch backend {
+            case CHATLIO_SHA256_BACKEND_X86_SHA_NI: self = .x86SHANI
+            case CHATLIO_SHA256_BACKEND_X86_BMI2: self = .x86BMI2
+            default: self = .portable
+            }
+        }
+
+        var description: String {
+            switch self {
+            case .automatic: "automatic"
+            case .portable: "portable"
+            case .x86SHANI: "x86 SHA-NI"
+            case .x86BMI2: "x86 BMI2"
+            }
+        }
+    }
+
+    /// Words 0..<8: the chaining value H0...H7. Words 8..<24: the bytes of a
+    /// partial block (`totalBytes % 64` of them) waiting for the rest. One stored
+    /// tuple, so that one pointer reaches both without copying either.
+    private typealias Words = (
+        UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32,
+        UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32,
+        UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32
     )
-    private var buffer: [UInt8] = []
+    private var words: Words = (
+        0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
+        0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0
+    )
     private var totalBytes: UInt64 = 0
+    private let backend: Backend
 
     public init() {
-        buffer.reserveCapacity(64)
+        backend = .automatic
+    }
+
+    /// A hasher that runs a given backend (tests).
+    init(backend: Backend) {
+        self.backend = backend
     }
 
     /// Feeds more input.
     public mutating func update(_ bytes: some Sequence<UInt8>) {
         let handled: Void? = bytes.withContiguousStorageIfAvailable { update(UnsafeRawBufferPointer($0)) }
         if handled == nil {
-            let array = Array(bytes)
-            array.withUnsafeBytes { update($0) }
+            // Sequences without contiguous storage (CollectionOfOne, lazy maps) go through the
+            // partial block a byte at a time rather than through a temporary array.
+            for byte in bytes { update(byte: byte) }
         }
     }
 
-    /// Feeds more input from raw memory.
+    /// Feeds more input from raw memory; whole blocks are compressed in place.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        totalBytes &+= UInt64(bytes.count)
-        var offset = 0
-        if !buffer.isEmpty {
-            let take = min(64 - buffer.count, bytes.count)
-            buffer.append(contentsOf: bytes[0..<take])
-            offset = take
-            if buffer.count == 64 {
-                buffer.withUnsafeBytes { compress(block: $0) }
-                buffer.removeAll(keepingCapacity: true)
+        guard var next = bytes.baseAddress, !bytes.isEmpty else { return }
+        var remaining = bytes.count
+        let pending = Int(truncatingIfNeeded: totalBytes & 63)
+        totalBytes &+= UInt64(remaining)
+        let backend = self.backend
+        withWords { state, partial in
+            if pending > 0 {
+                let take = min(64 - pending, remaining)
+                (partial + pending).copyMemory(from: next, byteCount: take)
+                next += take
+                remaining -= take
+                guard pending + take == 64 else { return }
+                Self.compress(state, UnsafeRawPointer(partial), blocks: 1, backend: backend)
+            }
+            let wholeBlocks = remaining / 64
+            if wholeBlocks > 0 {
+                Self.compress(state, next, blocks: wholeBlocks, backend: backend)
+                next += wholeBlocks * 64
+                remaining -= wholeBlocks * 64
+            }
+            if remaining > 0 {
+                partial.copyMemory(from: next, byteCount: remaining)
             }
         }
-        while bytes.count - offset >= 64 {
-            compress(block: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + 64)]))
-            offset += 64
-        }
-        if offset < bytes.count {
-            buffer.append(contentsOf: bytes[offset...])
+    }
+
+    private mutating func update(byte: UInt8) {
+        let pending = Int(truncatingIfNeeded: totalBytes & 63)
+        totalBytes &+= 1
+        let backend = self.backend
+        withWords { state, partial in
+            partial.storeBytes(of: byte, toByteOffset: pending, as: UInt8.self)
+            if pending == 63 { Self.compress(state, UnsafeRawPointer(partial), blocks: 1, backend: backend) }
         }
     }
 
-    /// Pads, processes the last block and returns the 32-byte digest.
+    /// Pads, processes the last block and returns the 32-byte digest. The
+    /// hasher is spent: start a new one for the next message.
     public mutating func finalize() -> [UInt8] {
+        padAndCompressLastBlocks()
+        return withWords { state, _ in
+            [UInt8](unsafeUninitializedCapacity: 32) { digest, count in
+                for index in 0..<8 {
+                    let word = state[index]
+                    digest[4 * index] = UInt8(truncatingIfNeeded: word >> 24)
+                    digest[4 * index + 1] = UInt8(truncatingIfNeeded: word >> 16)
+                    digest[4 * index + 2] = UInt8(truncatingIfNeeded: word >> 8)
+                    digest[4 * index + 3] = UInt8(truncatingIfNeeded: word)
+                }
+                count = 32
+            }
+        }
+    }
+
+    /// `finalize()` as 64 lower-case hex digits, without the byte array in between
+    /// (for callers inside the module, such as `XDMMapper.eventID`).
+    mutating func finalizeHex() -> String {
+        padAndCompressLastBlocks()
+        return withWords { state, _ in
+            String(unsafeUninitializedCapacity: 64) { text in
+                let raw = UnsafeMutableRawBufferPointer(text)
+                for index in 0..<8 {
+                    raw.storeBytes(of: Self.hexDigits(of: state[index]), toByteOffset: 8 * index, as: UInt64.self)
+                }
+                return 64
+            }
+        }
+    }
+
+    /// The eight hex digits of `word`, most significant first, as the bytes of a
+    /// UInt64 to store as is: each nibble spread into a byte of its own, then
+    /// '0' added to each, and 'a' - '0' - 10 more to those above 9, all eight at once.
+    @inline(__always) private static func hexDigits(of word: UInt32) -> UInt64 {
+        var nibbles = UInt64(word)
+        nibbles = (nibbles | nibbles << 16) & 0x0000_FFFF_0000_FFFF
+        nibbles = (nibbles | nibbles << 8) & 0x00FF_00FF_00FF_00FF
+        nibbles = (nibbles | nibbles << 4) & 0x0F0F_0F0F_0F0F_0F0F  // byte k holds nibble k
+        let aboveNine = ((nibbles &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
+        let ascii = nibbles &+ 0x3030_3030_3030_3030 &+ aboveNine &* 0x27
+        return ascii.bigEndian  // nibble 7 (the most significant) at the lowest address
+    }
+
+    /// The 0x80 marker, zeros, and the message length in bits (big-endian) in
+    /// the last 8 bytes: one more block, or two when fewer than 9 bytes are left.
+    private mutating func padAndCompressLastBlocks() {
+        let pending = Int(truncatingIfNeeded: totalBytes & 63)
         let bitLength = totalBytes &* 8
-        var padding: [UInt8] = [0x80]
-        let afterMarker = (buffer.count + 1) % 64
-        padding.append(contentsOf: repeatElement(0, count: afterMarker <= 56 ? 56 - afterMarker : 120 - afterMarker))
-        for shift in stride(from: 56, through: 0, by: -8) {
-            padding.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        let backend = self.backend
+        withWords { state, partial in
+            partial.storeBytes(of: 0x80, toByteOffset: pending, as: UInt8.self)
+            if pending >= 56 {
+                (partial + pending + 1).initializeMemory(as: UInt8.self, repeating: 0, count: 63 - pending)
+                Self.compress(state, UnsafeRawPointer(partial), blocks: 1, backend: backend)
+                partial.initializeMemory(as: UInt8.self, repeating: 0, count: 56)
+            } else {
+                (partial + pending + 1).initializeMemory(as: UInt8.self, repeating: 0, count: 55 - pending)
+            }
+            partial.storeBytes(of: bitLength.bigEndian, toByteOffset: 56, as: UInt64.self)
+            Self.compress(state, UnsafeRawPointer(partial), blocks: 1, backend: backend)
         }
-        let savedTotal = totalBytes
-        padding.withUnsafeBytes { update($0) }
-        totalBytes = savedTotal
-        let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
-        var digest: [UInt8] = []
-        digest.reserveCapacity(32)
-        for word in words {
-            digest.append(UInt8(truncatingIfNeeded: word >> 24))
-            digest.append(UInt8(truncatingIfNeeded: word >> 16))
-            digest.append(UInt8(truncatingIfNeeded: word >> 8))
-            digest.append(UInt8(truncatingIfNeeded: word))
+    }
+
+    /// Runs `body` with the chaining value and the partial block's 64 bytes.
+    private mutating func withWords<Result>(
+        _ body: (UnsafeMutablePointer<UInt32>, UnsafeMutableRawPointer) -> Result
+    ) -> Result {
+        withUnsafeMutablePointer(to: &words) { tuple in
+            // A homogeneous tuple is laid out as contiguous elements.
+            tuple.withMemoryRebound(to: UInt32.self, capacity: 24) { words in
+                body(words, UnsafeMutableRawPointer(words + 8))
+            }
         }
-        return digest
+    }
+
+    private static func compress(_ state: UnsafeMutablePointer<UInt32>, _ data: UnsafeRawPointer, blocks: Int, backend: Backend) {
+        let bytes = data.assumingMemoryBound(to: UInt8.self)
+        switch backend {
+        case .automatic: chatlio_sha256_blocks(state, bytes, blocks)
+        case .portable: chatlio_sha256_blocks_using(CHATLIO_SHA256_BACKEND_PORTABLE, state, bytes, blocks)
+        case .x86SHANI: chatlio_sha256_blocks_using(CHATLIO_SHA256_BACKEND_X86_SHA_NI, state, bytes, blocks)
+        case .x86BMI2: chatlio_sha256_blocks_using(CHATLIO_SHA256_BACKEND_X86_BMI2, state, bytes, blocks)
+        }
+    }
+
+    /// The digest of the bytes in `bytes`, in one pass over them: the only
+    /// allocation is the returned array.
+    ///
+    /// ```swift
+    /// let digest = payload.withUnsafeBytes { SHA256.hash($0) }   // 32 bytes
+    /// ```
+    public static func hash(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(bytes)
+        return hasher.finalize()
+    }
+
+    /// The digest of the bytes in `bytes` as 64 lower-case hex digits; the only
+    /// allocation is the string.
+    ///
+    /// ```swift
+    /// let id = payload.withUnsafeBytes { SHA256.hexDigest(of: $0) }
+    /// ```
+    public static func hexDigest(of bytes: UnsafeRawBufferPointer) -> String {
+        var hasher = SHA256()
+        hasher.update(bytes)
+        return hasher.finalizeHex()
     }
 
     /// The digest of `bytes`.
@@ -87,7 +266,9 @@ public struct SHA256: Sendable {
 
     /// The digest of `bytes` as 64 lower-case hex digits.
     public static func hexDigest(of bytes: some Sequence<UInt8>) -> String {
-        hex(digest(of: bytes))
+        var hasher = SHA256()
+        hasher.update(bytes)
+        return hasher.finalizeHex()
     }
 
     /// The digest of a string's UTF-8 bytes as lower-case hex.
@@ -96,66 +277,18 @@ public struct SHA256: Sendable {
     }
 
     static func hex(_ digest: [UInt8]) -> String {
-        let alphabet: [UInt8] = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(digest.count * 2)
-        for byte in digest {
-            out.append(alphabet[Int(byte >> 4)])
-            out.append(alphabet[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static let roundConstants: [UInt32] = [
-        0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
-        0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
-        0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
-        0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
-        0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
-        0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
-        0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
-        0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
-    ]
-
-    private mutating func compress(block: UnsafeRawBufferPointer) {
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { schedule in
-            for index in 0..<16 {
-                let base = index * 4
-                schedule[index] = UInt32(block[base]) << 24 | UInt32(block[base + 1]) << 16 | UInt32(block[base + 2]) << 8 | UInt32(block[base + 3])
-            }
-            for index in 16..<64 {
-                let w15 = schedule[index - 15]
-                let w2 = schedule[index - 2]
-                let s0 = w15.rotatedRight(7) ^ w15.rotatedRight(18) ^ (w15 >> 3)
-                let s1 = w2.rotatedRight(17) ^ w2.rotatedRight(19) ^ (w2 >> 10)
-                schedule[index] = schedule[index - 16] &+ s0 &+ schedule[index - 7] &+ s1
-            }
-            var (a, b, c, d, e, f, g, h) = state
-            Self.roundConstants.withUnsafeBufferPointer { constants in
-                for index in 0..<64 {
-                    let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
-                    let choice = (e & f) ^ (~e & g)
-                    let t1 = h &+ s1 &+ choice &+ constants[index] &+ schedule[index]
-                    let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
-                    let majority = (a & b) ^ (a & c) ^ (b & c)
-                    let t2 = s0 &+ majority
-                    h = g
-                    g = f
-                    f = e
-                    e = d &+ t1
-                    d = c
-                    c = b
-                    b = a
-                    a = t1 &+ t2
+        String(unsafeUninitializedCapacity: digest.count * 2) { text in
+            digest.withUnsafeBufferPointer { bytes in
+                for (index, byte) in bytes.enumerated() {
+                    text[2 * index] = hexDigit(byte >> 4)
+                    text[2 * index + 1] = hexDigit(byte & 0x0F)
                 }
             }
-            state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
+            return digest.count * 2
         }
     }
-}
 
-extension UInt32 {
-    @inline(__always) fileprivate func rotatedRight(_ count: UInt32) -> UInt32 {
-        (self >> count) | (self << (32 - count))
+    @inline(__always) private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") &+ nibble : UInt8(ascii: "a") &- 10 &+ nibble
     }
 }

@@ -32,6 +32,7 @@ func parseOptions() -> Options {
         case "--filter":
             guard let text = arguments.popFirst() else { exitWithUsage("--filter needs a text") }
             options.filter = text
+        case "--sha": runSHABenchmark(Array(arguments))
         case "-h", "--help":
             print(usage)
             exit(0)
@@ -48,6 +49,7 @@ let usage = """
       --quick        small counts, a few seconds in all (what CI runs)
       --json FILE    also write the figures as JSON
       --filter TEXT  only scenarios whose name contains TEXT
+      --sha [--bytes N] [--iterations N] [--runs N]   only the SHA-256 micro-benchmark (SHABenchmark.swift)
     """
 
 func exitWithUsage(_ message: String) -> Never {
