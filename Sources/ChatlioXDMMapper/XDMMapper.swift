@@ -94,7 +94,7 @@ public struct XDMMapper: Sendable {
         hasher.update(webhook.kind.rawValue.utf8)
         hasher.update(CollectionOfOne(UInt8(ascii: "\n")))
         hasher.update(webhook.serialized(sortedKeys: true))
-        return SHA256.hex(hasher.finalize())
+        return hasher.finalizeHex()
     }
 
     /// The payload's own time: a transcript's `endedAt`, else its last
