@@ -25,6 +25,7 @@ let package = Package(
             dependencies: [
                 "MallocCounter",
                 .product(name: "ChatlioWebhooks", package: root),
+                .product(name: "ChatlioRelay", package: root),
                 .product(name: "XDMSchemaRegistry", package: root),
                 .product(name: "ChatlioXDMMapper", package: root),
                 .product(name: "AEPStreamingClient", package: root),
