@@ -27,7 +27,7 @@ struct InstructionFigure: Encodable {
     let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("chatlio-bench-callgrind")
     try? FileManager.default.removeItem(at: directory)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let executable = selfExecutablePath()
+    let executable = try strippedCopy(of: selfExecutablePath(), in: directory)
 
     /// Total instructions of one child run under callgrind (the `Collected :` line of its log).
     func collected(_ label: String, _ program: String, _ arguments: [String]) throws -> Int {
@@ -96,11 +96,34 @@ struct InstructionFigure: Encodable {
 }
 
 /// `--instruction-child STAGE KIND COUNT MAXCOUNT`: the loop `runInstructionCounts` counts.
-func runInstructionChild(_ arguments: [String], inputs: BenchInputs) async throws {
+///
+/// Synchronous on purpose, and called before chatlio-bench's first top-level `await`: the stage runs in a
+/// detached task while the main thread waits on a semaphore. Once an async main suspends, its main thread parks
+/// in libdispatch's `dispatch_main` (`sigsuspend`), and valgrind 3.19 dies there with an internal SIGSEGV.
+func runInstructionChild(_ arguments: [String], inputs: BenchInputs) throws {
     guard arguments.count == 4, let stage = IntakeStage(rawValue: arguments[0]), let kind = WebhookKind(rawValue: arguments[1]),
         let count = Int(arguments[2]), let maxCount = Int(arguments[3]), count <= maxCount
     else { throw BenchError("--instruction-child needs STAGE KIND COUNT MAXCOUNT, got \(arguments)") }
-    try await runStage(stage, kind: kind, count: count, maxCount: maxCount, inputs: inputs)
+    let finished = DispatchSemaphore(value: 0)
+    let failure = ChildFailure()
+    Task.detached {
+        do {
+            try await runStage(stage, kind: kind, count: count, maxCount: maxCount, inputs: inputs)
+        } catch {
+            failure.set("\(error)")
+        }
+        finished.signal()
+    }
+    finished.wait()
+    if let message = failure.message { throw BenchError(message) }
+}
+
+/// The error of a detached child loop, read after its semaphore.
+final class ChildFailure: @unchecked Sendable {
+    private let lock = NSLock()
+    private var text: String?
+    func set(_ message: String) { lock.withLock { text = message } }
+    var message: String? { lock.withLock { text } }
 }
 
 /// 60000 → "60,000".
@@ -112,4 +135,17 @@ func grouped(_ value: Int) -> String {
         text.append(digit)
     }
     return value < 0 ? "-" + text : text
+}
+
+/// A copy of `path` without DWARF: valgrind 3.19 cannot read the DWARF 5 of Swift 6 release builds ("unhandled
+/// dwarf2 abbrev form code 0x25 … Possibly corrupted debuginfo file … Giving up"). Symbols stay, so
+/// callgrind_annotate still names functions. Without `strip` or `objcopy`, the original.
+func strippedCopy(of path: String, in directory: URL) throws -> String {
+    let copy = directory.appendingPathComponent("chatlio-bench-stripped").path
+    for (tool, arguments) in [("strip", ["--strip-debug", "-o", copy, path]), ("objcopy", ["--strip-debug", path, copy])] {
+        guard let program = executableOnPath(tool) else { continue }
+        if try runChild(program, arguments).status == 0 { return copy }
+    }
+    print("note: neither strip nor objcopy worked; running callgrind on \(path) itself")
+    return path
 }

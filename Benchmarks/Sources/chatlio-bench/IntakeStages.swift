@@ -5,7 +5,7 @@ import Foundation
 import XDMSchemaRegistry
 
 /// What the intake measurements share with the rest of the run: the compact samples, one mapper and validator.
-struct BenchInputs {
+struct BenchInputs: Sendable {
     let samples: [Sample]
     let mapper: XDMMapper
     let validator: XDMValidator
@@ -28,10 +28,10 @@ final class CountingSink: RelayEventSink, @unchecked Sendable {
     private var bytes = 0
 
     func accept(_ event: RelayEvent) async throws(RelaySinkError) {
-        lock.lock()
-        stored += 1
-        bytes += event.body.count
-        lock.unlock()
+        lock.withLock {
+            stored += 1
+            bytes += event.body.count
+        }
     }
 
     var count: Int {
@@ -71,9 +71,7 @@ struct DistinctBodies {
     func body(_ index: Int) -> Data {
         var copy = template
         let hex = Array("0123456789abcdef".utf8)
-        copy.withUnsafeMutableBytes { raw in
-            for position in 0..<8 { raw[digitsAt + position] = hex[(index >> ((7 - position) * 4)) & 0xF] }
-        }
+        for position in 0..<8 { copy[copy.startIndex + digitsAt + position] = hex[(index >> ((7 - position) * 4)) & 0xF] }
         return copy
     }
 }

@@ -154,7 +154,7 @@ func firstDifference(_ left: JSONValue, _ right: JSONValue, at pointer: String) 
 
 extension Bench {
     /// `rate(_:)` for an async body.
-    func asyncRate(_ body: (Int) async throws -> Void) async rethrows -> Rate {
+    @MainActor func asyncRate(_ body: (Int) async throws -> Void) async rethrows -> Rate {
         var next = 0
         for _ in 0..<max(eventsPerRun / 10, 100) {
             try await body(next)
