@@ -25,9 +25,13 @@ struct PythonPeer {
     /// or why it cannot be measured (the caller prints that as its skip line).
     static func locate(inputs: BenchInputs) -> Result<PythonPeer, BenchError> {
         let environment = ProcessInfo.processInfo.environment
-        guard let python = environment["CHATLIO_BENCH_PYTHON"] ?? executableOnPath("python3") else {
+        guard let launcher = environment["CHATLIO_BENCH_PYTHON"] ?? executableOnPath("python3") else {
             return .failure(BenchError("no python3 on PATH (or $CHATLIO_BENCH_PYTHON)"))
         }
+        // The interpreter itself, not a launcher script (pyenv's shims): valgrind must run Python, not a shell.
+        let resolved = (try? runChild(launcher, ["-c", "import sys; print(sys.executable)"]))?.standardOutput
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let python = resolved.flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil } ?? launcher
         guard FileManager.default.fileExists(atPath: scriptPath) else { return .failure(BenchError("\(scriptPath) is missing")) }
         let directory = temporaryDirectory("peer")
         do {

@@ -198,7 +198,14 @@ if let arguments = options.instructionChild {
     try runInstructionChild(arguments, inputs: inputs)
     exit(0)
 }
-if options.instructions { exit(try await runInstructionCounts(options: options, inputs: inputs)) }
+if options.instructions {
+    do {
+        exit(try await runInstructionCounts(options: options, inputs: inputs))
+    } catch {
+        FileHandle.standardError.write(Data("chatlio-bench --instructions: \(error)\n".utf8))
+        exit(1)
+    }
+}
 
 print("ChatlioAEP benchmarks (\(options.quick ? "quick" : "full"); \(bench.runs) runs × \(bench.eventsPerRun) events; release build expected)")
 print("\("scenario".padding(toLength: 58, withPad: " ", startingAt: 0))   median/s      min/s      max/s   ratio  allocs/ev  baseline")
