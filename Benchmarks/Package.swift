@@ -2,6 +2,7 @@
 //
 // Release-mode measurements and harnesses, sharing one release build of the package:
 //   swift run -c release --package-path Benchmarks chatlio-bench [--quick] [--json FILE]   hot paths vs same-run baselines
+//   swift run -c release --package-path Benchmarks chatlio-bench --instructions [--quick]  intake instructions/event (callgrind)
 //   swift run -c release --package-path Benchmarks crash-harness [--kills N] [--seed S]    SIGKILL crash consistency of the outbox
 //   swift run -c release --package-path Benchmarks soak [--minutes M] [--rate R]           relay → client → faulty inlet, over time
 import Foundation
@@ -25,6 +26,7 @@ let package = Package(
             dependencies: [
                 "MallocCounter",
                 .product(name: "ChatlioWebhooks", package: root),
+                .product(name: "ChatlioRelay", package: root),
                 .product(name: "XDMSchemaRegistry", package: root),
                 .product(name: "ChatlioXDMMapper", package: root),
                 .product(name: "AEPStreamingClient", package: root),

@@ -1,6 +1,7 @@
 // chatlio-bench: ChatlioAEP's hot paths next to baselines measured in the same run.
 //
 //   swift run -c release --package-path Benchmarks chatlio-bench [--quick] [--json FILE] [--filter TEXT]
+//   swift run -c release --package-path Benchmarks chatlio-bench --instructions [--quick]   callgrind instruction counts
 //
 // Every figure is the median of several timed runs after a warm-up, with min and max, in events
 // per second on one core. Ratios compare with a baseline measured in the same process, so a noisy
@@ -18,6 +19,10 @@ struct Options {
     var quick = false
     var jsonPath: String?
     var filter: String?
+    var instructions = false
+    /// Hidden: run one child scenario (`--scenario ID`) or one counted loop (`--instruction-child …`) and exit.
+    var scenario: String?
+    var instructionChild: [String]?
 }
 
 func parseOptions() -> Options {
@@ -33,6 +38,13 @@ func parseOptions() -> Options {
             guard let text = arguments.popFirst() else { exitWithUsage("--filter needs a text") }
             options.filter = text
         case "--sha": runSHABenchmark(Array(arguments))
+        case "--instructions": options.instructions = true
+        case "--scenario":
+            guard let id = arguments.popFirst() else { exitWithUsage("--scenario needs a scenario id") }
+            options.scenario = id
+        case "--instruction-child":
+            options.instructionChild = Array(arguments.prefix(4))
+            arguments = arguments.dropFirst(4)
         case "-h", "--help":
             print(usage)
             exit(0)
@@ -45,11 +57,17 @@ func parseOptions() -> Options {
 
 let usage = """
     Usage: chatlio-bench [--quick] [--json FILE] [--filter TEXT]
+           chatlio-bench --instructions [--quick] [--json FILE] [--filter TEXT]
 
-      --quick        small counts, a few seconds in all (what CI runs)
-      --json FILE    also write the figures as JSON
-      --filter TEXT  only scenarios whose name contains TEXT
+      --quick         small counts, a few seconds in all (what CI runs)
+      --json FILE     also write the figures as JSON
+      --filter TEXT   only scenarios whose name contains TEXT
+      --instructions  instructions per event of each intake stage and of the Python + orjson peer,
+                      counted with valgrind --tool=callgrind (instead of the timings)
       --sha [--bytes N] [--iterations N] [--runs N]   only the SHA-256 micro-benchmark (SHABenchmark.swift)
+
+    Environment: CHATLIO_BENCH_PYTHON (the peer's interpreter, default python3), CHATLIO_WAIT_PROBE
+    (the CPU-while-waiting probe, default urlsession-wait next to chatlio-bench or on PATH).
     """
 
 func exitWithUsage(_ message: String) -> Never {
@@ -173,6 +191,23 @@ let mapper = try XDMMapper(configuration: .init(tenantID: "acme"))
 let validator = try ChatlioXDM(tenantID: "acme").experienceEventValidator()
 let encoder = JSONEncoder()
 let decoder = JSONDecoder()
+let inputs = BenchInputs(samples: samples, mapper: mapper, validator: validator, receivedAt: receivedAt)
+if let id = options.scenario {
+    try await runChildScenario(id, quick: options.quick, inputs: inputs)
+    exit(0)
+}
+if let arguments = options.instructionChild {
+    try runInstructionChild(arguments, inputs: inputs)
+    exit(0)
+}
+if options.instructions {
+    do {
+        exit(try await runInstructionCounts(options: options, inputs: inputs))
+    } catch {
+        FileHandle.standardError.write(Data("chatlio-bench --instructions: \(error)\n".utf8))
+        exit(1)
+    }
+}
 
 print("ChatlioAEP benchmarks (\(options.quick ? "quick" : "full"); \(bench.runs) runs × \(bench.eventsPerRun) events; release build expected)")
 print("\("scenario".padding(toLength: 58, withPad: " ", startingAt: 0))   median/s      min/s      max/s   ratio  allocs/ev  baseline")
@@ -216,80 +251,12 @@ if bench.wanted("mixed") {
     }
 }
 
-// MARK: Outbox, delivery, scaling
+try await measureIntakeAgainstPeer(bench: bench, inputs: inputs)
 
-/// Several timed runs of an async measurement that returns events/s; the median, min and max.
-func repeated(_ runs: Int, _ measure: () async throws -> Double) async rethrows -> Rate {
-    var rates: [Double] = []
-    for _ in 0..<runs { rates.append(try await measure()) }
-    rates.sort()
-    return Rate(median: rates[rates.count / 2], min: rates[0], max: rates[rates.count - 1], allocationsPerEvent: nil)
-}
+// MARK: Outbox, delivery, scaling: each in a child process, for its own peak RSS
 
-@MainActor func record(_ name: String, _ rate: Rate, against baseline: (name: String, rate: Rate)?, extra: String? = nil) {
-    bench.record(Figure(
-        scenario: name, eventsPerSecond: rate.median, minEventsPerSecond: rate.min, maxEventsPerSecond: rate.max,
-        baseline: baseline.map { $0.name + (extra.map { "; " + $0 } ?? "") } ?? extra, baselineEventsPerSecond: baseline?.rate.median,
-        ratio: baseline.map { rate.median / $0.rate.median }, allocationsPerEvent: rate.allocationsPerEvent))
-}
-
-let mappedPayloads: [[UInt8]] = try samples.map { try mapper.map(ChatlioWebhook.decode($0.bytes, kind: $0.kind), receivedAt: receivedAt).jsonBytes }
-let conversationPayload = try mapper.map(ChatlioWebhook.decode(representative[.conversationStarted]?.bytes ?? Data(), kind: .conversationStarted), receivedAt: receivedAt).jsonBytes
-let deliveryRuns = options.quick ? 1 : 3
-
-if bench.wanted("outbox") {
-    let appends = options.quick ? 200 : 2_000
-    let baseline = (name: "raw write+fsync, \(conversationPayload.count) B", rate: try await repeated(deliveryRuns) { try rawWriteAndSync(count: appends, payload: conversationPayload) })
-    record(baseline.name, baseline.rate, against: nil)
-    record("outbox append, file, fsync per send", try await repeated(deliveryRuns) {
-        try await appendToFileOutbox(count: appends, payload: conversationPayload, durability: .everyAppend, writers: 1)
-    }, against: baseline)
-    record("outbox append, file, group commit, 1 writer", try await repeated(deliveryRuns) {
-        try await appendToFileOutbox(count: appends, payload: conversationPayload, durability: .groupCommit(), writers: 1)
-    }, against: baseline)
-    record("outbox append, file, group commit, 32 writers", try await repeated(deliveryRuns) {
-        try await appendToFileOutbox(count: appends * 5, payload: conversationPayload, durability: .groupCommit(), writers: 32)
-    }, against: baseline)
-}
-
-if bench.wanted("delivery") {
-    let events = options.quick ? 5_000 : 50_000
-    let baseline = (name: "URLSession POST of prebuilt 500-event batches", rate: try await repeated(deliveryRuns) { try await postPrebuiltBatches(count: events, payloads: mappedPayloads) })
-    record(baseline.name, baseline.rate, against: nil)
-    for kind in [OutboxKind.file, .memory] {
-        var cpuPerEvent = 0.0
-        let rate = try await repeated(deliveryRuns) {
-            let result = try await deliver(count: events, payloads: mappedPayloads, outbox: kind)
-            cpuPerEvent = result.cpu / Double(events)
-            return Double(events) / result.seconds
-        }
-        record("delivery to emulator, \(kind.rawValue), 64 senders, \(events) events", rate, against: baseline,
-               extra: String(format: "process CPU %.0f µs/event incl. the emulator", cpuPerEvent * 1e6))
-    }
-}
-
-if bench.wanted("scaling") {
-    let sizes = options.quick ? [10_000] : [10_000, 100_000, 1_000_000]
-    for size in sizes {
-        let allocationsBefore = malloc_counter_allocations()
-        let start = ContinuousClock.now
-        for index in 0..<size {
-            let sample = samples[index % samples.count]
-            let event = try mapper.map(ChatlioWebhook.decode(sample.bytes, kind: sample.kind), receivedAt: receivedAt)
-            precondition(validator.validate(event.value).isValid)
-        }
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let allocations = malloc_counter_is_active() != 0 ? Double(malloc_counter_allocations() - allocationsBefore) / Double(size) : nil
-        let rate = Rate(median: Double(size) / seconds, min: Double(size) / seconds, max: Double(size) / seconds, allocationsPerEvent: allocations)
-        record("scaling: full path, mixed, \(size) events", rate, against: nil, extra: String(format: "peak RSS %.0f MiB", peakRSSMiB()))
-    }
-    for size in sizes {
-        let result = try await deliver(count: size, payloads: mappedPayloads, outbox: .file)
-        let rate = Rate(median: Double(size) / result.seconds, min: Double(size) / result.seconds, max: Double(size) / result.seconds, allocationsPerEvent: nil)
-        record("scaling: delivery, file outbox, \(size) events", rate, against: nil, extra: String(format: "peak RSS %.0f MiB", peakRSSMiB()))
-    }
-}
+try runChildScenarios(bench: bench, options: options)
+measureWaitingCPU(options: options)
 
 if let path = options.jsonPath {
     let report: [String: JSONValue] = [
