@@ -35,11 +35,13 @@ public enum CPUWhileWaiting {
         public var description: String
     }
 
-    /// Sends `requests` POSTs at once, `rounds` times, through a fresh `URLSessionTransport()` each round.
-    public static func measure(requests: Int = 5, delay: Double = 1, rounds: Int = 3) async throws -> Figure {
-        let server = try SlowServer(delay: delay)
-        defer { server.stop() }
-        guard let url = URL(string: "http://127.0.0.1:\(server.port)/collection/inlet") else { throw Failure(description: "no URL") }
+    /// Sends `requests` POSTs at once, `rounds` times, through a fresh `URLSessionTransport()` each round,
+    /// to an in-process inlet answering after `delay` seconds, or to `url` (a slow server of your own,
+    /// e.g. https: `delay` then only names it).
+    public static func measure(requests: Int = 5, delay: Double = 1, rounds: Int = 3, url: URL? = nil) async throws -> Figure {
+        let server = url == nil ? try SlowServer(delay: delay) : nil
+        defer { server?.stop() }
+        guard let url = url ?? server.flatMap({ URL(string: "http://127.0.0.1:\($0.port)/collection/inlet") }) else { throw Failure(description: "no URL") }
         var figure = Figure(requests: requests, delaySeconds: delay, rounds: [])
         for _ in 0 ..< max(1, rounds) {
             let transport = URLSessionTransport(maxConnections: max(1, requests))

@@ -3,6 +3,7 @@
 // in, for the before figure; urlsession-wait shows the same with URLSession alone.
 //
 //   swift run -c release --package-path Benchmarks transport-wait [--requests 5] [--delay 1] [--rounds 3]
+//       [--url URL]   (a slow server of your own instead of the in-process one, e.g. https)
 //   CHATLIO_CURL_SOCKET_FIX=0 .build/release/transport-wait
 import CPUWhileWaiting
 import Foundation
@@ -17,7 +18,8 @@ do {
     let figure = try await CPUWhileWaiting.measure(
         requests: value("--requests").flatMap(Int.init) ?? 5,
         delay: value("--delay").flatMap(Double.init) ?? 1,
-        rounds: value("--rounds").flatMap(Int.init) ?? 3
+        rounds: value("--rounds").flatMap(Int.init) ?? 3,
+        url: value("--url").flatMap(URL.init(string:))
     )
     for (index, round) in figure.rounds.enumerated() {
         print(String(format: "  round %d: %.3f CPU-s in %.3f s = %.1f %% of a core", index + 1, round.cpuSeconds, round.wallSeconds, 100 * round.cpuSeconds / round.wallSeconds))
