@@ -122,7 +122,8 @@ func round(server: SlowServer) -> (cpu: Double, wall: Double) {
     let session = mode == "completion"
         ? URLSession(configuration: configuration)
         : URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
-    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/collection/x")!)
+    var request = URLRequest(url: URL(fileURLWithPath: "/"))
+    request.url = URL(string: "http://127.0.0.1:\(server.port)/collection/x")
     request.httpMethod = "POST"
     request.httpBody = Data(#"{"a":1}"#.utf8)
     request.setValue("application/json", forHTTPHeaderField: "Content-Type")
