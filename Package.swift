@@ -58,10 +58,16 @@ let package = Package(
             dependencies: ["ChatlioWebhooks", "XDMSchemaRegistry", "ChatlioAEPSupport", "CChatlioSHA256"],
             swiftSettings: strictSettings
         ),
+        // Linux: stops URLSession (FoundationNetworking) spinning a core while a request awaits its
+        // answer, by interposing libcurl's curl_multi_setopt (see the file's header). No curl headers needed.
+        .target(
+            name: "CURLSocketSourceFix",
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
+        ),
         // Durable, batched, retrying delivery to AEP's streaming inlet.
         .target(
             name: "AEPStreamingClient",
-            dependencies: ["ChatlioJSON", "ChatlioAEPSupport"],
+            dependencies: ["ChatlioJSON", "ChatlioAEPSupport", "CURLSocketSourceFix"],
             swiftSettings: strictSettings
         ),
         // Framework-agnostic webhook intake: size cap, URL token, decode, map, validate, durable send.

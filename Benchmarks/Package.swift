@@ -5,6 +5,8 @@
 //   swift run -c release --package-path Benchmarks chatlio-bench --instructions [--quick]  intake instructions/event (callgrind)
 //   swift run -c release --package-path Benchmarks crash-harness [--kills N] [--seed S]    SIGKILL crash consistency of the outbox
 //   swift run -c release --package-path Benchmarks soak [--minutes M] [--rate R]           relay → client → faulty inlet, over time
+//   swift run -c release --package-path Benchmarks transport-wait [--requests N]           CPU while the client awaits a slow inlet
+//   swift run -c release --package-path Benchmarks urlsession-wait [--requests N]          the same with URLSession alone (its busy wait)
 import Foundation
 import PackageDescription
 
@@ -42,6 +44,22 @@ let package = Package(
                 .product(name: "AEPInletEmulator", package: root),
                 .product(name: "ChatlioJSON", package: root),
             ],
+            swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
+        ),
+        // The "CPU while waiting" figure of the client's default transport (for transport-wait and chatlio-bench).
+        .target(
+            name: "CPUWhileWaiting",
+            dependencies: [.product(name: "AEPStreamingClient", package: root)],
+            swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
+        ),
+        .executableTarget(
+            name: "transport-wait",
+            dependencies: ["CPUWhileWaiting"],
+            swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
+        ),
+        // URLSession alone (no ChatlioAEP code): CPU spent while requests await a slow loopback answer.
+        .executableTarget(
+            name: "urlsession-wait",
             swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
         ),
         .executableTarget(

@@ -31,6 +31,16 @@ final class LoopbackHTTPServer: @unchecked Sendable {
             self.server = server
         }
 
+        /// The client's port: with the server's, it names the client's socket.
+        var peerPort: Int {
+            var address = sockaddr_in()
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let found = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
+            }
+            return found == 0 ? Int(UInt16(bigEndian: address.sin_port)) : 0
+        }
+
         /// Whether the server is still running (a handler streaming forever stops when it is not).
         var isOpen: Bool { !server.isStopped }
 

@@ -68,6 +68,8 @@ public final class URLSessionTransport: HTTPTransport {
         configuration.httpShouldSetCookies = false
         configuration.urlCredentialStorage = nil
         delegate = SessionDelegate()
+        // Before the session: its libcurl multi handle is set up as it is made.
+        _ = SocketSourceFix.install
         session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
     }
 
