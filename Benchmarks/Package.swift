@@ -27,6 +27,7 @@ let package = Package(
             name: "chatlio-bench",
             dependencies: [
                 "MallocCounter",
+                "CPUWhileWaiting",
                 .product(name: "ChatlioWebhooks", package: root),
                 .product(name: "ChatlioRelay", package: root),
                 .product(name: "XDMSchemaRegistry", package: root),

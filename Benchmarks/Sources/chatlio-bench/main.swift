@@ -256,7 +256,7 @@ try await measureIntakeAgainstPeer(bench: bench, inputs: inputs)
 // MARK: Outbox, delivery, scaling: each in a child process, for its own peak RSS
 
 try runChildScenarios(bench: bench, options: options)
-measureWaitingCPU(options: options)
+await measureWaitingCPU(options: options)
 
 if let path = options.jsonPath {
     let report: [String: JSONValue] = [
