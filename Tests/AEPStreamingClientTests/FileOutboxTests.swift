@@ -184,6 +184,23 @@ struct FileOutboxTests {
         await next.close()
     }
 
+    @Test("a lock held for a moment by another descriptor (a child being spawned holds copies of them all) is waited for")
+    func transientLockHolderIsWaitedFor() async throws {
+        let directory = Fixture.temporaryDirectory()
+        defer { Fixture.removeDirectory(directory) }
+        let first = try FileOutbox(directory: directory)
+        try await first.append(record(0))
+        await first.close()
+        // Another open file description of the lock, as a spawning child's copy is, released 200 ms later.
+        let holder = open(directory.appendingPathComponent("lock").path, O_RDWR)
+        #expect(holder >= 0)
+        #expect(flock(holder, LOCK_EX | LOCK_NB) == 0)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { close(holder) }
+        let reopened = try FileOutbox(directory: directory)
+        #expect(reopened.recovery.records == 1)
+        await reopened.close()
+    }
+
     @Test("group commit: concurrent appends all become durable")
     func groupCommit() async throws {
         let directory = Fixture.temporaryDirectory()

@@ -146,11 +146,23 @@ enum POSIXFile {
         _ = chmod(path, 0o700)
     }
 
-    /// Takes an exclusive, non-blocking `flock` on `path`; the descriptor holds it until closed.
-    static func lockFile(_ path: String) throws(AEPStreamingClientError) -> Int32 {
+    /// Takes an exclusive `flock` on `path`; the descriptor holds it until closed.
+    ///
+    /// A lock held elsewhere is tried again for up to `wait`: on Linux a child that
+    /// Foundation's `Process` is starting holds a copy of every descriptor of its parent
+    /// (close-on-exec ones too) until its spawn file actions close them one by one, so a
+    /// lock just released by its owner can look held for a moment. A lock that stays held
+    /// is another outbox's: `outboxLocked`.
+    static func lockFile(_ path: String, wait: Duration = .seconds(2)) throws(AEPStreamingClientError) -> Int32 {
         let fd = try open(path, create: true)
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+        let deadline = ContinuousClock.now.advanced(by: wait)
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
+            if code == EINTR { continue }
+            if code == EWOULDBLOCK, ContinuousClock.now < deadline {
+                usleep(5_000)
+                continue
+            }
             closeQuietly(fd)
             if code == EWOULDBLOCK {
                 throw AEPStreamingClientError(.outboxLocked, "another FileOutbox holds \(path); one outbox directory per client")
@@ -162,6 +174,7 @@ enum POSIXFile {
 
     /// A duplicate descriptor (so a sync never races a close).
     static func duplicate(_ fd: Int32) -> Int32 {
-        dup(fd)
+        // Close-on-exec, as every descriptor opened here: a child process must not inherit it.
+        fcntl(fd, F_DUPFD_CLOEXEC, 0)
     }
 }
