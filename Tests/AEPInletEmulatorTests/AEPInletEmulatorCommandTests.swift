@@ -69,20 +69,8 @@ struct AEPInletEmulatorCommandTests {
         }
     }
 
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
-        let binary = try #require(BuiltExecutable.url(named: "aep-inlet-emulator"))
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    static func run(_ arguments: [String]) async throws -> BuiltExecutable.Run {
+        try await BuiltExecutable.run("aep-inlet-emulator", arguments)
     }
 
     @Test func platformModeServesTheAPIsAndTheIMSTokenEndpointAtOneURL() async throws {
@@ -119,14 +107,14 @@ struct AEPInletEmulatorCommandTests {
         #expect(child.text.contains("Stopped after 4 request(s), 0 flow(s) created."))
     }
 
-    @Test func platformModeRefusesInletOnlyOptionsAndHalfCredentials() throws {
+    @Test func platformModeRefusesInletOnlyOptionsAndHalfCredentials() async throws {
         for arguments in [["--platform", "--raw"], ["--platform", "--flow-id", "f"], ["--platform", "--client-id", "x"], ["--tenant", "acme"],
                           ["--platform", "--client-secret-env", "CLI_TEST_UNSET_VARIABLE"], ["--platform", "--tenant", "Not-A-Tenant"]] {
-            let run = try Self.run(arguments)
+            let run = try await Self.run(arguments)
             #expect(run.status == 64, "\(arguments): \(run.errors)")
             #expect(run.errors.hasPrefix("error: "), "\(arguments)")
         }
-        let help = try Self.run(["--help"])
+        let help = try await Self.run(["--help"])
         #expect(help.status == 0)
         for option in ["--platform", "--tenant", "--org-id", "--sandbox", "--client-id", "--client-secret", "--client-secret-env"] {
             #expect(help.output.contains(option), "\(option)")

@@ -8,29 +8,10 @@ import Testing
 /// The built `chatlio-aep-admin` executable over a real state directory:
 /// its JSON, its exit codes, and its refusal while another process holds the state.
 @Suite struct ChatlioAEPAdminCommandTests {
-    struct Run {
-        var status: Int32
-        var output: String
-        var errors: String
+    typealias Run = BuiltExecutable.Run
 
-        var lines: [String] { output.split(separator: "\n").map(String.init) }
-    }
-
-    static func run(_ arguments: [String]) throws -> Run {
-        let binary = try #require(BuiltExecutable.url(named: "chatlio-aep-admin"), "chatlio-aep-admin is not built next to the tests (swift build --build-tests builds it)")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Read before waiting, so a large output cannot fill the pipe and block the child.
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: out, as: UTF8.self), errors: String(decoding: err, as: UTF8.self))
+    static func run(_ arguments: [String]) async throws -> Run {
+        try await BuiltExecutable.run("chatlio-aep-admin", arguments)
     }
 
     @Test func statusListRedrivePurgeAndReplayThroughTheExecutable() async throws {
@@ -38,7 +19,7 @@ import Testing
         defer { StateFixture.remove(state) }
         let root = state.root.path
 
-        let status = try Self.run(["--state", root, "status", "--json"])
+        let status = try await Self.run(["--state", root, "status", "--json"])
         #expect(status.status == 0, "\(status.errors)")
         #expect(status.lines.count == 1)
         let json = try JSONValue(parsing: status.output)
@@ -49,11 +30,11 @@ import Testing
         #expect(json.value(at: "/deadLetters/bytes")?.int64Value == Int64(StateFixture.oldLetterPayload.utf8.count + StateFixture.newLetterPayload.utf8.count))
         #expect(json.value(at: "/quarantine/count")?.int64Value == 2)
 
-        let text = try Self.run(["--state", root, "status"])
+        let text = try await Self.run(["--state", root, "status"])
         #expect(text.status == 0)
         #expect(text.output.contains("dead-letters redrive --all"))
 
-        let list = try Self.run(["--state", root, "dead-letters", "list", "--json"])
+        let list = try await Self.run(["--state", root, "dead-letters", "list", "--json"])
         #expect(list.status == 0, "\(list.errors)")
         let letters = try list.lines.map { try JSONValue(parsing: $0) }
         #expect(letters.map { $0["id"]?.stringValue } == [StateFixture.oldLetterID, StateFixture.newLetterID])
@@ -65,42 +46,42 @@ import Testing
         #expect(letters.first?.value(at: "/payload/eventType") == "chat.conversationStarted")
         #expect(letters.last?["status"] == .null)
 
-        let table = try Self.run(["--state", root, "dead-letters", "list"])
+        let table = try await Self.run(["--state", root, "dead-letters", "list"])
         #expect(table.lines.first?.hasPrefix("ID") == true)
         #expect(table.lines.count == 3)
 
-        let show = try Self.run(["--state", root, "dead-letters", "show", StateFixture.newLetterID])
+        let show = try await Self.run(["--state", root, "dead-letters", "show", StateFixture.newLetterID])
         #expect(show.status == 0)
         #expect(try JSONValue(parsing: show.output)["reason"] == "older than outboxLimits.maxAge")
 
-        let redrive = try Self.run(["--state", root, "dead-letters", "redrive", StateFixture.oldLetterID])
+        let redrive = try await Self.run(["--state", root, "dead-letters", "redrive", StateFixture.oldLetterID])
         #expect(redrive.status == 0, "\(redrive.errors)")
         #expect(redrive.output.contains("redrove 1 dead letters"))
         #expect(try await StateFixture.outboxIDs(state) == [StateFixture.queuedID, StateFixture.oldLetterID])
         #expect(try await StateFixture.outboxPayload(state, id: StateFixture.oldLetterID) == Data(StateFixture.oldLetterPayload.utf8))
 
-        let unknown = try Self.run(["--state", root, "dead-letters", "redrive", "evt-nobody"])
+        let unknown = try await Self.run(["--state", root, "dead-letters", "redrive", "evt-nobody"])
         #expect(unknown.status == 1)
         #expect(unknown.errors.contains("evt-nobody"))
 
-        let refusedAge = try Self.run(["--state", root, "dead-letters", "purge", "--older-than", "7"])
+        let refusedAge = try await Self.run(["--state", root, "dead-letters", "purge", "--older-than", "7"])
         #expect(refusedAge.status == 2)
         #expect(refusedAge.errors.contains("30s, 15m, 12h or 7d"))
 
-        let purge = try Self.run(["--state", root, "dead-letters", "purge", "--all", "--json"])
+        let purge = try await Self.run(["--state", root, "dead-letters", "purge", "--all", "--json"])
         #expect(purge.status == 0, "\(purge.errors)")
         #expect(try JSONValue(parsing: purge.output)["count"]?.int64Value == 1)
 
-        let replay = try Self.run(["--state", root, "quarantine", "replay", "--all", "--tenant", "acme"])
+        let replay = try await Self.run(["--state", root, "quarantine", "replay", "--all", "--tenant", "acme"])
         // One body passes now, the other still fails: it stays, and the exit status says so.
         #expect(replay.status == 1)
         #expect(replay.output.contains("replayed 1"))
-        let quarantined = try Self.run(["--state", root, "quarantine", "list", "--json"])
+        let quarantined = try await Self.run(["--state", root, "quarantine", "list", "--json"])
         let items = try quarantined.lines.map { try JSONValue(parsing: $0) }
         #expect(items.count == 1)
         #expect(items.first?["code"] == "missing field")
 
-        let after = try JSONValue(parsing: try Self.run(["--state", root, "status", "--json"]).output)
+        let after = try JSONValue(parsing: try await Self.run(["--state", root, "status", "--json"]).output)
         #expect(after.value(at: "/outbox/events")?.int64Value == 3)
         #expect(after.value(at: "/deadLetters/count")?.int64Value == 0)
         #expect(after.value(at: "/quarantine/count")?.int64Value == 1)
@@ -110,22 +91,22 @@ import Testing
         let state = try await StateFixture.make()
         defer { StateFixture.remove(state) }
         let held = try FileOutbox(directory: state.outbox)
-        let refused = try Self.run(["--state", state.root.path, "dead-letters", "redrive", "--all"])
+        let refused = try await Self.run(["--state", state.root.path, "dead-letters", "redrive", "--all"])
         await held.close()
         #expect(refused.status == 1)
         #expect(refused.errors.contains(state.outbox.path))
         #expect(refused.errors.contains("a running relay or client holds it; stop it or use its admin endpoints"))
         // Nothing moved while refused.
-        let status = try JSONValue(parsing: try Self.run(["--state", state.root.path, "status", "--json"]).output)
+        let status = try JSONValue(parsing: try await Self.run(["--state", state.root.path, "status", "--json"]).output)
         #expect(status.value(at: "/deadLetters/count")?.int64Value == 2)
     }
 
-    @Test func usageErrorsExitTwo() throws {
-        #expect(try Self.run(["status"]).status == 2)
-        #expect(try Self.run(["--state", "/nonexistent", "frobnicate"]).status == 2)
-        #expect(try Self.run(["--state", "/nonexistent", "dead-letters", "redrive"]).status == 2)
-        #expect(try Self.run(["--state", "/nonexistent", "quarantine", "replay", "--older-than", "1d"]).status == 2)
-        let missing = try Self.run(["--state", "/nonexistent-chatlio-state", "status"])
+    @Test func usageErrorsExitTwo() async throws {
+        #expect(try await Self.run(["status"]).status == 2)
+        #expect(try await Self.run(["--state", "/nonexistent", "frobnicate"]).status == 2)
+        #expect(try await Self.run(["--state", "/nonexistent", "dead-letters", "redrive"]).status == 2)
+        #expect(try await Self.run(["--state", "/nonexistent", "quarantine", "replay", "--older-than", "1d"]).status == 2)
+        let missing = try await Self.run(["--state", "/nonexistent-chatlio-state", "status"])
         #expect(missing.status == 1)
         #expect(missing.errors.contains("/nonexistent-chatlio-state"))
     }
