@@ -32,7 +32,8 @@ struct DCSRequestHandler: Sendable {
         /// A fresh UUID string, for `status`-shape transaction ids.
         var transactionID: String
         var forcedFailure: ForcedFailure?
-        var messageFailure: @Sendable (JSONValue) -> (status: Int, message: String)? = { _ in nil }
+        /// A per-message fault rule's failure, given the message's tree on demand (built only when a rule asks).
+        var messageFailure: @Sendable (() -> JSONValue) -> (status: Int, message: String)? = { _ in nil }
     }
 
     struct Outcome: Sendable {
@@ -124,6 +125,9 @@ struct DCSRequestHandler: Sendable {
         guard request.body.count <= settings.maxBodyBytes else {
             return refuse(DCSResponses.payloadTooLarge(limit: settings.maxBodyBytes, detail: "\(request.body.count) bytes"))
         }
+        if settings.dataMode == .xdm, let outcome = processScanned(request, route: route, context: context) {
+            return outcome
+        }
         let document: JSONValue
         do {
             document = try JSONValue(parsing: request.body, options: JSONParsingOptions(maxBytes: settings.maxBodyBytes, maxDepth: 128))
@@ -147,7 +151,7 @@ struct DCSRequestHandler: Sendable {
         var results: [MessageResult] = []
         results.reserveCapacity(messages.count)
         for (index, message) in messages.enumerated() {
-            results.append(evaluate(message, index: index, route: route, context: context))
+            results.append(evaluate(message, index: index, bodyByteCount: request.body.count, route: route, context: context))
         }
 
         if route.endpoint == .single, let result = results.first {
@@ -164,7 +168,7 @@ struct DCSRequestHandler: Sendable {
         case failed(status: Int, message: String, violations: [SchemaViolation])
     }
 
-    private func evaluate(_ message: JSONValue, index: Int, route: DCSRoute, context: Context) -> MessageResult {
+    private func evaluate(_ message: JSONValue, index: Int, bodyByteCount: Int, route: DCSRoute, context: Context) -> MessageResult {
         if let forced = context.forcedFailure, forced.indices?.contains(index) ?? true {
             return .failed(status: forced.status, message: forced.message, violations: [])
         }
@@ -180,6 +184,7 @@ struct DCSRequestHandler: Sendable {
                 flowID: route.flowID, endpoint: route.endpoint, xactionID: xactionID, receivedTimeMs: context.receivedTimeMs,
                 requestNumber: context.requestNumber, indexInRequest: index, violations: []
             )
+            received.rawByteCount = bodyByteCount
         } else {
             switch envelopeCheck.check(message) {
             case .failure(let failure):
@@ -197,7 +202,14 @@ struct DCSRequestHandler: Sendable {
                 )
             }
         }
-        if let failure = context.messageFailure(message) {
+        return finish(received, messageTree: { message }, schemaID: schemaID, route: route, context: context)
+    }
+
+    /// The checks after the envelope's: per-message fault rules, then the validator on `xdmEntity`.
+    private func finish(
+        _ received: ReceivedMessage, messageTree: () -> JSONValue, schemaID: String?, route: DCSRoute, context: Context
+    ) -> MessageResult {
+        if let failure = context.messageFailure(messageTree) {
             return .failed(status: failure.status, message: failure.message, violations: [])
         }
         if let validator = settings.validator, let entity = received.xdmEntity {
@@ -206,16 +218,58 @@ struct DCSRequestHandler: Sendable {
                 if route.syncValidation, route.endpoint == .single {
                     return .failed(status: 400, message: "\(envelopeCheck.prefix) Message is invalid", violations: violations)
                 }
-                received = ReceivedMessage(
-                    sequence: 0, message: received.message, xdmEntity: received.xdmEntity, id: received.id,
-                    schemaID: received.schemaID, datasetID: received.datasetID, flowID: received.flowID, endpoint: received.endpoint,
-                    xactionID: received.xactionID, receivedTimeMs: received.receivedTimeMs, requestNumber: received.requestNumber,
-                    indexInRequest: received.indexInRequest, violations: violations
-                )
-                return .failedValidation(received)
+                return .failedValidation(received.withViolations(violations))
             }
         }
         return .accepted(received)
+    }
+
+    // MARK: - Without trees
+
+    /// The XDM path over bytes (``EnvelopeScanner``): `nil` when the body needs the tree path
+    /// (not JSON, or not shaped like a batch), whose refusals are the reference answers.
+    private func processScanned(_ request: HTTPRequest, route: DCSRoute, context: Context) -> Outcome? {
+        let body = request.body
+        let scanned: [EnvelopeScanner.Message]? = body.withUnsafeBytes { buffer in
+            if route.endpoint == .batch { return EnvelopeScanner.scanBatch(buffer) }
+            return EnvelopeScanner.scanSingle(buffer).map { [$0] }
+        }
+        guard let scanned else { return nil }
+        var results: [MessageResult] = []
+        results.reserveCapacity(scanned.count)
+        for (index, message) in scanned.enumerated() {
+            results.append(evaluate(message, in: body, index: index, route: route, context: context))
+        }
+        if route.endpoint == .single, let result = results.first {
+            return singleOutcome(result, route: route, context: context)
+        }
+        return batchOutcome(results, context: context)
+    }
+
+    private func evaluate(_ message: EnvelopeScanner.Message, in body: [UInt8], index: Int, route: DCSRoute, context: Context) -> MessageResult {
+        if let forced = context.forcedFailure, forced.indices?.contains(index) ?? true {
+            return .failed(status: forced.status, message: forced.message, violations: [])
+        }
+        let checked: EnvelopeCheck.Checked
+        switch envelopeCheck.check(message.fields) {
+        case .failure(let failure):
+            return .failed(status: 400, message: failure.message, violations: [])
+        case .success(let envelope):
+            checked = envelope
+        }
+        if let failure = flowIDCheck.envelopeFailure(envelopeFlowID: checked.flowID, requestFlowID: route.flowID) {
+            return .failed(status: 400, message: failure, violations: [])
+        }
+        let start = message.range.lowerBound
+        let bytes = Array(body[message.range])
+        let entity = message.entityRange.map { ($0.lowerBound - start)..<($0.upperBound - start) }
+        let received = ReceivedMessage(
+            sequence: 0, payload: .bytes(bytes, entity: entity), id: checked.id, schemaID: checked.schemaID,
+            datasetID: checked.datasetID, sourceName: checked.sourceName, flowID: route.flowID ?? checked.flowID,
+            endpoint: route.endpoint, xactionID: transactionID(index: index, endpoint: route.endpoint, context: context),
+            receivedTimeMs: context.receivedTimeMs, requestNumber: context.requestNumber, indexInRequest: index, violations: []
+        )
+        return finish(received, messageTree: { received.message }, schemaID: checked.schemaID, route: route, context: context)
     }
 
     private func transactionID(index: Int, endpoint: InletEndpoint, context: Context) -> String {
