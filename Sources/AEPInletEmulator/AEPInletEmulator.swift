@@ -193,7 +193,7 @@ public final class AEPInletEmulator: Sendable {
 
     // MARK: - Serving
 
-    private func handle(_ request: HTTPRequest, context: ServerContext) -> ServerAction {
+    func handle(_ request: HTTPRequest, context: ServerContext) -> ServerAction {
         let number = state.withLock { state -> Int in
             state.requestCount += 1
             return state.requestCount
