@@ -57,6 +57,8 @@ struct EnvelopeScanner: ~Copyable {
         var end: Int
         var hasEscapes: Bool
         var isASCII: Bool
+        /// Length and up to eight first and last bytes, for a quick duplicate test (set by `remember`).
+        var fingerprint: UInt64 = 0
         var isPlain: Bool { !hasEscapes && isASCII }
     }
 
@@ -254,7 +256,7 @@ struct EnvelopeScanner: ~Copyable {
         guard depth <= Self.maxDepth else { throw Stop() }
         index += 1  // {
         let firstName = names.count
-        defer { names.removeSubrange(firstName...) }
+        defer { names.removeLast(names.count - firstName) }
         var allPlain = true
         var decodedNames: Set<String>?
         skipWhitespace()
@@ -292,9 +294,16 @@ struct EnvelopeScanner: ~Copyable {
     /// plain ASCII names are compared as bytes while there are few; otherwise by decoded value.
     private mutating func remember(_ name: Token, firstName: Int, allPlain: inout Bool, decodedNames: inout Set<String>?) throws(Stop) {
         if decodedNames == nil, allPlain, name.isPlain, names.count - firstName < 16 {
-            let length = name.end - name.start
-            for earlier in names[firstName...] where earlier.end - earlier.start == length {
-                if memcmp(earlier.start, name.start, length) { throw Stop() }
+            var name = name
+            name.fingerprint = fingerprint(name)
+            var earlier = firstName
+            while earlier < names.count {
+                if names[earlier].fingerprint == name.fingerprint, names[earlier].end - names[earlier].start == name.end - name.start,
+                    memcmp(names[earlier].start, name.start, name.end - name.start)
+                {
+                    throw Stop()
+                }
+                earlier += 1
             }
             names.append(name)
             return
@@ -302,7 +311,11 @@ struct EnvelopeScanner: ~Copyable {
         allPlain = false
         if decodedNames == nil {
             var set = Set<String>()
-            for earlier in names[firstName...] { set.insert(decode(earlier)) }
+            var earlier = firstName
+            while earlier < names.count {
+                set.insert(decode(names[earlier]))
+                earlier += 1
+            }
             decodedNames = set
         }
         guard decodedNames?.insert(decode(name)).inserted == true else { throw Stop() }
@@ -334,12 +347,18 @@ struct EnvelopeScanner: ~Copyable {
     }
 
     /// Checks the string at `index` (escapes, surrogate pairs, UTF-8, no raw control characters).
+    /// Plain ASCII runs, most of an XDM event, go eight bytes at a time.
     private mutating func string() throws(Stop) -> Token {
         index += 1  // "
         var token = Token(start: index, end: index, hasEscapes: false, isASCII: true)
+        guard let base = bytes.baseAddress else { throw Stop() }
         let count = bytes.count
-        while index < count {
-            let byte = bytes[index]
+        while true {
+            while index + 8 <= count, !Self.mayEndPlainRun(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                index += 8
+            }
+            guard index < count else { throw Stop() }
+            let byte = base.load(fromByteOffset: index, as: UInt8.self)
             if byte == UInt8(ascii: "\"") {
                 token.end = index
                 index += 1
@@ -357,7 +376,18 @@ struct EnvelopeScanner: ~Copyable {
                 index += 1
             }
         }
-        throw Stop()
+    }
+
+    /// Whether any of eight bytes is a quote, a backslash, a control character or
+    /// not ASCII (the classic SWAR zero-byte tests; false positives only slow down).
+    @inline(__always)
+    private static func mayEndPlainRun(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word) | word
+        return special & high != 0
     }
 
     private mutating func escape() throws(Stop) {
@@ -504,6 +534,16 @@ struct EnvelopeScanner: ~Copyable {
             return true
         }
         return decode(token) == expected.description
+    }
+
+    /// Length, first and last byte mixed: names of one object rarely share all three.
+    private func fingerprint(_ token: Token) -> UInt64 {
+        let length = token.end - token.start
+        guard length > 0 else { return 0 }
+        let first = UInt64(bytes[token.start])
+        let last = UInt64(bytes[token.end - 1])
+        let middle = UInt64(bytes[token.start + length / 2])
+        return UInt64(length) << 24 | first << 16 | middle << 8 | last
     }
 
     private func memcmp(_ first: Int, _ second: Int, _ length: Int) -> Bool {
