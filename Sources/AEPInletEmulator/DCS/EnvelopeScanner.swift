@@ -64,8 +64,10 @@ struct EnvelopeScanner: ~Copyable {
 
     private let bytes: UnsafeRawBufferPointer
     private var index = 0
-    /// Member names of the objects being scanned, innermost last, for the duplicate check.
+    /// Member names of the objects being scanned, innermost last, for the duplicate check:
+    /// the first `nameCount` entries (the storage is reused, never shrunk).
     private var names: [Token] = []
+    private var nameCount = 0
 
     private init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
@@ -255,8 +257,8 @@ struct EnvelopeScanner: ~Copyable {
     ) throws(Stop) {
         guard depth <= Self.maxDepth else { throw Stop() }
         index += 1  // {
-        let firstName = names.count
-        defer { names.removeLast(names.count - firstName) }
+        let firstName = nameCount
+        defer { nameCount = firstName }
         var allPlain = true
         var decodedNames: Set<String>?
         skipWhitespace()
@@ -293,33 +295,43 @@ struct EnvelopeScanner: ~Copyable {
     /// (it compares decoded `String`s, so canonically equivalent names are duplicates):
     /// plain ASCII names are compared as bytes while there are few; otherwise by decoded value.
     private mutating func remember(_ name: Token, firstName: Int, allPlain: inout Bool, decodedNames: inout Set<String>?) throws(Stop) {
-        if decodedNames == nil, allPlain, name.isPlain, names.count - firstName < 16 {
-            var name = name
+        var name = name
+        if decodedNames == nil, allPlain, name.isPlain, nameCount - firstName < 16 {
             name.fingerprint = fingerprint(name)
-            var earlier = firstName
-            while earlier < names.count {
-                if names[earlier].fingerprint == name.fingerprint, names[earlier].end - names[earlier].start == name.end - name.start,
-                    memcmp(names[earlier].start, name.start, name.end - name.start)
-                {
-                    throw Stop()
+            let length = name.end - name.start
+            let count = nameCount
+            let duplicate = names.withUnsafeBufferPointer { earlier in
+                var position = firstName
+                while position < count {
+                    let other = earlier[position]
+                    if other.fingerprint == name.fingerprint, other.end - other.start == length, memcmp(other.start, name.start, length) {
+                        return true
+                    }
+                    position += 1
                 }
-                earlier += 1
+                return false
             }
-            names.append(name)
+            if duplicate { throw Stop() }
+            push(name)
             return
         }
         allPlain = false
         if decodedNames == nil {
             var set = Set<String>()
-            var earlier = firstName
-            while earlier < names.count {
-                set.insert(decode(names[earlier]))
-                earlier += 1
-            }
+            for position in firstName..<nameCount { set.insert(decode(names[position])) }
             decodedNames = set
         }
         guard decodedNames?.insert(decode(name)).inserted == true else { throw Stop() }
-        names.append(name)
+        push(name)
+    }
+
+    private mutating func push(_ name: Token) {
+        if nameCount < names.count {
+            names[nameCount] = name
+        } else {
+            names.append(name)
+        }
+        nameCount += 1
     }
 
     private mutating func array(depth: Int) throws(Stop) {
@@ -354,8 +366,16 @@ struct EnvelopeScanner: ~Copyable {
         guard let base = bytes.baseAddress else { throw Stop() }
         let count = bytes.count
         while true {
-            while index + 8 <= count, !Self.mayEndPlainRun(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
-                index += 8
+            // Jump straight to the first byte that is not plain ASCII text: in the mask, the lowest
+            // set bit marks it exactly (the zero-byte test's false positives lie only above a true hit).
+            while index + 8 <= count {
+                let mask = Self.specialBytes(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+                if mask == 0 {
+                    index += 8
+                } else {
+                    index += mask.trailingZeroBitCount >> 3
+                    break
+                }
             }
             guard index < count else { throw Stop() }
             let byte = base.load(fromByteOffset: index, as: UInt8.self)
@@ -378,16 +398,16 @@ struct EnvelopeScanner: ~Copyable {
         }
     }
 
-    /// Whether any of eight bytes is a quote, a backslash, a control character or
-    /// not ASCII (the classic SWAR zero-byte tests; false positives only slow down).
+    /// The high bit of each of eight bytes (little-endian) that may be a quote, a backslash,
+    /// a control character or not ASCII: the classic SWAR zero-byte tests.
     @inline(__always)
-    private static func mayEndPlainRun(_ word: UInt64) -> Bool {
+    private static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let high: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (ones &* 0x22)
         let backslash = word ^ (ones &* 0x5C)
         let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word) | word
-        return special & high != 0
+        return special & high
     }
 
     private mutating func escape() throws(Stop) {
@@ -540,9 +560,9 @@ struct EnvelopeScanner: ~Copyable {
     private func fingerprint(_ token: Token) -> UInt64 {
         let length = token.end - token.start
         guard length > 0 else { return 0 }
-        let first = UInt64(bytes[token.start])
-        let last = UInt64(bytes[token.end - 1])
-        let middle = UInt64(bytes[token.start + length / 2])
+        let first = UInt64(bytes.load(fromByteOffset: token.start, as: UInt8.self))
+        let last = UInt64(bytes.load(fromByteOffset: token.end - 1, as: UInt8.self))
+        let middle = UInt64(bytes.load(fromByteOffset: token.start + length / 2, as: UInt8.self))
         return UInt64(length) << 24 | first << 16 | middle << 8 | last
     }
 
