@@ -24,6 +24,21 @@ struct AEPInletEmulatorInProcessTests {
         #expect(emulator.respond(target: "/collection/other", body: []).status == 404)
     }
 
+    /// The all-accepted 207 body is written as bytes: the same bytes the JSON tree serialises to.
+    @Test(arguments: [AEPInletEmulator.FailureShape.statusCode, .status])
+    func allAcceptedBatchBodyIsTheTreesBytes(shape: AEPInletEmulator.FailureShape) throws {
+        let emulator = try AEPInletEmulator(configuration: .init(inletId: "in-process", failureShape: shape, now: { .init(timeIntervalSince1970: 1_700_000_000.5) }))
+        let answer = emulator.respond(target: "/collection/batch/in-process", body: Fixture.batch((0..<12).map { Fixture.envelope(id: "m\($0)") }).serialized())
+        let parsed = try JSONValue(parsing: answer.body)
+        let batchID = try #require(parsed["batchId"]?.stringValue)
+        let expected: JSONValue = [
+            "inletId": "in-process", "batchId": .string(batchID), "receivedTimeMs": 1_700_000_000_500,
+            "responses": .array((0..<12).map { ["xactionId": .string(shape == .status ? "\(batchID)-\($0)" : "\(batchID):\($0)")] }),
+        ]
+        #expect(answer.body == expected.serialized(sortedKeys: true), "\(String(decoding: answer.body, as: UTF8.self))")
+        #expect(emulator.record.messages.map(\.xactionID) == (0..<12).map { shape == .status ? "\(batchID)-\($0)" : "\(batchID):\($0)" })
+    }
+
     @Test func faultsApplyAndMessageRulesSeeTheTree() throws {
         let emulator = try AEPInletEmulator(configuration: .init(inletId: "in-process"))
         emulator.faults.failMessages(where: { $0["body"]?["xdmEntity"]?["_id"] == "poison" }, status: 422, message: "poison")

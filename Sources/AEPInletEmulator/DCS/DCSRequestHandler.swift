@@ -162,7 +162,7 @@ struct DCSRequestHandler: Sendable {
 
     // MARK: - Per message
 
-    private enum MessageResult {
+    fileprivate enum MessageResult {
         case accepted(ReceivedMessage)
         case failedValidation(ReceivedMessage)
         case failed(status: Int, message: String, violations: [SchemaViolation])
@@ -237,8 +237,12 @@ struct DCSRequestHandler: Sendable {
         guard let scanned else { return nil }
         var results: [MessageResult] = []
         results.reserveCapacity(scanned.count)
+        let batchPrefix = route.endpoint == .batch
+            ? (settings.failureShape == .status ? "\(context.transactionID)-" : "\(batchID(context)):") : ""
         for (index, message) in scanned.enumerated() {
-            results.append(evaluate(message, in: body, index: index, route: route, context: context))
+            let xactionID = route.endpoint == .batch
+                ? batchPrefix + String(index) : transactionID(index: index, endpoint: route.endpoint, context: context)
+            results.append(evaluate(message, in: body, index: index, xactionID: xactionID, route: route, context: context))
         }
         if route.endpoint == .single, let result = results.first {
             return singleOutcome(result, route: route, context: context)
@@ -246,7 +250,9 @@ struct DCSRequestHandler: Sendable {
         return batchOutcome(results, context: context)
     }
 
-    private func evaluate(_ message: EnvelopeScanner.Message, in body: [UInt8], index: Int, route: DCSRoute, context: Context) -> MessageResult {
+    private func evaluate(
+        _ message: EnvelopeScanner.Message, in body: [UInt8], index: Int, xactionID: String, route: DCSRoute, context: Context
+    ) -> MessageResult {
         if let forced = context.forcedFailure, forced.indices?.contains(index) ?? true {
             return .failed(status: forced.status, message: forced.message, violations: [])
         }
@@ -266,7 +272,7 @@ struct DCSRequestHandler: Sendable {
         let received = ReceivedMessage(
             sequence: 0, payload: .bytes(bytes, entity: entity), id: checked.id, schemaID: checked.schemaID,
             datasetID: checked.datasetID, sourceName: checked.sourceName, flowID: route.flowID ?? checked.flowID,
-            endpoint: route.endpoint, xactionID: transactionID(index: index, endpoint: route.endpoint, context: context),
+            endpoint: route.endpoint, xactionID: xactionID,
             receivedTimeMs: context.receivedTimeMs, requestNumber: context.requestNumber, indexInRequest: index, violations: []
         )
         return finish(received, messageTree: { received.message }, schemaID: checked.schemaID, route: route, context: context)
@@ -278,7 +284,7 @@ struct DCSRequestHandler: Sendable {
         return "\(batchID(context)):\(index)"
     }
 
-    private func batchID(_ context: Context) -> String {
+    fileprivate func batchID(_ context: Context) -> String {
         settings.failureShape == .status ? context.transactionID : "\(context.receivedTimeMs):\(context.requestNumber):244"
     }
 
@@ -308,6 +314,7 @@ struct DCSRequestHandler: Sendable {
     }
 
     private func batchOutcome(_ results: [MessageResult], context: Context) -> Outcome {
+        if let outcome = allAcceptedBatchOutcome(results, context: context) { return outcome }
         var entries: [JSONValue] = []
         var accepted: [ReceivedMessage] = []
         var failedValidation: [ReceivedMessage] = []
@@ -338,6 +345,61 @@ struct DCSRequestHandler: Sendable {
             "responses": .array(entries),
         ]
         return Outcome(response: HTTPResponse(status: 207, json: body), accepted: accepted, failedValidation: failedValidation, messageCount: results.count)
+    }
+}
+
+extension DCSRequestHandler {
+    /// The 207 body when every message got a transaction id, written straight as bytes: the
+    /// same bytes `HTTPResponse(status:json:)` writes (keys sorted, compact), for the ids and
+    /// inlet ids that need no escaping (digits, letters, `:`, `-`, `_`, `.`, `~`); `nil` otherwise.
+    fileprivate func allAcceptedBatchOutcome(_ results: [MessageResult], context: Context) -> Outcome? {
+        func plain(_ text: String) -> Bool {
+            text.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                    UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                    true
+                default:
+                    false
+                }
+            }
+        }
+        let batchID = batchID(context)
+        guard plain(settings.inletID), plain(batchID) else { return nil }
+        var accepted: [ReceivedMessage] = []
+        var failedValidation: [ReceivedMessage] = []
+        var body: [UInt8] = []
+        body.reserveCapacity(96 + results.count * (batchID.utf8.count + 24))
+        body.append(contentsOf: #"{"batchId":""#.utf8)
+        body.append(contentsOf: batchID.utf8)
+        body.append(contentsOf: #"","inletId":""#.utf8)
+        body.append(contentsOf: settings.inletID.utf8)
+        body.append(contentsOf: #"","receivedTimeMs":"#.utf8)
+        body.append(contentsOf: String(context.receivedTimeMs).utf8)
+        body.append(contentsOf: #","responses":["#.utf8)
+        for (index, result) in results.enumerated() {
+            let message: ReceivedMessage
+            switch result {
+            case .accepted(let received):
+                message = received
+                accepted.append(received)
+            case .failedValidation(let received):
+                message = received
+                failedValidation.append(received)
+            case .failed:
+                return nil
+            }
+            guard plain(message.xactionID) else { return nil }
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            body.append(contentsOf: #"{"xactionId":""#.utf8)
+            body.append(contentsOf: message.xactionID.utf8)
+            body.append(contentsOf: #""}"#.utf8)
+        }
+        body.append(contentsOf: "]}".utf8)
+        let response = HTTPResponse(
+            status: 207, headers: [HTTPResponse.HeaderField(name: "Content-Type", value: "application/json;charset=utf-8")], body: body
+        )
+        return Outcome(response: response, accepted: accepted, failedValidation: failedValidation, messageCount: results.count)
     }
 }
 
