@@ -7,6 +7,7 @@
 //   swift run -c release --package-path Benchmarks soak [--minutes M] [--rate R]           relay → client → faulty inlet, over time
 //   swift run -c release --package-path Benchmarks transport-wait [--requests N]           CPU while the client awaits a slow inlet
 //   swift run -c release --package-path Benchmarks urlsession-wait [--requests N]          the same with URLSession alone (its busy wait)
+//   swift run -c release --package-path Benchmarks inlet-bench [--events N]                the inlet emulator alone: 500-event batches
 import Foundation
 import PackageDescription
 
@@ -61,6 +62,17 @@ let package = Package(
         // URLSession alone (no ChatlioAEP code): CPU spent while requests await a slow loopback answer.
         .executableTarget(
             name: "urlsession-wait",
+            swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
+        ),
+        // The AEPInletEmulator alone: batches over loopback and in process, validation off and on.
+        .executableTarget(
+            name: "inlet-bench",
+            dependencies: [
+                .product(name: "AEPInletEmulator", package: root),
+                .product(name: "ChatlioXDMMapper", package: root),
+                .product(name: "ChatlioWebhooks", package: root),
+                .product(name: "XDMSchemaRegistry", package: root),
+            ],
             swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
         ),
         .executableTarget(

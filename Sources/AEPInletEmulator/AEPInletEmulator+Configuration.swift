@@ -77,6 +77,9 @@ extension AEPInletEmulator {
         public var faultSeed: UInt64
         /// When set, every accepted message is appended to this NDJSON file.
         public var recordFile: URL?
+        /// How much of what it accepts ``AEPInletEmulator/record`` keeps in memory
+        /// (the oldest messages are dropped, and counted, past it). Default: 1,000,000 messages, 1 GiB.
+        public var recordLimits = InletRecord.Limits()
         /// Receives log events; the default discards them.
         public var log: @Sendable (LogEvent) -> Void
         /// The clock behind `receivedTimeMs`.
@@ -147,6 +150,7 @@ extension AEPInletEmulator {
             if requestTimeout <= .zero { return "requestTimeout must be positive" }
             if !faultRate.isFinite || !(0 ... 1).contains(faultRate) { return "faultRate \(faultRate) is outside 0…1" }
             if let requiredToken, requiredToken.isEmpty { return "requiredToken must not be empty" }
+            if recordLimits.messages < 1 || recordLimits.bytes < 1 { return "recordLimits must be positive (got \(recordLimits))" }
             return nil
         }
     }
@@ -160,7 +164,7 @@ extension AEPInletEmulator.Configuration: CustomStringConvertible, CustomReflect
             + "failureShape: \(failureShape), requiredToken: \(requiredToken == nil ? "none" : "<redacted>"), "
             + "flowId: \(flowId ?? "none"), imsOrgId: \(imsOrgId), validator: \(validator == nil ? "none" : "set"), dataPrepMapping: \(dataPrepMapping.map { "\($0.count) mappings" } ?? "none"), "
             + "maxRequestBodyBytes: \(maxRequestBodyBytes), maxHeaderBytes: \(maxHeaderBytes), maxConnections: \(maxConnections), "
-            + "idleTimeout: \(idleTimeout), requestHeaderTimeout: \(requestHeaderTimeout), requestTimeout: \(requestTimeout), faultRate: \(faultRate), faultSeed: \(faultSeed), recordFile: \(recordFile?.path ?? "none"))"
+            + "idleTimeout: \(idleTimeout), requestHeaderTimeout: \(requestHeaderTimeout), requestTimeout: \(requestTimeout), faultRate: \(faultRate), faultSeed: \(faultSeed), recordFile: \(recordFile?.path ?? "none"), recordLimits: \(recordLimits))"
     }
 
     /// What `dump` and debuggers show: the same, token redacted.
@@ -172,6 +176,7 @@ extension AEPInletEmulator.Configuration: CustomStringConvertible, CustomReflect
             "maxHeaderBytes": maxHeaderBytes, "maxConnections": maxConnections, "idleTimeout": idleTimeout,
             "requestHeaderTimeout": requestHeaderTimeout, "requestTimeout": requestTimeout,
             "faultRate": faultRate, "faultSeed": faultSeed, "recordFile": recordFile as Any,
+            "recordLimits": recordLimits,
         ], displayStyle: .struct)
     }
 }

@@ -59,7 +59,7 @@ public final class AEPInletEmulator: Sendable {
         if configuration.faultRate > 0 {
             faults.setRandomFaults(rate: configuration.faultRate, seed: configuration.faultSeed)
         }
-        record = InletRecord(log: configuration.log)
+        record = InletRecord(limits: configuration.recordLimits, log: configuration.log)
         handler = DCSRequestHandler(settings: DCSRequestHandler.Settings(
             inletID: configuration.inletId, dataMode: configuration.dataMode, failureShape: configuration.failureShape,
             requiredToken: configuration.requiredToken, flowID: configuration.flowId, imsOrgID: configuration.imsOrgId,
@@ -193,7 +193,7 @@ public final class AEPInletEmulator: Sendable {
 
     // MARK: - Serving
 
-    private func handle(_ request: HTTPRequest, context: ServerContext) -> ServerAction {
+    func handle(_ request: HTTPRequest, context: ServerContext) -> ServerAction {
         let number = state.withLock { state -> Int in
             state.requestCount += 1
             return state.requestCount
@@ -214,7 +214,7 @@ public final class AEPInletEmulator: Sendable {
             headers[field.name.lowercased()] = field.value
         }
         let facts = FaultRule.Request(
-            endpoint: route.endpoint, number: number, body: try? JSONValue(parsing: request.body), headers: headers, query: request.query
+            endpoint: route.endpoint, number: number, bodyBytes: request.body, headers: headers, query: request.query
         )
         let fault = faults.decide(for: facts)
         if let fault {
@@ -247,7 +247,7 @@ public final class AEPInletEmulator: Sendable {
         let faults = self.faults
         let outcome = handler.process(request, route: route, context: DCSRequestHandler.Context(
             receivedTimeMs: receivedTimeMs, requestNumber: number, transactionID: requestID, forcedFailure: forced,
-            messageFailure: { faults.messageFailure(for: $0) }
+            messageFailure: { faults.messageFailure(for: $0()) }
         ))
         record.append(accepted: mapped(outcome.accepted), failedValidation: outcome.failedValidation)
         logRequest(

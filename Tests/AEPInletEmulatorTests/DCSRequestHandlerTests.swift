@@ -222,7 +222,7 @@ struct DCSRequestHandlerTests {
     @Test func forcedAndRuleFailuresFailOnlyTheirMessages() throws {
         var forced = context
         forced.forcedFailure = .init(indices: [1], status: 500, message: "boom")
-        forced.messageFailure = { $0["body"]?["xdmEntity"]?["_id"] == "poison" ? (422, "poisoned") : nil }
+        forced.messageFailure = { $0()["body"]?["xdmEntity"]?["_id"] == "poison" ? (422, "poisoned") : nil }
         let messages = [Fixture.envelope(id: "a"), Fixture.envelope(id: "b"), Fixture.envelope(id: "poison")]
         let outcome = try #require(run(handler(), request("/collection/batch/inlet-1", Fixture.batch(messages)), context: forced))
         let responses = try #require(outcome.response.jsonBody?["responses"]?.arrayValue)

@@ -32,7 +32,8 @@ struct DCSRequestHandler: Sendable {
         /// A fresh UUID string, for `status`-shape transaction ids.
         var transactionID: String
         var forcedFailure: ForcedFailure?
-        var messageFailure: @Sendable (JSONValue) -> (status: Int, message: String)? = { _ in nil }
+        /// A per-message fault rule's failure, given the message's tree on demand (built only when a rule asks).
+        var messageFailure: @Sendable (() -> JSONValue) -> (status: Int, message: String)? = { _ in nil }
     }
 
     struct Outcome: Sendable {
@@ -124,6 +125,9 @@ struct DCSRequestHandler: Sendable {
         guard request.body.count <= settings.maxBodyBytes else {
             return refuse(DCSResponses.payloadTooLarge(limit: settings.maxBodyBytes, detail: "\(request.body.count) bytes"))
         }
+        if settings.dataMode == .xdm, let outcome = processScanned(request, route: route, context: context) {
+            return outcome
+        }
         let document: JSONValue
         do {
             document = try JSONValue(parsing: request.body, options: JSONParsingOptions(maxBytes: settings.maxBodyBytes, maxDepth: 128))
@@ -147,7 +151,7 @@ struct DCSRequestHandler: Sendable {
         var results: [MessageResult] = []
         results.reserveCapacity(messages.count)
         for (index, message) in messages.enumerated() {
-            results.append(evaluate(message, index: index, route: route, context: context))
+            results.append(evaluate(message, index: index, bodyByteCount: request.body.count, route: route, context: context))
         }
 
         if route.endpoint == .single, let result = results.first {
@@ -158,13 +162,13 @@ struct DCSRequestHandler: Sendable {
 
     // MARK: - Per message
 
-    private enum MessageResult {
+    fileprivate enum MessageResult {
         case accepted(ReceivedMessage)
         case failedValidation(ReceivedMessage)
         case failed(status: Int, message: String, violations: [SchemaViolation])
     }
 
-    private func evaluate(_ message: JSONValue, index: Int, route: DCSRoute, context: Context) -> MessageResult {
+    private func evaluate(_ message: JSONValue, index: Int, bodyByteCount: Int, route: DCSRoute, context: Context) -> MessageResult {
         if let forced = context.forcedFailure, forced.indices?.contains(index) ?? true {
             return .failed(status: forced.status, message: forced.message, violations: [])
         }
@@ -180,6 +184,7 @@ struct DCSRequestHandler: Sendable {
                 flowID: route.flowID, endpoint: route.endpoint, xactionID: xactionID, receivedTimeMs: context.receivedTimeMs,
                 requestNumber: context.requestNumber, indexInRequest: index, violations: []
             )
+            received.rawByteCount = bodyByteCount
         } else {
             switch envelopeCheck.check(message) {
             case .failure(let failure):
@@ -197,7 +202,14 @@ struct DCSRequestHandler: Sendable {
                 )
             }
         }
-        if let failure = context.messageFailure(message) {
+        return finish(received, messageTree: { message }, schemaID: schemaID, route: route, context: context)
+    }
+
+    /// The checks after the envelope's: per-message fault rules, then the validator on `xdmEntity`.
+    private func finish(
+        _ received: ReceivedMessage, messageTree: () -> JSONValue, schemaID: String?, route: DCSRoute, context: Context
+    ) -> MessageResult {
+        if let failure = context.messageFailure(messageTree) {
             return .failed(status: failure.status, message: failure.message, violations: [])
         }
         if let validator = settings.validator, let entity = received.xdmEntity {
@@ -206,16 +218,64 @@ struct DCSRequestHandler: Sendable {
                 if route.syncValidation, route.endpoint == .single {
                     return .failed(status: 400, message: "\(envelopeCheck.prefix) Message is invalid", violations: violations)
                 }
-                received = ReceivedMessage(
-                    sequence: 0, message: received.message, xdmEntity: received.xdmEntity, id: received.id,
-                    schemaID: received.schemaID, datasetID: received.datasetID, flowID: received.flowID, endpoint: received.endpoint,
-                    xactionID: received.xactionID, receivedTimeMs: received.receivedTimeMs, requestNumber: received.requestNumber,
-                    indexInRequest: received.indexInRequest, violations: violations
-                )
-                return .failedValidation(received)
+                return .failedValidation(received.withViolations(violations))
             }
         }
         return .accepted(received)
+    }
+
+    // MARK: - Without trees
+
+    /// The XDM path over bytes (``EnvelopeScanner``): `nil` when the body needs the tree path
+    /// (not JSON, or not shaped like a batch), whose refusals are the reference answers.
+    private func processScanned(_ request: HTTPRequest, route: DCSRoute, context: Context) -> Outcome? {
+        let body = request.body
+        let scanned: [EnvelopeScanner.Message]? = body.withUnsafeBytes { buffer in
+            if route.endpoint == .batch { return EnvelopeScanner.scanBatch(buffer) }
+            return EnvelopeScanner.scanSingle(buffer).map { [$0] }
+        }
+        guard let scanned else { return nil }
+        var results: [MessageResult] = []
+        results.reserveCapacity(scanned.count)
+        let batchPrefix = route.endpoint == .batch
+            ? (settings.failureShape == .status ? "\(context.transactionID)-" : "\(batchID(context)):") : ""
+        for (index, message) in scanned.enumerated() {
+            let xactionID = route.endpoint == .batch
+                ? batchPrefix + String(index) : transactionID(index: index, endpoint: route.endpoint, context: context)
+            results.append(evaluate(message, in: body, index: index, xactionID: xactionID, route: route, context: context))
+        }
+        if route.endpoint == .single, let result = results.first {
+            return singleOutcome(result, route: route, context: context)
+        }
+        return batchOutcome(results, context: context)
+    }
+
+    private func evaluate(
+        _ message: EnvelopeScanner.Message, in body: [UInt8], index: Int, xactionID: String, route: DCSRoute, context: Context
+    ) -> MessageResult {
+        if let forced = context.forcedFailure, forced.indices?.contains(index) ?? true {
+            return .failed(status: forced.status, message: forced.message, violations: [])
+        }
+        let checked: EnvelopeCheck.Checked
+        switch envelopeCheck.check(message.fields) {
+        case .failure(let failure):
+            return .failed(status: 400, message: failure.message, violations: [])
+        case .success(let envelope):
+            checked = envelope
+        }
+        if let failure = flowIDCheck.envelopeFailure(envelopeFlowID: checked.flowID, requestFlowID: route.flowID) {
+            return .failed(status: 400, message: failure, violations: [])
+        }
+        let start = message.range.lowerBound
+        let bytes = Array(body[message.range])
+        let entity = message.entityRange.map { ($0.lowerBound - start)..<($0.upperBound - start) }
+        let received = ReceivedMessage(
+            sequence: 0, payload: .bytes(bytes, entity: entity), id: checked.id, schemaID: checked.schemaID,
+            datasetID: checked.datasetID, sourceName: checked.sourceName, flowID: route.flowID ?? checked.flowID,
+            endpoint: route.endpoint, xactionID: xactionID,
+            receivedTimeMs: context.receivedTimeMs, requestNumber: context.requestNumber, indexInRequest: index, violations: []
+        )
+        return finish(received, messageTree: { received.message }, schemaID: checked.schemaID, route: route, context: context)
     }
 
     private func transactionID(index: Int, endpoint: InletEndpoint, context: Context) -> String {
@@ -224,7 +284,7 @@ struct DCSRequestHandler: Sendable {
         return "\(batchID(context)):\(index)"
     }
 
-    private func batchID(_ context: Context) -> String {
+    fileprivate func batchID(_ context: Context) -> String {
         settings.failureShape == .status ? context.transactionID : "\(context.receivedTimeMs):\(context.requestNumber):244"
     }
 
@@ -254,6 +314,7 @@ struct DCSRequestHandler: Sendable {
     }
 
     private func batchOutcome(_ results: [MessageResult], context: Context) -> Outcome {
+        if let outcome = allAcceptedBatchOutcome(results, context: context) { return outcome }
         var entries: [JSONValue] = []
         var accepted: [ReceivedMessage] = []
         var failedValidation: [ReceivedMessage] = []
@@ -284,6 +345,61 @@ struct DCSRequestHandler: Sendable {
             "responses": .array(entries),
         ]
         return Outcome(response: HTTPResponse(status: 207, json: body), accepted: accepted, failedValidation: failedValidation, messageCount: results.count)
+    }
+}
+
+extension DCSRequestHandler {
+    /// The 207 body when every message got a transaction id, written straight as bytes: the
+    /// same bytes `HTTPResponse(status:json:)` writes (keys sorted, compact), for the ids and
+    /// inlet ids that need no escaping (digits, letters, `:`, `-`, `_`, `.`, `~`); `nil` otherwise.
+    fileprivate func allAcceptedBatchOutcome(_ results: [MessageResult], context: Context) -> Outcome? {
+        func plain(_ text: String) -> Bool {
+            text.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                    UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                    true
+                default:
+                    false
+                }
+            }
+        }
+        let batchID = batchID(context)
+        guard plain(settings.inletID), plain(batchID) else { return nil }
+        var accepted: [ReceivedMessage] = []
+        var failedValidation: [ReceivedMessage] = []
+        var body: [UInt8] = []
+        body.reserveCapacity(96 + results.count * (batchID.utf8.count + 24))
+        body.append(contentsOf: #"{"batchId":""#.utf8)
+        body.append(contentsOf: batchID.utf8)
+        body.append(contentsOf: #"","inletId":""#.utf8)
+        body.append(contentsOf: settings.inletID.utf8)
+        body.append(contentsOf: #"","receivedTimeMs":"#.utf8)
+        body.append(contentsOf: String(context.receivedTimeMs).utf8)
+        body.append(contentsOf: #","responses":["#.utf8)
+        for (index, result) in results.enumerated() {
+            let message: ReceivedMessage
+            switch result {
+            case .accepted(let received):
+                message = received
+                accepted.append(received)
+            case .failedValidation(let received):
+                message = received
+                failedValidation.append(received)
+            case .failed:
+                return nil
+            }
+            guard plain(message.xactionID) else { return nil }
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            body.append(contentsOf: #"{"xactionId":""#.utf8)
+            body.append(contentsOf: message.xactionID.utf8)
+            body.append(contentsOf: #""}"#.utf8)
+        }
+        body.append(contentsOf: "]}".utf8)
+        let response = HTTPResponse(
+            status: 207, headers: [HTTPResponse.HeaderField(name: "Content-Type", value: "application/json;charset=utf-8")], body: body
+        )
+        return Outcome(response: response, accepted: accepted, failedValidation: failedValidation, messageCount: results.count)
     }
 }
 

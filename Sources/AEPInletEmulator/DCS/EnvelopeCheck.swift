@@ -4,7 +4,18 @@ import ChatlioJSON
 /// (aep-streaming.md §2.1): `header.schemaRef.id`, `header.datasetId`,
 /// `body.xdmMeta.schemaRef.id` equal to the header's, `body.xdmEntity`, and
 /// `header.imsOrgId` and `header.flowId` when present (``FlowIDCheck`` decides whether the flow is right).
+///
+/// The checks read ``EnvelopeFields`` only, so a tree and the byte scanner get the same answers.
 struct EnvelopeCheck: Sendable {
+    /// What an accepted envelope says about itself.
+    struct Checked: Sendable, Hashable {
+        var schemaID: String
+        var datasetID: String
+        var flowID: String?
+        var sourceName: String?
+        var id: String?
+    }
+
     struct Envelope: Sendable, Hashable {
         var schemaID: String
         var datasetID: String
@@ -19,43 +30,53 @@ struct EnvelopeCheck: Sendable {
     /// `inletId: [...] imsOrgId: [...]`, the prefix of DCS messages.
     var prefix: String { "inletId: [\(inletID)] imsOrgId: [\(imsOrgID)]" }
 
+    /// The checks on a parsed message, with its `xdmEntity` tree.
     func check(_ message: JSONValue) -> Result<Envelope, EnvelopeFailure> {
-        guard case .object(let object) = message else {
+        check(EnvelopeFields(tree: message)).map { checked in
+            Envelope(
+                schemaID: checked.schemaID, datasetID: checked.datasetID, flowID: checked.flowID,
+                xdmEntity: message["body"]?["xdmEntity"] ?? .null, id: checked.id
+            )
+        }
+    }
+
+    func check(_ fields: EnvelopeFields) -> Result<Checked, EnvelopeFailure> {
+        guard fields.isObject else {
             return .failure(unknownFormat("the message is not a JSON object"))
         }
-        guard let header = object["header"]?.objectValue else {
+        guard fields.header.isObject else {
             return .failure(EnvelopeFailure(message: "The 'header' field is mandatory. Please provide a header and resend the message."))
         }
-        guard let schemaID = header["schemaRef"]?["id"]?.stringValue, !schemaID.isEmpty else {
+        guard let schemaID = fields.schemaRefID.stringValue, !schemaID.isEmpty else {
             return .failure(unknownFormat("header.schemaRef.id is missing"))
         }
-        if let contentType = header["schemaRef"]?["contentType"], contentType.stringValue == nil {
+        if fields.contentType.isPresent, fields.contentType.stringValue == nil {
             return .failure(unknownFormat("header.schemaRef.contentType is not a string"))
         }
-        if let org = header["imsOrgId"], org.stringValue != imsOrgID {
+        if fields.imsOrgID.isPresent, fields.imsOrgID.stringValue != imsOrgID {
             return .failure(EnvelopeFailure(message: "\(prefix) Message has an absent or wrong ims org in the header"))
         }
-        guard let datasetID = header["datasetId"]?.stringValue, !datasetID.isEmpty else {
+        guard let datasetID = fields.datasetID.stringValue, !datasetID.isEmpty else {
             return .failure(EnvelopeFailure(message: "\(prefix) Message has an absent or invalid dataset id (emulator: header.datasetId must be a non-empty string)"))
         }
-        if let flowID = header["flowId"], flowID.stringValue?.isEmpty ?? true {
+        if fields.flowID.isPresent, fields.flowID.stringValue?.isEmpty ?? true {
             return .failure(EnvelopeFailure(message: "\(prefix) Message has an absent or wrong flow id in the header (emulator: header.flowId is not a non-empty string)"))
         }
-        guard let body = object["body"]?.objectValue else {
+        guard fields.body.isObject else {
             return .failure(unknownFormat("body is missing"))
         }
-        guard let metaSchemaID = body["xdmMeta"]?["schemaRef"]?["id"]?.stringValue else {
+        guard let metaSchemaID = fields.metaSchemaRefID.stringValue else {
             return .failure(unknownFormat("body.xdmMeta.schemaRef.id is missing"))
         }
         guard metaSchemaID == schemaID else {
             return .failure(unknownFormat("body.xdmMeta.schemaRef.id differs from header.schemaRef.id"))
         }
-        guard let entity = body["xdmEntity"], entity.objectValue != nil else {
+        guard fields.xdmEntity.isObject else {
             return .failure(unknownFormat("body.xdmEntity is missing or not an object"))
         }
-        return .success(Envelope(
-            schemaID: schemaID, datasetID: datasetID, flowID: header["flowId"]?.stringValue,
-            xdmEntity: entity, id: entity["_id"]?.stringValue
+        return .success(Checked(
+            schemaID: schemaID, datasetID: datasetID, flowID: fields.flowID.stringValue,
+            sourceName: fields.sourceName.stringValue, id: fields.entityID.stringValue
         ))
     }
 

@@ -179,9 +179,12 @@ public final class FaultInjector: Sendable {
     }
 
     /// The failure a per-message rule assigns to `message`, if any.
-    func messageFailure(for message: JSONValue) -> (status: Int, message: String)? {
+    /// The tree is built only when a rule is there to look at it.
+    func messageFailure(for message: @autoclosure () -> JSONValue) -> (status: Int, message: String)? {
         let rules = state.withLock { $0.messageRules }
-        for rule in rules where rule.predicate(message) {
+        guard !rules.isEmpty else { return nil }
+        let tree = message()
+        for rule in rules where rule.predicate(tree) {
             state.withLock { $0.injected += 1 }
             return (rule.status, rule.message)
         }

@@ -23,12 +23,41 @@ public struct FaultRule: Sendable {
         public let endpoint: InletEndpoint
         /// 1-based number of the request among all requests the emulator received (see ``InletRecord/requests``).
         public let number: Int
-        /// The body, when it parses as JSON.
-        public let body: JSONValue?
+        /// The body, when it parses as JSON: parsed on each access, so requests
+        /// whose rules never look at it cost no parse.
+        public var body: JSONValue? {
+            switch storedBody {
+            case .tree(let tree): tree
+            case .bytes(let bytes): try? JSONValue(parsing: bytes)
+            }
+        }
         /// Header fields with lower-cased names (first value of each).
         public let headers: [String: String]
         /// Query parameters.
         public let query: [String: String]
+
+        private enum StoredBody: Sendable {
+            case tree(JSONValue?)
+            case bytes([UInt8])
+        }
+
+        private let storedBody: StoredBody
+
+        init(endpoint: InletEndpoint, number: Int, body: JSONValue?, headers: [String: String], query: [String: String]) {
+            self.endpoint = endpoint
+            self.number = number
+            self.storedBody = .tree(body)
+            self.headers = headers
+            self.query = query
+        }
+
+        init(endpoint: InletEndpoint, number: Int, bodyBytes: [UInt8], headers: [String: String], query: [String: String]) {
+            self.endpoint = endpoint
+            self.number = number
+            self.storedBody = .bytes(bodyBytes)
+            self.headers = headers
+            self.query = query
+        }
     }
 
     /// What happens to a matching request.

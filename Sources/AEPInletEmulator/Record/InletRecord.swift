@@ -21,8 +21,11 @@ import Glibc
 /// ```
 public final class InletRecord: Sendable {
     private struct State: Sendable {
-        var messages: [ReceivedMessage] = []
-        var failedValidation: [ReceivedMessage] = []
+        var messages = BoundedLog()
+        var failedValidation = BoundedLog()
+        /// Accepted since the last reset, dropped ones included: the next sequence number.
+        var acceptedCount = 0
+        var failedValidationCount = 0
         var requests: [RequestLogEntry] = []
         var idCounts: [String: Int] = [:]
         var fileDescriptor: Int32 = -1
@@ -30,8 +33,11 @@ public final class InletRecord: Sendable {
 
     private let state = Locked(State())
     private let log: @Sendable (LogEvent) -> Void
+    /// What the record keeps in memory.
+    public let limits: Limits
 
-    init(log: @escaping @Sendable (LogEvent) -> Void) {
+    init(limits: Limits = Limits(), log: @escaping @Sendable (LogEvent) -> Void) {
+        self.limits = limits
         self.log = log
     }
 
@@ -41,20 +47,28 @@ public final class InletRecord: Sendable {
 
     // MARK: Queries
 
-    /// Accepted messages, in arrival order.
-    public var messages: [ReceivedMessage] { state.withLock { $0.messages } }
+    /// Accepted messages, in arrival order (the newest ones, once over ``limits``).
+    public var messages: [ReceivedMessage] { state.withLock { Array($0.messages.kept) } }
 
-    /// How many messages were accepted.
-    public var count: Int { state.withLock { $0.messages.count } }
+    /// How many messages were accepted, including any dropped over ``limits``.
+    public var count: Int { state.withLock { $0.acceptedCount } }
+
+    /// Accepted messages dropped from ``messages`` (and ``failedValidation``) because the
+    /// record was over ``limits``: the oldest go first. 0 unless a limit was reached.
+    ///
+    /// ```swift
+    /// #expect(emulator.record.droppedCount == 0, "raise Configuration.recordLimits to keep them all")
+    /// ```
+    public var droppedCount: Int { state.withLock { $0.messages.dropped + $0.failedValidation.dropped } }
 
     /// Accepted messages whose `_id` is `id` (more than one means duplicates).
     public func messages(withID id: String) -> [ReceivedMessage] {
-        state.withLock { $0.messages.filter { $0.id == id } }
+        state.withLock { $0.messages.kept.filter { $0.id == id } }
     }
 
     /// The first accepted message whose `_id` is `id`.
     public func message(withID id: String) -> ReceivedMessage? {
-        state.withLock { $0.messages.first { $0.id == id } }
+        state.withLock { $0.messages.kept.first { $0.id == id } }
     }
 
     /// Every `_id` accepted more than once, with how many times.
@@ -70,7 +84,7 @@ public final class InletRecord: Sendable {
     /// Messages that passed the envelope checks but failed schema validation
     /// without `syncValidation`: AEP answers 200 and writes them to the
     /// dataset's failed batch; they are not in ``messages``.
-    public var failedValidation: [ReceivedMessage] { state.withLock { $0.failedValidation } }
+    public var failedValidation: [ReceivedMessage] { state.withLock { Array($0.failedValidation.kept) } }
 
     /// Accepted raw messages whose Data Prep mapping reported an error (some
     /// destination left out, or the entity refused by the validator): see
@@ -79,7 +93,7 @@ public final class InletRecord: Sendable {
     /// ```swift
     /// #expect(inlet.record.mappingFailures.isEmpty, "\(inlet.record.mappingFailures.map(\.mappingErrors))")
     /// ```
-    public var mappingFailures: [ReceivedMessage] { state.withLock { $0.messages.filter { !$0.mappingErrors.isEmpty } } }
+    public var mappingFailures: [ReceivedMessage] { state.withLock { $0.messages.kept.filter { !$0.mappingErrors.isEmpty } } }
 
     /// Every request on a collection path, in order, with its outcome.
     public var requests: [RequestLogEntry] { state.withLock { $0.requests } }
@@ -103,10 +117,9 @@ public final class InletRecord: Sendable {
     /// Forgets every message and request (the NDJSON file is kept).
     public func removeAll() {
         state.withLock { state in
-            state.messages = []
-            state.failedValidation = []
-            state.requests = []
-            state.idCounts = [:]
+            let fileDescriptor = state.fileDescriptor
+            state = State()
+            state.fileDescriptor = fileDescriptor
         }
     }
 
@@ -119,8 +132,9 @@ public final class InletRecord: Sendable {
     /// ```
     public func drainMessages() -> [ReceivedMessage] {
         state.withLock { state in
-            let messages = state.messages
-            state.messages = []
+            let messages = Array(state.messages.kept)
+            state.messages.removeAll()
+            state.acceptedCount = 0
             state.requests = []
             state.idCounts = [:]
             return messages
@@ -133,13 +147,15 @@ public final class InletRecord: Sendable {
         guard !accepted.isEmpty || !failedValidation.isEmpty else { return }
         state.withLock { state in
             for message in accepted {
-                let numbered = message.withSequence(state.messages.count)
-                state.messages.append(numbered)
+                let numbered = message.withSequence(state.acceptedCount)
+                state.acceptedCount += 1
+                state.messages.append(numbered, limits: limits)
                 if let id = numbered.id { state.idCounts[id, default: 0] += 1 }
                 if state.fileDescriptor >= 0 { writeLine(numbered.recordLine, to: state.fileDescriptor) }
             }
             for message in failedValidation {
-                state.failedValidation.append(message.withSequence(state.failedValidation.count))
+                state.failedValidation.append(message.withSequence(state.failedValidationCount), limits: limits)
+                state.failedValidationCount += 1
             }
         }
     }

@@ -13,19 +13,27 @@ public import ChatlioJSON
 /// first.mappingErrors               // the transformation errors, if any
 /// ```
 public struct ReceivedMessage: Sendable, Hashable {
+    /// How the message is kept: an XDM envelope as the bytes it arrived as
+    /// (trees are built from them when asked), a raw message as its tree
+    /// (its Data Prep mapping needs one anyway).
+    enum Payload: Sendable, Hashable {
+        case tree(message: JSONValue, xdmEntity: JSONValue?)
+        /// The message's bytes and where `body.xdmEntity` lies in them.
+        case bytes([UInt8], entity: Range<Int>?)
+    }
+
     /// Arrival order among the messages of this list, from 0.
-    public let sequence: Int
-    /// The whole message as sent: the XDM envelope, or the raw JSON object in raw mode.
-    public let message: JSONValue
-    /// `body.xdmEntity` (XDM mode), `nil` in raw mode.
-    public let xdmEntity: JSONValue?
+    public private(set) var sequence: Int
+    let payload: Payload
     /// `xdmEntity._id` (XDM mode) or, in raw mode, ``mappedEntity``'s `_id`
     /// when a mapping set wrote one, else the top-level `_id`; when a string.
-    public let id: String?
+    public private(set) var id: String?
     /// `header.schemaRef.id`, in XDM mode.
     public let schemaID: String?
     /// `header.datasetId`, in XDM mode.
     public let datasetID: String?
+    /// `header.source.name`, in XDM mode, when a string.
+    public let sourceName: String?
     /// The flow id from the `x-adobe-flow-id` header or query parameter, else `header.flowId`.
     public let flowID: String?
     /// The endpoint that received it.
@@ -39,28 +47,42 @@ public struct ReceivedMessage: Sendable, Hashable {
     /// Position inside its batch (0 for the single endpoint).
     public let indexInRequest: Int
     /// Schema violations found by the validator (only in ``InletRecord/failedValidation``).
-    public let violations: [SchemaViolation]
+    public private(set) var violations: [SchemaViolation]
     /// In raw mode with a mapping set (``AEPInletEmulator/Configuration/dataPrepMapping``):
     /// the XDM entity the set makes of ``message``, what AEP would store. `nil`
     /// without a mapping set, and when the entity failed the inlet's validator
     /// (AEP does not ingest such a row; ``mappingErrors`` says why).
-    public let mappedEntity: JSONValue?
+    public private(set) var mappedEntity: JSONValue?
     /// The mapping's transformation errors (each destination left out of
     /// ``mappedEntity``), and an ``DataPrepError/Code/invalidXDM`` error when
     /// the entity failed the validator. Empty when the mapping went cleanly.
-    public let mappingErrors: [DataPrepError]
+    public private(set) var mappingErrors: [DataPrepError]
 
+    /// A raw message, kept as its tree.
     init(
         sequence: Int, message: JSONValue, xdmEntity: JSONValue?, id: String?, schemaID: String?, datasetID: String?,
         flowID: String?, endpoint: InletEndpoint, xactionID: String, receivedTimeMs: Int64, requestNumber: Int,
         indexInRequest: Int, violations: [SchemaViolation], mappedEntity: JSONValue? = nil, mappingErrors: [DataPrepError] = []
     ) {
+        self.init(
+            sequence: sequence, payload: .tree(message: message, xdmEntity: xdmEntity), id: id, schemaID: schemaID,
+            datasetID: datasetID, sourceName: nil, flowID: flowID, endpoint: endpoint, xactionID: xactionID,
+            receivedTimeMs: receivedTimeMs, requestNumber: requestNumber, indexInRequest: indexInRequest,
+            violations: violations, mappedEntity: mappedEntity, mappingErrors: mappingErrors
+        )
+    }
+
+    init(
+        sequence: Int, payload: Payload, id: String?, schemaID: String?, datasetID: String?, sourceName: String?,
+        flowID: String?, endpoint: InletEndpoint, xactionID: String, receivedTimeMs: Int64, requestNumber: Int,
+        indexInRequest: Int, violations: [SchemaViolation], mappedEntity: JSONValue? = nil, mappingErrors: [DataPrepError] = []
+    ) {
         self.sequence = sequence
-        self.message = message
-        self.xdmEntity = xdmEntity
+        self.payload = payload
         self.id = id
         self.schemaID = schemaID
         self.datasetID = datasetID
+        self.sourceName = sourceName
         self.flowID = flowID
         self.endpoint = endpoint
         self.xactionID = xactionID
@@ -72,23 +94,70 @@ public struct ReceivedMessage: Sendable, Hashable {
         self.mappingErrors = mappingErrors
     }
 
+    /// The whole message as sent: the XDM envelope, or the raw JSON object in raw mode.
+    /// For an XDM message it is parsed from ``messageBytes`` on each access.
+    public var message: JSONValue {
+        switch payload {
+        case .tree(let message, _): message
+        case .bytes(let bytes, _): Self.parse(bytes[...])
+        }
+    }
+
+    /// `body.xdmEntity` (XDM mode), `nil` in raw mode. For an XDM message it is
+    /// parsed from ``messageBytes`` on each access.
+    public var xdmEntity: JSONValue? {
+        switch payload {
+        case .tree(_, let entity): entity
+        case .bytes(let bytes, let range?): Self.parse(bytes[range])
+        case .bytes(_, nil): nil
+        }
+    }
+
+    /// The message's bytes as they arrived, for an XDM message; `nil` for a raw one (kept as its tree).
+    ///
+    /// ```swift
+    /// let sizes = emulator.record.messages.compactMap { $0.messageBytes?.count }
+    /// ```
+    public var messageBytes: [UInt8]? {
+        if case .bytes(let bytes, _) = payload { return bytes }
+        return nil
+    }
+
+    /// What the record counts against its byte limit (``InletRecord/Limits``): the kept
+    /// bytes, or for a raw message (kept as a tree) the size of the body it came in.
+    var byteCount: Int {
+        if case .bytes(let bytes, _) = payload { return bytes.count }
+        return rawByteCount
+    }
+
+    /// A raw message's body size, set by the handler.
+    var rawByteCount = 0
+
+    /// The bytes were checked when the message was accepted, so parsing does not fail; `.null` keeps the
+    /// API non-throwing if it ever did.
+    private static func parse(_ bytes: ArraySlice<UInt8>) -> JSONValue {
+        (try? JSONValue(parsing: bytes, options: JSONParsingOptions(maxBytes: Int.max, maxDepth: 128))) ?? .null
+    }
+
     func withSequence(_ sequence: Int) -> ReceivedMessage {
-        ReceivedMessage(
-            sequence: sequence, message: message, xdmEntity: xdmEntity, id: id, schemaID: schemaID, datasetID: datasetID,
-            flowID: flowID, endpoint: endpoint, xactionID: xactionID, receivedTimeMs: receivedTimeMs,
-            requestNumber: requestNumber, indexInRequest: indexInRequest, violations: violations,
-            mappedEntity: mappedEntity, mappingErrors: mappingErrors
-        )
+        var copy = self
+        copy.sequence = sequence
+        return copy
+    }
+
+    func withViolations(_ violations: [SchemaViolation]) -> ReceivedMessage {
+        var copy = self
+        copy.violations = violations
+        return copy
     }
 
     /// This message with what its mapping set made of it.
     func withMapping(_ entity: JSONValue?, errors: [DataPrepError]) -> ReceivedMessage {
-        ReceivedMessage(
-            sequence: sequence, message: message, xdmEntity: xdmEntity, id: entity?["_id"]?.stringValue ?? id, schemaID: schemaID, datasetID: datasetID,
-            flowID: flowID, endpoint: endpoint, xactionID: xactionID, receivedTimeMs: receivedTimeMs,
-            requestNumber: requestNumber, indexInRequest: indexInRequest, violations: violations,
-            mappedEntity: entity, mappingErrors: errors
-        )
+        var copy = self
+        copy.id = entity?["_id"]?.stringValue ?? id
+        copy.mappedEntity = entity
+        copy.mappingErrors = errors
+        return copy
     }
 
     /// One NDJSON line describing this message.

@@ -1,0 +1,623 @@
+/// Reads XDM envelopes straight from a request body, without building
+/// `JSONValue` trees: one pass that checks the whole body is JSON exactly as
+/// ChatlioJSON's parser would accept it (RFC 8259, UTF-8, nesting, no
+/// duplicate member names), splits a batch's `messages` into per-message byte
+/// ranges, and picks out the members ``EnvelopeCheck`` looks at
+/// (``EnvelopeFields``) and where `body.xdmEntity` lies.
+///
+/// It answers only when it is sure: anything the parser would refuse, and a
+/// body that is not an object with a non-empty `messages` array (batch) or
+/// not a single value (single), gives `nil`, and the handler falls back to the
+/// tree path, whose answers are the refusals the tests pin down.
+struct EnvelopeScanner: ~Copyable {
+    /// One message of the body.
+    struct Message: Sendable, Hashable {
+        /// Where the message lies in the body.
+        var range: Range<Int>
+        var fields: EnvelopeFields
+        /// Where `body.xdmEntity` lies in the body, when it is an object.
+        var entityRange: Range<Int>?
+    }
+
+    /// The parser's nesting bound for request bodies (``DCSRequestHandler``).
+    static let maxDepth = 128
+
+    /// The messages of a batch body (`{"messages":[…]}`), or `nil` when the body
+    /// needs the tree path: not JSON, not an object, no `messages` array, an empty one.
+    static func scanBatch(_ body: UnsafeRawBufferPointer) -> [Message]? {
+        var scanner = EnvelopeScanner(body)
+        do {
+            let messages = try scanner.batchDocument()
+            return messages.isEmpty ? nil : messages
+        } catch {
+            return nil
+        }
+    }
+
+    /// The single message a body holds, or `nil` when it is not JSON.
+    static func scanSingle(_ body: UnsafeRawBufferPointer) -> Message? {
+        var scanner = EnvelopeScanner(body)
+        do {
+            scanner.skipWhitespace()
+            let message = try scanner.message(depth: 0)
+            scanner.skipWhitespace()
+            guard scanner.index == scanner.bytes.count else { return nil }
+            return message
+        } catch {
+            return nil
+        }
+    }
+
+    /// Why scanning stopped; the tree path says what exactly is wrong.
+    struct Stop: Error {}
+
+    /// A string token: the bytes between the quotes, and whether they need decoding.
+    struct Token {
+        var start: Int
+        var end: Int
+        var hasEscapes: Bool
+        var isASCII: Bool
+        /// Length and up to eight first and last bytes, for a quick duplicate test (set by `remember`).
+        var fingerprint: UInt64 = 0
+        var isPlain: Bool { !hasEscapes && isASCII }
+    }
+
+    private let bytes: UnsafeRawBufferPointer
+    private var index = 0
+    /// Member names of the objects being scanned, innermost last, for the duplicate check:
+    /// the first `nameCount` entries (the storage is reused, never shrunk).
+    private var names: [Token] = []
+    private var nameCount = 0
+
+    private init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+        names.reserveCapacity(64)
+    }
+
+    // MARK: - Documents
+
+    private mutating func batchDocument() throws(Stop) -> [Message] {
+        skipWhitespace()
+        guard peek() == UInt8(ascii: "{") else { throw Stop() }
+        var messages: [Message]?
+        try object(depth: 1) { (scanner: inout EnvelopeScanner, name: Token, depth: Int) throws(Stop) -> Bool in
+            guard scanner.name(name, is: "messages"), scanner.peek() == UInt8(ascii: "[") else { return false }
+            messages = try scanner.messageArray(depth: depth + 1)
+            return true
+        }
+        skipWhitespace()
+        guard index == bytes.count, let messages else { throw Stop() }
+        return messages
+    }
+
+    private mutating func messageArray(depth: Int) throws(Stop) -> [Message] {
+        guard depth <= Self.maxDepth else { throw Stop() }
+        index += 1  // [
+        var messages: [Message] = []
+        skipWhitespace()
+        if peek() == UInt8(ascii: "]") {
+            index += 1
+            return messages
+        }
+        while true {
+            messages.append(try message(depth: depth))
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: ","):
+                index += 1
+                skipWhitespace()
+            case UInt8(ascii: "]"):
+                index += 1
+                return messages
+            default:
+                throw Stop()
+            }
+        }
+    }
+
+    // MARK: - Envelope
+
+    /// One message at `index`; `depth` counts the containers around it.
+    private mutating func message(depth: Int) throws(Stop) -> Message {
+        let start = index
+        var fields = EnvelopeFields()
+        var entityRange: Range<Int>?
+        guard peek() == UInt8(ascii: "{") else {
+            try value(depth: depth)
+            return Message(range: start..<index, fields: fields, entityRange: nil)
+        }
+        fields.isObject = true
+        try object(depth: depth + 1) { (scanner: inout EnvelopeScanner, name: Token, depth: Int) throws(Stop) -> Bool in
+            if scanner.name(name, is: "header") {
+                fields.header = try scanner.member(depth: depth) { (scanner: inout EnvelopeScanner, name: Token, depth: Int) throws(Stop) -> Bool in
+                    if scanner.name(name, is: "schemaRef") {
+                        // Reset: a later duplicate would be refused anyway, but the values must come from this member.
+                        _ = try scanner.member(depth: depth) { (scanner: inout EnvelopeScanner, name: Token, depth: Int) throws(Stop) -> Bool in
+                            if scanner.name(name, is: "id") {
+                                fields.schemaRefID = try scanner.member(depth: depth, members: nil)
+                                return true
+                            }
+                            if scanner.name(name, is: "contentType") {
+                                fields.contentType = try scanner.member(depth: depth, members: nil)
+                                return true
+                            }
+                            return false
+                        }
+                        return true
+                    }
+                    if scanner.name(name, is: "imsOrgId") {
+                        fields.imsOrgID = try scanner.member(depth: depth, members: nil)
+                        return true
+                    }
+                    if scanner.name(name, is: "datasetId") {
+                        fields.datasetID = try scanner.member(depth: depth, members: nil)
+                        return true
+                    }
+                    if scanner.name(name, is: "flowId") {
+                        fields.flowID = try scanner.member(depth: depth, members: nil)
+                        return true
+                    }
+                    if scanner.name(name, is: "source") {
+                        _ = try scanner.member(depth: depth) { (scanner: inout EnvelopeScanner, name: Token, depth: Int) throws(Stop) -> Bool in
+                            guard scanner.name(name, is: "name") else { return false }
+                            fields.sourceName = try scanner.member(depth: depth, members: nil)
+                            return true
+                        }
+                        return true
+                    }
+                    return false
+                }
+                return true
+            }
+            if scanner.name(name, is: "body") {
+                fields.body = try scanner.member(depth: depth) { (scanner: inout EnvelopeScanner, name: Token, depth: Int) throws(Stop) -> Bool in
+                    if scanner.name(name, is: "xdmMeta") {
+                        _ = try scanner.member(depth: depth) { (scanner: inout EnvelopeScanner, name: Token, depth: Int) throws(Stop) -> Bool in
+                            guard scanner.name(name, is: "schemaRef") else { return false }
+                            _ = try scanner.member(depth: depth) { (scanner: inout EnvelopeScanner, name: Token, depth: Int) throws(Stop) -> Bool in
+                                guard scanner.name(name, is: "id") else { return false }
+                                fields.metaSchemaRefID = try scanner.member(depth: depth, members: nil)
+                                return true
+                            }
+                            return true
+                        }
+                        return true
+                    }
+                    if scanner.name(name, is: "xdmEntity") {
+                        let entityStart = scanner.index
+                        fields.xdmEntity = try scanner.member(depth: depth) { (scanner: inout EnvelopeScanner, name: Token, depth: Int) throws(Stop) -> Bool in
+                            guard scanner.name(name, is: "_id") else { return false }
+                            fields.entityID = try scanner.member(depth: depth, members: nil)
+                            return true
+                        }
+                        entityRange = fields.xdmEntity == .object ? entityStart..<scanner.index : nil
+                        return true
+                    }
+                    return false
+                }
+                return true
+            }
+            return false
+        }
+        return Message(range: start..<index, fields: fields, entityRange: entityRange)
+    }
+
+    /// The value at `index`, inside `depth` containers, classified; an object's
+    /// members go to `members` when given (which returns whether it consumed the value).
+    private mutating func member(
+        depth: Int, members: ((inout EnvelopeScanner, Token, Int) throws(Stop) -> Bool)?
+    ) throws(Stop) -> EnvelopeFields.Member {
+        switch peek() {
+        case UInt8(ascii: "\""):
+            let token = try string()
+            return .string(decode(token))
+        case UInt8(ascii: "{"):
+            if let members {
+                try object(depth: depth + 1, members: members)
+            } else {
+                try value(depth: depth)
+            }
+            return .object
+        default:
+            try value(depth: depth)
+            return .other
+        }
+    }
+
+    // MARK: - JSON grammar
+
+    /// Checks and skips the value at `index`, inside `depth` containers.
+    private mutating func value(depth: Int) throws(Stop) {
+        guard let byte = peek() else { throw Stop() }
+        switch byte {
+        case UInt8(ascii: "{"):
+            try object(depth: depth + 1) { _, _, _ throws(Stop) in false }
+        case UInt8(ascii: "["):
+            try array(depth: depth + 1)
+        case UInt8(ascii: "\""):
+            _ = try string()
+        case UInt8(ascii: "t"):
+            try literal("true")
+        case UInt8(ascii: "f"):
+            try literal("false")
+        case UInt8(ascii: "n"):
+            try literal("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            try number()
+        default:
+            throw Stop()
+        }
+    }
+
+    /// The object at `index`, which is `depth` deep counting itself. Each member
+    /// name goes to `members` with `index` on its value; when it returns `false`
+    /// the value is skipped here.
+    private mutating func object(
+        depth: Int, members: (inout EnvelopeScanner, Token, Int) throws(Stop) -> Bool
+    ) throws(Stop) {
+        guard depth <= Self.maxDepth else { throw Stop() }
+        index += 1  // {
+        let firstName = nameCount
+        defer { nameCount = firstName }
+        var allPlain = true
+        var decodedNames: Set<String>?
+        skipWhitespace()
+        if peek() == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        while true {
+            guard peek() == UInt8(ascii: "\"") else { throw Stop() }
+            let name = try string()
+            try remember(name, firstName: firstName, allPlain: &allPlain, decodedNames: &decodedNames)
+            skipWhitespace()
+            guard peek() == UInt8(ascii: ":") else { throw Stop() }
+            index += 1
+            skipWhitespace()
+            if try !members(&self, name, depth) {
+                try value(depth: depth)
+            }
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: ","):
+                index += 1
+                skipWhitespace()
+            case UInt8(ascii: "}"):
+                index += 1
+                return
+            default:
+                throw Stop()
+            }
+        }
+    }
+
+    /// Refuses a member name seen before in the same object, as the parser does
+    /// (it compares decoded `String`s, so canonically equivalent names are duplicates):
+    /// plain ASCII names are compared as bytes while there are few; otherwise by decoded value.
+    private mutating func remember(_ name: Token, firstName: Int, allPlain: inout Bool, decodedNames: inout Set<String>?) throws(Stop) {
+        var name = name
+        if decodedNames == nil, allPlain, name.isPlain, nameCount - firstName < 16 {
+            name.fingerprint = fingerprint(name)
+            let length = name.end - name.start
+            let count = nameCount
+            let duplicate = names.withUnsafeBufferPointer { earlier in
+                var position = firstName
+                while position < count {
+                    let other = earlier[position]
+                    if other.fingerprint == name.fingerprint, other.end - other.start == length, memcmp(other.start, name.start, length) {
+                        return true
+                    }
+                    position += 1
+                }
+                return false
+            }
+            if duplicate { throw Stop() }
+            push(name)
+            return
+        }
+        allPlain = false
+        if decodedNames == nil {
+            var set = Set<String>()
+            for position in firstName..<nameCount { set.insert(decode(names[position])) }
+            decodedNames = set
+        }
+        guard decodedNames?.insert(decode(name)).inserted == true else { throw Stop() }
+        push(name)
+    }
+
+    private mutating func push(_ name: Token) {
+        if nameCount < names.count {
+            names[nameCount] = name
+        } else {
+            names.append(name)
+        }
+        nameCount += 1
+    }
+
+    private mutating func array(depth: Int) throws(Stop) {
+        guard depth <= Self.maxDepth else { throw Stop() }
+        index += 1  // [
+        skipWhitespace()
+        if peek() == UInt8(ascii: "]") {
+            index += 1
+            return
+        }
+        while true {
+            try value(depth: depth)
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: ","):
+                index += 1
+                skipWhitespace()
+            case UInt8(ascii: "]"):
+                index += 1
+                return
+            default:
+                throw Stop()
+            }
+        }
+    }
+
+    /// Checks the string at `index` (escapes, surrogate pairs, UTF-8, no raw control characters).
+    /// Plain ASCII runs, most of an XDM event, go eight bytes at a time.
+    private mutating func string() throws(Stop) -> Token {
+        index += 1  // "
+        var token = Token(start: index, end: index, hasEscapes: false, isASCII: true)
+        guard let base = bytes.baseAddress else { throw Stop() }
+        let count = bytes.count
+        while true {
+            // Jump straight to the first byte that is not plain ASCII text: in the mask, the lowest
+            // set bit marks it exactly (the zero-byte test's false positives lie only above a true hit).
+            while index + 8 <= count {
+                let mask = Self.specialBytes(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+                if mask == 0 {
+                    index += 8
+                } else {
+                    index += mask.trailingZeroBitCount >> 3
+                    break
+                }
+            }
+            guard index < count else { throw Stop() }
+            let byte = base.load(fromByteOffset: index, as: UInt8.self)
+            if byte == UInt8(ascii: "\"") {
+                token.end = index
+                index += 1
+                return token
+            }
+            if byte == UInt8(ascii: "\\") {
+                token.hasEscapes = true
+                try escape()
+            } else if byte < 0x20 {
+                throw Stop()
+            } else if byte >= 0x80 {
+                token.isASCII = false
+                try utf8Sequence()
+            } else {
+                index += 1
+            }
+        }
+    }
+
+    /// The high bit of each of eight bytes (little-endian) that may be a quote, a backslash,
+    /// a control character or not ASCII: the classic SWAR zero-byte tests.
+    @inline(__always)
+    private static func specialBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word) | word
+        return special & high
+    }
+
+    private mutating func escape() throws(Stop) {
+        index += 1  // backslash
+        guard index < bytes.count else { throw Stop() }
+        let escape = bytes[index]
+        index += 1
+        switch escape {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
+            UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            return
+        case UInt8(ascii: "u"):
+            let scalar = try hex4()
+            if (0xD800...0xDBFF).contains(scalar) {
+                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else { throw Stop() }
+                index += 2
+                guard (0xDC00...0xDFFF).contains(try hex4()) else { throw Stop() }
+            } else if (0xDC00...0xDFFF).contains(scalar) {
+                throw Stop()
+            }
+        default:
+            throw Stop()
+        }
+    }
+
+    private mutating func hex4() throws(Stop) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw Stop() }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard let digit = Self.hexDigit(bytes[index]) else { throw Stop() }
+            value = value << 4 | UInt32(digit)
+            index += 1
+        }
+        return value
+    }
+
+    private static func hexDigit(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    /// One well-formed UTF-8 sequence (Unicode Table 3-7) starting at `index`.
+    private mutating func utf8Sequence() throws(Stop) {
+        let lead = bytes[index]
+        let length: Int
+        var secondLow: UInt8 = 0x80
+        var secondHigh: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; secondLow = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; secondHigh = 0x9F
+        case 0xF0: length = 4; secondLow = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; secondHigh = 0x8F
+        default: throw Stop()
+        }
+        guard index + length <= bytes.count else { throw Stop() }
+        let second = bytes[index + 1]
+        guard second >= secondLow, second <= secondHigh else { throw Stop() }
+        for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 { throw Stop() }
+        index += length
+    }
+
+    /// A number: the same run of number bytes the parser takes, checked against the JSON grammar.
+    private mutating func number() throws(Stop) {
+        let start = index
+        while index < bytes.count, Self.isNumberByte(bytes[index]) { index += 1 }
+        guard Self.isValidNumber(UnsafeRawBufferPointer(rebasing: bytes[start..<index])) else { throw Stop() }
+    }
+
+    private static func isNumberByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
+            true
+        default:
+            false
+        }
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, the whole run.
+    static func isValidNumber(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        let count = bytes.count
+        func digits() -> Int {
+            let start = index
+            while index < count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
+            return index - start
+        }
+        if index < count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < count else { return false }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        } else if digits() == 0 {
+            return false
+        }
+        if index < count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard digits() > 0 else { return false }
+        }
+        if index < count, bytes[index] | 0x20 == UInt8(ascii: "e") {
+            index += 1
+            if index < count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return index == count
+    }
+
+    private mutating func literal(_ text: StaticString) throws(Stop) {
+        let count = text.utf8CodeUnitCount
+        guard index + count <= bytes.count else { throw Stop() }
+        let expected = text.utf8Start
+        for offset in 0..<count where bytes[index + offset] != expected[offset] { throw Stop() }
+        index += count
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    private func peek() -> UInt8? {
+        index < bytes.count ? bytes[index] : nil
+    }
+
+    // MARK: - Names and values
+
+    /// Whether a member name is `expected` (an ASCII literal), compared as the
+    /// parser's `String` keys compare: bytes for a plain name, decoded otherwise.
+    private func name(_ token: Token, is expected: StaticString) -> Bool {
+        if token.isPlain {
+            let length = expected.utf8CodeUnitCount
+            guard token.end - token.start == length else { return false }
+            let pointer = expected.utf8Start
+            for offset in 0..<length where bytes[token.start + offset] != pointer[offset] { return false }
+            return true
+        }
+        return decode(token) == expected.description
+    }
+
+    /// Length, first and last byte mixed: names of one object rarely share all three.
+    private func fingerprint(_ token: Token) -> UInt64 {
+        let length = token.end - token.start
+        guard length > 0 else { return 0 }
+        let first = UInt64(bytes.load(fromByteOffset: token.start, as: UInt8.self))
+        let last = UInt64(bytes.load(fromByteOffset: token.end - 1, as: UInt8.self))
+        let middle = UInt64(bytes.load(fromByteOffset: token.start + length / 2, as: UInt8.self))
+        return UInt64(length) << 24 | first << 16 | middle << 8 | last
+    }
+
+    private func memcmp(_ first: Int, _ second: Int, _ length: Int) -> Bool {
+        for offset in 0..<length where bytes[first + offset] != bytes[second + offset] { return false }
+        return true
+    }
+
+    /// The text of a checked string token.
+    func decode(_ token: Token) -> String {
+        let raw = UnsafeRawBufferPointer(rebasing: bytes[token.start..<token.end])
+        guard token.hasEscapes else { return String(decoding: raw, as: UTF8.self) }
+        return Self.unescape(raw)
+    }
+
+    /// Decodes the escapes of string bytes already checked by ``string()``.
+    static func unescape(_ raw: UnsafeRawBufferPointer) -> String {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(raw.count)
+        var index = 0
+        func hex4() -> UInt32 {
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                value = value << 4 | UInt32(hexDigit(raw[index]) ?? 0)
+                index += 1
+            }
+            return value
+        }
+        while index < raw.count {
+            let byte = raw[index]
+            guard byte == UInt8(ascii: "\\"), index + 1 < raw.count else {
+                buffer.append(byte)
+                index += 1
+                continue
+            }
+            let escape = raw[index + 1]
+            index += 2
+            switch escape {
+            case UInt8(ascii: "b"): buffer.append(0x08)
+            case UInt8(ascii: "f"): buffer.append(0x0C)
+            case UInt8(ascii: "n"): buffer.append(0x0A)
+            case UInt8(ascii: "r"): buffer.append(0x0D)
+            case UInt8(ascii: "t"): buffer.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = hex4()
+                if (0xD800...0xDBFF).contains(scalar), index + 6 <= raw.count {
+                    index += 2  // \u
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (hex4() &- 0xDC00)
+                }
+                if let unicodeScalar = Unicode.Scalar(scalar), let encoded = UTF8.encode(unicodeScalar) {
+                    buffer.append(contentsOf: encoded)
+                }
+            default: buffer.append(escape)  // " \ /
+            }
+        }
+        return String(decoding: buffer, as: UTF8.self)
+    }
+}
