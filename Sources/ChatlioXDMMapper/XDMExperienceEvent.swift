@@ -30,6 +30,18 @@ public struct XDMExperienceEvent: Sendable, Hashable, Encodable {
     /// `_{tenantID}.chatlio.mapping` when there is something to say).
     public let report: MappingReport
 
+    init(id: String, timestamp: String, eventType: String, kind: WebhookKind, jsonBytes: [UInt8], report: MappingReport) {
+        self.id = id
+        self.timestamp = timestamp
+        self.eventType = eventType
+        self.kind = kind
+        // The mapper's own compact JSON always parses; `.null` only stands in
+        // for a defect, never for input.
+        self.value = (try? JSONValue(parsing: jsonBytes)) ?? .null
+        self.jsonBytes = jsonBytes
+        self.report = report
+    }
+
     /// Encodes ``value``.
     public func encode(to encoder: any Encoder) throws {
         try value.encode(to: encoder)
