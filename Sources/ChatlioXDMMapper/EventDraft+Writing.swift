@@ -216,6 +216,7 @@ extension EventDraft {
             if !apply(step, excess: bytes.count - budget) { steps = steps.dropFirst() }
             bytes = written(id: id)
         }
+        try checkValues(id: id)
         return XDMExperienceEvent(id: id, timestamp: timestamp, eventType: kind.xdmEventType, kind: kind, jsonBytes: bytes, report: report)
     }
 
