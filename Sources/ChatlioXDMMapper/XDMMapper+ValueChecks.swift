@@ -48,6 +48,15 @@ extension XDMMapper {
 
             var isInteger: Bool { self == .messageCount || self == .messagesOmitted || self == .extraDataOmitted }
 
+            /// Every value the mapper can write in the field, when it comes from a fixed table.
+            var tableValues: [String]? {
+                switch self {
+                case .geoCountryCode: Array(GeoCodes.shared.countries.values)
+                case .geoStateProvince: GeoCodes.shared.subdivisions.values.flatMap(\.values)
+                default: nil
+                }
+            }
+
             /// The format the mapper itself checks before it writes the field
             /// there (an invalid value goes elsewhere, reported in `omitted`).
             var checkedBeforeWriting: XDMFormat? {
@@ -109,6 +118,9 @@ extension XDMMapper {
                 let rule = field.isInteger ? integerRule(node, field.rawValue) : stringRule(node, field.rawValue)
                 guard var rule else { continue }
                 if let format = field.checkedBeforeWriting, rule.format == format { rule.format = nil }
+                // Geo codes come only from the built-in table: when every code
+                // in it keeps the rule, no event can break it.
+                if let codes = field.tableValues, codes.allSatisfy({ rule.problem($0) == nil }) { continue }
                 if rule.format != nil || rule.pattern != nil || rule.enumValues != nil || rule.minLength != nil || rule.maxLength != nil
                     || rule.minimum != nil || rule.maximum != nil {
                     if field == .environmentType {

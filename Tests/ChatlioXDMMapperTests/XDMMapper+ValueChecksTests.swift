@@ -17,11 +17,12 @@ import XDMSchemaRegistry
         #expect(mapper.guaranteesValidEvents)
         #expect(mapper.valueChecks.uncovered.isEmpty, "\(mapper.valueChecks.uncovered)")
         let active = Set(mapper.valueChecks.active.map(\.field))
-        for field: XDMMapper.ValueChecks.Field in [.id, .timestamp, .geoStateProvince, .geoCountryCode, .visitorCreatedAt, .startedAt, .endedAt, .messageSentAt, .messageCount, .messagesOmitted, .extraDataOmitted] {
+        for field: XDMMapper.ValueChecks.Field in [.id, .timestamp, .visitorCreatedAt, .startedAt, .endedAt, .messageSentAt, .messageCount, .messagesOmitted, .extraDataOmitted] {
             #expect(active.contains(field), "\(field) has a rule in the schema")
         }
-        // Checked before writing (the same format): no second check.
-        for field: XDMMapper.ValueChecks.Field in [.ipV4, .ipV6, .personalEmail, .message] {
+        // Checked before writing (the same format), or every value the
+        // geo table can give keeps the pattern: no per-event check.
+        for field: XDMMapper.ValueChecks.Field in [.ipV4, .ipV6, .personalEmail, .message, .geoStateProvince, .geoCountryCode] {
             #expect(!active.contains(field), "\(field)")
         }
     }
@@ -124,6 +125,20 @@ import XDMSchemaRegistry
             }
         }
         #expect(refused >= 10)
+    }
+
+    @Test func everyGeoCodeTheTableCanGiveKeepsTheSchemasPatterns() throws {
+        let validator = try #require(Self.validator)
+        let mapper = try MapperFixtures.mapper()
+        let base = try mapper.map(MapperFixtures.webhook(.conversationStarted, "basic"), receivedAt: MapperFixtures.receivedAt).value
+        for code in XDMMapper.ValueChecks.Field.geoCountryCode.tableValues ?? [] {
+            #expect(validator.validate(Self.setting(.string(code), at: ["placeContext", "geo", "countryCode"], in: base)).isValid, "\(code)")
+        }
+        let subdivisions = XDMMapper.ValueChecks.Field.geoStateProvince.tableValues ?? []
+        #expect(subdivisions.count > 100)
+        for code in subdivisions {
+            #expect(validator.validate(Self.setting(.string(code), at: ["placeContext", "geo", "stateProvince"], in: base)).isValid, "\(code)")
+        }
     }
 
     @Test func anEnvironmentTypeOutsideTheEnumIsRefusedNamingTheField() throws {
