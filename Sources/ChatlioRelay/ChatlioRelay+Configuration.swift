@@ -30,6 +30,19 @@ extension ChatlioRelay {
         /// `Retry-After` of as many seconds. Default 10 s: longer than an
         /// outbox's usual backpressure wait, shorter than a sender's timeout.
         public var concurrentCopyWait: Duration
+        /// Runs ``XDMValidator`` on every mapped event even when the mapper
+        /// guarantees valid events by construction
+        /// (``XDMMapper/guaranteesValidEvents``: it checks each value against
+        /// the schema's rules as it maps). Default `false`: the full walk costs
+        /// more than the rest of the mapping and finds nothing the mapper's
+        /// checks do not; turn it on to cross-check in staging. A mapper whose
+        /// schema its checks do not cover is always validated fully.
+        ///
+        /// ```swift
+        /// var configuration = ChatlioRelay.Configuration()
+        /// configuration.fullValidation = true
+        /// ```
+        public var fullValidation = false
 
         public init(
             mode: Mode = .xdm, maxBodyBytes: Int = 1 << 20, sharedSecret: String? = nil, tokenParameter: String = "token",
@@ -60,7 +73,8 @@ extension ChatlioRelay.Configuration: CustomStringConvertible, CustomReflectable
     /// configuration printed into a log or a test failure never shows it.
     public var description: String {
         "Configuration(mode: \(mode), maxBodyBytes: \(maxBodyBytes), sharedSecret: \(sharedSecret == nil ? "none" : "<redacted>"), "
-            + "tokenParameter: \(tokenParameter), deduplicationWindow: \(deduplicationWindow), maxDepth: \(maxDepth), concurrentCopyWait: \(concurrentCopyWait))"
+            + "tokenParameter: \(tokenParameter), deduplicationWindow: \(deduplicationWindow), maxDepth: \(maxDepth), concurrentCopyWait: \(concurrentCopyWait), "
+            + "fullValidation: \(fullValidation))"
     }
 
     /// What `dump` and debuggers show: the same, secret redacted.
@@ -68,7 +82,7 @@ extension ChatlioRelay.Configuration: CustomStringConvertible, CustomReflectable
         Mirror(self, children: [
             "mode": mode, "maxBodyBytes": maxBodyBytes, "sharedSecret": sharedSecret == nil ? "none" : "<redacted>",
             "tokenParameter": tokenParameter, "deduplicationWindow": deduplicationWindow, "maxDepth": maxDepth,
-            "concurrentCopyWait": concurrentCopyWait,
+            "concurrentCopyWait": concurrentCopyWait, "fullValidation": fullValidation,
         ], displayStyle: .struct)
     }
 }

@@ -2,8 +2,10 @@ import ChatlioWebhooks
 import Foundation
 import XDMSchemaRegistry
 
-/// The event being built. Setters skip `nil` and empty values, so the result
-/// never holds `null`, `""`, `{}` or `[]`.
+/// The event being built: the values of every field the mapper can write,
+/// each in a typed slot (no dictionaries), which `EventDraft+Writing` lays
+/// out as compact JSON in one pass. Setters skip `nil` and empty values, so
+/// the result never holds `null`, `""`, `{}` or `[]`.
 struct EventDraft {
     let mapper: XDMMapper
     let kind: WebhookKind
@@ -11,24 +13,29 @@ struct EventDraft {
     var timestamp = ""
 
     // Standard field groups.
-    var environment = JSONObject()
-    var browserDetails = JSONObject()
-    var webPageDetails = JSONObject()
-    var webReferrer = JSONObject()
-    var geo = JSONObject()
+    var environmentType: String?
+    var ipV4: String?
+    var ipV6: String?
+    var userAgent: String?
+    var pageURL: String?
+    var referrerURL: String?
+    var geoCity: String?
+    var geoStateProvince: String?
+    var geoCountryCode: String?
     var personalEmail: String?
     var fullName: String?
-    var identityMap = JSONObject()
+    /// `identityMap`'s items in order; items sharing a namespace go into one array.
+    var identities: [IdentityItem] = []
 
     // `_{tenantID}.chatlio` and its sub-objects.
-    var chatlio = JSONObject()
-    var visitor = JSONObject()
-    var agent = JSONObject()
-    var transcript = JSONObject()
-    var messages: [JSONValue] = []
+    var chatlio = ChatlioFields()
+    var visitor = VisitorFields()
+    var agent = AgentFields()
+    var transcript = TranscriptFields()
+    var messages: [TranscriptMessage] = []
     /// How many of the oldest messages the array cap and the size budget left out, together.
     var droppedMessages = 0
-    var extraData: [JSONValue] = []
+    var extraData: [String] = []
     /// How many `extraData` strings the array cap left out (the last ones).
     var droppedExtraData = 0
 
@@ -44,11 +51,76 @@ struct EventDraft {
     init(mapper: XDMMapper, kind: WebhookKind) {
         self.mapper = mapper
         self.kind = kind
-        // Room for the usual members up front: growing a dictionary rehashes it.
-        chatlio.reserveCapacity(12)
-        visitor.reserveCapacity(10)
-        environment.reserveCapacity(4)
-        chatlio["webhookKind"] = .string(kind.rawValue)
+    }
+
+    struct IdentityItem {
+        var namespace: String
+        var id: String
+        var primary: Bool
+        var authenticated: Bool
+    }
+
+    struct ChatlioFields {
+        var conversationId: String?
+        var channelId: String?
+        var channelName: String?
+        var slackChannelId: String?
+        var slackChannelName: String?
+        var slackTeamId: String?
+        var message: String?
+        var subject: String?
+        var emailPretty: String?
+        var additionalFieldsJSON: String?
+    }
+
+    struct VisitorFields {
+        var uuid: String?
+        var handle: String?
+        var identUserId: String?
+        var name: String?
+        var email: String?
+        var ipAddress: String?
+        var location: String?
+        var identifyTraitsJSON: String?
+        var createdAt: String?
+
+        var isEmpty: Bool {
+            uuid == nil && handle == nil && identUserId == nil && name == nil && email == nil && ipAddress == nil
+                && location == nil && identifyTraitsJSON == nil && createdAt == nil
+        }
+    }
+
+    struct AgentFields {
+        var name: String?
+        var email: String?
+    }
+
+    struct TranscriptFields {
+        var startedAt: String?
+        var endedAt: String?
+        var archiveURL: String?
+        var textBody: String?
+        var htmlBody: String?
+        var replyToEmail: String?
+        var visitorName: String?
+        var visitorEmail: String?
+        var visitorTraitsJSON: String?
+        var messageCount: Int?
+    }
+
+    struct TranscriptMessage {
+        var ts: String?
+        var sentAt: String?
+        var text: String?
+        var userId: String?
+        var username: String?
+        var isVisitorMsg: Bool?
+    }
+
+    /// Stores `value` in `slot` unless it is `nil` or empty (an earlier value then stays).
+    static func put(_ value: String?, _ slot: inout String?) {
+        guard let value, !value.isEmpty else { return }
+        slot = value
     }
 
     // MARK: Payloads
@@ -56,11 +128,11 @@ struct EventDraft {
     mutating func add(_ event: ConversationEvent) {
         add(event.visitor)
         conversationID = event.conversationUUID
-        chatlio.set("conversationId", event.conversationUUID)
-        chatlio.set("channelId", event.channelId)
-        chatlio.set("slackChannelName", event.slackChannelName)
-        chatlio.set("slackChannelId", event.slackChannelId)
-        chatlio.set("message", applying(privacy.messageText, to: event.message))
+        Self.put(event.conversationUUID, &chatlio.conversationId)
+        Self.put(event.channelId, &chatlio.channelId)
+        Self.put(event.slackChannelName, &chatlio.slackChannelName)
+        Self.put(event.slackChannelId, &chatlio.slackChannelId)
+        Self.put(applying(privacy.messageText, to: event.message), &chatlio.message)
     }
 
     mutating func add(_ offline: OfflineMessage) {
@@ -68,42 +140,42 @@ struct EventDraft {
         addEmail(offline.email)
         if privacy.name == .keep, let name = offline.name?.trimmed, !name.isEmpty { fullName = name }
         add(offline.visitor)
-        chatlio.set("message", applying(privacy.messageText, to: offline.message))
-        chatlio.set("subject", applying(privacy.messageText, to: offline.subject))
-        if privacy.email == .keep { chatlio.set("emailPretty", offline.emailPretty) }
-        if privacy.name == .hash, let name = Self.hashedName(offline.name) { visitor["name"] = .string(name) }
+        Self.put(applying(privacy.messageText, to: offline.message), &chatlio.message)
+        Self.put(applying(privacy.messageText, to: offline.subject), &chatlio.subject)
+        if privacy.email == .keep { Self.put(offline.emailPretty, &chatlio.emailPretty) }
+        if privacy.name == .hash, let name = Self.hashedName(offline.name) { visitor.name = name }
     }
 
     mutating func add(_ payload: ChatTranscript) {
         conversationID = payload.conversationUUID
-        chatlio.set("conversationId", payload.conversationUUID)
-        chatlio.set("channelId", payload.channelId)
-        chatlio.set("channelName", payload.channelName)
-        chatlio.set("slackTeamId", payload.slackTeamID)
-        agent.set("name", applyingName(payload.agentName))
-        agent.set("email", applyingEmailText(payload.agentEmail))
+        Self.put(payload.conversationUUID, &chatlio.conversationId)
+        Self.put(payload.channelId, &chatlio.channelId)
+        Self.put(payload.channelName, &chatlio.channelName)
+        Self.put(payload.slackTeamID, &chatlio.slackTeamId)
+        Self.put(applyingName(payload.agentName), &agent.name)
+        Self.put(applyingEmailText(payload.agentEmail), &agent.email)
         addEmail(payload.visitorEmail)
-        transcript.set("startedAt", payload.startedAt?.text)
-        transcript.set("endedAt", payload.endedAt?.text)
-        transcript.set("archiveURL", payload.archiveURL)
-        transcript.set("textBody", applying(privacy.messageText, to: payload.textBody))
-        transcript.set("htmlBody", applying(privacy.messageText, to: payload.htmlBody))
-        transcript.set("replyToEmail", applyingEmailText(payload.replyToEmail))
-        transcript.set("visitorName", applyingName(payload.visitorName))
-        transcript.set("visitorEmail", applyingEmailText(payload.visitorEmail))
-        transcript.set("visitorTraitsJSON", payload.visitorTraits.map(Self.jsonText))
-        transcript["messageCount"] = .number(JSONNumber(payload.messages.count))
-        extraData = payload.extraData.filter { !$0.isEmpty }.map(JSONValue.string)
+        Self.put(payload.startedAt?.text, &transcript.startedAt)
+        Self.put(payload.endedAt?.text, &transcript.endedAt)
+        Self.put(payload.archiveURL, &transcript.archiveURL)
+        Self.put(applying(privacy.messageText, to: payload.textBody), &transcript.textBody)
+        Self.put(applying(privacy.messageText, to: payload.htmlBody), &transcript.htmlBody)
+        Self.put(applyingEmailText(payload.replyToEmail), &transcript.replyToEmail)
+        Self.put(applyingName(payload.visitorName), &transcript.visitorName)
+        Self.put(applyingEmailText(payload.visitorEmail), &transcript.visitorEmail)
+        Self.put(payload.visitorTraits.map(Self.jsonText), &transcript.visitorTraitsJSON)
+        transcript.messageCount = payload.messages.count
+        extraData = payload.extraData.filter { !$0.isEmpty }
         messages.reserveCapacity(payload.messages.count)
         for message in payload.messages {
-            var item = JSONObject()
-            item.set("ts", message.ts)
-            item.set("sentAt", message.sentAt?.text)
-            item.set("text", applying(privacy.messageText, to: message.text))
-            item.set("userId", message.userId)
-            item.set("username", applyingName(message.username))
-            if let isVisitor = message.isVisitorMessage { item["isVisitorMsg"] = .bool(isVisitor) }
-            messages.append(.object(item))
+            var item = TranscriptMessage()
+            Self.put(message.ts, &item.ts)
+            Self.put(message.sentAt?.text, &item.sentAt)
+            Self.put(applying(privacy.messageText, to: message.text), &item.text)
+            Self.put(message.userId, &item.userId)
+            Self.put(applyingName(message.username), &item.username)
+            item.isVisitorMsg = message.isVisitorMessage
+            messages.append(item)
         }
         applyArrayCaps()
     }
@@ -112,31 +184,31 @@ struct EventDraft {
         visitorUUID = source.uuid
         identUserId = source.identUserId
         addEmail(source.email)
-        visitor.set("uuid", source.uuid)
-        visitor.set("handle", source.handle)
-        visitor.set("identUserId", source.identUserId)
-        visitor.set("location", source.location)
-        visitor.set("createdAt", source.createdAt?.text)
-        visitor.set("identifyTraitsJSON", source.identifyTraits.map(Self.jsonText))
+        Self.put(source.uuid, &visitor.uuid)
+        Self.put(source.handle, &visitor.handle)
+        Self.put(source.identUserId, &visitor.identUserId)
+        Self.put(source.location, &visitor.location)
+        Self.put(source.createdAt?.text, &visitor.createdAt)
+        Self.put(source.identifyTraits.map(Self.jsonText), &visitor.identifyTraitsJSON)
         switch privacy.name {
         case .keep: if fullName == nil, let name = source.name?.trimmed, !name.isEmpty { fullName = name }
-        case .hash: visitor.set("name", Self.hashedName(source.name))
+        case .hash: Self.put(Self.hashedName(source.name), &visitor.name)
         case .drop: break
         }
         switch privacy.userAgent {
-        case .keep: browserDetails.set("userAgent", source.userAgent)
-        case .hash: browserDetails.set("userAgent", source.userAgent.map(SHA256.hexDigest(of:)))
+        case .keep: Self.put(source.userAgent, &userAgent)
+        case .hash: Self.put(source.userAgent.map(SHA256.hexDigest(of:)), &userAgent)
         case .drop: break
         }
         addIPAddress(source.ipAddress)
-        webPageDetails.set("URL", source.currentPage)
-        webReferrer.set("URL", source.referrerURL)
+        Self.put(source.currentPage, &pageURL)
+        Self.put(source.referrerURL, &referrerURL)
         if let text = source.location, let location = ChatlioLocation(parsing: text) {
-            geo.set("city", location.city)
-            geo.set("stateProvince", location.stateProvince)
-            geo.set("countryCode", location.countryCode)
+            Self.put(location.city, &geoCity)
+            Self.put(location.stateProvince, &geoStateProvince)
+            Self.put(location.countryCode, &geoCountryCode)
         }
-        environment["type"] = .string(configuration.environmentType)
+        environmentType = configuration.environmentType
     }
 
     mutating func addAdditionalFields(of webhook: ChatlioWebhook) {
@@ -151,7 +223,7 @@ struct EventDraft {
             }
             if !perMessage.isEmpty { unknown["messages"] = .object(perMessage) }
         }
-        if !unknown.isEmpty { chatlio["additionalFieldsJSON"] = .string(JSONValue.object(unknown).jsonString(sortedKeys: true)) }
+        if !unknown.isEmpty { chatlio.additionalFieldsJSON = JSONValue.object(unknown).jsonString(sortedKeys: true) }
     }
 
     // MARK: Personal data
@@ -162,7 +234,7 @@ struct EventDraft {
         guard !normalized.isEmpty else { return }
         guard XDMFormat.email.matches(normalized) else {
             report.omitted.append("personalEmail.address: not a valid email address")
-            if privacy.email == .keep { visitor.set("email", raw.trimmed) }
+            if privacy.email == .keep { Self.put(raw.trimmed, &visitor.email) }
             return
         }
         if !emails.contains(normalized) { emails.append(normalized) }
@@ -175,15 +247,15 @@ struct EventDraft {
         case .drop:
             return
         case .hash:
-            visitor.set("ipAddress", SHA256.hexDigest(of: raw))
+            Self.put(SHA256.hexDigest(of: raw), &visitor.ipAddress)
         case .keep:
             if XDMFormat.ipv4.matches(raw) {
-                environment["ipV4"] = .string(raw)
+                ipV4 = raw
             } else if XDMFormat.ipv6.matches(raw) {
-                environment["ipV6"] = .string(raw)
+                ipV6 = raw
             } else {
                 report.omitted.append("environment.ipV4: not a valid IPv4 or IPv6 address")
-                visitor.set("ipAddress", raw)
+                visitor.ipAddress = raw
             }
         }
     }
@@ -247,18 +319,9 @@ struct EventDraft {
         if let identUserId, let namespace = namespaces.identUserId { entries.append((.identUserId, namespace, identUserId, true)) }
         guard !entries.isEmpty else { return }
         let primaryIndex = entries.firstIndex { $0.source == configuration.primaryIdentity } ?? 0
+        identities.reserveCapacity(entries.count)
         for (index, entry) in entries.enumerated() {
-            let item: JSONValue = [
-                "id": .string(entry.id),
-                "primary": .bool(index == primaryIndex),
-                "authenticatedState": entry.authenticated ? "authenticated" : "ambiguous",
-            ]
-            if case .array(var items) = identityMap[entry.namespace] {
-                items.append(item)
-                identityMap[entry.namespace] = .array(items)
-            } else {
-                identityMap[entry.namespace] = [item]
-            }
+            identities.append(IdentityItem(namespace: entry.namespace, id: entry.id, primary: index == primaryIndex, authenticated: entry.authenticated))
         }
     }
 
@@ -269,20 +332,6 @@ struct EventDraft {
         if chosen.clamped { report.timestampClamped = true }
         if eventTime != nil { report.timestampSource = chosen.fromPayload ? .payload : .received }
         timestamp = chosen.text
-    }
-}
-
-extension JSONObject {
-    /// Sets a string member unless the value is `nil` or empty.
-    mutating func set(_ key: String, _ value: String?) {
-        guard let value, !value.isEmpty else { return }
-        self[key] = .string(value)
-    }
-
-    /// Sets an object member unless it is empty.
-    mutating func set(_ key: String, _ object: JSONObject) {
-        guard !object.isEmpty else { return }
-        self[key] = .object(object)
     }
 }
 

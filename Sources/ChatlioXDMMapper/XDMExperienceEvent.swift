@@ -4,7 +4,10 @@ public import ChatlioWebhooks
 /// AEP streaming message, in Compatibility Mode field names.
 ///
 /// The compact JSON is produced once, during mapping (the size budget is
-/// measured on it), and kept in ``jsonBytes`` so senders need not encode again.
+/// measured on it), and kept in ``jsonBytes`` so senders need not encode
+/// again. ``value`` is parsed from those bytes when asked for, so the hot path
+/// (map, hand the bytes on) builds no tree. Equality and hashing are over the
+/// bytes and the report.
 ///
 /// ```swift
 /// let event = try mapper.map(webhook, receivedAt: Date())
@@ -22,13 +25,27 @@ public struct XDMExperienceEvent: Sendable, Hashable, Encodable {
     public let eventType: String
     /// The webhook kind the event came from.
     public let kind: WebhookKind
-    /// The whole `xdmEntity`.
-    public let value: JSONValue
+    /// The whole `xdmEntity`, parsed from ``jsonBytes`` on each access
+    /// (computed, not stored: keep the result if you need it more than once).
+    public var value: JSONValue {
+        // The mapper's own compact JSON always parses; `.null` only stands in
+        // for a defect, never for input.
+        (try? JSONValue(parsing: jsonBytes)) ?? .null
+    }
     /// ``value`` as compact JSON, UTF-8.
     public let jsonBytes: [UInt8]
     /// What the mapper trimmed, omitted or clamped (also written under
     /// `_{tenantID}.chatlio.mapping` when there is something to say).
     public let report: MappingReport
+
+    init(id: String, timestamp: String, eventType: String, kind: WebhookKind, jsonBytes: [UInt8], report: MappingReport) {
+        self.id = id
+        self.timestamp = timestamp
+        self.eventType = eventType
+        self.kind = kind
+        self.jsonBytes = jsonBytes
+        self.report = report
+    }
 
     /// Encodes ``value``.
     public func encode(to encoder: any Encoder) throws {

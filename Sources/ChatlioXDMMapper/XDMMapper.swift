@@ -27,6 +27,8 @@ public struct XDMMapper: Sendable {
     public let identityStore: (any ConversationIdentityStore)?
     /// The built-in schemas for the configured tenant.
     public let chatlioXDM: ChatlioXDM
+    /// The schema's rules for the values the mapper writes, read at init.
+    let valueChecks: ValueChecks
 
     /// The mapper version written to `_{tenantID}.chatlio.mapping.mapperVersion`.
     public static let version = "1.0"
@@ -52,6 +54,12 @@ public struct XDMMapper: Sendable {
             throw XDMMapperError(.invalidConfiguration, "the size budget must be positive")
         }
         try configuration.arrayCaps.validate()
+        do {
+            valueChecks = ValueChecks(schema: try chatlioXDM.expandedExperienceEventSchema(), tenantNamespace: "_" + configuration.tenantID,
+                                      environmentType: configuration.environmentType)
+        } catch {
+            throw XDMMapperError(.invalidConfiguration, "the ExperienceEvent schema does not expand: \(error)")
+        }
         self.configuration = configuration
         self.identityStore = identityStore
     }
@@ -69,7 +77,11 @@ public struct XDMMapper: Sendable {
     ///   - receivedAt: when it arrived; the event time of kinds that carry
     ///     none, and the upper bound of every event time.
     /// - Throws: ``XDMMapperError/Code/eventTooLarge`` when even the trimmed
-    ///   event exceeds ``Configuration/sizeBudget``.
+    ///   event exceeds ``Configuration/sizeBudget``;
+    ///   ``XDMMapperError/Code/invalidValue`` (with the field's
+    ///   ``XDMMapperError/pointer``) when a value it would write breaks a rule
+    ///   of the schema, so every event returned is valid when
+    ///   ``guaranteesValidEvents`` is true.
     public func map(_ webhook: ChatlioWebhook, receivedAt: Date) throws(XDMMapperError) -> XDMExperienceEvent {
         var draft = EventDraft(mapper: self, kind: webhook.kind)
         switch webhook {

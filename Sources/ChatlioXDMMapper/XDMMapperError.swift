@@ -15,6 +15,7 @@ public struct XDMMapperError: Error, Sendable, Hashable, CustomStringConvertible
             case eventTooLarge = "event too large"
             case reservedKey = "reserved key"
             case notAnObject = "not an object"
+            case invalidValue = "invalid event"
         }
 
         private let base: Base
@@ -28,6 +29,11 @@ public struct XDMMapperError: Error, Sendable, Hashable, CustomStringConvertible
         public static let reservedKey = Code(.reservedKey)
         /// A raw body is not a JSON object.
         public static let notAnObject = Code(.notAnObject)
+        /// A value the event would carry breaks a rule of the schema (a
+        /// format, pattern, enum, length or bound); ``XDMMapperError/pointer``
+        /// names the field. Described as "invalid event", the code the relay
+        /// answered with when its validator refused a mapped event.
+        public static let invalidValue = Code(.invalidValue)
 
         public var description: String { base.rawValue }
     }
@@ -36,10 +42,13 @@ public struct XDMMapperError: Error, Sendable, Hashable, CustomStringConvertible
     public let code: Code
     /// What exactly was wrong.
     public let reason: String
+    /// The JSON pointer of the field at fault in the event, when there is one.
+    public let pointer: String?
 
-    init(_ code: Code, _ reason: String) {
+    init(_ code: Code, _ reason: String, pointer: String? = nil) {
         self.code = code
         self.reason = reason
+        self.pointer = pointer
     }
 
     public var description: String { "\(code): \(reason)" }
