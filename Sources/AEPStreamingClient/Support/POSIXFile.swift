@@ -153,7 +153,7 @@ enum POSIXFile {
     /// (close-on-exec ones too) until its spawn file actions close them one by one, so a
     /// lock just released by its owner can look held for a moment. A lock that stays held
     /// is another outbox's: `outboxLocked`.
-    static func lockFile(_ path: String, wait: Duration = .seconds(2)) throws(AEPStreamingClientError) -> Int32 {
+    static func lockFile(_ path: String, wait: Duration = .milliseconds(250)) throws(AEPStreamingClientError) -> Int32 {
         let fd = try open(path, create: true)
         let deadline = ContinuousClock.now.advanced(by: wait)
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
