@@ -5,10 +5,11 @@ protocol JSONByteSink {
     mutating func append(_ run: UnsafeRawBufferPointer)
 }
 
-/// String escaping shared by every writer in the module.
+/// String escaping shared by every writer in the module, and the parser's
+/// scan for the end of a string (the same three bytes stop both).
 ///
-/// Almost every string the products write needs no escape at all, so the
-/// scan looks at eight bytes per step and copies each run between escapes
+/// Almost every string the products read or write needs no escape at all, so
+/// the scan looks at eight bytes per step and copies each run between escapes
 /// in one go.
 enum JSONStringEscaping {
     /// The offset of the first byte at or after `start` that RFC 8259 makes a
@@ -37,6 +38,24 @@ enum JSONStringEscaping {
             offset += 1
         }
         return count
+    }
+
+    /// Whether every byte is below 0x80, eight at a time.
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let count = bytes.count
+        var offset = 0
+        var highBits: UInt64 = 0
+        while offset + 8 <= count {
+            highBits |= base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
+        while offset < count {
+            highBits |= UInt64(base.load(fromByteOffset: offset, as: UInt8.self))
+            offset += 1
+        }
+        return highBits & 0x8080_8080_8080_8080 == 0
     }
 
     /// Appends `utf8` as a JSON string literal, quotes included.
