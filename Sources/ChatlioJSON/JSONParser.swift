@@ -9,6 +9,16 @@ struct JSONParser: ~Copyable {
     private var index = 0
     private let maxDepth: Int
     private var depth = 0
+    /// The members of the objects being parsed, innermost last: an object's
+    /// dictionary is built once its member count is known, at its exact
+    /// capacity, instead of growing (and rehashing every key) on the way.
+    private var pendingMembers: [PendingMember] = []
+
+    private struct PendingMember {
+        var key: String
+        var value: JSONValue
+        var offset: Int
+    }
 
     init(bytes: UnsafeRawBufferPointer, maxDepth: Int) {
         self.bytes = bytes
@@ -53,13 +63,13 @@ struct JSONParser: ~Copyable {
     private mutating func parseObject() throws(JSONParsingError) -> JSONValue {
         try enterContainer()
         index += 1  // {
-        var object = JSONObject()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(object)
+            return .object(JSONObject())
         }
+        let firstMember = pendingMembers.count
         while true {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                 throw JSONParsingError(.invalidSyntax, at: index, "expected a member name in double quotes, found \(describeByte(at: index))")
@@ -79,10 +89,7 @@ struct JSONParser: ~Copyable {
             } catch {
                 throw error.prepending(key)
             }
-            guard object.updateValue(value, forKey: key) == nil else {
-                throw JSONParsingError(.duplicateKey, at: keyOffset, "the member \"\(key)\" appears more than once")
-                    .prepending(key)
-            }
+            pendingMembers.append(PendingMember(key: key, value: value, offset: keyOffset))
             skipWhitespace()
             guard index < bytes.count else {
                 throw JSONParsingError(.invalidSyntax, at: index, "unexpected end of input inside an object")
@@ -94,11 +101,27 @@ struct JSONParser: ~Copyable {
             case UInt8(ascii: "}"):
                 index += 1
                 depth -= 1
-                return .object(object)
+                return .object(try takeObject(from: firstMember))
             default:
                 throw JSONParsingError(.invalidSyntax, at: index, "expected ',' or '}' in an object, found \(describeByte(at: index))")
             }
         }
+    }
+
+    /// The pending members from `first` on, as one dictionary; a name that
+    /// appears twice is refused at its second occurrence.
+    private mutating func takeObject(from first: Int) throws(JSONParsingError) -> JSONObject {
+        var object = JSONObject(minimumCapacity: pendingMembers.count - first)
+        for position in first..<pendingMembers.count {
+            let member = pendingMembers[position]
+            guard object.updateValue(member.value, forKey: member.key) == nil else {
+                pendingMembers.removeSubrange(first...)
+                throw JSONParsingError(.duplicateKey, at: member.offset, "the member \"\(member.key)\" appears more than once")
+                    .prepending(member.key)
+            }
+        }
+        pendingMembers.removeSubrange(first...)
+        return object
     }
 
     private mutating func parseArray() throws(JSONParsingError) -> JSONValue {
@@ -139,28 +162,26 @@ struct JSONParser: ~Copyable {
         let open = index
         index += 1  // opening quote
         let start = index
-        var asciiOnly = true
-        // Fast path: no escapes. Most Chatlio strings are plain.
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-                index += 1
-                if asciiOnly { return String(decoding: slice, as: UTF8.self) }
-                guard let string = String(validating: slice, as: UTF8.self) else {
-                    throw JSONParsingError(.invalidUTF8, at: open, "the string is not valid UTF-8")
-                }
-                return string
-            }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 {
-                throw JSONParsingError(.invalidSyntax, at: index, "unescaped control character 0x\(String(byte, radix: 16)) in a string")
-            }
-            if byte >= 0x80 { asciiOnly = false }
-            index += 1
+        // Fast path: no escapes (most Chatlio strings), found eight bytes at a time.
+        guard let base = bytes.baseAddress else {
+            throw JSONParsingError(.invalidSyntax, at: open, "unterminated string")
         }
+        index = JSONStringEscaping.nextEscape(in: base, from: start, count: bytes.count)
         guard index < bytes.count else {
             throw JSONParsingError(.invalidSyntax, at: open, "unterminated string")
+        }
+        let byte = bytes[index]
+        if byte == UInt8(ascii: "\"") {
+            let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+            index += 1
+            if JSONStringEscaping.isASCII(slice) { return String(decoding: slice, as: UTF8.self) }
+            guard let string = String(validating: slice, as: UTF8.self) else {
+                throw JSONParsingError(.invalidUTF8, at: open, "the string is not valid UTF-8")
+            }
+            return string
+        }
+        if byte < 0x20 {
+            throw JSONParsingError(.invalidSyntax, at: index, "unescaped control character 0x\(String(byte, radix: 16)) in a string")
         }
         return try parseEscapedString(open: open, start: start)
     }

@@ -32,6 +32,16 @@ extension ChatlioRelay {
     }
 
     func admit(_ id: String) async -> Admission {
+        // Nearly every copy is the first or a repeat of a stored one: decided under one lock,
+        // without a waiter token or a continuation. Only an id in flight takes the loop below.
+        let immediate = state.withLock { state -> Admission? in
+            switch state.window.reserve(id) {
+            case .reserved: .reserved
+            case .stored: .duplicate
+            case .inFlight: nil
+            }
+        }
+        if let immediate { return immediate }
         let clock = ContinuousClock()
         let deadline = clock.now + configuration.concurrentCopyWait
         var counted = false
@@ -74,10 +84,12 @@ extension ChatlioRelay {
     }
 
     /// The first copy's outcome: the id counts as seen only when `stored`.
-    /// Every copy waiting for it is told.
-    func finishFirstCopy(_ id: String, stored: Bool) {
+    /// Every copy waiting for it is told. `countingAccepted` adds the 202 to
+    /// the metrics under the same lock.
+    func finishFirstCopy(_ id: String, stored: Bool, countingAccepted: Bool = false) {
         let waiters = state.withLock { state -> [FirstCopyWaiter] in
             if stored { state.window.commit(id) } else { state.window.release(id) }
+            if countingAccepted { state.metrics.accepted += 1 }
             return state.waiters.removeValue(forKey: id) ?? []
         }
         for waiter in waiters {

@@ -162,7 +162,7 @@ public final class ChatlioRelay: Sendable {
             break
         case .duplicate:
             count { $0.duplicates += 1 }
-            return .json(200, ["status": "duplicate", "id": .string(event.id)])
+            return .duplicate(id: event.id)
         case .timedOut:
             count { $0.concurrentCopyTimeouts += 1 }
             let correlation = Self.correlationID()
@@ -180,7 +180,8 @@ public final class ChatlioRelay: Sendable {
             let reason = error.code == .full ? "the outbox is full" : "the event could not be stored"
             return .unavailable(reason, retryAfterSeconds: error.retryAfterSeconds, correlation: correlation)
         }
-        finishFirstCopy(event.id, stored: true)
+        // Without a journal the count joins the window's commit under one lock.
+        finishFirstCopy(event.id, stored: true, countingAccepted: journal == nil)
         if let journal {
             do {
                 try await journal.record(event.id)
@@ -189,9 +190,9 @@ public final class ChatlioRelay: Sendable {
                 count { $0.journalFailures += 1 }
                 note(.error, "could not record stored \(kind) event \(event.id) in the deduplication journal: \(error)")
             }
+            count { $0.accepted += 1 }
         }
-        count { $0.accepted += 1 }
-        return .json(202, ["status": "accepted", "id": .string(event.id), "kind": .string(kind.rawValue)])
+        return .accepted(id: event.id, kind: kind)
     }
 
     /// A short random id tying a 503 to its log event.
@@ -285,8 +286,32 @@ public final class ChatlioRelay: Sendable {
 }
 
 extension WebhookResponse {
+    /// One dictionary for every answer, not a new one per request.
+    static let jsonHeaders = ["content-type": "application/json"]
+
     static func json(_ status: Int, _ body: JSONObject) -> WebhookResponse {
-        WebhookResponse(status: status, headers: ["content-type": "application/json"], body: Data(JSONValue.object(body).serialized(sortedKeys: true)))
+        WebhookResponse(status: status, headers: jsonHeaders, body: Data(JSONValue.object(body).serialized(sortedKeys: true)))
+    }
+
+    /// The 202 every stored event gets, `{"id":…,"kind":…,"status":"accepted"}`: the bytes
+    /// `json(202, …)` writes (members sorted), put together from fixed text and the id.
+    static func accepted(id: String, kind: WebhookKind) -> WebhookResponse {
+        var writer = JSONWriter(capacity: 128)
+        writer.writeRawText(#"{"id":"#)
+        writer.writeString(id)
+        writer.writeRawText(#","kind":"#)
+        writer.writeString(kind.rawValue)
+        writer.writeRawText(#","status":"accepted"}"#)
+        return WebhookResponse(status: 202, headers: jsonHeaders, body: Data(writer.bytes))
+    }
+
+    /// The 200 of a copy whose event is stored, `{"id":…,"status":"duplicate"}`, likewise.
+    static func duplicate(id: String) -> WebhookResponse {
+        var writer = JSONWriter(capacity: 104)
+        writer.writeRawText(#"{"id":"#)
+        writer.writeString(id)
+        writer.writeRawText(#","status":"duplicate"}"#)
+        return WebhookResponse(status: 200, headers: jsonHeaders, body: Data(writer.bytes))
     }
 
     /// A 503 with `Retry-After`: a reason fit for the outside and the correlation id of the log event with the detail.

@@ -16,6 +16,9 @@ public struct ChatTranscript: ChatlioWebhookPayload {
     public static var kind: WebhookKind { .chatTranscript }
 
     public let jsonObject: JSONObject
+    /// Whether ``jsonObject`` has keys this model does not know, noted while
+    /// reading it, so ``additionalFields`` costs nothing when there are none.
+    let hasAdditionalFields: Bool
 
     /// `conversationUUID`: the conversation id. Required.
     public let conversationUUID: String
@@ -63,9 +66,14 @@ public struct ChatTranscript: ChatlioWebhookPayload {
 
     public static let knownFieldNames: Set<String> = CodingKeys.wireNames
 
+    /// Members of ``jsonObject`` this model does not know; kept and re-encoded.
+    public var additionalFields: JSONObject {
+        hasAdditionalFields ? JSONObject.members(of: jsonObject, notIn: Self.knownFieldNames) : [:]
+    }
+
     public init(jsonObject: JSONObject, options: ChatlioWebhook.DecodingOptions) throws(ChatlioWebhookError) {
         typealias Key = CodingKeys
-        let reader = Self.rootReader(jsonObject, options: options)
+        var reader = Self.rootReader(jsonObject, options: options)
         self.jsonObject = jsonObject
         conversationUUID = try reader.requiredText(Key.conversationUUID.rawValue)
         agentEmail = try reader.text(Key.agentEmail.rawValue)
@@ -84,5 +92,6 @@ public struct ChatTranscript: ChatlioWebhookPayload {
         visitorName = try reader.text(Key.visitorName.rawValue)
         visitorTraits = try reader.traits(Key.visitorTraits.rawValue, allowObject: true)
         slackTeamID = try reader.text(Key.slackTeamID.rawValue)
+        hasAdditionalFields = reader.hasUnreadMembers
     }
 }

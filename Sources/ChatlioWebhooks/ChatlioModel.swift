@@ -18,6 +18,13 @@ public protocol ChatlioModel: Sendable, Hashable, Codable {
     /// The wire names of the fields this model reads.
     static var knownFieldNames: Set<String> { get }
 
+    /// Members of ``jsonObject`` this model does not know; kept and re-encoded.
+    ///
+    /// The models of this module note while decoding whether there are any,
+    /// so asking costs nothing when there are none; the default filters
+    /// ``jsonObject`` by ``knownFieldNames``.
+    var additionalFields: JSONObject { get }
+
     /// Reads a model from a JSON object.
     ///
     /// - Throws: ``ChatlioWebhookError`` naming the field (as a JSON Pointer
@@ -33,8 +40,7 @@ extension ChatlioModel {
 
     /// Members of ``jsonObject`` this model does not know; kept and re-encoded.
     public var additionalFields: JSONObject {
-        let known = Self.knownFieldNames
-        return jsonObject.filter { !known.contains($0.key) }
+        JSONObject.members(of: jsonObject, notIn: Self.knownFieldNames)
     }
 
     /// Decodes the object through any `Decoder`, then reads it as this model.
@@ -58,6 +64,13 @@ extension ChatlioModel {
     /// The payload as compact JSON bytes, exactly as received (member order aside).
     public func serialized(sortedKeys: Bool = false) -> [UInt8] {
         JSONValue.object(jsonObject).serialized(sortedKeys: sortedKeys)
+    }
+}
+
+extension JSONObject {
+    /// The members of `object` whose names are not in `known`.
+    static func members(of object: JSONObject, notIn known: Set<String>) -> JSONObject {
+        object.filter { !known.contains($0.key) }
     }
 }
 

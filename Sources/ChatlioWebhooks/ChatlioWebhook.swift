@@ -44,7 +44,16 @@ public enum ChatlioWebhook: Sendable, Hashable {
     }
 
     /// The body exactly as received.
-    public var jsonObject: JSONObject { payload.jsonObject }
+    public var jsonObject: JSONObject {
+        // Directly per case: through `payload` every read would box the model in an existential.
+        switch self {
+        case .chatTranscript(let payload): payload.jsonObject
+        case .offlineMessage(let payload): payload.jsonObject
+        case .conversationStarted(let payload): payload.event.jsonObject
+        case .unansweredMessage(let payload): payload.event.jsonObject
+        case .visitorFeedback(let payload): payload.event.jsonObject
+        }
+    }
 
     /// The visitor, for the kinds that carry one (all but transcripts).
     public var visitor: Visitor? {

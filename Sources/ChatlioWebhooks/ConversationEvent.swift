@@ -13,6 +13,9 @@
 /// ```
 public struct ConversationEvent: Sendable, Hashable {
     public let jsonObject: JSONObject
+    /// Whether ``jsonObject`` has keys this model does not know, noted while
+    /// reading it, so ``additionalFields`` costs nothing when there are none.
+    let hasAdditionalFields: Bool
 
     /// `visitor`: who is chatting. Required.
     public let visitor: Visitor
@@ -34,8 +37,14 @@ public struct ConversationEvent: Sendable, Hashable {
 
     static let knownFieldNames: Set<String> = CodingKeys.wireNames
 
+    /// Members of ``jsonObject`` the shared fields do not cover.
+    var additionalFields: JSONObject {
+        hasAdditionalFields ? JSONObject.members(of: jsonObject, notIn: Self.knownFieldNames) : [:]
+    }
+
     init(reader: PayloadReader) throws(ChatlioWebhookError) {
         typealias Key = CodingKeys
+        var reader = reader
         jsonObject = reader.object
         visitor = try reader.requiredNested(Key.visitor.rawValue, Visitor.init(reader:))
         message = try reader.text(Key.message.rawValue)
@@ -43,6 +52,7 @@ public struct ConversationEvent: Sendable, Hashable {
         channelId = try reader.text(Key.channelId.rawValue)
         slackChannelName = try reader.text(Key.slackChannelName.rawValue)
         slackChannelId = try reader.text(Key.slackChannelId.rawValue)
+        hasAdditionalFields = reader.hasUnreadMembers
     }
 }
 
@@ -58,6 +68,7 @@ public protocol ConversationEventPayload: ChatlioWebhookPayload {
 extension ConversationEventPayload {
     public var jsonObject: JSONObject { event.jsonObject }
     public static var knownFieldNames: Set<String> { ConversationEvent.knownFieldNames }
+    public var additionalFields: JSONObject { event.additionalFields }
 
     public init(jsonObject: JSONObject, options: ChatlioWebhook.DecodingOptions) throws(ChatlioWebhookError) {
         self.init(event: try ConversationEvent(reader: Self.rootReader(jsonObject, options: options)))

@@ -15,6 +15,9 @@ public struct OfflineMessage: ChatlioWebhookPayload {
     public static var kind: WebhookKind { .offlineMessage }
 
     public let jsonObject: JSONObject
+    /// Whether ``jsonObject`` has keys this model does not know, noted while
+    /// reading it, so ``additionalFields`` costs nothing when there are none.
+    let hasAdditionalFields: Bool
 
     /// `visitor`: who left the message. Required.
     public let visitor: Visitor
@@ -35,9 +38,14 @@ public struct OfflineMessage: ChatlioWebhookPayload {
 
     public static let knownFieldNames: Set<String> = CodingKeys.wireNames
 
+    /// Members of ``jsonObject`` this model does not know; kept and re-encoded.
+    public var additionalFields: JSONObject {
+        hasAdditionalFields ? JSONObject.members(of: jsonObject, notIn: Self.knownFieldNames) : [:]
+    }
+
     public init(jsonObject: JSONObject, options: ChatlioWebhook.DecodingOptions) throws(ChatlioWebhookError) {
         typealias Key = CodingKeys
-        let reader = Self.rootReader(jsonObject, options: options)
+        var reader = Self.rootReader(jsonObject, options: options)
         self.jsonObject = jsonObject
         visitor = try reader.requiredNested(Key.visitor.rawValue, Visitor.init(reader:))
         name = try reader.text(Key.name.rawValue)
@@ -45,5 +53,6 @@ public struct OfflineMessage: ChatlioWebhookPayload {
         emailPretty = try reader.text(Key.emailPretty.rawValue)
         message = try reader.text(Key.message.rawValue)
         subject = try reader.text(Key.subject.rawValue)
+        hasAdditionalFields = reader.hasUnreadMembers
     }
 }

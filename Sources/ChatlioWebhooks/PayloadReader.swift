@@ -11,6 +11,14 @@ struct PayloadReader {
     /// How deep this object sits in the body (the body itself is 1).
     let depth: Int
     let options: ChatlioWebhook.DecodingOptions
+    /// How many of the object's members the model has looked up and found
+    /// (`null` included). Each model reads each of its keys once, so fewer than
+    /// `object.count` means the object has keys the model does not know.
+    private(set) var foundMembers = 0
+
+    /// Whether the object has members the model did not read: its unknown keys.
+    /// Read once the model has read all its fields.
+    var hasUnreadMembers: Bool { foundMembers < object.count }
 
     init(_ object: JSONObject, pointer: String, kind: WebhookKind?, depth: Int, options: ChatlioWebhook.DecodingOptions) {
         self.object = object
@@ -26,8 +34,10 @@ struct PayloadReader {
         ChatlioWebhookError(code, kind: kind, pointer: fieldPointer(key), reason)
     }
 
-    private func present(_ key: String) -> JSONValue? {
-        guard let value = object[key], !value.isNull else { return nil }
+    private mutating func present(_ key: String) -> JSONValue? {
+        guard let value = object[key] else { return nil }
+        foundMembers += 1
+        guard !value.isNull else { return nil }  // not `? nil :`, which JSONValue's nil literal would make `.null`
         return value
     }
 
@@ -36,28 +46,28 @@ struct PayloadReader {
     }
 
     /// A text field: `nil` when absent, `null` or `""`.
-    func text(_ key: String) throws(ChatlioWebhookError) -> String? {
+    mutating func text(_ key: String) throws(ChatlioWebhookError) -> String? {
         guard let value = present(key) else { return nil }
         guard case .string(let string) = value else { throw mismatch(key, expected: "a string", found: value) }
         return string.isEmpty ? nil : string
     }
 
     /// A text field that must be present and non-empty.
-    func requiredText(_ key: String) throws(ChatlioWebhookError) -> String {
+    mutating func requiredText(_ key: String) throws(ChatlioWebhookError) -> String {
         guard let string = try text(key) else {
             throw error(.missingField, key, object[key] == nil ? "the field is required" : "the field is required and must not be null or empty")
         }
         return string
     }
 
-    func bool(_ key: String) throws(ChatlioWebhookError) -> Bool? {
+    mutating func bool(_ key: String) throws(ChatlioWebhookError) -> Bool? {
         guard let value = present(key) else { return nil }
         guard case .bool(let bool) = value else { throw mismatch(key, expected: "a boolean", found: value) }
         return bool
     }
 
     /// An RFC 3339 timestamp: `nil` when absent, `null` or `""`.
-    func timestamp(_ key: String) throws(ChatlioWebhookError) -> RFC3339Timestamp? {
+    mutating func timestamp(_ key: String) throws(ChatlioWebhookError) -> RFC3339Timestamp? {
         guard let string = try text(key) else { return nil }
         guard let timestamp = RFC3339Timestamp(parsing: string) else {
             throw error(.invalidValue, key, "expected an RFC 3339 date-time such as 2018-05-19T18:14:32.000026941+02:00")
@@ -66,7 +76,7 @@ struct PayloadReader {
     }
 
     /// A nested object field, read by `read`.
-    func nested<Model>(
+    mutating func nested<Model>(
         _ key: String,
         _ read: (PayloadReader) throws(ChatlioWebhookError) -> Model
     ) throws(ChatlioWebhookError) -> Model? {
@@ -76,7 +86,7 @@ struct PayloadReader {
     }
 
     /// A nested object field that must be present.
-    func requiredNested<Model>(
+    mutating func requiredNested<Model>(
         _ key: String,
         _ read: (PayloadReader) throws(ChatlioWebhookError) -> Model
     ) throws(ChatlioWebhookError) -> Model {
@@ -85,7 +95,7 @@ struct PayloadReader {
     }
 
     /// An array whose elements are read by `read`; absent or `null` is empty.
-    func array<Element>(
+    mutating func array<Element>(
         _ key: String,
         _ read: (JSONValue, String) throws(ChatlioWebhookError) -> Element
     ) throws(ChatlioWebhookError) -> [Element] {
@@ -101,11 +111,12 @@ struct PayloadReader {
     }
 
     /// An array of objects, each read by `read`.
-    func objectArray<Model>(
+    mutating func objectArray<Model>(
         _ key: String,
         _ read: (PayloadReader) throws(ChatlioWebhookError) -> Model
     ) throws(ChatlioWebhookError) -> [Model] {
-        try array(key) { (element, elementPointer) throws(ChatlioWebhookError) in
+        let (kind, depth, options) = (kind, depth, options)
+        return try array(key) { (element, elementPointer) throws(ChatlioWebhookError) in
             guard case .object(let nested) = element else {
                 throw ChatlioWebhookError(.typeMismatch, kind: kind, pointer: elementPointer, "expected an object, found \(element.typeName)")
             }
@@ -114,8 +125,9 @@ struct PayloadReader {
     }
 
     /// An array of strings; absent or `null` is empty.
-    func stringArray(_ key: String) throws(ChatlioWebhookError) -> [String] {
-        try array(key) { (element, elementPointer) throws(ChatlioWebhookError) in
+    mutating func stringArray(_ key: String) throws(ChatlioWebhookError) -> [String] {
+        let kind = kind
+        return try array(key) { (element, elementPointer) throws(ChatlioWebhookError) in
             guard case .string(let string) = element else {
                 throw ChatlioWebhookError(.typeMismatch, kind: kind, pointer: elementPointer, "expected a string, found \(element.typeName)")
             }
@@ -125,7 +137,7 @@ struct PayloadReader {
 
     /// Free-form traits: an object, or a string that may hold JSON. `""`,
     /// `null` and absent are `nil`. A string that does not parse stays raw.
-    func traits(_ key: String, allowObject: Bool) throws(ChatlioWebhookError) -> Traits? {
+    mutating func traits(_ key: String, allowObject: Bool) throws(ChatlioWebhookError) -> Traits? {
         guard let value = present(key) else { return nil }
         switch value {
         case .string(let text):

@@ -11,6 +11,9 @@
 /// ```
 public struct TranscriptMessage: ChatlioModel {
     public let jsonObject: JSONObject
+    /// Whether ``jsonObject`` has keys this model does not know, noted while
+    /// reading it, so ``additionalFields`` costs nothing when there are none.
+    let hasAdditionalFields: Bool
 
     /// `ts`: the Slack timestamp, `seconds.microseconds`, kept as text. Required.
     public let ts: String
@@ -32,12 +35,18 @@ public struct TranscriptMessage: ChatlioModel {
 
     public static let knownFieldNames: Set<String> = CodingKeys.wireNames
 
+    /// Members of ``jsonObject`` this model does not know; kept and re-encoded.
+    public var additionalFields: JSONObject {
+        hasAdditionalFields ? JSONObject.members(of: jsonObject, notIn: Self.knownFieldNames) : [:]
+    }
+
     public init(jsonObject: JSONObject, options: ChatlioWebhook.DecodingOptions) throws(ChatlioWebhookError) {
         try self.init(reader: PayloadReader(jsonObject, pointer: "", kind: nil, depth: 1, options: options))
     }
 
     init(reader: PayloadReader) throws(ChatlioWebhookError) {
         typealias Key = CodingKeys
+        var reader = reader
         jsonObject = reader.object
         ts = try reader.requiredText(Key.ts.rawValue)
         text = try reader.text(Key.text.rawValue)
@@ -45,5 +54,6 @@ public struct TranscriptMessage: ChatlioModel {
         userId = try reader.text(Key.userId.rawValue)
         username = try reader.text(Key.username.rawValue)
         isVisitorMessage = try reader.bool(Key.isVisitorMessage.rawValue)
+        hasAdditionalFields = reader.hasUnreadMembers
     }
 }

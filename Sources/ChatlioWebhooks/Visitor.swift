@@ -13,6 +13,9 @@
 /// ```
 public struct Visitor: ChatlioModel {
     public let jsonObject: JSONObject
+    /// Whether ``jsonObject`` has keys this model does not know, noted while
+    /// reading it, so ``additionalFields`` costs nothing when there are none.
+    let hasAdditionalFields: Bool
 
     /// `UUID`: Chatlio's visitor id. Required. Kept as text: it is not a valid
     /// RFC 4122 UUID and `Foundation.UUID` would upper-case it.
@@ -52,12 +55,18 @@ public struct Visitor: ChatlioModel {
 
     public static let knownFieldNames: Set<String> = CodingKeys.wireNames
 
+    /// Members of ``jsonObject`` this model does not know; kept and re-encoded.
+    public var additionalFields: JSONObject {
+        hasAdditionalFields ? JSONObject.members(of: jsonObject, notIn: Self.knownFieldNames) : [:]
+    }
+
     public init(jsonObject: JSONObject, options: ChatlioWebhook.DecodingOptions) throws(ChatlioWebhookError) {
         try self.init(reader: PayloadReader(jsonObject, pointer: "", kind: nil, depth: 1, options: options))
     }
 
     init(reader: PayloadReader) throws(ChatlioWebhookError) {
         typealias Key = CodingKeys
+        var reader = reader
         jsonObject = reader.object
         uuid = try reader.requiredText(Key.uuid.rawValue)
         email = try reader.text(Key.email.rawValue)
@@ -71,5 +80,6 @@ public struct Visitor: ChatlioModel {
         createdAt = try reader.timestamp(Key.createdAt.rawValue)
         ipAddress = try reader.text(Key.ipAddress.rawValue)
         location = try reader.text(Key.location.rawValue)
+        hasAdditionalFields = reader.hasUnreadMembers
     }
 }

@@ -101,11 +101,16 @@ public struct XDMMapper: Sendable {
     /// The `_id` of a webhook's event: SHA-256 hex of its kind and its
     /// payload in canonical form (members sorted, numbers as written). It
     /// depends on nothing else: not on receive time, configuration or chance.
+    ///
+    /// The canonical bytes are those of `webhook.serialized(sortedKeys: true)`,
+    /// streamed into the hasher in small chunks rather than built as a sorted
+    /// copy of the payload first.
     public static func eventID(of webhook: ChatlioWebhook) -> String {
         var hasher = SHA256()
-        hasher.update(webhook.kind.rawValue.utf8)
+        var kind = webhook.kind.rawValue
+        kind.withUTF8 { hasher.update(UnsafeRawBufferPointer($0)) }
         hasher.update(CollectionOfOne(UInt8(ascii: "\n")))
-        hasher.update(webhook.serialized(sortedKeys: true))
+        JSONValue.streamCanonicalBytes(of: webhook.jsonObject) { hasher.update($0) }
         return hasher.finalizeHex()
     }
 

@@ -59,6 +59,22 @@ import Testing
         }
     }
 
+    /// Members are collected before their object's dictionary is built: a repeated name is still
+    /// refused at its second occurrence, in big objects, in nested ones and after nested ones, and
+    /// objects parsed after a nested one keep their own members.
+    @Test func refusesDuplicateKeysAtTheirSecondOccurrence() throws {
+        let many = (0..<40).map { #""k\#($0)":\#($0)"# }.joined(separator: ",")
+        let text = #"{"a":{"x":1,"y":{"z":2}},"#  + many + #","k17":0}"#
+        #expect {
+            _ = try JSONValue(parsing: text)
+        } throws: { error in
+            guard let error = error as? JSONParsingError else { return false }
+            return error.code == .duplicateKey && error.pointer == "/k17" && error.byteOffset == text.utf8.count - 8
+        }
+        let nested = try JSONValue(parsing: #"{"a":{"b":{"c":1},"d":2},"e":{"f":3},"g":[{"h":4},{"h":5}]}"#)
+        #expect(nested == ["a": ["b": ["c": 1], "d": 2], "e": ["f": 3], "g": [["h": 4], ["h": 5]]])
+    }
+
     @Test func refusesInvalidUTF8() {
         let bytes: [UInt8] = Array(#"{"name":"ab"#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
         #expect {

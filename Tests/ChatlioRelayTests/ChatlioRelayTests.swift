@@ -245,3 +245,23 @@ extension ChatlioRelayTests {
         #expect(logged.first?.message.contains(correlation) == true, "\(logged)")
     }
 }
+
+extension ChatlioRelayTests {
+    /// The 202 and 200 bodies are put together from fixed bytes and the id: they must stay the
+    /// bytes the generic sorted-keys writer gives for the same members.
+    @Test func acceptedAndDuplicateAnswersAreTheSortedJSONOfTheirMembers() async throws {
+        let sink = RecordingSink()
+        let relay = try RelayFixtures.relay(sink: sink)
+        let body = try SamplePayloads.named(.conversationStarted, "basic")
+        let first = await relay.handle(WebhookRequest(route: "conversation-started", body: body))
+        let id = try #require(sink.accepted.first?.id)
+        #expect(first.status == 202)
+        #expect(first.headers == ["content-type": "application/json"])
+        #expect(first.body == Data(JSONValue.object(["status": "accepted", "id": .string(id), "kind": "conversation-started"]).serialized(sortedKeys: true)))
+        let again = await relay.handle(WebhookRequest(route: "conversation-started", body: body))
+        #expect(again.status == 200)
+        #expect(again.headers == ["content-type": "application/json"])
+        #expect(again.body == Data(JSONValue.object(["status": "duplicate", "id": .string(id)]).serialized(sortedKeys: true)))
+        #expect(relay.metrics().accepted == 1 && relay.metrics().duplicates == 1 && relay.metrics().received == 2)
+    }
+}

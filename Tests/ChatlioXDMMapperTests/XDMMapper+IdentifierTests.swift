@@ -93,3 +93,103 @@ extension XDMMapperIdentifierTests {
         #expect(Set(SamplePayloads.all.map(\.description)) == Set(Self.pinnedIDs.keys))
     }
 }
+
+/// `_id` over streamed canonical bytes against its old definition: SHA-256 of
+/// the kind, a newline and the payload re-serialised as a sorted copy, written
+/// by the byte-at-a-time escaper the writer had before (kept here, not shared
+/// with the library, so a change to the library's writer cannot move both).
+extension XDMMapperIdentifierTests {
+    enum OldCanonicalForm {
+        static func bytes(of value: JSONValue) -> [UInt8] {
+            var out: [UInt8] = []
+            write(value, into: &out)
+            return out
+        }
+
+        static func write(_ value: JSONValue, into out: inout [UInt8]) {
+            switch value {
+            case .null: out += Array("null".utf8)
+            case .bool(let bool): out += Array((bool ? "true" : "false").utf8)
+            case .number(let number): out += Array(number.text.utf8)
+            case .string(let string): writeString(string, into: &out)
+            case .array(let array):
+                out.append(UInt8(ascii: "["))
+                for (offset, element) in array.enumerated() {
+                    if offset > 0 { out.append(UInt8(ascii: ",")) }
+                    write(element, into: &out)
+                }
+                out.append(UInt8(ascii: "]"))
+            case .object(let object):
+                out.append(UInt8(ascii: "{"))
+                for (offset, member) in object.sorted(by: { $0.key < $1.key }).enumerated() {
+                    if offset > 0 { out.append(UInt8(ascii: ",")) }
+                    writeString(member.key, into: &out)
+                    out.append(UInt8(ascii: ":"))
+                    write(member.value, into: &out)
+                }
+                out.append(UInt8(ascii: "}"))
+            }
+        }
+
+        static func writeString(_ string: String, into out: inout [UInt8]) {
+            let hex = Array("0123456789abcdef".utf8)
+            out.append(UInt8(ascii: "\""))
+            for byte in string.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): out += [0x5C, 0x22]
+                case UInt8(ascii: "\\"): out += [0x5C, 0x5C]
+                case 0x0A: out += [0x5C, UInt8(ascii: "n")]
+                case 0x0D: out += [0x5C, UInt8(ascii: "r")]
+                case 0x09: out += [0x5C, UInt8(ascii: "t")]
+                case 0x08: out += [0x5C, UInt8(ascii: "b")]
+                case 0x0C: out += [0x5C, UInt8(ascii: "f")]
+                case ..<0x20: out += [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                default: out.append(byte)
+                }
+            }
+            out.append(UInt8(ascii: "\""))
+        }
+
+        static func eventID(of webhook: ChatlioWebhook) -> String {
+            ReferenceSHA256.hexDigest(of: Array(webhook.kind.rawValue.utf8) + [0x0A] + bytes(of: .object(webhook.jsonObject)))
+        }
+    }
+
+    /// Strings that stress the escaper and the member order: escapes at word
+    /// boundaries, control bytes, non-ASCII names (String `<` is not byte order
+    /// for them), long runs that cross the 512-byte chunks.
+    static let awkwardTexts = [
+        "", "a", "1234567\"", "12345678\\", "\u{01}", "tab\there", "é", "e\u{301}x", "Ω", "🚀🚀", "\u{7F}\u{80}",
+        String(repeating: "x", count: 511) + "\"", String(repeating: "ü", count: 700), "</script>", "a\u{0}b",
+    ]
+
+    static func freeForm(_ random: inout SplitMix64, depth: Int) -> JSONValue {
+        switch random.next() % (depth > 3 ? 4 : 6) {
+        case 0: return .null
+        case 1: return .bool(random.next() % 2 == 0)
+        case 2: return .number(XDMMapperContractTests.pick([JSONNumber(0), JSONNumber(-12), JSONNumber(text: "1.50e+3") ?? JSONNumber(1), JSONNumber(text: "123456789012345678901234567890") ?? JSONNumber(2)], &random))
+        case 3: return .string(XDMMapperContractTests.pick(awkwardTexts, &random))
+        case 4: return .array((0..<Int(random.next() % 5)).map { _ in freeForm(&random, depth: depth + 1) })
+        default:
+            var object = JSONObject()
+            for _ in 0..<Int(random.next() % 7) {
+                object[XDMMapperContractTests.pick(awkwardTexts + ["B", "b", "_", "Z9", "aa"], &random)] = freeForm(&random, depth: depth + 1)
+            }
+            return .object(object)
+        }
+    }
+
+    @Test func idOfRandomizedPayloadsMatchesTheOldDefinition() throws {
+        var random = SplitMix64(seed: 0x1D_CA90)
+        for iteration in 0..<2_000 {
+            let kind = WebhookKind.allCases[iteration % WebhookKind.allCases.count]
+            var object = XDMMapperContractTests.payload(kind, &random)
+            for _ in 0..<Int(random.next() % 4) {
+                object[XDMMapperContractTests.pick(Self.awkwardTexts, &random) + "key"] = Self.freeForm(&random, depth: 1)
+            }
+            let webhook = try ChatlioWebhook(kind: kind, jsonObject: object)
+            #expect(XDMMapper.eventID(of: webhook) == OldCanonicalForm.eventID(of: webhook), "iteration \(iteration)")
+            #expect(webhook.serialized(sortedKeys: true) == OldCanonicalForm.bytes(of: .object(webhook.jsonObject)), "iteration \(iteration)")
+        }
+    }
+}

@@ -1,0 +1,110 @@
+/// Where JSON text goes while it is written: the writer's growing array, or
+/// the fixed chunk of ``JSONValue/streamCanonicalBytes(of:_:)``.
+protocol JSONByteSink {
+    mutating func append(_ byte: UInt8)
+    mutating func append(_ run: UnsafeRawBufferPointer)
+}
+
+/// String escaping shared by every writer in the module, and the parser's
+/// scan for the end of a string (the same three bytes stop both).
+///
+/// Almost every string the products read or write needs no escape at all, so
+/// the scan looks at eight bytes per step and copies each run between escapes
+/// in one go.
+enum JSONStringEscaping {
+    /// The offset of the first byte at or after `start` that RFC 8259 makes a
+    /// string escape (a control character, `"` or `\`), or `count`.
+    @inline(__always)
+    static func nextEscape(in base: UnsafeRawPointer, from start: Int, count: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        var offset = start
+        while offset + 8 <= count {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            // The classic "has a byte below n" and "has a zero byte" tests. A borrow can flag a
+            // byte above a real hit but never one below it, so the lowest flag is exact.
+            let control = (word &- ones &* 0x20) & ~word & highBits
+            let quoteBytes = word ^ (ones &* 0x22)
+            let quote = (quoteBytes &- ones) & ~quoteBytes & highBits
+            let backslashBytes = word ^ (ones &* 0x5C)
+            let backslash = (backslashBytes &- ones) & ~backslashBytes & highBits
+            let flags = control | quote | backslash
+            if flags != 0 { return offset + flags.trailingZeroBitCount >> 3 }
+            offset += 8
+        }
+        while offset < count {
+            let byte = base.load(fromByteOffset: offset, as: UInt8.self)
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C { return offset }
+            offset += 1
+        }
+        return count
+    }
+
+    /// Whether every byte is below 0x80, eight at a time.
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let count = bytes.count
+        var offset = 0
+        var highBits: UInt64 = 0
+        while offset + 8 <= count {
+            highBits |= base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
+        while offset < count {
+            highBits |= UInt64(base.load(fromByteOffset: offset, as: UInt8.self))
+            offset += 1
+        }
+        return highBits & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// Appends `utf8` as a JSON string literal, quotes included.
+    @inline(__always)
+    static func write<Sink: JSONByteSink>(_ utf8: UnsafeRawBufferPointer, to sink: inout Sink) {
+        sink.append(UInt8(ascii: "\""))
+        guard let base = utf8.baseAddress else {
+            sink.append(UInt8(ascii: "\""))
+            return
+        }
+        let count = utf8.count
+        var runStart = 0
+        while true {
+            let escape = nextEscape(in: base, from: runStart, count: count)
+            if escape > runStart { sink.append(UnsafeRawBufferPointer(start: base + runStart, count: escape - runStart)) }
+            guard escape < count else { break }
+            appendEscape(of: base.load(fromByteOffset: escape, as: UInt8.self), to: &sink)
+            runStart = escape + 1
+        }
+        sink.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends a string's UTF-8 as a JSON string literal.
+    @inline(__always)
+    static func write<Sink: JSONByteSink>(_ string: String, to sink: inout Sink) {
+        var string = string
+        string.withUTF8 { write(UnsafeRawBufferPointer($0), to: &sink) }
+    }
+
+    private static func appendEscape<Sink: JSONByteSink>(of byte: UInt8, to sink: inout Sink) {
+        sink.append(0x5C)
+        switch byte {
+        case UInt8(ascii: "\""): sink.append(0x22)
+        case UInt8(ascii: "\\"): sink.append(0x5C)
+        case 0x0A: sink.append(UInt8(ascii: "n"))
+        case 0x0D: sink.append(UInt8(ascii: "r"))
+        case 0x09: sink.append(UInt8(ascii: "t"))
+        case 0x08: sink.append(UInt8(ascii: "b"))
+        case 0x0C: sink.append(UInt8(ascii: "f"))
+        default:
+            sink.append(UInt8(ascii: "u"))
+            sink.append(UInt8(ascii: "0"))
+            sink.append(UInt8(ascii: "0"))
+            sink.append(hexDigit(byte >> 4))
+            sink.append(hexDigit(byte & 0xF))
+        }
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    }
+}
