@@ -19,7 +19,7 @@ struct AEPInletEmulatorCommandTests {
             let process = Process()
             process.executableURL = binary
             process.arguments = arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+            process.environment = BuiltExecutable.childEnvironment(environment)
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = FileHandle.nullDevice

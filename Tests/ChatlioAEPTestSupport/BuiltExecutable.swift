@@ -36,6 +36,21 @@ extension BuiltExecutable {
         public var lines: [String] { output.split(separator: "\n").map(String.init) }
     }
 
+    /// This process's environment with `extra` on top, for a child executable. Under the
+    /// AddressSanitizer pass the children are sanitized too, but their exit-time leak check is
+    /// off: it reads the executables' top-level String globals as leaked (a String keeps flag bits
+    /// in its pointer, which LeakSanitizer does not follow). The library code they run is
+    /// leak-checked in the test process itself.
+    ///
+    /// ```swift
+    /// process.environment = BuiltExecutable.childEnvironment(["SECRET": "…"])
+    /// ```
+    public static func childEnvironment(_ extra: [String: String] = [:]) -> [String: String] {
+        var inherited = ProcessInfo.processInfo.environment
+        if let asan = inherited["ASAN_OPTIONS"] { inherited["ASAN_OPTIONS"] = asan + ":detect_leaks=0" }
+        return inherited.merging(extra) { _, new in new }
+    }
+
     /// Runs the built executable `name` to its end, off the cooperative pool
     /// (its pipes are read on a dispatch thread, so a test's async work and an
     /// in-process server it talks to keep running meanwhile).
@@ -53,13 +68,7 @@ extension BuiltExecutable {
                 let process = Process()
                 process.executableURL = binary
                 process.arguments = arguments
-                var inherited = ProcessInfo.processInfo.environment
-                // Under the AddressSanitizer pass the children are sanitized too, but their exit-time leak
-                // check is off: it reads the example executables' top-level String globals as leaked (a
-                // String keeps flag bits in its pointer, which LeakSanitizer does not follow). The library
-                // code they run is leak-checked in the test process itself.
-                if let asan = inherited["ASAN_OPTIONS"] { inherited["ASAN_OPTIONS"] = asan + ":detect_leaks=0" }
-                process.environment = inherited.merging(environment) { _, new in new }
+                process.environment = childEnvironment(environment)
                 let output = Pipe()
                 let errors = Pipe()
                 process.standardOutput = output
