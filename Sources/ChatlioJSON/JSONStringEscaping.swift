@@ -108,3 +108,32 @@ enum JSONStringEscaping {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }
+
+/// A caller's byte array as a sink, for writers outside the module.
+private struct ByteArraySink: JSONByteSink {
+    var bytes: [UInt8]
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) { bytes.append(byte) }
+
+    @inline(__always)
+    mutating func append(_ run: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: run.baseAddress?.assumingMemoryBound(to: UInt8.self), count: run.count))
+    }
+}
+
+extension JSONWriter {
+    /// Appends `string` to `bytes` as a JSON string literal, quotes included, escaped as
+    /// every writer of the package escapes (the mapper's XDM writer shares it).
+    ///
+    /// ```swift
+    /// var bytes: [UInt8] = []
+    /// JSONWriter.appendQuoted("a\"b", to: &bytes)   // "a\"b" with the quote escaped
+    /// ```
+    package static func appendQuoted(_ string: String, to bytes: inout [UInt8]) {
+        var sink = ByteArraySink(bytes: [])
+        swap(&sink.bytes, &bytes)
+        JSONStringEscaping.write(string, to: &sink)
+        swap(&sink.bytes, &bytes)
+    }
+}
