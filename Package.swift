@@ -164,7 +164,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatlioRelayTests",
-            dependencies: ["ChatlioRelay", "AEPStreamingClient", "ChatlioAEPTestSupport"],
+            dependencies: ["ChatlioRelay", "AEPStreamingClient", "ChatlioAEPSupport", "ChatlioAEPTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -179,7 +179,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AEPInletEmulatorTests",
-            dependencies: ["AEPInletEmulator", "XDMSchemaRegistry", "ChatlioXDMMapper", "ChatlioWebhooks", "ChatlioAEPTestSupport"],
+            dependencies: ["AEPInletEmulator", "XDMSchemaRegistry", "ChatlioXDMMapper", "ChatlioWebhooks", "ChatlioAEPSupport", "ChatlioAEPTestSupport"],
             swiftSettings: strictSettings
         ),
     ]

@@ -1,6 +1,6 @@
 @testable import AEPInletEmulator
+import ChatlioAEPSupport
 import Foundation
-import Synchronization
 import Testing
 
 /// The emulator's required token: compared in constant time, never shown.
@@ -60,7 +60,7 @@ struct EmulatorTokenHygieneTests {
 }
 
 private final class LogCollector: Sendable {
-    private let storage = Mutex<[String]>([])
+    private let storage = Locked<[String]>([])
     func append(_ message: String) { storage.withLock { $0.append(message) } }
     var messages: [String] { storage.withLock { $0 } }
 }

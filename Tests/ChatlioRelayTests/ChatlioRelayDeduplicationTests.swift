@@ -1,9 +1,9 @@
+import ChatlioAEPSupport
 import ChatlioAEPTestSupport
 @testable import ChatlioRelay
 import ChatlioWebhooks
 import ChatlioXDMMapper
 import Foundation
-import Synchronization
 import Testing
 
 /// `200 duplicate` means "an earlier copy is durably stored", nothing less:
@@ -17,7 +17,7 @@ import Testing
     /// Runs `handle` in a task and notes when it has answered.
     final class Copy: Sendable {
         private final class Flag: Sendable {
-            let raised = Mutex(false)
+            let raised = Locked(false)
         }
 
         let task: Task<WebhookResponse, Never>
@@ -196,7 +196,7 @@ import Testing
 
     /// A journal that cannot write costs deduplication after a restart, not the event.
     @Test func aJournalFailureStillAnswers202CountedAndLogged() async throws {
-        let logs = Mutex<[RelayLogEvent]>([])
+        let logs = Locked<[RelayLogEvent]>([])
         let sink = RecordingSink()
         let relay = try Self.relay(sink: sink, journal: FailingJournal(), log: { event in logs.withLock { $0.append(event) } })
         let request = try ChatlioRelayDeduplicationTests.request()

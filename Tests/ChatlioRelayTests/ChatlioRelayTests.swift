@@ -1,9 +1,9 @@
+import ChatlioAEPSupport
 import ChatlioAEPTestSupport
 import ChatlioRelay
 import ChatlioWebhooks
 import ChatlioXDMMapper
 import Foundation
-import Synchronization
 import Testing
 import XDMSchemaRegistry
 
@@ -169,7 +169,7 @@ private struct ThrowingQuarantine: QuarantineStore {
 
 extension ChatlioRelayTests {
     @Test func aFullQuarantineIsA400NotKeptCountedAndLogged() async throws {
-        let logs = Mutex<[RelayLogEvent]>([])
+        let logs = Locked<[RelayLogEvent]>([])
         let quarantine = InMemoryQuarantineStore(maxItems: 1)
         let relay = try ChatlioRelay(
             configuration: .init(sharedSecret: RelayFixtures.secret),
@@ -232,7 +232,7 @@ extension ChatlioRelayTests {
     /// own error text. The detail goes to the log, tied to the answer by a
     /// correlation id.
     @Test func a503NeverCarriesTheSinksErrorTextButTheLogDoes() async throws {
-        let logs = Mutex<[RelayLogEvent]>([])
+        let logs = Locked<[RelayLogEvent]>([])
         let relay = try RelayFixtures.relay(anySink: PathLeakingSink(), log: { event in logs.withLock { $0.append(event) } })
         let response = await relay.handle(WebhookRequest(route: "offline-message", body: try SamplePayloads.named(.offlineMessage, "basic")))
         #expect(response.status == 503 && response.headers["retry-after"] == "5")

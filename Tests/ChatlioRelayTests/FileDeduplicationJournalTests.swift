@@ -1,6 +1,6 @@
+import ChatlioAEPSupport
 import ChatlioRelay
 import Foundation
-import Synchronization
 import Testing
 
 /// The journal on real files: reopened, torn, bounded, owner-only, refused
@@ -48,7 +48,7 @@ import Testing
         try handle.write(contentsOf: Data(#"{"id":"torn-"#.utf8))
         try handle.close()
 
-        let logs = Mutex<[String]>([])
+        let logs = Locked<[String]>([])
         let journal = try FileDeduplicationJournal(directory: directory, log: { event in logs.withLock { $0.append(event.message) } })
         #expect(journal.recovery.truncatedBytes == #"{"id":"torn-"#.utf8.count)
         #expect(logs.withLock { $0 }.contains { $0.contains("torn") }, "\(logs.withLock { $0 })")

@@ -1,13 +1,13 @@
+import ChatlioAEPSupport
 import ChatlioRelay
 import ChatlioWebhooks
 import ChatlioXDMMapper
 import Foundation
-import Synchronization
 
 /// A sink that keeps what it accepts and can be told to refuse.
 final class RecordingSink: RelayEventSink {
-    let events = Mutex<[RelayEvent]>([])
-    let refusal = Mutex<RelaySinkError?>(nil)
+    let events = Locked<[RelayEvent]>([])
+    let refusal = Locked<RelaySinkError?>(nil)
 
     func accept(_ event: RelayEvent) async throws(RelaySinkError) {
         if let refusal = refusal.withLock({ $0 }) { throw refusal }
@@ -27,7 +27,7 @@ final class GatedSink: RelayEventSink {
         var calls = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     func accept(_ event: RelayEvent) async throws(RelaySinkError) {
         let refusal = await withCheckedContinuation { decide in

@@ -1,9 +1,9 @@
+import ChatlioAEPSupport
 import ChatlioAEPTestSupport
 import ChatlioRelay
 import ChatlioWebhooks
 import ChatlioXDMMapper
 import Foundation
-import Synchronization
 import Testing
 
 /// The URL token never leaves the relay: not in descriptions, logs,
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func logsResponsesQuarantineAndErrorsNeverShowAToken() async throws {
-        let logs = Mutex<[String]>([])
+        let logs = Locked<[String]>([])
         let quarantine = InMemoryQuarantineStore()
         let relay = try ChatlioRelay(
             configuration: .init(sharedSecret: RelayFixtures.secret),

@@ -15,6 +15,14 @@ export SWIFT_BACKTRACE=enable=no
 cd "$root"
 case "$sanitizer" in
     thread)
+        # Synchronization's Mutex and Atomic synchronise through the standard library's own
+        # atomics and futex calls, which ThreadSanitizer cannot see, so every contended access
+        # they guard is reported as a race. `Locked` (NSLock, a pthread mutex TSan intercepts) is
+        # the one lock here.
+        if grep -rln --include='*.swift' '^import Synchronization' Sources Tests; then
+            echo "the files above import Synchronization; use ChatlioAEPSupport's Locked instead" >&2
+            exit 1
+        fi
         # One test at a time: under ThreadSanitizer's slowdown on two cores, tests running side by
         # side starve each other (FoundationNetworking serves every URLSession of the process on one
         # queue, and a test blocked on a socket holds one of two cooperative threads), so waits
