@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// A one-pass index of a JSON document: its bytes and a flat array of
 /// entries, one per value and member name, in document order.
