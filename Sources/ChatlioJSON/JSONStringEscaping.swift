@@ -1,6 +1,7 @@
-/// Where JSON text goes while it is written: the writer's growing array, or
-/// the fixed chunk of ``JSONValue/streamCanonicalBytes(of:_:)``.
-protocol JSONByteSink {
+/// Where JSON text goes while it is written: the writer's growing array, the
+/// fixed chunk of ``JSONValue/streamCanonicalBytes(of:_:)``, or the mapper's
+/// event buffer. Noncopyable sinks may own their memory.
+package protocol JSONByteSink: ~Copyable {
     mutating func append(_ byte: UInt8)
     mutating func append(_ run: UnsafeRawBufferPointer)
 }
@@ -11,11 +12,11 @@ protocol JSONByteSink {
 /// Almost every string the products read or write needs no escape at all, so
 /// the scan looks at eight bytes per step and copies each run between escapes
 /// in one go.
-enum JSONStringEscaping {
+package enum JSONStringEscaping {
     /// The offset of the first byte at or after `start` that RFC 8259 makes a
     /// string escape (a control character, `"` or `\`), or `count`.
-    @inline(__always)
-    static func nextEscape(in base: UnsafeRawPointer, from start: Int, count: Int) -> Int {
+    @inlinable @inline(__always)
+    package static func nextEscape(in base: UnsafeRawPointer, from start: Int, count: Int) -> Int {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highBits: UInt64 = 0x8080_8080_8080_8080
         var offset = start
@@ -41,8 +42,8 @@ enum JSONStringEscaping {
     }
 
     /// Whether every byte is below 0x80, eight at a time.
-    @inline(__always)
-    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    @inlinable @inline(__always)
+    package static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         let count = bytes.count
         var offset = 0
@@ -59,8 +60,8 @@ enum JSONStringEscaping {
     }
 
     /// Appends `utf8` as a JSON string literal, quotes included.
-    @inline(__always)
-    static func write<Sink: JSONByteSink>(_ utf8: UnsafeRawBufferPointer, to sink: inout Sink) {
+    @inlinable @inline(__always)
+    package static func write<Sink: JSONByteSink & ~Copyable>(_ utf8: UnsafeRawBufferPointer, to sink: inout Sink) {
         sink.append(UInt8(ascii: "\""))
         guard let base = utf8.baseAddress else {
             sink.append(UInt8(ascii: "\""))
@@ -79,13 +80,15 @@ enum JSONStringEscaping {
     }
 
     /// Appends a string's UTF-8 as a JSON string literal.
-    @inline(__always)
-    static func write<Sink: JSONByteSink>(_ string: String, to sink: inout Sink) {
+    @inlinable @inline(__always)
+    package static func write<Sink: JSONByteSink & ~Copyable>(_ string: String, to sink: inout Sink) {
         var string = string
         string.withUTF8 { write(UnsafeRawBufferPointer($0), to: &sink) }
     }
 
-    private static func appendEscape<Sink: JSONByteSink>(of byte: UInt8, to sink: inout Sink) {
+    // Out of line: escapes are rare, and the run copy is what should stay inlined.
+    @usableFromInline @inline(never)
+    static func appendEscape<Sink: JSONByteSink & ~Copyable>(of byte: UInt8, to sink: inout Sink) {
         sink.append(0x5C)
         switch byte {
         case UInt8(ascii: "\""): sink.append(0x22)
@@ -104,7 +107,7 @@ enum JSONStringEscaping {
         }
     }
 
-    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+    static func hexDigit(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }

@@ -66,7 +66,7 @@ extension EventDraft {
         writeChatlio(into: &out)
         out.closeObject()
         out.closeObject()
-        return out.bytes
+        return out.finish()
     }
 
     /// `identityMap`: one array per namespace, items in the order found.
