@@ -33,6 +33,22 @@ package enum JSONStringEscaping {
             if flags != 0 { return offset + flags.trailingZeroBitCount >> 3 }
             offset += 8
         }
+        if offset < count, offset > start {
+            // The last bytes as one word that ends at `count`, overlapping bytes already
+            // looked at, which the mask drops: no byte loop for the tail of most strings.
+            let wordStart = count - 8
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: wordStart, as: UInt64.self))
+            let control = (word &- ones &* 0x20) & ~word & highBits
+            let quoteBytes = word ^ (ones &* 0x22)
+            let quote = (quoteBytes &- ones) & ~quoteBytes & highBits
+            let backslashBytes = word ^ (ones &* 0x5C)
+            let backslash = (backslashBytes &- ones) & ~backslashBytes & highBits
+            // The dropped bytes were looked at by the loop above and hold no escape, so they
+            // start no borrow: the lowest flag left is exact. (Bytes before `start` may hold
+            // anything, hence `offset > start`.)
+            let flags = (control | quote | backslash) & (~0 << UInt64((offset - wordStart) * 8))
+            return flags != 0 ? wordStart + flags.trailingZeroBitCount >> 3 : count
+        }
         while offset < count {
             let byte = base.load(fromByteOffset: offset, as: UInt8.self)
             if byte < 0x20 || byte == 0x22 || byte == 0x5C { return offset }
