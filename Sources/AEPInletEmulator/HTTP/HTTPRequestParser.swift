@@ -97,15 +97,7 @@ struct HTTPRequestParser: Sendable {
         // Body bytes that came with the head go in first.
         let buffered = min(remaining, buffer.count - start)
         if buffered > 0 {
-            let (from, filled) = (start, bodyFilled)
-            buffer.withUnsafeBytes { source in
-                body.withUnsafeMutableBytes { target in
-                    UnsafeMutableRawBufferPointer(rebasing: target[filled ..< filled + buffered])
-                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[from ..< from + buffered]))
-                }
-            }
-            start += buffered
-            bodyFilled += buffered
+            takeBufferedBody(buffered)
             remaining -= buffered
             state = .fixedBody(head, remaining: remaining)
             if remaining == 0 { return buffered }
@@ -120,6 +112,20 @@ struct HTTPRequestParser: Sendable {
             state = .fixedBody(head, remaining: remaining - count)
         }
         return count
+    }
+
+    /// Moves the next `count` buffered bytes into the body being filled.
+    private mutating func takeBufferedBody(_ count: Int) {
+        guard count > 0 else { return }
+        let (from, filled) = (start, bodyFilled)
+        buffer.withUnsafeBytes { source in
+            body.withUnsafeMutableBytes { target in
+                UnsafeMutableRawBufferPointer(rebasing: target[filled ..< filled + count])
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[from ..< from + count]))
+            }
+        }
+        start += count
+        bodyFilled += count
     }
 
     mutating func next() -> Event {
@@ -138,18 +144,7 @@ struct HTTPRequestParser: Sendable {
                 }
             case .fixedBody(var head, let remaining):
                 let available = min(remaining, buffer.count - start)
-                if available > 0 {
-                    let filled = bodyFilled
-                    let from = start
-                    buffer.withUnsafeBytes { source in
-                        body.withUnsafeMutableBytes { target in
-                            UnsafeMutableRawBufferPointer(rebasing: target[filled ..< filled + available])
-                                .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[from ..< from + available]))
-                        }
-                    }
-                    bodyFilled += available
-                }
-                start += available
+                takeBufferedBody(available)
                 if available == remaining {
                     head.request.body = body
                     return finish(head)
