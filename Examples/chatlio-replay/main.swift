@@ -418,7 +418,7 @@ let deliveryProgress = Task {
     while !Task.isCancelled {
         try? await Task.sleep(for: .seconds(progressInterval))
         guard !Task.isCancelled else { return }
-        if !linePerInput { waiting.note(done: min(client.metrics().delivered, acceptedIDs.count)) }
+        waiting.note(done: min(client.metrics().delivered, acceptedIDs.count))
     }
 }
 let drained = await client.flush(timeout: .seconds(timeoutSeconds))
