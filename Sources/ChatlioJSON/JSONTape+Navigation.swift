@@ -18,6 +18,30 @@ extension JSONTape {
         return nil
     }
 
+    /// The value of the member `name` of the object at `index`, or `nil`, for
+    /// names known only at run time; compares bytes when the name on the tape
+    /// has no escapes.
+    package func member(named name: String, inObjectAt index: Int) -> Int? {
+        let object = entries[index]
+        guard object.kind == .object else { return nil }
+        var name = name
+        return name.withUTF8 { wanted in
+            var key = index + 1
+            while key < Int(object.next) {
+                let entry = entries[key]
+                let matches: Bool
+                if entry.hasEscapes {
+                    matches = string(at: key).utf8.elementsEqual(wanted)
+                } else {
+                    matches = entry.byteCount == wanted.count && bytes[Int(entry.start)..<Int(entry.end)].elementsEqual(wanted)
+                }
+                if matches { return key + 1 }
+                key = skip(key + 1)
+            }
+            return nil
+        }
+    }
+
     /// The JSON Pointer (RFC 6901) from the root to the entry at `index`; for errors.
     package func pointer(to index: Int) -> String {
         var tokens: [String] = []

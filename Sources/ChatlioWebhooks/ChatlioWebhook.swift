@@ -124,6 +124,12 @@ public enum ChatlioWebhook: Sendable, Hashable {
         source.streamCanonicalBytes(consume)
     }
 
+    /// The payload's top-level member `name`, or `nil`: as
+    /// `jsonObject[name]`, but building only that member's value.
+    package func topLevelMember(_ name: String) -> JSONValue? {
+        source.member(name)
+    }
+
     /// Decodes a webhook body, inferring its kind from its shape.
     ///
     /// Transcripts and offline messages are recognisable; the three

@@ -50,6 +50,12 @@ struct PayloadObject: Sendable, Hashable {
         }
     }
 
+    /// The member `name` of the object, or `nil`; builds only that member's value.
+    func member(_ name: String) -> JSONValue? {
+        if let given { return given[name] }
+        return tape.member(named: name, inObjectAt: index).map { tape.value(at: $0) }
+    }
+
     /// The members whose names are not in `known`, building only their values.
     func members(notIn known: Set<String>) -> JSONObject {
         if let given { return JSONObject.members(of: given, notIn: known) }
