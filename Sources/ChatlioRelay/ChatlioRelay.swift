@@ -228,7 +228,9 @@ public final class ChatlioRelay: Sendable {
             let added = mapper?.rawEnrichment(of: webhook, receivedAt: receivedAt) ?? XDMMapper.rawEnrichment(of: webhook, receivedAt: receivedAt)
             do {
                 let enriched = try XDMMapper.enrichedRawBody(body, of: webhook, adding: added)
-                return .success(RelayEvent(id: XDMMapper.eventID(of: webhook), kind: kind, body: enriched))
+                // The enrichment carries the `_id` it computed: hashing the payload again would double the cost.
+                let id = added["id"]?.stringValue ?? XDMMapper.eventID(of: webhook)
+                return .success(RelayEvent(id: id, kind: kind, body: enriched))
             } catch {
                 return .failure(Rejection(code: error.code.description, pointer: "/\(XDMMapper.rawEnrichmentKey)", reason: error.reason))
             }

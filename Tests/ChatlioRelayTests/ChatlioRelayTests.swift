@@ -55,6 +55,20 @@ import XDMSchemaRegistry
         #expect(relay.metrics().rejected == ["missing field": 1, "invalid JSON": 1] && relay.metrics().quarantined == 2)
     }
 
+    /// A conversation-event body on the transcript's route used to be accepted as an empty transcript.
+    @Test(arguments: [WebhookKind.conversationStarted, .offlineMessage])
+    func anotherWebhooksBodyOnTheTranscriptRouteIs400NamingItsShape(_ kind: WebhookKind) async throws {
+        let sink = RecordingSink()
+        let quarantine = InMemoryQuarantineStore()
+        let relay = try RelayFixtures.relay(sink: sink, quarantine: quarantine)
+        let response = await relay.handle(WebhookRequest(route: "chat-transcript", body: try SamplePayloads.named(kind, "basic")))
+        #expect(response.status == 400)
+        #expect(response.json?["error"]?["code"] == "wrong shape")
+        let reason = try #require(response.json?["error"]?["reason"]?.stringValue)
+        #expect(reason.contains(kind.payloadShape.rawValue) && reason.contains(kind.rawValue))
+        #expect(sink.accepted.isEmpty && quarantine.items.count == 1)
+    }
+
     @Test func anEventTooLargeForTheBudgetIsQuarantined() async throws {
         let quarantine = InMemoryQuarantineStore()
         let relay = try RelayFixtures.relay(quarantine: quarantine)
