@@ -83,7 +83,9 @@ public struct ChatTranscript: ChatlioWebhookPayload {
     /// read as an empty transcript with the visitor lost among the additional
     /// fields: refused instead, naming the shape it has.
     private static func refuseOtherShapes(_ source: PayloadObject) throws(ChatlioWebhookError) {
-        guard let shape = try? ChatlioWebhook.shape(of: source), shape != .transcript else { return }
+        guard let shape = try? ChatlioWebhook.shape(of: source), shape != .transcript,
+            source.tape.member("visitor", inObjectAt: source.index).map({ source.tape.entries[$0].kind == .object }) == true
+        else { return }
         throw ChatlioWebhookError(
             .wrongShape, kind: .chatTranscript, pointer: "",
             "the body has the \(shape.rawValue) shape (a visitor object and none of messages, startedAt, endedAt, textBody), "
