@@ -136,9 +136,7 @@ public final class ChatlioRelay: Sendable {
             return .json(404, ["status": "unknown route", "routes": .array(WebhookKind.allCases.map { .string($0.rawValue) })])
         }
         guard request.body.count <= configuration.maxBodyBytes else {
-            count { $0.tooLarge += 1 }
-            note(.warning, "refused a \(request.body.count)-byte \(kind) body above the \(configuration.maxBodyBytes)-byte cap")
-            return .json(413, ["status": "too large", "maxBytes": .number(JSONNumber(configuration.maxBodyBytes))])
+            return refuseTooLarge(kind.rawValue, byteCount: "\(request.body.count)-byte")
         }
         if let secret = configuration.sharedSecret {
             let presented = request.pathToken ?? request.query[configuration.tokenParameter] ?? ""
@@ -193,6 +191,27 @@ public final class ChatlioRelay: Sendable {
             count { $0.accepted += 1 }
         }
         return .accepted(id: event.id, kind: kind)
+    }
+
+    /// The answer to a body a server stopped reading at
+    /// ``Configuration/maxBodyBytes``: the 413 ``handle(_:)`` gives a body
+    /// above the cap, counted and logged the same way, so a framework's own
+    /// limit never answers in a shape of its own.
+    ///
+    /// ```swift
+    /// guard let body = try? await request.body.collect(upTo: relay.configuration.maxBodyBytes + 1) else {
+    ///     return relay.refuseOversizedBody(route: kind)
+    /// }
+    /// ```
+    public func refuseOversizedBody(route: String) -> WebhookResponse {
+        count { $0.received += 1 }
+        return refuseTooLarge(route, byteCount: "larger")
+    }
+
+    private func refuseTooLarge(_ route: String, byteCount: String) -> WebhookResponse {
+        count { $0.tooLarge += 1 }
+        note(.warning, "refused a \(byteCount) \(route) body above the \(configuration.maxBodyBytes)-byte cap")
+        return .json(413, ["status": "too large", "maxBytes": .number(JSONNumber(configuration.maxBodyBytes))])
     }
 
     /// A short random id tying a 503 to its log event.

@@ -35,6 +35,10 @@ import XDMSchemaRegistry
         let response = await relay.handle(WebhookRequest(route: "conversation-started", body: Data(repeating: 0x20, count: 101)))
         #expect(response.status == 413 && response.json?["maxBytes"] == 100)
         #expect(quarantine.items.isEmpty && relay.metrics().tooLarge == 1)
+        // A server that stopped reading at the cap gets the same answer, counted alike.
+        let cut = relay.refuseOversizedBody(route: "conversation-started")
+        #expect(cut.status == 413 && cut.body == response.body && cut.headers == response.headers)
+        #expect(relay.metrics().tooLarge == 2 && relay.metrics().received == 2)
     }
 
     @Test func badPayloadIs400AndItsBodyIsQuarantined() async throws {
