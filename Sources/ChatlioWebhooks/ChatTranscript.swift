@@ -78,9 +78,24 @@ public struct ChatTranscript: ChatlioWebhookPayload {
         try self.init(reader: Self.rootReader(given: jsonObject, options: options))
     }
 
+    /// A conversation-event or offline-message body sent to the transcript's URL
+    /// has every transcript field optional but `conversationUUID`, so it would
+    /// read as an empty transcript with the visitor lost among the additional
+    /// fields: refused instead, naming the shape it has.
+    private static func refuseOtherShapes(_ source: PayloadObject) throws(ChatlioWebhookError) {
+        guard let shape = try? ChatlioWebhook.shape(of: source), shape != .transcript,
+            source.tape.member("visitor", inObjectAt: source.index).map({ source.tape.entries[$0].kind == .object }) == true
+        else { return }
+        throw ChatlioWebhookError(
+            .wrongShape, kind: .chatTranscript, pointer: "",
+            "the body has the \(shape.rawValue) shape (a visitor object and none of messages, startedAt, endedAt, textBody), "
+                + "which \(shape.kinds.map(\.rawValue).joined(separator: ", ")) post; a chat transcript has none: is this webhook pointed at the wrong URL?")
+    }
+
     init(reader: PayloadReader) throws(ChatlioWebhookError) {
         var reader = reader
         source = reader.source
+        try Self.refuseOtherShapes(source)
         conversationUUID = try reader.requiredText("conversationUUID")
         agentEmail = try reader.text("agentEmail")
         agentName = try reader.text("agentName")
