@@ -6,7 +6,7 @@
 
 typedef void (*blocks_function)(uint32_t *, const uint8_t *, size_t);
 
-enum { FEATURES_KNOWN = 1, FEATURE_SHA_NI = 2, FEATURE_BMI2 = 4 };
+enum { FEATURES_KNOWN = 1, FEATURE_SHA_NI = 2, FEATURE_BMI2 = 4, FEATURE_AVX2 = 8 };
 
 // 0 until asked, then FEATURES_KNOWN plus what the CPU has. CPUID is slow (in a
 // virtual machine it traps to the hypervisor), so it runs once; first callers
@@ -20,6 +20,7 @@ static int cpu_features(void) {
 #ifdef CHATLIO_SHA256_HAVE_X86_SHA_NI
         if (chatlio_sha256_cpu_has_x86_sha_ni()) cached |= FEATURE_SHA_NI;
         if (chatlio_sha256_cpu_has_x86_bmi2()) cached |= FEATURE_BMI2;
+        if (chatlio_sha256_cpu_has_x86_avx2()) cached |= FEATURE_AVX2;
 #endif
         __atomic_store_n(&cpu_features_cache, cached, __ATOMIC_RELAXED);
     }
@@ -34,6 +35,8 @@ int chatlio_sha256_backend_is_available(chatlio_sha256_backend backend) {
         return (cpu_features() & FEATURE_SHA_NI) != 0;
     case CHATLIO_SHA256_BACKEND_X86_BMI2:
         return (cpu_features() & FEATURE_BMI2) != 0;
+    case CHATLIO_SHA256_BACKEND_X86_AVX2:
+        return (cpu_features() & FEATURE_AVX2) != 0;
     }
     return 0;
 }
@@ -43,6 +46,7 @@ chatlio_sha256_backend chatlio_sha256_choose_backend(const char *portable_overri
                  !(portable_override[0] == '0' && portable_override[1] == '\0');
     if (forced) return CHATLIO_SHA256_BACKEND_PORTABLE;
     if (chatlio_sha256_backend_is_available(CHATLIO_SHA256_BACKEND_X86_SHA_NI)) return CHATLIO_SHA256_BACKEND_X86_SHA_NI;
+    if (chatlio_sha256_backend_is_available(CHATLIO_SHA256_BACKEND_X86_AVX2)) return CHATLIO_SHA256_BACKEND_X86_AVX2;
     if (chatlio_sha256_backend_is_available(CHATLIO_SHA256_BACKEND_X86_BMI2)) return CHATLIO_SHA256_BACKEND_X86_BMI2;
     return CHATLIO_SHA256_BACKEND_PORTABLE;
 }
@@ -55,6 +59,8 @@ static blocks_function function_for(chatlio_sha256_backend backend) {
         return chatlio_sha256_blocks_x86_sha_ni;
     case CHATLIO_SHA256_BACKEND_X86_BMI2:
         return chatlio_sha256_blocks_x86_bmi2;
+    case CHATLIO_SHA256_BACKEND_X86_AVX2:
+        return chatlio_sha256_blocks_x86_avx2;
 #endif
     default:
         return chatlio_sha256_blocks_portable;

@@ -27,6 +27,10 @@ typedef enum chatlio_sha256_backend {
     CHATLIO_SHA256_BACKEND_X86_SHA_NI = 1,
     /// The portable C compiled for x86 BMI2 (RORX): x86 CPUs without the SHA extensions.
     CHATLIO_SHA256_BACKEND_X86_BMI2 = 2,
+    /// The message schedule in AVX2 registers, two blocks at a time, and the rounds
+    /// with BMI2: x86 CPUs without the SHA extensions but with AVX2 and an OS that
+    /// saves ymm state.
+    CHATLIO_SHA256_BACKEND_X86_AVX2 = 3,
 } chatlio_sha256_backend;
 
 /// Compresses `blocks` 64-byte blocks at `data` into `state` (H0...H7, native
