@@ -26,14 +26,16 @@ public struct SHA256: Sendable {
     /// Which compression code a hasher runs: `automatic` in production, the
     /// others so tests can compare both on the same machine.
     enum Backend: Sendable, CaseIterable, CustomStringConvertible {
-        /// The process's choice: the CPU's SHA instructions, else the C code
-        /// compiled for BMI2, else plain C; plain C when `CHATLIO_SHA256_PORTABLE` is set.
+        /// The process's choice: the CPU's SHA instructions, else the AVX2
+        /// schedule, else the C code compiled for BMI2, else plain C; plain C when `CHATLIO_SHA256_PORTABLE` is set.
         case automatic
         case portable
         /// The x86 SHA extensions; plain C on a CPU without them.
         case x86SHANI
         /// The portable C compiled for x86 BMI2 (what valgrind's CPU runs); plain C on a CPU without it.
         case x86BMI2
+        /// The schedule in AVX2 registers (two blocks at a time), rounds with BMI2; plain C on a CPU without them.
+        case x86AVX2
 
         /// Whether this CPU runs the backend itself rather than falling back.
         var isAvailable: Bool {
@@ -41,6 +43,7 @@ public struct SHA256: Sendable {
             case .automatic, .portable: true
             case .x86SHANI: chatlio_sha256_backend_is_available(CHATLIO_SHA256_BACKEND_X86_SHA_NI) != 0
             case .x86BMI2: chatlio_sha256_backend_is_available(CHATLIO_SHA256_BACKEND_X86_BMI2) != 0
+            case .x86AVX2: chatlio_sha256_backend_is_available(CHATLIO_SHA256_BACKEND_X86_AVX2) != 0
             }
         }
 
@@ -58,6 +61,7 @@ public struct SHA256: Sendable {
             switch backend {
             case CHATLIO_SHA256_BACKEND_X86_SHA_NI: self = .x86SHANI
             case CHATLIO_SHA256_BACKEND_X86_BMI2: self = .x86BMI2
+            case CHATLIO_SHA256_BACKEND_X86_AVX2: self = .x86AVX2
             default: self = .portable
             }
         }
@@ -68,6 +72,7 @@ public struct SHA256: Sendable {
             case .portable: "portable"
             case .x86SHANI: "x86 SHA-NI"
             case .x86BMI2: "x86 BMI2"
+            case .x86AVX2: "x86 AVX2"
             }
         }
     }
@@ -230,6 +235,7 @@ public struct SHA256: Sendable {
         case .portable: chatlio_sha256_blocks_using(CHATLIO_SHA256_BACKEND_PORTABLE, state, bytes, blocks)
         case .x86SHANI: chatlio_sha256_blocks_using(CHATLIO_SHA256_BACKEND_X86_SHA_NI, state, bytes, blocks)
         case .x86BMI2: chatlio_sha256_blocks_using(CHATLIO_SHA256_BACKEND_X86_BMI2, state, bytes, blocks)
+        case .x86AVX2: chatlio_sha256_blocks_using(CHATLIO_SHA256_BACKEND_X86_AVX2, state, bytes, blocks)
         }
     }
 
