@@ -159,7 +159,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ExampleSupportTests",
-            dependencies: ["ExampleSupport"],
+            dependencies: ["ExampleSupport", "ChatlioAEPTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -245,9 +245,13 @@ public final class AEPInletEmulator: Sendable {
         }
 
         let faults = self.faults
+        var messageFailure: (@Sendable (() -> JSONValue) -> (status: Int, message: String)?)?
+        if faults.hasMessageRules {
+            messageFailure = { tree in faults.messageFailure(for: tree()) }
+        }
         let outcome = handler.process(request, route: route, context: DCSRequestHandler.Context(
             receivedTimeMs: receivedTimeMs, requestNumber: number, transactionID: requestID, forcedFailure: forced,
-            messageFailure: { faults.messageFailure(for: $0()) }
+            messageFailure: messageFailure
         ))
         record.append(accepted: mapped(outcome.accepted), failedValidation: outcome.failedValidation)
         logRequest(

@@ -17,19 +17,9 @@ package enum JSONStringEscaping {
     /// string escape (a control character, `"` or `\`), or `count`.
     @inlinable @inline(__always)
     package static func nextEscape(in base: UnsafeRawPointer, from start: Int, count: Int) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
         var offset = start
         while offset + 8 <= count {
-            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            // The classic "has a byte below n" and "has a zero byte" tests. A borrow can flag a
-            // byte above a real hit but never one below it, so the lowest flag is exact.
-            let control = (word &- ones &* 0x20) & ~word & highBits
-            let quoteBytes = word ^ (ones &* 0x22)
-            let quote = (quoteBytes &- ones) & ~quoteBytes & highBits
-            let backslashBytes = word ^ (ones &* 0x5C)
-            let backslash = (backslashBytes &- ones) & ~backslashBytes & highBits
-            let flags = control | quote | backslash
+            let flags = escapeFlags(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
             if flags != 0 { return offset + flags.trailingZeroBitCount >> 3 }
             offset += 8
         }
@@ -38,15 +28,10 @@ package enum JSONStringEscaping {
             // looked at, which the mask drops: no byte loop for the tail of most strings.
             let wordStart = count - 8
             let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: wordStart, as: UInt64.self))
-            let control = (word &- ones &* 0x20) & ~word & highBits
-            let quoteBytes = word ^ (ones &* 0x22)
-            let quote = (quoteBytes &- ones) & ~quoteBytes & highBits
-            let backslashBytes = word ^ (ones &* 0x5C)
-            let backslash = (backslashBytes &- ones) & ~backslashBytes & highBits
             // The dropped bytes were looked at by the loop above and hold no escape, so they
             // start no borrow: the lowest flag left is exact. (Bytes before `start` may hold
             // anything, hence `offset > start`.)
-            let flags = (control | quote | backslash) & (~0 << UInt64((offset - wordStart) * 8))
+            let flags = escapeFlags(word) & (~0 << UInt64((offset - wordStart) * 8))
             return flags != 0 ? wordStart + flags.trailingZeroBitCount >> 3 : count
         }
         while offset < count {
@@ -55,6 +40,21 @@ package enum JSONStringEscaping {
             offset += 1
         }
         return count
+    }
+
+    /// The high bit of each byte of `word` (little-endian) that may be an escape: the classic
+    /// "has a byte below n" and "has a zero byte" tests. A borrow can flag a byte above a real
+    /// hit but never one below it, so the lowest flag is exact.
+    @usableFromInline @inline(__always)
+    static func escapeFlags(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word & highBits
+        let quoteBytes = word ^ (ones &* 0x22)
+        let quote = (quoteBytes &- ones) & ~quoteBytes & highBits
+        let backslashBytes = word ^ (ones &* 0x5C)
+        let backslash = (backslashBytes &- ones) & ~backslashBytes & highBits
+        return control | quote | backslash
     }
 
     /// Whether every byte is below 0x80, eight at a time.
