@@ -4,11 +4,12 @@ import CChatlioSHA256
 ///
 /// Used for deterministic event ids and for hashed identities
 /// (`Email_LC_SHA256`). Whole 64-byte blocks are compressed straight from the
-/// caller's memory by the package's C target, with the CPU's SHA instructions
-/// where it has them (x86 SHA extensions, checked at run time) and portable C
-/// elsewhere (compiled for BMI2 on x86 CPUs that have it);
-/// `CHATLIO_SHA256_PORTABLE=1` in the environment forces the plain portable code. A hasher lives on the stack: it allocates nothing until it returns a
-/// digest. Tested against the NIST example vectors.
+/// caller's memory by the package's C target, which picks, once and at run time,
+/// the fastest code the CPU and OS allow: the x86 SHA extensions, else an AVX2
+/// message schedule with BMI2 rounds, else portable C compiled for BMI2, else
+/// plain portable C. `CHATLIO_SHA256_PORTABLE=1` in the environment forces the
+/// plain portable code. A hasher lives on the stack: it allocates nothing until
+/// it returns a digest. Tested against the NIST example vectors.
 ///
 /// ```swift
 /// SHA256.hexDigest(of: Array("abc".utf8))
@@ -32,9 +33,10 @@ public struct SHA256: Sendable {
         case portable
         /// The x86 SHA extensions; plain C on a CPU without them.
         case x86SHANI
-        /// The portable C compiled for x86 BMI2 (what valgrind's CPU runs); plain C on a CPU without it.
+        /// The portable C compiled for x86 BMI2 (for x86 CPUs without AVX2); plain C on a CPU without it.
         case x86BMI2
-        /// The schedule in AVX2 registers (two blocks at a time), rounds with BMI2; plain C on a CPU without them.
+        /// The schedule in AVX2 registers (two blocks at a time), rounds with BMI2 (what valgrind's
+        /// CPU runs, as it hides the SHA extensions); plain C on a CPU or OS without them.
         case x86AVX2
 
         /// Whether this CPU runs the backend itself rather than falling back.
