@@ -90,7 +90,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "aep-inlet-emulator",
-            dependencies: ["AEPInletEmulator"],
+            dependencies: ["AEPInletEmulator", "XDMSchemaRegistry"],
             swiftSettings: strictSettings
         ),
         // Child process of AEPStreamingClient's crash test (SIGKILL mid-stream), and its load generator.

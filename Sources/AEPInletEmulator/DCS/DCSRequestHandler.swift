@@ -409,7 +409,7 @@ struct DCSRequestHandler: Sendable {
                 "receivedTimeMs": .number(JSONNumber(context.receivedTimeMs)),
             ]
             if settings.dataMode == .xdm {
-                body["syncValidation"] = route.syncValidation ? ["status": "pass"] : ["skipped": true]
+                body["syncValidation"] = syncValidationAnswer(requested: route.syncValidation)
             }
             if case .failedValidation = result {
                 return Outcome(response: HTTPResponse(status: 200, json: .object(body)), accepted: [], failedValidation: [message], messageCount: 1)
@@ -417,6 +417,22 @@ struct DCSRequestHandler: Sendable {
             return Outcome(response: HTTPResponse(status: 200, json: .object(body)), accepted: [message], failedValidation: [], messageCount: 1)
         }
     }
+
+    /// The `syncValidation` member of a single message's 200. AEP's: `{"status":"pass"}` when
+    /// `syncValidation=true` was asked for and the message passed, `{"skipped":true}` when it was
+    /// not asked for (validation is then asynchronous: 200 means received, and a message that
+    /// fails goes to the dataset's failed batch; Adobe, "Streaming ingestion validation",
+    /// help/ingestion/quality/streaming-validation.md). Without a ``Configuration/validator``
+    /// the emulator has checked nothing, so it never says "pass": it answers skipped and says why.
+    private func syncValidationAnswer(requested: Bool) -> JSONValue {
+        guard requested else { return ["skipped": true] }
+        guard settings.validator != nil else { return ["skipped": true, "emulator": .string(Self.noValidatorNote)] }
+        return ["status": "pass"]
+    }
+
+    /// Why a requested synchronous validation was skipped: the emulator has no schema.
+    static let noValidatorNote =
+        "not validated: this emulator has no schema to validate against (aep-inlet-emulator --tenant TENANT, or Configuration.validator)"
 
     private func batchOutcome(_ results: [MessageResult], context: Context) -> Outcome {
         var entries: [JSONValue] = []
