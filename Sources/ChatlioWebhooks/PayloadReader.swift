@@ -1,4 +1,5 @@
 import ChatlioJSON
+import Foundation
 
 /// Reads the known fields of one payload object from the body's tape,
 /// turning every problem into a ``ChatlioWebhookError`` that names the kind
@@ -50,28 +51,58 @@ struct PayloadReader {
     }
 
     /// The entry of the member's value, or `nil` when there is no such member.
+    ///
+    /// The hot loop of every decode: it walks the tape's storage through raw
+    /// pointers taken once, with the entry fields read in place, because the
+    /// tape's helpers live in another module, where each call (and each
+    /// `Equatable` comparison of an entry's kind) would be a call and a
+    /// retain of the tape.
     private mutating func member(_ key: StaticString) -> Int? {
-        let end = Int(tape.entries[object].next)
-        let first = object + 1
-        guard first < end else { return nil }
-        let start = cursor < end ? cursor : first
-        var name = start
-        repeat {
-            let value = name + 1
-            let next = tape.skip(value)
-            if tape.key(at: name, equals: key) {
-                cursor = next
-                return value
+        let tape = source.tape
+        let object = source.index
+        let cursor = cursor
+        let found: (value: Int, next: Int)? = tape.entries.withUnsafeBufferPointer { entries in
+            tape.bytes.withUnsafeBytes { bytes -> (value: Int, next: Int)? in
+                let end = Int(entries[object].next)
+                let first = object &+ 1
+                guard first < end, let base = bytes.baseAddress else { return nil }
+                let keyCount = key.utf8CodeUnitCount
+                let start = cursor < end ? cursor : first
+                var name = start
+                repeat {
+                    let nameEntry = entries[name]
+                    let value = name &+ 1
+                    let valueEntry = entries[value]
+                    let next: Int
+                    switch valueEntry.kind {
+                    case .array, .object: next = Int(valueEntry.next)
+                    default: next = value &+ 1
+                    }
+                    let matches: Bool
+                    if nameEntry.flags == 0 {
+                        // Plain ASCII: bytes compare as the names do.
+                        matches = Int(nameEntry.end) &- Int(nameEntry.start) == keyCount
+                            && memcmp(base + Int(nameEntry.start), key.utf8Start, keyCount) == 0
+                    } else {
+                        // Escapes or non-ASCII bytes (U+212A KELVIN SIGN equals "K"): as `String` compares.
+                        matches = tape.string(at: name) == key.description
+                    }
+                    if matches { return (value, next) }
+                    name = next < end ? next : first
+                } while name != start
+                return nil
             }
-            name = next < end ? next : first
-        } while name != start
-        return nil
+        }
+        guard let found else { return nil }
+        self.cursor = found.next
+        return found.value
     }
 
     private mutating func present(_ key: StaticString) -> Int? {
         guard let value = member(key) else { return nil }
         foundMembers += 1
-        return tape.entries[value].kind == .null ? nil : value
+        if case .null = source.tape.entries[value].kind { return nil }
+        return value
     }
 
     private func mismatch(_ key: StaticString, expected: String, found value: Int) -> ChatlioWebhookError {
@@ -83,10 +114,10 @@ struct PayloadReader {
     /// A text field: `nil` when absent, `null` or `""`.
     mutating func text(_ key: StaticString) throws(ChatlioWebhookError) -> String? {
         guard let value = present(key) else { return nil }
-        let entry = tape.entries[value]
-        guard entry.kind == .string else { throw mismatch(key, expected: "a string", found: value) }
+        let entry = source.tape.entries[value]
+        guard case .string = entry.kind else { throw mismatch(key, expected: "a string", found: value) }
         // Only "" spans no bytes: an escape always decodes to something.
-        return entry.byteCount == 0 ? nil : tape.string(at: value)
+        return entry.end == entry.start ? nil : source.tape.string(at: value)
     }
 
     /// A text field that must be present and non-empty.
@@ -122,7 +153,7 @@ struct PayloadReader {
         _ read: (PayloadReader) throws(ChatlioWebhookError) -> Model
     ) throws(ChatlioWebhookError) -> Model? {
         guard let value = present(key) else { return nil }
-        guard kind(at: value) == .object else { throw mismatch(key, expected: "an object", found: value) }
+        guard case .object = kind(at: value) else { throw mismatch(key, expected: "an object", found: value) }
         return try read(PayloadReader(PayloadObject(tape: tape, index: value), kind: kind, depth: depth + 1, options: options))
     }
 
@@ -143,7 +174,7 @@ struct PayloadReader {
     ) throws(ChatlioWebhookError) -> [Element] {
         guard let value = present(key) else { return [] }
         let array = tape.entries[value]
-        guard array.kind == .array else { throw mismatch(key, expected: "an array", found: value) }
+        guard case .array = array.kind else { throw mismatch(key, expected: "an array", found: value) }
         var result: [Element] = []
         result.reserveCapacity(Int(array.count))
         var element = value + 1
@@ -166,7 +197,7 @@ struct PayloadReader {
     ) throws(ChatlioWebhookError) -> [Model] {
         let (tape, kind, depth, options) = (tape, kind, depth, options)
         return try array(key) { (element) throws(ChatlioWebhookError) in
-            guard tape.entries[element].kind == .object else { throw Self.elementMismatch(tape, element, kind: kind, expected: "an object") }
+            guard case .object = tape.entries[element].kind else { throw Self.elementMismatch(tape, element, kind: kind, expected: "an object") }
             return try read(PayloadReader(PayloadObject(tape: tape, index: element), kind: kind, depth: depth + 2, options: options))
         }
     }
@@ -175,7 +206,7 @@ struct PayloadReader {
     mutating func stringArray(_ key: StaticString) throws(ChatlioWebhookError) -> [String] {
         let (tape, kind) = (tape, kind)
         return try array(key) { (element) throws(ChatlioWebhookError) in
-            guard tape.entries[element].kind == .string else { throw Self.elementMismatch(tape, element, kind: kind, expected: "a string") }
+            guard case .string = tape.entries[element].kind else { throw Self.elementMismatch(tape, element, kind: kind, expected: "a string") }
             return tape.string(at: element)
         }
     }
