@@ -61,7 +61,7 @@ extension EventDraft {
             out.closeObject()
             out.closeObject()
         }
-        out.key(tenantNamespace); out.openObject()
+        out.key(named: tenantNamespace); out.openObject()
         out.key("chatlio")
         writeChatlio(into: &out)
         out.closeObject()
@@ -74,7 +74,7 @@ extension EventDraft {
         guard !identities.isEmpty else { return }
         out.key("identityMap"); out.openObject()
         for (index, first) in identities.enumerated() where !identities[..<index].contains(where: { $0.namespace == first.namespace }) {
-            out.key(first.namespace); out.openArray()
+            out.key(named: first.namespace); out.openArray()
             for item in identities[index...] where item.namespace == first.namespace {
                 out.element(); out.openObject()
                 out.key("id"); out.string(item.id)

@@ -103,7 +103,9 @@ struct EventJSONWriter: ~Copyable, JSONByteSink {
     }
 
     /// Starts a member whose name is only known at run time (tenant, identity namespaces).
-    mutating func key(_ name: String) {
+    /// A label of its own: with `key(_: String)` beside `key(_: StaticString)`, every
+    /// literal key took the `String` overload (a literal's default type) and was scanned for escapes.
+    mutating func key(named name: String) {
         if needsComma { append(UInt8(ascii: ",")) }
         string(name)
         append(UInt8(ascii: ":"))
