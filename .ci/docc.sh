@@ -9,6 +9,8 @@
 # swift-symbolgraph-extract per module); no package plugin is involved. Each module is converted on its own,
 # so a link to another module's symbol does not resolve: write such names in code voice (`XDMMapper`).
 set -euo pipefail
+keep="${1:-}"
+[ -z "$keep" ] || [[ "$keep" = /* ]] || keep="$PWD/$keep"
 cd "$(dirname "$0")/.."
 
 products=$(sed -n 's/^ *\.library(name: "\([A-Za-z0-9_]*\)".*/\1/p' Package.swift)
@@ -16,7 +18,7 @@ products=$(sed -n 's/^ *\.library(name: "\([A-Za-z0-9_]*\)".*/\1/p' Package.swif
 
 work="$(mktemp -d /tmp/chatlio-docc.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
-out="${1:-$work/archives}"
+out="${keep:-$work/archives}"
 mkdir -p "$out"
 
 swift package dump-symbol-graph --minimum-access-level public --skip-synthesized-members \
