@@ -31,7 +31,7 @@ public enum CatalogAPI {
         PlatformRequest(service: service, method: "GET", path: basePath + "/dataSets/" + PlatformRequest.encode(id))
     }
 
-    /// `POST /dataSets` with ChatlioXDM's body (``ChatlioXDM/datasetRequest(schemaID:name:profileEnabled:)``).
+    /// `POST /dataSets` with ChatlioXDM's body (`ChatlioXDM.datasetRequest(schemaID:name:profileEnabled:)`, XDMSchemaRegistry).
     public static func createDataset(_ request: AEPRequest) -> PlatformRequest {
         PlatformRequest(service: service, method: "POST", path: request.path, body: request.body)
     }

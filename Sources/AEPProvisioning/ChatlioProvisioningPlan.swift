@@ -21,7 +21,7 @@ public import XDMSchemaRegistry
 /// Each step first looks for its object (by the id in the state file, else by
 /// name or title through the documented list filters) and reuses it, else
 /// creates it; the state file is written after every step. An existing field
-/// group that differs goes through ``XDMCompatibilityReport``: a compatible
+/// group that differs goes through `XDMCompatibilityReport`: a compatible
 /// difference is applied as a `PATCH` (``ProvisioningOutcome/Action/updated``),
 /// a breaking one is refused with the report
 /// (``AEPProvisioningError/Code/schemaDiffers``).

@@ -17,7 +17,7 @@ public enum DataPrepAPI {
     public static let basePath = "/data/foundation/conversion"
     static let service = "Data Prep"
 
-    /// `POST /mappingSets` with ChatlioXDMMapper's body (``XDMMapper/dataPrepMappingSet(for:schemaID:)``).
+    /// `POST /mappingSets` with ChatlioXDMMapper's body (`XDMMapper.dataPrepMappingSet(schemaID:)`).
     public static func createMappingSet(_ body: JSONValue) -> PlatformRequest {
         PlatformRequest(service: service, method: "POST", path: basePath + "/mappingSets", body: body)
     }

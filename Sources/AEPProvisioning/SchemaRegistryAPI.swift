@@ -41,7 +41,7 @@ public enum SchemaRegistryAPI {
         PlatformRequest(service: service, method: "GET", path: basePath + "/tenant/fieldgroups/" + PlatformRequest.encode(id), accept: lookupAccept)
     }
 
-    /// `POST /tenant/fieldgroups` with ChatlioXDM's body (``ChatlioXDM/fieldGroupRequest()``).
+    /// `POST /tenant/fieldgroups` with ChatlioXDM's body (`ChatlioXDM.fieldGroupRequest()`, XDMSchemaRegistry).
     public static func createFieldGroup(_ request: AEPRequest) -> PlatformRequest {
         PlatformRequest(service: service, method: "POST", path: request.path, body: request.body)
     }
@@ -64,7 +64,7 @@ public enum SchemaRegistryAPI {
         PlatformRequest(service: service, method: "GET", path: basePath + "/tenant/schemas/" + PlatformRequest.encode(id), accept: lookupAccept)
     }
 
-    /// `POST /tenant/schemas` with ChatlioXDM's body (``ChatlioXDM/schemaRequest(fieldGroupID:profileEnabled:)``).
+    /// `POST /tenant/schemas` with ChatlioXDM's body (`ChatlioXDM.schemaRequest(fieldGroupID:profileEnabled:)`, XDMSchemaRegistry).
     public static func createSchema(_ request: AEPRequest) -> PlatformRequest {
         PlatformRequest(service: service, method: "POST", path: request.path, body: request.body)
     }

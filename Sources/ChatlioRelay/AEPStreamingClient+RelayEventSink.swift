@@ -11,7 +11,7 @@ extension AEPStreamingClient: RelayEventSink {
     /// Seconds Chatlio is told to wait when the outbox is full.
     static let retryAfterWhenFull = 30
 
-    /// The client's ``MessageFormat``: `.xdm` for XDM envelopes, `.raw` for raw JSON.
+    /// The client's `MessageFormat`: `.xdm` for XDM envelopes, `.raw` for raw JSON.
     public var payloadFormat: RelayPayloadFormat {
         configuration.format.isXDM ? .xdm : .raw
     }

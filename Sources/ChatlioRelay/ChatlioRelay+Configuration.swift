@@ -30,9 +30,9 @@ extension ChatlioRelay {
         /// `Retry-After` of as many seconds. Default 10 s: longer than an
         /// outbox's usual backpressure wait, shorter than a sender's timeout.
         public var concurrentCopyWait: Duration
-        /// Runs ``XDMValidator`` on every mapped event even when the mapper
+        /// Runs `XDMValidator` on every mapped event even when the mapper
         /// guarantees valid events by construction
-        /// (``XDMMapper/guaranteesValidEvents``: it checks each value against
+        /// (`XDMMapper.guaranteesValidEvents`: it checks each value against
         /// the schema's rules as it maps). Default `false`: the full walk costs
         /// more than the rest of the mapping and finds nothing the mapper's
         /// checks do not; turn it on to cross-check in staging. A mapper whose

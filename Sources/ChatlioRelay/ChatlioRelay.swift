@@ -56,6 +56,7 @@ public final class ChatlioRelay: Sendable {
     /// Creates a relay.
     ///
     /// - Parameters:
+    ///   - configuration: mode, limits, URL token and deduplication window.
     ///   - mapper: required in XDM mode; in raw mode it may be `nil`.
     ///   - sink: where accepted events are stored durably.
     ///   - quarantine: where refused bodies are kept.

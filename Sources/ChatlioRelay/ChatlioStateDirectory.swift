@@ -14,7 +14,7 @@ public import Foundation
 /// ```
 ///
 /// `dead-letters` sits beside `outbox` because that is where
-/// `AEPStreamingClient` puts a ``FileOutbox``'s dead letters by default.
+/// `AEPStreamingClient` puts a `FileOutbox`'s dead letters by default.
 ///
 /// ```swift
 /// let state = ChatlioStateDirectory(URL(fileURLWithPath: "/var/lib/chatlio-relay"))
@@ -39,10 +39,10 @@ public struct ChatlioStateDirectory: Sendable, Hashable, CustomStringConvertible
         self.init(URL(fileURLWithPath: path, isDirectory: true))
     }
 
-    /// `STATE/outbox`: the ``FileOutbox`` directory.
+    /// `STATE/outbox`: the `FileOutbox` directory.
     public var outbox: URL { root.appendingPathComponent("outbox", isDirectory: true) }
 
-    /// `STATE/dead-letters`: the ``FileDeadLetterStore`` directory.
+    /// `STATE/dead-letters`: the `FileDeadLetterStore` directory.
     public var deadLetters: URL { root.appendingPathComponent("dead-letters", isDirectory: true) }
 
     /// `STATE/quarantine`: the ``FileQuarantineStore`` directory.

@@ -107,6 +107,7 @@ public final class FileDeduplicationJournal: DeduplicationJournal {
     /// last line and compacts a file over its bound.
     ///
     /// - Parameters:
+    ///   - directory: the journal's folder; it holds `ids.ndjson`.
     ///   - capacity: ids kept when compacting; use the relay's
     ///     `deduplicationWindow` (default 100,000).
     ///   - log: receives repairs and compaction failures.

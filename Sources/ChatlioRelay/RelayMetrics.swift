@@ -46,7 +46,7 @@ public struct RelayMetrics: Sendable, Hashable {
     public init() {}
 }
 
-/// One decision of the relay, for an injectable log hook: the ``LogEvent``
+/// One decision of the relay, for an injectable log hook: the `LogEvent`
 /// every ChatlioAEP product logs with. Messages never carry bodies, field
 /// values or secrets.
 public typealias RelayLogEvent = LogEvent

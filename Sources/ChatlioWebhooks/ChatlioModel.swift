@@ -46,7 +46,7 @@ extension ChatlioModel {
     /// Decodes the object through any `Decoder`, then reads it as this model.
     ///
     /// Number text is exact only through ``ChatlioWebhook/decode(_:kind:options:)``
-    /// and ``JSONValue/init(parsing:options:)-(Data,_)``; a generic decoder hands
+    /// and `JSONValue(parsing:options:)`; a generic decoder hands
     /// numbers over as `Int64`, `Decimal` or `Double`.
     public init(from decoder: any Decoder) throws {
         let value = try JSONValue(from: decoder)

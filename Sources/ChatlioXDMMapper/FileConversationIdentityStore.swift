@@ -65,6 +65,7 @@ public final class FileConversationIdentityStore: ConversationIdentityStore {
     /// Opens (or creates) the journal at `url` and replays it.
     ///
     /// - Parameters:
+    ///   - url: the journal file (one JSON line per conversation).
     ///   - capacity: the most conversations remembered.
     ///   - log: receives a warning when a torn last line is repaired and an
     ///     error when a journal write fails; the default discards them.

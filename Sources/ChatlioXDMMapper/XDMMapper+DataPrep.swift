@@ -15,7 +15,7 @@ extension XDMMapper {
     /// inlet URL pasted into every Chatlio webhook field).
     ///
     /// It reads what the relay adds in raw mode under ``rawEnrichmentKey``
-    /// (``rawEnrichment(of:receivedAt:)``: the kind, the deterministic `_id`,
+    /// (``rawEnrichment(of:receivedAt:)-swift.method``: the kind, the deterministic `_id`,
     /// the `eventType`, the event time, the visitor UUID) and falls back, for
     /// a body Chatlio posted straight to AEP, on the body's shape: a
     /// `messages` array means a transcript, an `emailPretty` an offline
@@ -26,7 +26,7 @@ extension XDMMapper {
     /// read: see the `timestamp` mapping).
     ///
     /// Identities: Data Prep has no maps, so no `identityMap`; the schema's
-    /// identity descriptors (``ChatlioXDM/identityDescriptorRequests(schemaID:visitorNamespace:emailNamespace:)``)
+    /// identity descriptors (`ChatlioXDM.identityDescriptorRequests(schemaID:visitorNamespace:emailNamespace:)`)
     /// make `_{tenant}.chatlio.visitor.uuid` the primary `ChatlioVisitor`
     /// identity and `personalEmail.address` a second `Email` identity, which
     /// is written only when it looks like an address (Chatlio sends `""` for

@@ -60,7 +60,7 @@ extension XDMMapper {
         return added
     }
 
-    /// Chatlio's body with `enrichment` (from ``rawEnrichment(of:receivedAt:)``)
+    /// Chatlio's body with `enrichment` (from ``rawEnrichment(of:receivedAt:)-swift.method``)
     /// added as the first member, under ``rawEnrichmentKey``. Every byte
     /// Chatlio sent is kept as it was (member order, spacing, numbers as
     /// written): only the new member is inserted after the opening brace.

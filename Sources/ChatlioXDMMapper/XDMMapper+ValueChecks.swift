@@ -226,7 +226,7 @@ extension XDMMapper {
     }
 
     /// Whether every event ``map(_:receivedAt:)`` returns passes the
-    /// schema's ``XDMValidator`` by construction: the mapper checks each
+    /// schema's `XDMValidator` by construction: the mapper checks each
     /// dynamic value against the schema's rules as it maps (throwing
     /// ``XDMMapperError/Code/invalidValue`` naming the field) and the schema
     /// sets nothing else those rules do not cover. True for the built-in

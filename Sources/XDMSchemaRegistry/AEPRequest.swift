@@ -70,8 +70,12 @@ public struct AEPRequest: Sendable, Hashable {
     /// let request = AEPRequest.schema(title: "Chatlio", description: "…", composedOf: ids, profileEnabled: true)
     /// ```
     ///
-    /// - Parameter profileEnabled: adds `meta:immutableTags: ["union"]`, which
-    ///   enables the schema for Real-Time Customer Profile and can never be removed.
+    /// - Parameters:
+    ///   - title: the schema's `title`.
+    ///   - description: the schema's `description`.
+    ///   - ids: the `$id`s of the class and field groups, in `allOf` order.
+    ///   - profileEnabled: adds `meta:immutableTags: ["union"]`, which
+    ///     enables the schema for Real-Time Customer Profile and can never be removed.
     public static func schema(title: String, description: String, composedOf ids: [String], profileEnabled: Bool) -> AEPRequest {
         var body: JSONObject = [
             "type": "object",
@@ -112,9 +116,13 @@ public struct AEPRequest: Sendable, Hashable {
     /// let request = AEPRequest.dataset(name: "Chatlio events", schemaID: id, profileEnabled: false)
     /// ```
     ///
-    /// - Parameter profileEnabled: adds the `unifiedIdentity` and
-    ///   `unifiedProfile` tags that enable the dataset for Identity Service and
-    ///   Profile (the schema must be enabled too).
+    /// - Parameters:
+    ///   - name: the dataset's name.
+    ///   - description: the dataset's description; `nil` sends none.
+    ///   - schemaID: the `$id` of the dataset's schema.
+    ///   - profileEnabled: adds the `unifiedIdentity` and
+    ///     `unifiedProfile` tags that enable the dataset for Identity Service and
+    ///     Profile (the schema must be enabled too).
     public static func dataset(name: String, description: String? = nil, schemaID: String, profileEnabled: Bool) -> AEPRequest {
         var body: JSONObject = [
             "name": .string(name),

@@ -14,8 +14,11 @@ extension ChatlioXDM {
     /// let request = chatlio.schemaRequest(fieldGroupID: idFromAEP, profileEnabled: true)
     /// ```
     ///
-    /// - Parameter fieldGroupID: the `$id` AEP returned for the field group
-    ///   (defaults to ``fieldGroupID``).
+    /// - Parameters:
+    ///   - fieldGroupID: the `$id` AEP returned for the field group
+    ///     (defaults to ``fieldGroupID``).
+    ///   - profileEnabled: enables the schema for Real-Time Customer Profile
+    ///     (``AEPRequest/schema(title:description:composedOf:profileEnabled:)``).
     public func schemaRequest(fieldGroupID: String? = nil, profileEnabled: Bool = false) -> AEPRequest {
         var ids = experienceEventComponentIDs
         ids[ids.count - 1] = fieldGroupID ?? self.fieldGroupID

@@ -84,8 +84,13 @@ extension XDMSchema {
     /// let agent = XDMSchema.object(title: "Agent", properties: ["name": .string()], closed: true)
     /// ```
     ///
-    /// - Parameter closed: writes `additionalProperties: false`, so members
-    ///   outside `properties` are violations.
+    /// - Parameters:
+    ///   - title: the field's `title`.
+    ///   - description: the field's `description`.
+    ///   - properties: the members, by name.
+    ///   - required: the members that must be present; `nil` writes no `required`.
+    ///   - closed: writes `additionalProperties: false`, so members
+    ///     outside `properties` are violations.
     public static func object(
         title: String? = nil,
         description: String? = nil,

@@ -11,8 +11,10 @@ extension XDMSchema {
     /// let schema = try XDMSchema(json: ["type": "string", "format": "email"])
     /// ```
     ///
-    /// - Parameter location: the JSON Pointer fragment of `json` in its document,
-    ///   used in error messages (`"#"` for a whole document).
+    /// - Parameters:
+    ///   - json: the schema, a JSON object.
+    ///   - location: the JSON Pointer fragment of `json` in its document,
+    ///     used in error messages (`"#"` for a whole document).
     /// - Throws: ``XDMSchemaError/Code/invalidSchema`` naming the location and the keyword.
     public init(json: JSONValue, location: String = "#") throws(XDMSchemaError) {
         guard case .object(let object) = json else {
@@ -92,7 +94,7 @@ extension XDMSchema {
         try self.init(parsing: Data(text.utf8))
     }
 
-    /// This schema as a JSON value; ``JSONValue/jsonString(sortedKeys:)`` gives
+    /// This schema as a JSON value; `JSONValue.jsonString(sortedKeys:)` gives
     /// deterministic text.
     public var json: JSONValue {
         var object = otherKeywords

@@ -8,7 +8,7 @@ import Foundation
 /// (help/data-prep/api/mapping-set.md): `outputSchema.schemaRef.id` (or the
 /// older `xdmSchema`) and `mappings`, each with `sourceType` `ATTRIBUTE` (a
 /// source path, copied with everything under it: functions.md "Object copy"),
-/// `EXPRESSION` (a calculated field, ``DataPrepExpression``) or `STATIC` (the
+/// `EXPRESSION` (a calculated field, `DataPrepExpression`) or `STATIC` (the
 /// text itself), `source` and `destination`; or the older `sourceAttribute` /
 /// `destinationXdmPath` pair (an attribute). Paths are dotted; `[*]` maps each
 /// item of an array (`messages[*].text` → `transcript.messages[*].text`).
@@ -58,7 +58,7 @@ public struct DataPrepMappingSet: Sendable, Hashable {
     /// - Throws: ``DataPrepError`` naming the mapping's index and destination:
     ///   ``DataPrepError/Code/invalidMapping`` for a missing or malformed
     ///   field or path, ``DataPrepError/Code/destinationConflict`` for a
-    ///   destination mapped twice, and the expression errors of ``DataPrepExpression``.
+    ///   destination mapped twice, and the expression errors of `DataPrepExpression`.
     public init(_ body: JSONValue) throws(DataPrepError) {
         guard case .object(let object) = body else {
             throw DataPrepError(.invalidMapping, "a mapping set must be a JSON object, got a \(body.typeName)")

@@ -11,7 +11,7 @@ public import Foundation
 ///   (`chatlio-aep-admin`), and refuses with
 ///   ``ChatlioStateAdministrationError/Code/stateInUse`` while a running
 ///   relay or client holds them;
-/// - **live**, inside the running relay: ``init(client:outbox:quarantine:mapper:relayConfiguration:)``
+/// - **live**, inside the running relay: ``init(client:outbox:quarantine:mapper:relayConfiguration:state:)``
 ///   works through the client (`redrive`, `purgeDeadLetters`), so nobody has
 ///   to stop it (the Hummingbird relay's `/admin` endpoints).
 ///
@@ -61,6 +61,7 @@ public final class ChatlioStateAdministration: Sendable {
     /// ```
     ///
     /// - Parameters:
+    ///   - client: the running relay's client; redrives and purges go through it.
     ///   - outbox: the client's outbox, read for ``status()`` (the client never hands it out).
     ///   - quarantine: the relay's quarantine; `nil` when it keeps none on disk.
     ///   - mapper: the relay's mapper, for quarantine replays (`nil` in raw mode).
@@ -105,6 +106,7 @@ public final class ChatlioStateAdministration: Sendable {
     /// ```
     ///
     /// - Parameters:
+    ///   - state: the stopped relay's state directory.
     ///   - mapperConfiguration: the mapper quarantine replays use, with the
     ///     state's `identities.ndjson` (opened only when a replay needs it).
     ///   - relayConfiguration: mode and limits for quarantine replays.
