@@ -37,7 +37,7 @@ let package = Package(
         // shared by every product.
         .target(name: "ChatlioJSON", swiftSettings: strictSettings),
         // The lock and the log event every product shares (reached through the products).
-        .target(name: "ChatlioAEPSupport", swiftSettings: strictSettings),
+        .target(name: "ChatlioAEPSupport", dependencies: ["ChatlioJSON"], swiftSettings: strictSettings),
         // Typed models of the five Chatlio webhook payloads.
         .target(
             name: "ChatlioWebhooks",
@@ -140,6 +140,11 @@ let package = Package(
         .testTarget(
             name: "ChatlioJSONTests",
             dependencies: ["ChatlioJSON"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ChatlioAEPSupportTests",
+            dependencies: ["ChatlioAEPSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,25 +1,13 @@
+import ChatlioAEPSupport
 import Foundation
 
-/// `Retry-After` (RFC 9110 §10.2.3): delay-seconds or an HTTP-date.
+/// `Retry-After` (RFC 9110 §10.2.3): delay-seconds or an HTTP-date, read by
+/// the package's one parser (`RetryAfterValue`).
 enum RetryAfter {
     /// The wait the header asks for, from `now`; `nil` when absent or unreadable.
+    /// The caller bounds it (`maxRetryDelay`).
     static func delay(_ value: String?, now: Date) -> Duration? {
-        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        if value.allSatisfy(\.isASCIIDigit) {
-            // A huge number is clamped by the caller; 9 digits keep the Int safe.
-            guard let seconds = Int(value.prefix(9)) else { return nil }
-            return .seconds(seconds)
-        }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        guard let date = formatter.date(from: value) else { return nil }
-        let seconds = max(0, date.timeIntervalSince(now))
-        return .milliseconds(Int64((min(seconds, 86_400) * 1000).rounded(.up)))
+        guard let value, let resume = RetryAfterValue.resumeDate(value, now: now) else { return nil }
+        return .milliseconds(Int64((resume.timeIntervalSince(now) * 1000).rounded(.up)))
     }
-}
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }

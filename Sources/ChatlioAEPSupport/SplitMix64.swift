@@ -19,8 +19,12 @@ package struct SplitMix64: RandomNumberGenerator, Sendable {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
 
-    /// A double in [0, 1) from the top 53 bits.
+extension RandomNumberGenerator {
+    /// A double in [0, 1) from the top 53 bits of one draw: no rejection loop,
+    /// so a constant test generator gives a predictable value (the client's
+    /// jitter, the emulator's fault rolls).
     package mutating func nextUnitInterval() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }

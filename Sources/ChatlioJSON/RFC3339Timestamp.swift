@@ -186,7 +186,7 @@ public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
     private static let minimumSeconds: Int64 = -62_167_219_200
     private static let maximumSeconds: Int64 = 253_402_300_799
 
-    /// Days in a month of the proleptic Gregorian calendar (shared with the client's `Retry-After` dates).
+    /// Days in a month of the proleptic Gregorian calendar (shared with `HTTPDate`).
     package static func daysInMonth(year: Int64, month: Int64) -> Int64 {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
@@ -206,7 +206,7 @@ public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    private static func civilDate(fromDaysSince1970 days: Int64) -> (Int64, Int64, Int64) {
+    package static func civilDate(fromDaysSince1970 days: Int64) -> (Int64, Int64, Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097

@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 public import Foundation
 
 /// A `Retry-After` header value: delay seconds or an HTTP date (RFC 9110 §10.2.3).

@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 import Foundation
 
 /// The retry policy as a pure state machine: the inlet's health (pauses,
@@ -50,14 +51,9 @@ struct RetryStateMachine: Sendable {
     func backoff(afterAttempt attempt: Int, random: inout some RandomNumberGenerator) -> Duration {
         let ceiling = backoffCeiling(afterAttempt: attempt)
         guard ceiling > 0 else { return .zero }
-        return .seconds(ceiling * Self.unitInterval(using: &random))
+        return .seconds(ceiling * random.nextUnitInterval())
     }
 
-    /// A uniform value in `0 ..< 1` from 53 random bits (no rejection loop,
-    /// so a constant test generator gives a predictable value).
-    static func unitInterval(using random: inout some RandomNumberGenerator) -> Double {
-        Double(random.next() >> 11) * 0x1p-53
-    }
 
     /// Whether requests must wait, and until when.
     func pause(at now: Date) -> Date? {

@@ -222,7 +222,7 @@ struct DeliveryStateMachine: Sendable {
 
     /// The backoff fraction for the next jittered wait.
     mutating func jitter() -> Double {
-        RetryStateMachine.unitInterval(using: &random)
+        random.nextUnitInterval()
     }
 }
 
