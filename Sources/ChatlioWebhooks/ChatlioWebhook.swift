@@ -43,6 +43,18 @@ public enum ChatlioWebhook: Sendable, Hashable {
         }
     }
 
+    /// The top-level members the payload's model does not know; a switch rather
+    /// than `payload.additionalFields`, which boxes the payload to reach it.
+    package var additionalFields: JSONObject {
+        switch self {
+        case .chatTranscript(let payload): payload.additionalFields
+        case .offlineMessage(let payload): payload.additionalFields
+        case .conversationStarted(let payload): payload.additionalFields
+        case .unansweredMessage(let payload): payload.additionalFields
+        case .visitorFeedback(let payload): payload.additionalFields
+        }
+    }
+
     /// The body exactly as received.
     public var jsonObject: JSONObject {
         // Directly per case: through `payload` every read would box the model in an existential.

@@ -212,7 +212,7 @@ struct EventDraft {
     }
 
     mutating func addAdditionalFields(of webhook: ChatlioWebhook) {
-        var unknown = webhook.payload.additionalFields
+        var unknown = webhook.additionalFields
         if let visitorUnknown = webhook.visitor?.additionalFields, !visitorUnknown.isEmpty {
             unknown["visitor"] = .object(visitorUnknown)
         }
@@ -310,6 +310,7 @@ struct EventDraft {
         }
         let namespaces = configuration.namespaces
         var entries: [(source: XDMMapper.IdentitySource, namespace: String, id: String, authenticated: Bool)] = []
+        entries.reserveCapacity(2 + emails.count)
         if let visitorUUID { entries.append((.visitorUUID, namespaces.visitorUUID, visitorUUID, false)) }
         switch privacy.email {
         case .keep: entries += emails.map { (.email, namespaces.email, $0, false) }
