@@ -4,7 +4,7 @@
 //
 // One module per product (swift-collections style); every product depends on
 // Foundation and the Swift toolchain only. The same strict settings apply to
-// every target.
+// every Swift target, in one loop at the end (swift-log's pattern).
 import PackageDescription
 
 let strictSettings: [SwiftSetting] = [
@@ -35,28 +35,25 @@ let package = Package(
     targets: [
         // A JSON value type with an exact, bounded parser and a fast writer,
         // shared by every product.
-        .target(name: "ChatlioJSON", swiftSettings: strictSettings),
-        // The lock and the log event every product shares (reached through the products).
-        .target(name: "ChatlioAEPSupport", dependencies: ["ChatlioJSON"], swiftSettings: strictSettings),
+        .target(name: "ChatlioJSON"),
+        // Shared internals (a lock, the log event, a seeded generator, HTTP dates): package symbols, not a product.
+        .target(name: "ChatlioAEPSupport", dependencies: ["ChatlioJSON"]),
         // Typed models of the five Chatlio webhook payloads.
         .target(
             name: "ChatlioWebhooks",
-            dependencies: ["ChatlioJSON"],
-            swiftSettings: strictSettings
+            dependencies: ["ChatlioJSON"]
         ),
         // Source and XDM schemas, validation, compatibility, AEP export.
         .target(
             name: "XDMSchemaRegistry",
-            dependencies: ["ChatlioJSON", "ChatlioWebhooks"],
-            swiftSettings: strictSettings
+            dependencies: ["ChatlioJSON", "ChatlioWebhooks"]
         ),
         // SHA-256 compression in C (not a product): the x86 SHA extensions when CPUID has them, portable C elsewhere.
         .target(name: "CChatlioSHA256"),
         // Webhook → XDM ExperienceEvent: identities, ids, timestamps, privacy, size budget.
         .target(
             name: "ChatlioXDMMapper",
-            dependencies: ["ChatlioWebhooks", "XDMSchemaRegistry", "ChatlioAEPSupport", "CChatlioSHA256"],
-            swiftSettings: strictSettings
+            dependencies: ["ChatlioWebhooks", "XDMSchemaRegistry", "ChatlioAEPSupport", "CChatlioSHA256"]
         ),
         // Linux: stops URLSession (FoundationNetworking) spinning a core while a request awaits its
         // answer, by interposing libcurl's curl_multi_setopt (see the file's header). No curl headers needed.
@@ -67,125 +64,110 @@ let package = Package(
         // Durable, batched, retrying delivery to AEP's streaming inlet.
         .target(
             name: "AEPStreamingClient",
-            dependencies: ["ChatlioJSON", "ChatlioAEPSupport", "CURLSocketSourceFix"],
-            swiftSettings: strictSettings
+            dependencies: ["ChatlioJSON", "ChatlioAEPSupport", "CURLSocketSourceFix"]
         ),
         // Framework-agnostic webhook intake: size cap, URL token, decode, map, validate, durable send.
         .target(
             name: "ChatlioRelay",
-            dependencies: ["ChatlioWebhooks", "ChatlioXDMMapper", "XDMSchemaRegistry", "AEPStreamingClient", "ChatlioAEPSupport"],
-            swiftSettings: strictSettings
+            dependencies: ["ChatlioWebhooks", "ChatlioXDMMapper", "XDMSchemaRegistry", "AEPStreamingClient", "ChatlioAEPSupport"]
         ),
         // Provisions AEP's Chatlio source (or the HTTP API source) over the Platform APIs, idempotent and resumable.
         .target(
             name: "AEPProvisioning",
-            dependencies: ["ChatlioJSON", "ChatlioWebhooks", "XDMSchemaRegistry", "ChatlioXDMMapper", "AEPStreamingClient", "ChatlioAEPSupport"],
-            swiftSettings: strictSettings
+            dependencies: ["ChatlioJSON", "ChatlioWebhooks", "XDMSchemaRegistry", "ChatlioXDMMapper", "AEPStreamingClient", "ChatlioAEPSupport"]
         ),
         // An in-process AEP streaming inlet (DCS) over loopback HTTP, for tests.
         .target(
             name: "AEPInletEmulator",
-            dependencies: ["ChatlioJSON", "XDMSchemaRegistry", "ChatlioAEPSupport"],
-            swiftSettings: strictSettings
+            dependencies: ["ChatlioJSON", "XDMSchemaRegistry", "ChatlioAEPSupport"]
         ),
         .executableTarget(
             name: "aep-inlet-emulator",
-            dependencies: ["AEPInletEmulator", "XDMSchemaRegistry"],
-            swiftSettings: strictSettings
+            dependencies: ["AEPInletEmulator", "XDMSchemaRegistry"]
         ),
         // Child process of AEPStreamingClient's crash test (SIGKILL mid-stream), and its load generator.
         .executableTarget(
             name: "aep-client-harness",
-            dependencies: ["AEPStreamingClient", "AEPInletEmulator", "ChatlioAEPSupport", "ChatlioAEPTestSupport"],
-            swiftSettings: strictSettings
+            dependencies: ["AEPStreamingClient", "AEPInletEmulator", "ChatlioAEPSupport", "ChatlioAEPTestSupport"]
         ),
-        // Decodes the bundled sample payloads (the main job until chatlio-replay lands).
+        // Decodes webhook bodies (the bundled samples by default) and prints what each holds.
         .executableTarget(
             name: "chatlio-decode",
             dependencies: ["ChatlioWebhooks", "ExampleSupport"],
-            path: "Examples/chatlio-decode",
-            swiftSettings: strictSettings
+            path: "Examples/chatlio-decode"
         ),
 
         // Shared by the test targets: the bundled samples and a seeded generator.
         .target(
             name: "ChatlioAEPTestSupport",
             dependencies: ["ChatlioWebhooks", "ChatlioAEPSupport"],
-            path: "Tests/ChatlioAEPTestSupport",
-            swiftSettings: strictSettings
-        ),        // Argument handling shared by the example executables (not a product).
-        .target(name: "ExampleSupport", path: "Examples/ExampleSupport", swiftSettings: strictSettings),
+            path: "Tests/ChatlioAEPTestSupport"
+        ),
+        // Argument handling shared by the example executables (not a product).
+        .target(name: "ExampleSupport", path: "Examples/ExampleSupport"),
         // The main job: sample webhooks through the relay and the client into AEP (or an in-process inlet).
         .executableTarget(
             name: "chatlio-replay",
             dependencies: ["ChatlioRelay", "AEPStreamingClient", "AEPInletEmulator", "ChatlioXDMMapper", "XDMSchemaRegistry", "ExampleSupport"],
-            path: "Examples/chatlio-replay",
-            swiftSettings: strictSettings
+            path: "Examples/chatlio-replay"
         ),
         // Status, dead letters and quarantine of a stopped relay's state directory.
         .executableTarget(
             name: "chatlio-aep-admin",
             dependencies: ["ChatlioRelay", "AEPStreamingClient", "ChatlioWebhooks", "ChatlioXDMMapper", "ExampleSupport"],
-            path: "Examples/chatlio-aep-admin",
-            swiftSettings: strictSettings
+            path: "Examples/chatlio-aep-admin"
         ),
         // Provisions AEP for Chatlio (--apply), or prints the request bodies with their curl lines.
         .executableTarget(
             name: "chatlio-aep-setup",
             dependencies: ["AEPProvisioning", "AEPStreamingClient", "ChatlioWebhooks", "ChatlioXDMMapper", "XDMSchemaRegistry", "ExampleSupport"],
-            path: "Examples/chatlio-aep-setup",
-            swiftSettings: strictSettings
+            path: "Examples/chatlio-aep-setup"
         ),
 
         .testTarget(
             name: "ChatlioJSONTests",
-            dependencies: ["ChatlioJSON"],
-            swiftSettings: strictSettings
+            dependencies: ["ChatlioJSON"]
         ),
         .testTarget(
             name: "ChatlioAEPSupportTests",
-            dependencies: ["ChatlioAEPSupport"],
-            swiftSettings: strictSettings
+            dependencies: ["ChatlioAEPSupport"]
         ),
         .testTarget(
             name: "ChatlioWebhooksTests",
-            dependencies: ["ChatlioWebhooks", "ChatlioAEPTestSupport"],
-            swiftSettings: strictSettings
+            dependencies: ["ChatlioWebhooks", "ChatlioAEPTestSupport"]
         ),
         .testTarget(
             name: "XDMSchemaRegistryTests",
-            dependencies: ["XDMSchemaRegistry"],
-            swiftSettings: strictSettings
+            dependencies: ["XDMSchemaRegistry"]
         ),
         .testTarget(
             name: "ChatlioXDMMapperTests",
-            dependencies: ["ChatlioXDMMapper", "ChatlioAEPTestSupport"],
-            swiftSettings: strictSettings
+            dependencies: ["ChatlioXDMMapper", "ChatlioAEPTestSupport"]
         ),
         .testTarget(
             name: "ExampleSupportTests",
-            dependencies: ["ExampleSupport", "ChatlioAEPTestSupport"],
-            swiftSettings: strictSettings
+            dependencies: ["ExampleSupport", "ChatlioAEPTestSupport"]
         ),
         .testTarget(
             name: "ChatlioRelayTests",
-            dependencies: ["ChatlioRelay", "AEPStreamingClient", "ChatlioAEPSupport", "ChatlioAEPTestSupport"],
-            swiftSettings: strictSettings
+            dependencies: ["ChatlioRelay", "AEPStreamingClient", "ChatlioAEPSupport", "ChatlioAEPTestSupport"]
         ),
         .testTarget(
             name: "AEPStreamingClientTests",
-            dependencies: ["AEPStreamingClient", "AEPInletEmulator", "ChatlioAEPSupport", "ChatlioAEPTestSupport"],
-            swiftSettings: strictSettings
+            dependencies: ["AEPStreamingClient", "AEPInletEmulator", "ChatlioAEPSupport", "ChatlioAEPTestSupport"]
         ),
         .testTarget(
             name: "AEPProvisioningTests",
-            dependencies: ["AEPProvisioning", "AEPStreamingClient", "AEPInletEmulator", "XDMSchemaRegistry", "ChatlioXDMMapper", "ChatlioWebhooks", "ChatlioJSON", "ChatlioAEPTestSupport"],
-            swiftSettings: strictSettings
+            dependencies: ["AEPProvisioning", "AEPStreamingClient", "AEPInletEmulator", "XDMSchemaRegistry", "ChatlioXDMMapper", "ChatlioWebhooks", "ChatlioJSON", "ChatlioAEPTestSupport"]
         ),
         .testTarget(
             name: "AEPInletEmulatorTests",
-            dependencies: ["AEPInletEmulator", "XDMSchemaRegistry", "ChatlioXDMMapper", "ChatlioWebhooks", "ChatlioAEPSupport", "ChatlioAEPTestSupport"],
-            swiftSettings: strictSettings
+            dependencies: ["AEPInletEmulator", "XDMSchemaRegistry", "ChatlioXDMMapper", "ChatlioWebhooks", "ChatlioAEPSupport", "ChatlioAEPTestSupport"]
         ),
     ]
 )
+
+// Every Swift target gets the strict settings; the two C targets take none.
+for target in package.targets where !["CChatlioSHA256", "CURLSocketSourceFix"].contains(target.name) {
+    target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
+}
