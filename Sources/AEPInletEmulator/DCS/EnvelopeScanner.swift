@@ -1,3 +1,5 @@
+import ChatlioJSON
+
 /// Reads XDM envelopes straight from a request body, without building
 /// `JSONValue` trees: one pass that checks the whole body is JSON exactly as
 /// ChatlioJSON's parser would accept it (RFC 8259, UTF-8, nesting, no
@@ -466,24 +468,7 @@ struct EnvelopeScanner: ~Copyable {
 
     /// One well-formed UTF-8 sequence (Unicode Table 3-7) starting at `index`.
     private mutating func utf8Sequence() throws(Stop) {
-        let lead = bytes[index]
-        let length: Int
-        var secondLow: UInt8 = 0x80
-        var secondHigh: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; secondLow = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; secondHigh = 0x9F
-        case 0xF0: length = 4; secondLow = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; secondHigh = 0x8F
-        default: throw Stop()
-        }
-        guard index + length <= bytes.count else { throw Stop() }
-        let second = bytes[index + 1]
-        guard second >= secondLow, second <= secondHigh else { throw Stop() }
-        for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 { throw Stop() }
+        guard let base = bytes.baseAddress, let length = JSONUTF8.sequenceLength(base, at: index, count: bytes.count) else { throw Stop() }
         index += length
     }
 
