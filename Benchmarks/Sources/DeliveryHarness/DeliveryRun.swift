@@ -4,6 +4,19 @@ import Foundation
 import FoundationNetworking
 #endif
 
+/// Where a run's inlet comes from: a fresh child per run, or one already running.
+public enum EmulatorLaunch: Sendable {
+    case child(executable: String)
+    case running(inletURL: URL)
+
+    func start() throws -> EmulatorProcess {
+        switch self {
+        case .child(let executable): try EmulatorProcess.start(executable: executable)
+        case .running(let url): EmulatorProcess.running(inletURL: url)
+        }
+    }
+}
+
 /// The outbox a delivery run uses.
 public enum DeliveryOutbox: String, Sendable, CaseIterable {
     case file
@@ -35,10 +48,10 @@ public func prebuiltEvents(count: Int, payloads: [[UInt8]], run: Int) -> [Stream
 /// Sends `events` from `senders` concurrent tasks through one client to an emulator in its own process and
 /// waits until every one is delivered (acknowledged by the inlet and removed from the outbox).
 public func deliverThroughClient(
-    events: [StreamingEvent], outbox kind: DeliveryOutbox, senders: Int, emulatorPath: String, linger: Duration = .milliseconds(5),
+    events: [StreamingEvent], outbox kind: DeliveryOutbox, senders: Int, emulator launch: EmulatorLaunch, linger: Duration = .milliseconds(5),
     maxConcurrentRequests: Int = 2
 ) async throws -> DeliveryResult {
-    let emulator = try EmulatorProcess.start(executable: emulatorPath)
+    let emulator = try launch.start()
     var emulatorStopped = false
     defer { if !emulatorStopped { _ = emulator.stop() } }
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("delivery-bench-\(UUID().uuidString)")
@@ -81,8 +94,8 @@ public func deliverThroughClient(
 
 /// The same events as prebuilt 500-message batch bodies, POSTed one after another by a plain URLSession loop
 /// to an emulator in its own process: what the inlet and the loopback take without the client.
-public func postPrebuiltBatches(count: Int, payloads: [[UInt8]], batchSize: Int = 500, emulatorPath: String) async throws -> DeliveryResult {
-    let emulator = try EmulatorProcess.start(executable: emulatorPath)
+public func postPrebuiltBatches(count: Int, payloads: [[UInt8]], batchSize: Int = 500, emulator launch: EmulatorLaunch) async throws -> DeliveryResult {
+    let emulator = try launch.start()
     var emulatorStopped = false
     defer { if !emulatorStopped { _ = emulator.stop() } }
     let envelopePrefix = Array(

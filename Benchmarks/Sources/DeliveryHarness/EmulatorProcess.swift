@@ -14,8 +14,15 @@ import Glibc
 public final class EmulatorProcess: @unchecked Sendable {
     public let inletURL: URL
     public let batchURL: URL
-    private let process: Process
+    private let process: Process?
     private let childrenCPUBefore: Double
+
+    /// An emulator someone else started (`--inlet URL`): for runs under valgrind, whose children Foundation's
+    /// `Process` cannot spawn (EBADF on valgrind's reserved descriptors). Its CPU is not known (`stop()` is 0).
+    public static func running(inletURL: URL) -> EmulatorProcess {
+        let batch = inletURL.deletingLastPathComponent().appendingPathComponent("batch").appendingPathComponent(inletURL.lastPathComponent)
+        return EmulatorProcess(inletURL: inletURL, batchURL: batch, process: nil, childrenCPUBefore: 0)
+    }
 
     /// The emulator to run: `explicit`, else `$CHATLIO_EMULATOR`, else `aep-inlet-emulator` next to this
     /// executable (`swift build -c release --package-path Benchmarks --product aep-inlet-emulator` puts it there).
@@ -60,7 +67,7 @@ public final class EmulatorProcess: @unchecked Sendable {
         return EmulatorProcess(inletURL: inlet, batchURL: batch, process: process, childrenCPUBefore: before)
     }
 
-    private init(inletURL: URL, batchURL: URL, process: Process, childrenCPUBefore: Double) {
+    private init(inletURL: URL, batchURL: URL, process: Process?, childrenCPUBefore: Double) {
         self.inletURL = inletURL
         self.batchURL = batchURL
         self.process = process
@@ -70,6 +77,7 @@ public final class EmulatorProcess: @unchecked Sendable {
     /// Stops it (SIGTERM), waits for it, and returns the CPU seconds it used (RUSAGE_CHILDREN once reaped),
     /// its start-up included.
     public func stop() -> Double {
+        guard let process else { return 0 }
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         return childrenCPUSeconds() - childrenCPUBefore

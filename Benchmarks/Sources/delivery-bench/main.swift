@@ -2,7 +2,7 @@
 //
 //   swift build -c release --package-path Benchmarks --product delivery-bench --product aep-inlet-emulator
 //   Benchmarks/.build/release/delivery-bench [--events N] [--runs R] [--outbox file|memory|all] [--senders S]
-//                                            [--linger MS] [--no-baseline] [--emulator PATH]
+//                                            [--linger MS] [--no-baseline] [--emulator PATH | --inlet URL]
 //
 // Each run starts `aep-inlet-emulator` as a child, enqueues N prebuilt events (distinct ids, the mapped
 // Examples/Payloads cycling) from S concurrent senders and times until every one is acknowledged by the
@@ -10,6 +10,8 @@
 // (getrusage RUSAGE_SELF; 1.00 = one core) and the emulator's CPU (RUSAGE_CHILDREN after it exited). The
 // baseline, measured in the same run, POSTs the same events as prebuilt batches with a plain URLSession loop.
 //
+// --inlet URL uses an emulator already running (its "Inlet URL" line) instead of a child per run: under
+// valgrind, whose reserved descriptors make Foundation's Process fail (EBADF); the inlet CPU column is then 0.
 // The async work runs in a task while the main thread waits on a semaphore, so the process can run under
 // valgrind (which dies once an async main parks its thread in dispatch_main).
 import AEPStreamingClient
@@ -27,6 +29,7 @@ struct Options {
     var linger = 5
     var baseline = true
     var emulator: String?
+    var inlet: URL?
 }
 
 func fail(_ message: String) -> Never {
@@ -51,6 +54,9 @@ func parseOptions() -> Options {
         case "--emulator":
             guard let path = arguments.popFirst() else { fail("--emulator needs a path") }
             options.emulator = path
+        case "--inlet":
+            guard let text = arguments.popFirst(), let url = URL(string: text) else { fail("--inlet needs the emulator's Inlet URL") }
+            options.inlet = url
         case "--outbox":
             switch arguments.popFirst() {
             case "file": options.outboxes = [.file]
@@ -59,7 +65,7 @@ func parseOptions() -> Options {
             default: fail("--outbox needs file, memory or all")
             }
         case "-h", "--help":
-            print("usage: delivery-bench [--events N] [--runs R] [--outbox file|memory|all] [--senders S] [--linger MS] [--no-baseline] [--emulator PATH]")
+            print("usage: delivery-bench [--events N] [--runs R] [--outbox file|memory|all] [--senders S] [--linger MS] [--no-baseline] [--emulator PATH | --inlet URL]")
             exit(0)
         default: fail("unknown argument '\(argument)'")
         }
@@ -95,17 +101,18 @@ func row(_ name: String, _ results: [DeliveryResult], baseline: Double?) -> Stri
 }
 
 func main(_ options: Options) async throws {
-    let emulator = try EmulatorProcess.locate(options.emulator)
+    let emulator: EmulatorLaunch
+    if let inlet = options.inlet { emulator = .running(inletURL: inlet) } else { emulator = .child(executable: try EmulatorProcess.locate(options.emulator)) }
     let payloads = try mappedPayloads()
     let sizes = payloads.map(\.count)
     print("delivery-bench: \(options.events) events × \(options.runs) runs, \(payloads.count) payloads of \(sizes.min() ?? 0)…\(sizes.max() ?? 0) B, "
-        + "\(options.senders) senders, linger \(options.linger) ms, emulator \(emulator) in its own process")
+        + "\(options.senders) senders, linger \(options.linger) ms, emulator in its own process (\(emulator))")
     print("| scenario | events/s (median) | min | max | ratio to baseline | client cores (CPU-s per s) | client CPU/event | inlet CPU-s |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     var baseline: Double?
     if options.baseline {
         var results: [DeliveryResult] = []
-        for _ in 0..<options.runs { results.append(try await postPrebuiltBatches(count: options.events, payloads: payloads, emulatorPath: emulator)) }
+        for _ in 0..<options.runs { results.append(try await postPrebuiltBatches(count: options.events, payloads: payloads, emulator: emulator)) }
         baseline = results.map(\.eventsPerSecond).sorted()[results.count / 2]
         print(row("baseline: URLSession loop POSTing prebuilt batches", results, baseline: nil))
     }
@@ -114,7 +121,7 @@ func main(_ options: Options) async throws {
         for run in 0..<options.runs {
             let events = prebuiltEvents(count: options.events, payloads: payloads, run: run)
             results.append(try await deliverThroughClient(
-                events: events, outbox: kind, senders: options.senders, emulatorPath: emulator, linger: .milliseconds(options.linger)))
+                events: events, outbox: kind, senders: options.senders, emulator: emulator, linger: .milliseconds(options.linger)))
         }
         print(row("client, \(kind.label)", results, baseline: baseline))
     }

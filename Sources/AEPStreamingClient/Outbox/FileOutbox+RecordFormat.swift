@@ -20,30 +20,42 @@ extension FileOutbox {
         /// Larger lengths are garbage, not records.
         static let maxBodyBytes = 64 << 20
 
+        /// The framed record, built in one buffer: the payload is copied once, straight from its `Data`,
+        /// and the checksum is computed over the body in place.
         static func eventRecord(id: String, payload: Data, enqueuedAt: Date) -> [UInt8] {
-            let idBytes = Array(id.utf8)
-            var body: [UInt8] = []
-            body.reserveCapacity(1 + 8 + 2 + idBytes.count + payload.count)
-            body.append(version)
+            let idCount = id.utf8.count
+            let bodyCount = 1 + 8 + 2 + idCount + payload.count
+            var record: [UInt8] = []
+            record.reserveCapacity(frameBytes + bodyCount)
+            appendLittleEndian(UInt32(bodyCount), to: &record)
+            appendLittleEndian(UInt32(0), to: &record)   // the checksum, filled in below
+            record.append(version)
             let millis = Int64((enqueuedAt.timeIntervalSince1970 * 1000).rounded())
-            appendLittleEndian(UInt64(bitPattern: millis), to: &body)
-            appendLittleEndian(UInt16(idBytes.count), to: &body)
-            body.append(contentsOf: idBytes)
-            body.append(contentsOf: payload)
-            return frame(body)
+            appendLittleEndian(UInt64(bitPattern: millis), to: &record)
+            appendLittleEndian(UInt16(idCount), to: &record)
+            record.append(contentsOf: id.utf8)
+            payload.withUnsafeBytes { record.append(contentsOf: $0) }
+            let crc = record.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[frameBytes...])) }
+            withUnsafeBytes(of: crc.littleEndian) { crcBytes in
+                for index in 0 ..< 4 { record[4 + index] = crcBytes[index] }
+            }
+            return record
         }
 
         static func ackRecord(id: String) -> [UInt8] {
-            frame(Array(id.utf8))
+            var record: [UInt8] = []
+            appendAckRecord(id: id, to: &record)
+            return record
         }
 
-        private static func frame(_ body: [UInt8]) -> [UInt8] {
-            var record: [UInt8] = []
-            record.reserveCapacity(frameBytes + body.count)
-            appendLittleEndian(UInt32(body.count), to: &record)
-            appendLittleEndian(CRC32.checksum(body), to: &record)
-            record.append(contentsOf: body)
-            return record
+        /// Appends one acknowledgement record (`[u32 length][u32 crc32(id)][id]`) to `records`.
+        static func appendAckRecord(id: String, to records: inout [UInt8]) {
+            var id = id
+            id.withUTF8 { idBytes in
+                appendLittleEndian(UInt32(idBytes.count), to: &records)
+                appendLittleEndian(CRC32.checksum(UnsafeRawBufferPointer(idBytes)), to: &records)
+                records.append(contentsOf: idBytes)
+            }
         }
 
         /// The offset of the payload inside an event record, from the record start.
