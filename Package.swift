@@ -90,7 +90,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "aep-inlet-emulator",
-            dependencies: ["AEPInletEmulator"],
+            dependencies: ["AEPInletEmulator", "XDMSchemaRegistry"],
             swiftSettings: strictSettings
         ),
         // Child process of AEPStreamingClient's crash test (SIGKILL mid-stream), and its load generator.
@@ -159,7 +159,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ExampleSupportTests",
-            dependencies: ["ExampleSupport"],
+            dependencies: ["ExampleSupport", "ChatlioAEPTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

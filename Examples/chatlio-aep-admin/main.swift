@@ -69,6 +69,9 @@ if options.has("--help") {
     exit(0)
 }
 guard let statePath = options.value("--state") else { usageError("--state DIR is required") }
+let tenant = options.value("--tenant") ?? "acme"
+// A tenant id the mapper refuses is the command line's fault, whatever the state holds.
+do { _ = try XDMMapper(configuration: .init(tenantID: tenant)) } catch { usageError("--tenant: \(error)") }
 let json = options.has("--json")
 var words = options.positional[...]
 guard let group = words.popFirst() else { usageError("no command; expected status, dead-letters or quarantine") }
@@ -198,7 +201,7 @@ func report(unknown: [String], kind: String) {
 let state = ChatlioStateDirectory(path: statePath)
 let admin: ChatlioStateAdministration
 do {
-    admin = try await ChatlioStateAdministration.open(state, mapperConfiguration: .init(tenantID: options.value("--tenant") ?? "acme"))
+    admin = try await ChatlioStateAdministration.open(state, mapperConfiguration: .init(tenantID: tenant))
 } catch {
     failure(error.reason)
 }

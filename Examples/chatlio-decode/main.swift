@@ -17,6 +17,9 @@ let usage = """
       --kind KIND   decode every FILE as KIND (\(WebhookKind.allCases.map(\.rawValue).joined(separator: ", ")));
                     without it the kind comes from the sample folder, or from the body's shape
       -h, --help    show this help
+
+    Exit status: 0 when every body decoded; 1 when one did not; 2 for usage errors (an unknown option
+    or kind, a FILE that cannot be read).
     """
 
 func fail(_ message: String) -> Never {
@@ -42,6 +45,13 @@ if let value = options.value("--kind") {
     kind = parsed
 }
 let files = options.positional
+// A FILE that cannot be read is a usage error, said before anything is decoded (as chatlio-replay does).
+for path in files {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { fail("cannot read \(path): no such file") }
+    if isDirectory.boolValue { fail("cannot read \(path): it is a directory") }
+    guard FileManager.default.isReadableFile(atPath: path) else { fail("cannot read \(path): permission denied") }
+}
 
 var inputs: [(path: String, kind: WebhookKind?)] = files.map { ($0, kind) }
 if inputs.isEmpty {

@@ -15,6 +15,11 @@ import ExampleSupport
 import Foundation
 import XDMSchemaRegistry
 
+/// Above this many inputs, progress lines replace the line per input.
+let perInputLimit = 200
+/// Seconds between progress lines.
+let progressInterval = 2.0
+
 let usage = """
     Usage: chatlio-replay [options] [FILE ...]
 
@@ -25,7 +30,8 @@ let usage = """
     Input:
       FILE ...                  webhook bodies; their kind comes from --kind, the sample folder, or the shape
       --kind KIND               the kind of every FILE (\(WebhookKind.allCases.map(\.rawValue).joined(separator: ", ")))
-      --stdin                   read NDJSON lines {"kind": KIND, "payload": {...}} from standard input
+      --stdin                   read NDJSON lines {"kind": KIND, "payload": {...}} from standard input; a line
+                                that is not one is refused on its own and the others go on
     Mode:
       --mode xdm|raw            xdm (default): map and validate, send XDM envelopes (HTTP API source);
                                 raw: send Chatlio's JSON with the relay's chatlioAEP member, one message
@@ -52,7 +58,11 @@ let usage = """
       --output FILE             where the delivered XDM entities (raw mode: bodies) go, with the in-process
                                 inlet (default: .build/chatlio-replay/delivered.ndjson)
       --timeout SECONDS         how long to wait for delivery (default: 60)
+      --quiet                   no line per input and no progress on stderr; only the summary
       -h, --help                show this help
+
+    Up to \(perInputLimit) inputs get a line each on stderr; more get a progress line (rate, ETA) every
+    \(Int(progressInterval)) seconds, while sending and while waiting for delivery.
 
     Exit status: 0 when every input was delivered (or, with --dry-run, mapped and valid); 1 otherwise; 2 for usage errors.
     """
@@ -70,7 +80,7 @@ let options: CommandLineOptions
 do {
     options = try CommandLineOptions(
         parsing: CommandLine.arguments.dropFirst(),
-        flags: ["--help", "--stdin", "--dry-run"],
+        flags: ["--help", "--stdin", "--dry-run", "--quiet"],
         valued: ["--kind", "--inlet", "--tenant", "--schema-id", "--dataset-id", "--flow-id", "--token-env", "--client-id",
                  "--client-secret-env", "--org-id", "--sandbox", "--outbox", "--state", "--output", "--timeout", "--mode"])
 } catch {
@@ -86,7 +96,50 @@ if options.has("--help") {
 struct Input {
     var label: String
     var kind: WebhookKind?
-    var body: Data
+    /// The webhook body, or for `--stdin` the whole line, read when its turn comes so that a long
+    /// input starts at once and a bad line is refused on its own.
+    var content: Content
+
+    enum Content {
+        case body(Data)
+        case stdinLine(Data)
+    }
+}
+
+/// An input's kind and body, or why it is refused before reaching the relay.
+func open(_ input: Input) -> Result<(kind: WebhookKind?, body: Data), InputProblem> {
+    switch input.content {
+    case .body(let body):
+        return .success((input.kind, body))
+    case .stdinLine(let line):
+        guard let value = try? JSONValue(parsing: line), case .object(let object) = value else {
+            return .failure(InputProblem("not a JSON object; each line is {\"kind\": KIND, \"payload\": {...}}"))
+        }
+        guard let payload = object["payload"], case .object = payload else {
+            return .failure(InputProblem("no \"payload\" object; each line is {\"kind\": KIND, \"payload\": {...}}"))
+        }
+        var kind = input.kind
+        if let given = object["kind"], given != .null {
+            guard let name = given.stringValue, let parsed = WebhookKind(rawValue: name) else {
+                return .failure(InputProblem("unknown kind \(String(decoding: given.serialized(), as: UTF8.self)); expected one of \(WebhookKind.allCases.map(\.rawValue).joined(separator: ", "))"))
+            }
+            kind = parsed
+        }
+        return .success((kind, Data(payload.serialized())))
+    }
+}
+
+struct InputProblem: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Why a file cannot be read, in words.
+func unreadableReason(_ path: String) -> String {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "no such file" }
+    if isDirectory.boolValue { return "it is a directory" }
+    return FileManager.default.isReadableFile(atPath: path) ? "it could not be read" : "permission denied"
 }
 
 func readInputs() -> [Input] {
@@ -100,19 +153,19 @@ func readInputs() -> [Input] {
     if options.has("--stdin") {
         var inputs: [Input] = []
         let data = FileHandle.standardInput.readDataToEndOfFile()
-        for (number, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
-            guard let value = try? JSONValue(parsing: Data(line)), let payload = value["payload"], case .object = payload else {
-                fail("stdin line \(number + 1): expected {\"kind\": …, \"payload\": {…}}")
-            }
-            let lineKind = value["kind"]?.stringValue.flatMap(WebhookKind.init(rawValue:)) ?? kind
-            inputs.append(Input(label: "stdin:\(number + 1)", kind: lineKind, body: Data(payload.serialized())))
+        // Numbered as an editor numbers lines, blank ones included.
+        for (number, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
+        where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
+            inputs.append(Input(label: "stdin:\(number + 1)", kind: kind, content: .stdinLine(Data(line))))
         }
         return inputs
     }
     if !options.positional.isEmpty {
         return options.positional.map { path in
-            guard let body = FileManager.default.contents(atPath: path) else { fail("cannot read \(path)") }
-            return Input(label: path, kind: kind, body: body)
+            guard let body = FileManager.default.contents(atPath: path) else { fail("cannot read \(path): \(unreadableReason(path))") }
+            // A sample's folder names its kind, as with the bundled samples.
+            let folderKind = WebhookKind(rawValue: URL(fileURLWithPath: path).deletingLastPathComponent().lastPathComponent)
+            return Input(label: path, kind: kind ?? folderKind, content: .body(body))
         }
     }
     let root = URL(fileURLWithPath: "Examples/Payloads")
@@ -125,7 +178,7 @@ func readInputs() -> [Input] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         for name in names.sorted() where name.hasSuffix(".json") {
             guard let body = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else { continue }
-            inputs.append(Input(label: "\(sampleKind.rawValue)/\(name)", kind: sampleKind, body: body))
+            inputs.append(Input(label: "\(sampleKind.rawValue)/\(name)", kind: sampleKind, content: .body(body)))
         }
     }
     if inputs.isEmpty { fail("no samples under \(root.path); run from the package root, or pass files or --stdin") }
@@ -161,10 +214,49 @@ do {
     fail("\(error)")
 }
 
-/// The kind of an input: given, or inferred from the shape.
-func kind(of input: Input) -> Result<WebhookKind, ChatlioWebhookError> {
-    if let kind = input.kind { return .success(kind) }
-    return Result { () throws(ChatlioWebhookError) in try ChatlioWebhook.decode(input.body).kind }
+/// An input's kind (given, or inferred from the shape) and body, or why it is refused.
+func resolve(_ input: Input) -> Result<(kind: WebhookKind, body: Data), any Error> {
+    switch open(input) {
+    case .failure(let problem): return .failure(problem)
+    case .success(let opened):
+        if let kind = opened.kind { return .success((kind, opened.body)) }
+        return Result { () throws(ChatlioWebhookError) in (try ChatlioWebhook.decode(opened.body).kind, opened.body) }.mapError { $0 }
+    }
+}
+
+let quiet = options.has("--quiet")
+let linePerInput = !quiet && inputs.count <= perInputLimit
+
+/// A line per input for short runs; for long ones, a rate and ETA line every few seconds.
+struct Progress {
+    let total: Int
+    let verb: String
+    let started = Date()
+    var lastLine = Date()
+
+    init(total: Int, verb: String) {
+        self.total = total
+        self.verb = verb
+    }
+
+    mutating func note(done: Int) {
+        guard !quiet, !linePerInput else { return }
+        let now = Date()
+        guard now.timeIntervalSince(lastLine) >= progressInterval || done == total else { return }
+        lastLine = now
+        let rate = Double(done) / max(now.timeIntervalSince(started), 0.001)
+        let eta = rate > 0 ? Int((Double(total - done) / rate).rounded(.up)) : 0
+        say("\(verb) \(done) of \(total) (\(Int(rate)) a second, about \(eta) s left)")
+    }
+}
+
+func sayPerInput(_ message: @autoclosure () -> String) {
+    if linePerInput { say(message()) }
+}
+
+/// Refusals are printed even on long runs, unless --quiet.
+func sayProblem(_ message: String) {
+    if !quiet { say(message) }
 }
 
 // MARK: Dry run
@@ -173,20 +265,23 @@ if options.has("--dry-run") {
     let validator: XDMValidator
     do { validator = try mapper.validator() } catch { fail("\(error)") }
     var failures = 0
-    for input in inputs {
+    var progress = Progress(total: inputs.count, verb: "mapped")
+    for (index, input) in inputs.enumerated() {
+        defer { progress.note(done: index + 1) }
         do {
-            let kind = try kind(of: input).get()
-            let event = try mapper.map(ChatlioWebhook.decode(input.body, kind: kind), receivedAt: Date())
+            let (kind, body) = try resolve(input).get()
+            let event = try mapper.map(ChatlioWebhook.decode(body, kind: kind), receivedAt: Date())
             let report = validator.validate(event.value)
             guard report.isValid else {
                 failures += 1
-                say("invalid \(input.label): \(report.violations.map(\.description).joined(separator: "; "))")
+                sayProblem("invalid \(input.label): \(report.violations.map(\.description).joined(separator: "; "))")
                 continue
             }
-            print(String(decoding: event.jsonBytes, as: UTF8.self))
+            // Sorted keys, so two runs over the same inputs write the same bytes.
+            print(String(decoding: event.value.serialized(sortedKeys: true), as: UTF8.self))
         } catch {
             failures += 1
-            say("refused \(input.label): \(error)")
+            sayProblem("refused \(input.label): \(error)")
         }
     }
     say("dry run: \(inputs.count - failures) of \(inputs.count) mapped and valid")
@@ -195,7 +290,8 @@ if options.has("--dry-run") {
 
 // MARK: Delivery
 
-let timeoutSeconds = (try? options.positiveInteger("--timeout")) ?? nil ?? 60
+let timeoutSeconds: Int
+do { timeoutSeconds = try options.positiveInteger("--timeout") ?? 60 } catch { fail("\(error) (see --help)") }
 var emulator: AEPInletEmulator?
 var clientConfiguration: AEPStreamingClient.Configuration
 if let inlet = options.value("--inlet") {
@@ -284,33 +380,49 @@ let collector = Task { () -> [String: DeliveryReport] in
 
 var acceptedIDs: [(label: String, id: String)] = []
 var refused: [(label: String, reason: String)] = []
+var sending = Progress(total: inputs.count, verb: "sent to the relay")
 for (index, input) in inputs.enumerated() {
+    defer { sending.note(done: index + 1) }
     let route: WebhookKind
-    switch kind(of: input) {
-    case .success(let kind): route = kind
+    let body: Data
+    switch resolve(input) {
+    case .success(let resolved): (route, body) = resolved
     case .failure(let error):
-        refused.append((input.label, error.description))
-        say("[\(index + 1)/\(inputs.count)] \(input.label): refused (\(error.code))")
+        refused.append((input.label, "\(error)"))
+        sayProblem("[\(index + 1)/\(inputs.count)] \(input.label): refused: \(error)")
         continue
     }
-    let response = await relay.handle(WebhookRequest(route: route.rawValue, body: input.body))
+    let response = await relay.handle(WebhookRequest(route: route.rawValue, body: body))
     let id = response.json?["id"]?.stringValue
     switch response.status {
     case 202:
         if let id { acceptedIDs.append((input.label, id)) }
-        say("[\(index + 1)/\(inputs.count)] \(input.label): accepted \(id?.prefix(12) ?? "")…")
+        sayPerInput("[\(index + 1)/\(inputs.count)] \(input.label): accepted \(id?.prefix(12) ?? "")…")
     case 200:
-        say("[\(index + 1)/\(inputs.count)] \(input.label): duplicate of an earlier input, not sent again")
+        sayPerInput("[\(index + 1)/\(inputs.count)] \(input.label): duplicate of an earlier input, not sent again")
     default:
         let error = response.json?["error"]
         let reason = error.map { "\($0["code"]?.stringValue ?? "") at \($0["pointer"]?.stringValue ?? "the body"): \($0["reason"]?.stringValue ?? "")" }
             ?? response.json?["status"]?.stringValue ?? "HTTP \(response.status)"
         refused.append((input.label, reason))
-        say("[\(index + 1)/\(inputs.count)] \(input.label): \(response.status) \(reason)")
+        sayProblem("[\(index + 1)/\(inputs.count)] \(input.label): \(response.status) \(reason)")
     }
 }
 
+if !quiet { say("waiting for delivery of \(acceptedIDs.count) events (at most \(timeoutSeconds) s)…") }
+let deliveryProgress = Task {
+    // A line every few seconds while the outbox drains, from the client's own count.
+    guard !quiet else { return }
+    var waiting = Progress(total: acceptedIDs.count, verb: "delivered")
+    waiting.lastLine = .distantPast
+    while !Task.isCancelled {
+        try? await Task.sleep(for: .seconds(progressInterval))
+        guard !Task.isCancelled else { return }
+        waiting.note(done: min(client.metrics().delivered, acceptedIDs.count))
+    }
+}
 let drained = await client.flush(timeout: .seconds(timeoutSeconds))
+deliveryProgress.cancel()
 let shutdown = await client.shutdown(timeout: .seconds(5))
 let reports = await collector.value
 emulator?.stop()

@@ -38,7 +38,9 @@ extension AEPInletEmulator {
         public var flowId: String?
         /// The inlet's organisation; an envelope `header.imsOrgId` that differs fails.
         public var imsOrgId: String
-        /// Schema validation of each xdmEntity; `nil` checks the envelope only.
+        /// Schema validation of each xdmEntity; `nil` checks the envelope only, and then a
+        /// single message sent with `syncValidation=true` gets `{"skipped":true,"emulator":…}`
+        /// rather than AEP's `{"status":"pass"}`, as nothing was validated.
         /// In raw mode with ``dataPrepMapping``, it checks each mapped entity.
         public var validator: (any XDMEntityValidator)?
         /// Raw mode only: the dataflow's Data Prep mapping set. Each accepted

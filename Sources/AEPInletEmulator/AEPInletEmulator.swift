@@ -245,11 +245,23 @@ public final class AEPInletEmulator: Sendable {
         }
 
         let faults = self.faults
+        var messageFailure: (@Sendable (() -> JSONValue) -> (status: Int, message: String)?)?
+        if faults.hasMessageRules {
+            messageFailure = { tree in faults.messageFailure(for: tree()) }
+        }
         let outcome = handler.process(request, route: route, context: DCSRequestHandler.Context(
             receivedTimeMs: receivedTimeMs, requestNumber: number, transactionID: requestID, forcedFailure: forced,
-            messageFailure: { faults.messageFailure(for: $0()) }
+            messageFailure: messageFailure
         ))
         record.append(accepted: mapped(outcome.accepted), failedValidation: outcome.failedValidation)
+        for message in outcome.failedValidation {
+            // Answered 200 like AEP's asynchronous validation, so the log is where a person sees it.
+            let listed = message.violations.prefix(5).map(\.description).joined(separator: "; ")
+            configuration.log(LogEvent(
+                level: .warning,
+                message: "request \(number): message \(message.id ?? "without _id") failed schema validation (AEP: to the dataset's failed batch, not ingested): \(listed)"
+            ))
+        }
         logRequest(
             number, request, endpoint: route.endpoint, status: dropAfterAccepting ? nil : outcome.response.status, fault: fault,
             messages: outcome.messageCount, accepted: outcome.accepted.count

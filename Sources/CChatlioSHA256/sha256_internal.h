@@ -19,6 +19,11 @@ int chatlio_sha256_cpu_has_x86_sha_ni(void);
 /// The portable code compiled for BMI2; check with chatlio_sha256_cpu_has_x86_bmi2.
 void chatlio_sha256_blocks_x86_bmi2(uint32_t state[8], const uint8_t *data, size_t blocks);
 int chatlio_sha256_cpu_has_x86_bmi2(void);
+/// The message schedule in AVX2 registers (two blocks at a time) and the rounds
+/// with BMI2; check with chatlio_sha256_cpu_has_x86_avx2 (which checks the OS's
+/// ymm support too).
+void chatlio_sha256_blocks_x86_avx2(uint32_t state[8], const uint8_t *data, size_t blocks);
+int chatlio_sha256_cpu_has_x86_avx2(void);
 #endif
 
 #endif

@@ -1,6 +1,7 @@
 // The compression function of FIPS 180-4, section 6.2.2, in C: the fallback on
 // CPUs without SHA instructions (plain, or with BMI2's rotates on x86).
 #include "sha256_internal.h"
+#include "sha256_rounds.h"
 
 const uint32_t chatlio_sha256_round_constants[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -13,58 +14,17 @@ const uint32_t chatlio_sha256_round_constants[64] = {
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
 
-static inline uint32_t rotr(uint32_t x, unsigned n) { return (x >> n) | (x << (32 - n)); }
-
-// The functions of section 4.1.2, in forms with fewer operations and the same
-// values (x86 has no three-operand rotate, so each rotate saved is a move saved too):
-//   Ch(x,y,z)  = (x AND y) XOR (NOT x AND z)    = z XOR (x AND (y XOR z))
-//   Σ0(x) = ROTR2(x) XOR ROTR13(x) XOR ROTR22(x) = ROTR2(x XOR ROTR11(x XOR ROTR9(x)))
-//   Σ1(x) = ROTR6(x) XOR ROTR11(x) XOR ROTR25(x) = ROTR6(x XOR ROTR5(x XOR ROTR14(x)))
-//   σ0(x) = ROTR7(x) XOR ROTR18(x) XOR SHR3(x)   = ROTR7(x XOR ROTR11(x)) XOR SHR3(x)
-//   σ1(x) = ROTR17(x) XOR ROTR19(x) XOR SHR10(x) = ROTR17(x XOR ROTR2(x)) XOR SHR10(x)
-// Maj is in ROUND.
-static inline uint32_t ch(uint32_t x, uint32_t y, uint32_t z) { return z ^ (x & (y ^ z)); }
-static inline uint32_t big_sigma0(uint32_t x) { return rotr(x ^ rotr(x ^ rotr(x, 9), 11), 2); }
-static inline uint32_t big_sigma1(uint32_t x) { return rotr(x ^ rotr(x ^ rotr(x, 14), 5), 6); }
-static inline uint32_t small_sigma0(uint32_t x) { return rotr(x ^ rotr(x, 11), 7) ^ (x >> 3); }
-static inline uint32_t small_sigma1(uint32_t x) { return rotr(x ^ rotr(x, 2), 17) ^ (x >> 10); }
-
 static inline uint32_t load_big_endian(const uint8_t *p) {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
 }
 
-// One round, t, of step 3. Instead of shifting all eight working variables each
-// round, the caller renames them: the value the standard calls `a` after this
-// round lands in `h`'s variable and the new `e` in `d`'s, so the next round is
-// ROUND(h, a, b, c, d, e, f, g, ...).
-//
-// Maj(a,b,c) = (a AND b) XOR (a AND c) XOR (b AND c) = b XOR ((a XOR b) AND (b XOR c)),
-// and this round's a XOR b is the next round's b XOR c: `bc` comes in holding
-// b XOR c and `ab` leaves holding a XOR b, and the next round swaps the two names.
-#define ROUND(a, b, c, d, e, f, g, h, t, bc, ab)                                                \
-    do {                                                                                        \
-        uint32_t t1 = h + big_sigma1(e) + ch(e, f, g) + chatlio_sha256_round_constants[t] + w[(t) & 15]; \
-        ab = a ^ b;                                                                             \
-        uint32_t t2 = big_sigma0(a) + (b ^ (ab & bc));                                          \
-        d += t1;                                                                                \
-        h = t1 + t2;                                                                            \
-    } while (0)
+// W[t] + K[t] for SHA256_EIGHT_ROUNDS, from the 16-word window `w`.
+#define WINDOW_WK(t) (chatlio_sha256_round_constants[t] + w[(t) & 15])
+#define EIGHT_ROUNDS(t) SHA256_EIGHT_ROUNDS(t, WINDOW_WK)
 
 // Step 1 for t >= 16, over a 16-word window: w[t & 15] still holds W(t-16).
 #define EXPAND(t)                                                                               \
     (w[(t) & 15] += small_sigma1(w[((t) - 2) & 15]) + w[((t) - 7) & 15] + small_sigma0(w[((t) - 15) & 15]))
-
-#define EIGHT_ROUNDS(t)                                                                         \
-    do {                                                                                        \
-        ROUND(a, b, c, d, e, f, g, h, (t) + 0, bc, ab);                                         \
-        ROUND(h, a, b, c, d, e, f, g, (t) + 1, ab, bc);                                         \
-        ROUND(g, h, a, b, c, d, e, f, (t) + 2, bc, ab);                                         \
-        ROUND(f, g, h, a, b, c, d, e, (t) + 3, ab, bc);                                         \
-        ROUND(e, f, g, h, a, b, c, d, (t) + 4, bc, ab);                                         \
-        ROUND(d, e, f, g, h, a, b, c, (t) + 5, ab, bc);                                         \
-        ROUND(c, d, e, f, g, h, a, b, (t) + 6, bc, ab);                                         \
-        ROUND(b, c, d, e, f, g, h, a, (t) + 7, ab, bc);                                         \
-    } while (0)
 
 #define EXPAND_EIGHT(t)                                                                         \
     do {                                                                                        \

@@ -1,6 +1,7 @@
-/// Where JSON text goes while it is written: the writer's growing array, or
-/// the fixed chunk of ``JSONValue/streamCanonicalBytes(of:_:)``.
-protocol JSONByteSink {
+/// Where JSON text goes while it is written: the writer's growing array, the
+/// fixed chunk of ``JSONValue/streamCanonicalBytes(of:_:)``, or the mapper's
+/// event buffer. Noncopyable sinks may own their memory.
+package protocol JSONByteSink: ~Copyable {
     mutating func append(_ byte: UInt8)
     mutating func append(_ run: UnsafeRawBufferPointer)
 }
@@ -11,26 +12,27 @@ protocol JSONByteSink {
 /// Almost every string the products read or write needs no escape at all, so
 /// the scan looks at eight bytes per step and copies each run between escapes
 /// in one go.
-enum JSONStringEscaping {
+package enum JSONStringEscaping {
     /// The offset of the first byte at or after `start` that RFC 8259 makes a
     /// string escape (a control character, `"` or `\`), or `count`.
-    @inline(__always)
-    static func nextEscape(in base: UnsafeRawPointer, from start: Int, count: Int) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
+    @inlinable @inline(__always)
+    package static func nextEscape(in base: UnsafeRawPointer, from start: Int, count: Int) -> Int {
         var offset = start
         while offset + 8 <= count {
-            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            // The classic "has a byte below n" and "has a zero byte" tests. A borrow can flag a
-            // byte above a real hit but never one below it, so the lowest flag is exact.
-            let control = (word &- ones &* 0x20) & ~word & highBits
-            let quoteBytes = word ^ (ones &* 0x22)
-            let quote = (quoteBytes &- ones) & ~quoteBytes & highBits
-            let backslashBytes = word ^ (ones &* 0x5C)
-            let backslash = (backslashBytes &- ones) & ~backslashBytes & highBits
-            let flags = control | quote | backslash
+            let flags = escapeFlags(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
             if flags != 0 { return offset + flags.trailingZeroBitCount >> 3 }
             offset += 8
+        }
+        if offset < count, offset > start {
+            // The last bytes as one word that ends at `count`, overlapping bytes already
+            // looked at, which the mask drops: no byte loop for the tail of most strings.
+            let wordStart = count - 8
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: wordStart, as: UInt64.self))
+            // The dropped bytes were looked at by the loop above and hold no escape, so they
+            // start no borrow: the lowest flag left is exact. (Bytes before `start` may hold
+            // anything, hence `offset > start`.)
+            let flags = escapeFlags(word) & (~0 << UInt64((offset - wordStart) * 8))
+            return flags != 0 ? wordStart + flags.trailingZeroBitCount >> 3 : count
         }
         while offset < count {
             let byte = base.load(fromByteOffset: offset, as: UInt8.self)
@@ -40,9 +42,24 @@ enum JSONStringEscaping {
         return count
     }
 
+    /// The high bit of each byte of `word` (little-endian) that may be an escape: the classic
+    /// "has a byte below n" and "has a zero byte" tests. A borrow can flag a byte above a real
+    /// hit but never one below it, so the lowest flag is exact.
+    @usableFromInline @inline(__always)
+    static func escapeFlags(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word & highBits
+        let quoteBytes = word ^ (ones &* 0x22)
+        let quote = (quoteBytes &- ones) & ~quoteBytes & highBits
+        let backslashBytes = word ^ (ones &* 0x5C)
+        let backslash = (backslashBytes &- ones) & ~backslashBytes & highBits
+        return control | quote | backslash
+    }
+
     /// Whether every byte is below 0x80, eight at a time.
-    @inline(__always)
-    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    @inlinable @inline(__always)
+    package static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         let count = bytes.count
         var offset = 0
@@ -59,8 +76,8 @@ enum JSONStringEscaping {
     }
 
     /// Appends `utf8` as a JSON string literal, quotes included.
-    @inline(__always)
-    static func write<Sink: JSONByteSink>(_ utf8: UnsafeRawBufferPointer, to sink: inout Sink) {
+    @inlinable @inline(__always)
+    package static func write<Sink: JSONByteSink & ~Copyable>(_ utf8: UnsafeRawBufferPointer, to sink: inout Sink) {
         sink.append(UInt8(ascii: "\""))
         guard let base = utf8.baseAddress else {
             sink.append(UInt8(ascii: "\""))
@@ -79,13 +96,15 @@ enum JSONStringEscaping {
     }
 
     /// Appends a string's UTF-8 as a JSON string literal.
-    @inline(__always)
-    static func write<Sink: JSONByteSink>(_ string: String, to sink: inout Sink) {
+    @inlinable @inline(__always)
+    package static func write<Sink: JSONByteSink & ~Copyable>(_ string: String, to sink: inout Sink) {
         var string = string
         string.withUTF8 { write(UnsafeRawBufferPointer($0), to: &sink) }
     }
 
-    private static func appendEscape<Sink: JSONByteSink>(of byte: UInt8, to sink: inout Sink) {
+    // Out of line: escapes are rare, and the run copy is what should stay inlined.
+    @usableFromInline @inline(never)
+    static func appendEscape<Sink: JSONByteSink & ~Copyable>(of byte: UInt8, to sink: inout Sink) {
         sink.append(0x5C)
         switch byte {
         case UInt8(ascii: "\""): sink.append(0x22)
@@ -104,7 +123,7 @@ enum JSONStringEscaping {
         }
     }
 
-    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+    static func hexDigit(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }

@@ -25,7 +25,7 @@ extension JSONValue {
 }
 
 /// A fixed stack buffer handed to a consumer whenever it fills.
-private struct CanonicalChunk: JSONByteSink {
+struct CanonicalChunk: JSONByteSink {
     static let capacity = 512
 
     let base: UnsafeMutableRawPointer

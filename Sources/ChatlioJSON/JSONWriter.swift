@@ -77,12 +77,12 @@ public struct JSONWriter: Sendable {
 
 extension JSONWriter: JSONByteSink {
     @inline(__always)
-    mutating func append(_ byte: UInt8) {
+    package mutating func append(_ byte: UInt8) {
         bytes.append(byte)
     }
 
     @inline(__always)
-    mutating func append(_ run: UnsafeRawBufferPointer) {
+    package mutating func append(_ run: UnsafeRawBufferPointer) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: run.baseAddress?.assumingMemoryBound(to: UInt8.self), count: run.count))
     }
 }

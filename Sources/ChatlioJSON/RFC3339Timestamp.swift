@@ -67,37 +67,43 @@ public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civilDate(fromDaysSince1970: days)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(32)
-        func append(_ value: Int64, width: Int) {
-            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
-            var rest = value
-            for position in stride(from: width - 1, through: 0, by: -1) {
-                digits[position] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            }
-            bytes.append(contentsOf: digits)
-        }
-        append(year, width: 4)
-        bytes.append(UInt8(ascii: "-"))
-        append(month, width: 2)
-        bytes.append(UInt8(ascii: "-"))
-        append(day, width: 2)
-        bytes.append(UInt8(ascii: "T"))
-        append(secondOfDay / 3600, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        append(secondOfDay / 60 % 60, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        append(secondOfDay % 60, width: 2)
         let digits = min(max(fractionDigits, 0), 9)
-        if digits > 0 {
-            bytes.append(UInt8(ascii: "."))
-            var divisor: Int64 = 1
-            for _ in digits..<9 { divisor *= 10 }
-            append(Int64(nanoseconds) / divisor, width: digits)
+        // "YYYY-MM-DDTHH:MM:SS" (19), "." and up to 9 digits, "Z": at most 30 bytes, written on
+        // the stack (this runs once per mapped event; an array per field cost 8k instructions).
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
+            var count = 0
+            func append(_ byte: UInt8) {
+                buffer[count] = byte
+                count += 1
+            }
+            func append(_ value: Int64, width: Int) {
+                var rest = value
+                for position in stride(from: count + width - 1, through: count, by: -1) {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                count += width
+            }
+            append(year, width: 4)
+            append(UInt8(ascii: "-"))
+            append(month, width: 2)
+            append(UInt8(ascii: "-"))
+            append(day, width: 2)
+            append(UInt8(ascii: "T"))
+            append(secondOfDay / 3600, width: 2)
+            append(UInt8(ascii: ":"))
+            append(secondOfDay / 60 % 60, width: 2)
+            append(UInt8(ascii: ":"))
+            append(secondOfDay % 60, width: 2)
+            if digits > 0 {
+                append(UInt8(ascii: "."))
+                var divisor: Int64 = 1
+                for _ in digits..<9 { divisor *= 10 }
+                append(Int64(nanoseconds) / divisor, width: digits)
+            }
+            append(UInt8(ascii: "Z"))
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
         }
-        bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// This instant in UTC with `fractionDigits` digits.

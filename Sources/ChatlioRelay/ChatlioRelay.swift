@@ -136,9 +136,7 @@ public final class ChatlioRelay: Sendable {
             return .json(404, ["status": "unknown route", "routes": .array(WebhookKind.allCases.map { .string($0.rawValue) })])
         }
         guard request.body.count <= configuration.maxBodyBytes else {
-            count { $0.tooLarge += 1 }
-            note(.warning, "refused a \(request.body.count)-byte \(kind) body above the \(configuration.maxBodyBytes)-byte cap")
-            return .json(413, ["status": "too large", "maxBytes": .number(JSONNumber(configuration.maxBodyBytes))])
+            return refuseTooLarge(kind.rawValue, byteCount: "\(request.body.count)-byte")
         }
         if let secret = configuration.sharedSecret {
             let presented = request.pathToken ?? request.query[configuration.tokenParameter] ?? ""
@@ -195,6 +193,27 @@ public final class ChatlioRelay: Sendable {
         return .accepted(id: event.id, kind: kind)
     }
 
+    /// The answer to a body a server stopped reading at
+    /// ``Configuration/maxBodyBytes``: the 413 ``handle(_:)`` gives a body
+    /// above the cap, counted and logged the same way, so a framework's own
+    /// limit never answers in a shape of its own.
+    ///
+    /// ```swift
+    /// guard let body = try? await request.body.collect(upTo: relay.configuration.maxBodyBytes + 1) else {
+    ///     return relay.refuseOversizedBody(route: kind)
+    /// }
+    /// ```
+    public func refuseOversizedBody(route: String) -> WebhookResponse {
+        count { $0.received += 1 }
+        return refuseTooLarge(route, byteCount: "larger")
+    }
+
+    private func refuseTooLarge(_ route: String, byteCount: String) -> WebhookResponse {
+        count { $0.tooLarge += 1 }
+        note(.warning, "refused a \(byteCount) \(route) body above the \(configuration.maxBodyBytes)-byte cap")
+        return .json(413, ["status": "too large", "maxBytes": .number(JSONNumber(configuration.maxBodyBytes))])
+    }
+
     /// A short random id tying a 503 to its log event.
     private static func correlationID() -> String {
         let hex = String(UInt64.random(in: 0 ... .max), radix: 16)
@@ -228,7 +247,9 @@ public final class ChatlioRelay: Sendable {
             let added = mapper?.rawEnrichment(of: webhook, receivedAt: receivedAt) ?? XDMMapper.rawEnrichment(of: webhook, receivedAt: receivedAt)
             do {
                 let enriched = try XDMMapper.enrichedRawBody(body, of: webhook, adding: added)
-                return .success(RelayEvent(id: XDMMapper.eventID(of: webhook), kind: kind, body: enriched))
+                // The enrichment carries the `_id` it computed: hashing the payload again would double the cost.
+                let id = added["id"]?.stringValue ?? XDMMapper.eventID(of: webhook)
+                return .success(RelayEvent(id: id, kind: kind, body: enriched))
             } catch {
                 return .failure(Rejection(code: error.code.description, pointer: "/\(XDMMapper.rawEnrichmentKey)", reason: error.reason))
             }

@@ -15,7 +15,10 @@
 public struct ChatTranscript: ChatlioWebhookPayload {
     public static var kind: WebhookKind { .chatTranscript }
 
-    public let jsonObject: JSONObject
+    /// The object as received: a tape entry, built into a tree only when asked for.
+    let source: PayloadObject
+    /// The object exactly as received; built from the body's bytes on each access.
+    public var jsonObject: JSONObject { source.jsonObject }
     /// Whether ``jsonObject`` has keys this model does not know, noted while
     /// reading it, so ``additionalFields`` costs nothing when there are none.
     let hasAdditionalFields: Bool
@@ -68,30 +71,48 @@ public struct ChatTranscript: ChatlioWebhookPayload {
 
     /// Members of ``jsonObject`` this model does not know; kept and re-encoded.
     public var additionalFields: JSONObject {
-        hasAdditionalFields ? JSONObject.members(of: jsonObject, notIn: Self.knownFieldNames) : [:]
+        hasAdditionalFields ? source.members(notIn: Self.knownFieldNames) : [:]
     }
 
     public init(jsonObject: JSONObject, options: ChatlioWebhook.DecodingOptions) throws(ChatlioWebhookError) {
-        typealias Key = CodingKeys
-        var reader = Self.rootReader(jsonObject, options: options)
-        self.jsonObject = jsonObject
-        conversationUUID = try reader.requiredText(Key.conversationUUID.rawValue)
-        agentEmail = try reader.text(Key.agentEmail.rawValue)
-        agentName = try reader.text(Key.agentName.rawValue)
-        archiveURL = try reader.text(Key.archiveURL.rawValue)
-        extraData = try reader.stringArray(Key.extraData.rawValue)
-        channelId = try reader.text(Key.channelId.rawValue)
-        channelName = try reader.text(Key.channelName.rawValue)
-        startedAt = try reader.timestamp(Key.startedAt.rawValue)
-        endedAt = try reader.timestamp(Key.endedAt.rawValue)
-        htmlBody = try reader.text(Key.htmlBody.rawValue)
-        textBody = try reader.text(Key.textBody.rawValue)
-        messages = try reader.objectArray(Key.messages.rawValue, TranscriptMessage.init(reader:))
-        visitorEmail = try reader.text(Key.visitorEmail.rawValue)
-        replyToEmail = try reader.text(Key.replyToEmail.rawValue)
-        visitorName = try reader.text(Key.visitorName.rawValue)
-        visitorTraits = try reader.traits(Key.visitorTraits.rawValue, allowObject: true)
-        slackTeamID = try reader.text(Key.slackTeamID.rawValue)
+        try self.init(reader: Self.rootReader(given: jsonObject, options: options))
+    }
+
+    /// A conversation-event or offline-message body sent to the transcript's URL
+    /// has every transcript field optional but `conversationUUID`, so it would
+    /// read as an empty transcript with the visitor lost among the additional
+    /// fields: refused instead, naming the shape it has.
+    private static func refuseOtherShapes(_ source: PayloadObject) throws(ChatlioWebhookError) {
+        guard let shape = try? ChatlioWebhook.shape(of: source), shape != .transcript,
+            source.tape.member("visitor", inObjectAt: source.index).map({ source.tape.entries[$0].kind == .object }) == true
+        else { return }
+        throw ChatlioWebhookError(
+            .wrongShape, kind: .chatTranscript, pointer: "",
+            "the body has the \(shape.rawValue) shape (a visitor object and none of messages, startedAt, endedAt, textBody), "
+                + "which \(shape.kinds.map(\.rawValue).joined(separator: ", ")) post; a chat transcript has none: is this webhook pointed at the wrong URL?")
+    }
+
+    init(reader: PayloadReader) throws(ChatlioWebhookError) {
+        var reader = reader
+        source = reader.source
+        try Self.refuseOtherShapes(source)
+        conversationUUID = try reader.requiredText("conversationUUID")
+        agentEmail = try reader.text("agentEmail")
+        agentName = try reader.text("agentName")
+        archiveURL = try reader.text("archiveUrl")
+        extraData = try reader.stringArray("extraData")
+        channelId = try reader.text("channelId")
+        channelName = try reader.text("channelName")
+        startedAt = try reader.timestamp("startedAt")
+        endedAt = try reader.timestamp("endedAt")
+        htmlBody = try reader.text("htmlBody")
+        textBody = try reader.text("textBody")
+        messages = try reader.objectArray("messages", TranscriptMessage.init(reader:))
+        visitorEmail = try reader.text("visitorEmail")
+        replyToEmail = try reader.text("replyToEmail")
+        visitorName = try reader.text("visitorName")
+        visitorTraits = try reader.traits("visitorTraits", allowObject: true)
+        slackTeamID = try reader.text("slackTeamID")
         hasAdditionalFields = reader.hasUnreadMembers
     }
 }

@@ -83,7 +83,51 @@ public enum ChatlioWebhook: Sendable, Hashable {
     ///   an object, too deep, a missing essential field or a field of the
     ///   wrong type, each with the field's JSON Pointer.
     public static func decode(_ data: Data, kind: WebhookKind, options: DecodingOptions = .default) throws(ChatlioWebhookError) -> ChatlioWebhook {
-        try ChatlioWebhook(kind: kind, jsonObject: parseBody(data, kind: kind, options: options), options: options)
+        try ChatlioWebhook(kind: kind, source: parseBody(data, kind: kind, options: options), options: options)
+    }
+
+    /// Reads a body's tape as the given kind.
+    init(kind: WebhookKind, source: PayloadObject, options: DecodingOptions) throws(ChatlioWebhookError) {
+        switch kind {
+        case .chatTranscript: self = .chatTranscript(try ChatTranscript(reader: ChatTranscript.rootReader(source, options: options)))
+        case .offlineMessage: self = .offlineMessage(try OfflineMessage(reader: OfflineMessage.rootReader(source, options: options)))
+        case .conversationStarted:
+            self = .conversationStarted(ConversationStarted(event: try ConversationEvent(reader: ConversationStarted.rootReader(source, options: options))))
+        case .unansweredMessage:
+            self = .unansweredMessage(UnansweredMessage(event: try ConversationEvent(reader: UnansweredMessage.rootReader(source, options: options))))
+        case .visitorFeedback:
+            self = .visitorFeedback(VisitorFeedback(event: try ConversationEvent(reader: VisitorFeedback.rootReader(source, options: options))))
+        }
+    }
+
+    /// Where the payload's object lives.
+    var source: PayloadObject {
+        switch self {
+        case .chatTranscript(let payload): payload.source
+        case .offlineMessage(let payload): payload.source
+        case .conversationStarted(let payload): payload.event.source
+        case .unansweredMessage(let payload): payload.event.source
+        case .visitorFeedback(let payload): payload.event.source
+        }
+    }
+
+    /// Streams the payload's canonical bytes: exactly those of
+    /// `JSONValue.streamCanonicalBytes(of: jsonObject)` (members sorted, compact,
+    /// numbers as written), read from the body's bytes when the webhook was
+    /// decoded from them, without building ``jsonObject``.
+    ///
+    /// ```swift
+    /// var hasher = SHA256()
+    /// webhook.streamCanonicalBytes { hasher.update($0) }
+    /// ```
+    package func streamCanonicalBytes(_ consume: (UnsafeRawBufferPointer) -> Void) {
+        source.streamCanonicalBytes(consume)
+    }
+
+    /// The payload's top-level member `name`, or `nil`: as
+    /// `jsonObject[name]`, but building only that member's value.
+    package func topLevelMember(_ name: String) -> JSONValue? {
+        source.member(name)
     }
 
     /// Decodes a webhook body, inferring its kind from its shape.
@@ -93,14 +137,17 @@ public enum ChatlioWebhook: Sendable, Hashable {
     /// ``ChatlioWebhookError/Code/ambiguousKind`` listing them. Prefer
     /// ``decode(_:kind:options:)`` with one URL per webhook.
     public static func decode(_ data: Data, options: DecodingOptions = .default) throws(ChatlioWebhookError) -> ChatlioWebhook {
-        let object = try parseBody(data, kind: nil, options: options)
-        return try ChatlioWebhook(kind: inferKind(of: object), jsonObject: object, options: options)
+        let source = try parseBody(data, kind: nil, options: options)
+        return try ChatlioWebhook(kind: kind(of: shape(of: source)), source: source, options: options)
     }
 
     /// The kind a body's shape implies, or ``ChatlioWebhookError/Code/ambiguousKind``
     /// with the candidates when the shape is shared.
     public static func inferKind(of object: JSONObject) throws(ChatlioWebhookError) -> WebhookKind {
-        let shape = try inferShape(of: object)
+        try kind(of: inferShape(of: object))
+    }
+
+    private static func kind(of shape: WebhookKind.PayloadShape) throws(ChatlioWebhookError) -> WebhookKind {
         guard let kind = shape.kinds.first, shape.kinds.count == 1 else {
             throw ChatlioWebhookError(
                 .ambiguousKind, kind: nil, pointer: "",
@@ -124,25 +171,46 @@ public enum ChatlioWebhook: Sendable, Hashable {
             return .offlineMessage
         }
         if hasVisitor { return .conversationEvent }
-        throw ChatlioWebhookError(
+        throw unrecognizedShape
+    }
+
+    /// ``inferShape(of:)`` over a body's tape.
+    static func shape(of source: PayloadObject) throws(ChatlioWebhookError) -> WebhookKind.PayloadShape {
+        let (tape, object) = (source.tape, source.index)
+        func has(_ name: StaticString) -> Bool { tape.member(name, inObjectAt: object) != nil }
+        func kind(of name: StaticString) -> JSONTape.Entry.Kind? { tape.member(name, inObjectAt: object).map { tape.entries[$0].kind } }
+        if kind(of: "messages") == .array || has("startedAt") || has("endedAt") || has("textBody") {
+            return .transcript
+        }
+        let hasVisitor = kind(of: "visitor") == .object
+        if has("emailPretty") || (hasVisitor && has("name")) {
+            return .offlineMessage
+        }
+        if hasVisitor { return .conversationEvent }
+        throw unrecognizedShape
+    }
+
+    private static var unrecognizedShape: ChatlioWebhookError {
+        ChatlioWebhookError(
             .unrecognizedShape, kind: nil, pointer: "",
             "the object has neither transcript fields (messages, startedAt, endedAt, textBody) nor a visitor object, so it is not a Chatlio webhook")
     }
 
-    static func parseBody(_ data: Data, kind: WebhookKind?, options: DecodingOptions) throws(ChatlioWebhookError) -> JSONObject {
+    /// Indexes a body (no tree is built) and checks that it is an object.
+    static func parseBody(_ data: Data, kind: WebhookKind?, options: DecodingOptions) throws(ChatlioWebhookError) -> PayloadObject {
         guard data.count <= options.maxBytes else {
             throw ChatlioWebhookError(.payloadTooLarge, kind: kind, pointer: "", "the body is \(data.count) bytes, above the limit of \(options.maxBytes)")
         }
-        let value: JSONValue
+        let tape: JSONTape
         do {
-            value = try JSONValue(parsing: data, options: JSONParsingOptions(maxBytes: options.maxBytes, maxDepth: options.maxDepth))
+            tape = try JSONTape(parsing: data, options: JSONParsingOptions(maxBytes: options.maxBytes, maxDepth: options.maxDepth))
         } catch {
             throw ChatlioWebhookError(error, kind: kind)
         }
-        guard case .object(let object) = value else {
-            throw ChatlioWebhookError(.notAnObject, kind: kind, pointer: "", "a webhook body must be a JSON object, found \(value.typeName)")
+        guard tape.entries[0].kind == .object else {
+            throw ChatlioWebhookError(.notAnObject, kind: kind, pointer: "", "a webhook body must be a JSON object, found \(tape.typeName(at: 0))")
         }
-        return object
+        return PayloadObject(tape: tape, index: 0)
     }
 }
 

@@ -26,6 +26,7 @@ public struct ChatlioWebhookError: Error, Sendable, Hashable, CustomStringConver
             case nestingTooDeep = "nesting too deep"
             case ambiguousKind = "ambiguous kind"
             case unrecognizedShape = "unrecognized shape"
+            case wrongShape = "wrong shape"
         }
 
         private let base: Base
@@ -54,6 +55,10 @@ public struct ChatlioWebhookError: Error, Sendable, Hashable, CustomStringConver
         public static let ambiguousKind = Code(.ambiguousKind)
         /// The body is a JSON object that matches none of Chatlio's shapes.
         public static let unrecognizedShape = Code(.unrecognizedShape)
+        /// The body has the shape of other webhooks than the kind it is decoded
+        /// as: a conversation-event or offline-message body given as a chat
+        /// transcript, which Chatlio never sends to the transcript's URL.
+        public static let wrongShape = Code(.wrongShape)
 
         public var description: String { base.rawValue }
     }

@@ -12,7 +12,12 @@ public protocol ChatlioWebhookPayload: ChatlioModel {
 
 extension ChatlioWebhookPayload {
     /// The reader for a payload body, rooted at the body itself.
-    static func rootReader(_ object: JSONObject, options: ChatlioWebhook.DecodingOptions) -> PayloadReader {
-        PayloadReader(object, pointer: "", kind: kind, depth: 1, options: options)
+    static func rootReader(_ source: PayloadObject, options: ChatlioWebhook.DecodingOptions) -> PayloadReader {
+        PayloadReader(source, kind: kind, depth: 1, options: options)
+    }
+
+    /// The reader for a payload created from a tree.
+    static func rootReader(given object: JSONObject, options: ChatlioWebhook.DecodingOptions) throws(ChatlioWebhookError) -> PayloadReader {
+        rootReader(try PayloadObject(given: object, kind: kind), options: options)
     }
 }

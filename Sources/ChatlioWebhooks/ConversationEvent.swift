@@ -12,7 +12,10 @@
 /// started.conversationUUID   // joins the transcript sent later
 /// ```
 public struct ConversationEvent: Sendable, Hashable {
-    public let jsonObject: JSONObject
+    /// The object as received: a tape entry, built into a tree only when asked for.
+    let source: PayloadObject
+    /// The object exactly as received; built from the body's bytes on each access.
+    public var jsonObject: JSONObject { source.jsonObject }
     /// Whether ``jsonObject`` has keys this model does not know, noted while
     /// reading it, so ``additionalFields`` costs nothing when there are none.
     let hasAdditionalFields: Bool
@@ -39,19 +42,18 @@ public struct ConversationEvent: Sendable, Hashable {
 
     /// Members of ``jsonObject`` the shared fields do not cover.
     var additionalFields: JSONObject {
-        hasAdditionalFields ? JSONObject.members(of: jsonObject, notIn: Self.knownFieldNames) : [:]
+        hasAdditionalFields ? source.members(notIn: Self.knownFieldNames) : [:]
     }
 
     init(reader: PayloadReader) throws(ChatlioWebhookError) {
-        typealias Key = CodingKeys
         var reader = reader
-        jsonObject = reader.object
-        visitor = try reader.requiredNested(Key.visitor.rawValue, Visitor.init(reader:))
-        message = try reader.text(Key.message.rawValue)
-        conversationUUID = try reader.text(Key.conversationUUID.rawValue)
-        channelId = try reader.text(Key.channelId.rawValue)
-        slackChannelName = try reader.text(Key.slackChannelName.rawValue)
-        slackChannelId = try reader.text(Key.slackChannelId.rawValue)
+        source = reader.source
+        visitor = try reader.requiredNested("visitor", Visitor.init(reader:))
+        message = try reader.text("message")
+        conversationUUID = try reader.text("conversationUUID")
+        channelId = try reader.text("channelId")
+        slackChannelName = try reader.text("slackChannelName")
+        slackChannelId = try reader.text("slackChannelId")
         hasAdditionalFields = reader.hasUnreadMembers
     }
 }
@@ -71,7 +73,7 @@ extension ConversationEventPayload {
     public var additionalFields: JSONObject { event.additionalFields }
 
     public init(jsonObject: JSONObject, options: ChatlioWebhook.DecodingOptions) throws(ChatlioWebhookError) {
-        self.init(event: try ConversationEvent(reader: Self.rootReader(jsonObject, options: options)))
+        self.init(event: try ConversationEvent(reader: Self.rootReader(given: jsonObject, options: options)))
     }
 
     public subscript<Value>(dynamicMember keyPath: KeyPath<ConversationEvent, Value>) -> Value {

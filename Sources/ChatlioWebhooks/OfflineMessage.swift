@@ -14,7 +14,10 @@
 public struct OfflineMessage: ChatlioWebhookPayload {
     public static var kind: WebhookKind { .offlineMessage }
 
-    public let jsonObject: JSONObject
+    /// The object as received: a tape entry, built into a tree only when asked for.
+    let source: PayloadObject
+    /// The object exactly as received; built from the body's bytes on each access.
+    public var jsonObject: JSONObject { source.jsonObject }
     /// Whether ``jsonObject`` has keys this model does not know, noted while
     /// reading it, so ``additionalFields`` costs nothing when there are none.
     let hasAdditionalFields: Bool
@@ -40,19 +43,22 @@ public struct OfflineMessage: ChatlioWebhookPayload {
 
     /// Members of ``jsonObject`` this model does not know; kept and re-encoded.
     public var additionalFields: JSONObject {
-        hasAdditionalFields ? JSONObject.members(of: jsonObject, notIn: Self.knownFieldNames) : [:]
+        hasAdditionalFields ? source.members(notIn: Self.knownFieldNames) : [:]
     }
 
     public init(jsonObject: JSONObject, options: ChatlioWebhook.DecodingOptions) throws(ChatlioWebhookError) {
-        typealias Key = CodingKeys
-        var reader = Self.rootReader(jsonObject, options: options)
-        self.jsonObject = jsonObject
-        visitor = try reader.requiredNested(Key.visitor.rawValue, Visitor.init(reader:))
-        name = try reader.text(Key.name.rawValue)
-        email = try reader.text(Key.email.rawValue)
-        emailPretty = try reader.text(Key.emailPretty.rawValue)
-        message = try reader.text(Key.message.rawValue)
-        subject = try reader.text(Key.subject.rawValue)
+        try self.init(reader: Self.rootReader(given: jsonObject, options: options))
+    }
+
+    init(reader: PayloadReader) throws(ChatlioWebhookError) {
+        var reader = reader
+        source = reader.source
+        visitor = try reader.requiredNested("visitor", Visitor.init(reader:))
+        name = try reader.text("name")
+        email = try reader.text("email")
+        emailPretty = try reader.text("emailPretty")
+        message = try reader.text("message")
+        subject = try reader.text("subject")
         hasAdditionalFields = reader.hasUnreadMembers
     }
 }

@@ -10,7 +10,10 @@
 /// }
 /// ```
 public struct TranscriptMessage: ChatlioModel {
-    public let jsonObject: JSONObject
+    /// The object as received: a tape entry, built into a tree only when asked for.
+    let source: PayloadObject
+    /// The object exactly as received; built from the body's bytes on each access.
+    public var jsonObject: JSONObject { source.jsonObject }
     /// Whether ``jsonObject`` has keys this model does not know, noted while
     /// reading it, so ``additionalFields`` costs nothing when there are none.
     let hasAdditionalFields: Bool
@@ -37,23 +40,22 @@ public struct TranscriptMessage: ChatlioModel {
 
     /// Members of ``jsonObject`` this model does not know; kept and re-encoded.
     public var additionalFields: JSONObject {
-        hasAdditionalFields ? JSONObject.members(of: jsonObject, notIn: Self.knownFieldNames) : [:]
+        hasAdditionalFields ? source.members(notIn: Self.knownFieldNames) : [:]
     }
 
     public init(jsonObject: JSONObject, options: ChatlioWebhook.DecodingOptions) throws(ChatlioWebhookError) {
-        try self.init(reader: PayloadReader(jsonObject, pointer: "", kind: nil, depth: 1, options: options))
+        try self.init(reader: PayloadReader(PayloadObject(given: jsonObject, kind: nil), kind: nil, depth: 1, options: options))
     }
 
     init(reader: PayloadReader) throws(ChatlioWebhookError) {
-        typealias Key = CodingKeys
         var reader = reader
-        jsonObject = reader.object
-        ts = try reader.requiredText(Key.ts.rawValue)
-        text = try reader.text(Key.text.rawValue)
-        sentAt = try reader.timestamp(Key.sentAt.rawValue)
-        userId = try reader.text(Key.userId.rawValue)
-        username = try reader.text(Key.username.rawValue)
-        isVisitorMessage = try reader.bool(Key.isVisitorMessage.rawValue)
+        source = reader.source
+        ts = try reader.requiredText("ts")
+        text = try reader.text("text")
+        sentAt = try reader.timestamp("sentAt")
+        userId = try reader.text("userId")
+        username = try reader.text("username")
+        isVisitorMessage = try reader.bool("isVisitorMsg")
         hasAdditionalFields = reader.hasUnreadMembers
     }
 }

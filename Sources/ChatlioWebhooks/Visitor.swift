@@ -12,7 +12,10 @@
 /// visitor.createdAt?.nanoseconds     // 839_766_000
 /// ```
 public struct Visitor: ChatlioModel {
-    public let jsonObject: JSONObject
+    /// The object as received: a tape entry, built into a tree only when asked for.
+    let source: PayloadObject
+    /// The object exactly as received; built from the body's bytes on each access.
+    public var jsonObject: JSONObject { source.jsonObject }
     /// Whether ``jsonObject`` has keys this model does not know, noted while
     /// reading it, so ``additionalFields`` costs nothing when there are none.
     let hasAdditionalFields: Bool
@@ -57,29 +60,28 @@ public struct Visitor: ChatlioModel {
 
     /// Members of ``jsonObject`` this model does not know; kept and re-encoded.
     public var additionalFields: JSONObject {
-        hasAdditionalFields ? JSONObject.members(of: jsonObject, notIn: Self.knownFieldNames) : [:]
+        hasAdditionalFields ? source.members(notIn: Self.knownFieldNames) : [:]
     }
 
     public init(jsonObject: JSONObject, options: ChatlioWebhook.DecodingOptions) throws(ChatlioWebhookError) {
-        try self.init(reader: PayloadReader(jsonObject, pointer: "", kind: nil, depth: 1, options: options))
+        try self.init(reader: PayloadReader(PayloadObject(given: jsonObject, kind: nil), kind: nil, depth: 1, options: options))
     }
 
     init(reader: PayloadReader) throws(ChatlioWebhookError) {
-        typealias Key = CodingKeys
         var reader = reader
-        jsonObject = reader.object
-        uuid = try reader.requiredText(Key.uuid.rawValue)
-        email = try reader.text(Key.email.rawValue)
-        name = try reader.text(Key.name.rawValue)
-        identUserId = try reader.text(Key.identUserId.rawValue)
-        identifyTraits = try reader.traits(Key.identifyTraits.rawValue, allowObject: false)
-        userAgent = try reader.text(Key.userAgent.rawValue)
-        handle = try reader.text(Key.handle.rawValue)
-        currentPage = try reader.text(Key.currentPage.rawValue)
-        referrerURL = try reader.text(Key.referrerURL.rawValue)
-        createdAt = try reader.timestamp(Key.createdAt.rawValue)
-        ipAddress = try reader.text(Key.ipAddress.rawValue)
-        location = try reader.text(Key.location.rawValue)
+        source = reader.source
+        uuid = try reader.requiredText("UUID")
+        email = try reader.text("email")
+        name = try reader.text("name")
+        identUserId = try reader.text("identUserId")
+        identifyTraits = try reader.traits("identTraits", allowObject: false)
+        userAgent = try reader.text("userAgent")
+        handle = try reader.text("handle")
+        currentPage = try reader.text("currentPage")
+        referrerURL = try reader.text("referrerURL")
+        createdAt = try reader.timestamp("createdAt")
+        ipAddress = try reader.text("IPAddress")
+        location = try reader.text("location")
         hasAdditionalFields = reader.hasUnreadMembers
     }
 }

@@ -66,7 +66,7 @@ extension EventDraft {
         writeChatlio(into: &out)
         out.closeObject()
         out.closeObject()
-        return out.bytes
+        return out.finish()
     }
 
     /// `identityMap`: one array per namespace, items in the order found.
@@ -191,7 +191,7 @@ extension EventDraft {
     /// Room for the fixed members plus the long strings, so the buffer is
     /// allocated once (escaping rarely adds more than an eighth).
     private var estimatedSize: Int {
-        var size = 768
+        var size = 1_024
         for text in [chatlio.message, chatlio.subject, chatlio.additionalFieldsJSON, visitor.identifyTraitsJSON, userAgent, pageURL,
                      referrerURL, transcript.textBody, transcript.htmlBody, transcript.visitorTraitsJSON] {
             size &+= text?.utf8.count ?? 0

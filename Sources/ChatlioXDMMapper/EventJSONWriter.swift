@@ -5,66 +5,119 @@ import ChatlioJSON
 ///
 /// Commas are tracked with a single flag: every value, once written, leaves
 /// `needsComma` set, and opening an object or array clears it, so nesting
-/// needs no stack. Strings go through `JSONWriter.appendQuoted`, the
-/// package's one escaper (the size budget counts these bytes, so they must
-/// be `JSONWriter`'s).
-struct EventJSONWriter {
-    private(set) var bytes: [UInt8]
+/// needs no stack. Strings go through `JSONStringEscaping`, the package's
+/// one escaper (the size budget counts these bytes, so they must be the
+/// bytes `JSONWriter` writes).
+struct EventJSONWriter: ~Copyable, JSONByteSink {
+    // A buffer of its own rather than `[UInt8]`: an array append checks
+    // uniqueness and capacity and is a call per byte, which cost the mapper
+    // more than all its decisions; here a write is a compare and a store.
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private(set) var count = 0
     private var needsComma = false
 
     init(capacity: Int) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(capacity, 1)
+        base = .allocate(capacity: self.capacity)
     }
 
-    var count: Int { bytes.count }
+    deinit { base.deallocate() }
+
+    /// The bytes written, as an array of exactly their size.
+    consuming func finish() -> [UInt8] {
+        let count = count
+        let base = base
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if let target = buffer.baseAddress { target.initialize(from: base, count: count) }
+            initialized = count
+        }
+    }
+
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count &+ extra > capacity { grow(toHold: extra) }
+    }
+
+    @inline(never)
+    private mutating func grow(toHold extra: Int) {
+        let newCapacity = max(capacity &* 2, count &+ extra)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.initialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count &+= 1
+    }
+
+    @inline(__always)
+    mutating func append(_ run: UnsafeRawBufferPointer) {
+        guard let source = run.baseAddress else { return }
+        reserve(run.count)
+        UnsafeMutableRawPointer(base + count).copyMemory(from: source, byteCount: run.count)
+        count &+= run.count
+    }
+
+    @inline(__always)
+    private mutating func append(_ text: StaticString) {
+        append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
 
     mutating func openObject() {
-        bytes.append(UInt8(ascii: "{"))
+        append(UInt8(ascii: "{"))
         needsComma = false
     }
 
     mutating func closeObject() {
-        bytes.append(UInt8(ascii: "}"))
+        append(UInt8(ascii: "}"))
         needsComma = true
     }
 
     mutating func openArray() {
-        bytes.append(UInt8(ascii: "["))
+        append(UInt8(ascii: "["))
         needsComma = false
     }
 
     mutating func closeArray() {
-        bytes.append(UInt8(ascii: "]"))
+        append(UInt8(ascii: "]"))
         needsComma = true
     }
 
     /// Starts a member: `,"name":` (the comma when one is due). `name` needs no escaping.
     mutating func key(_ name: StaticString) {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        reserve(name.utf8CodeUnitCount &+ 4)
+        if needsComma { base[count] = UInt8(ascii: ","); count &+= 1 }
+        base[count] = UInt8(ascii: "\"")
+        UnsafeMutableRawPointer(base + (count &+ 1)).copyMemory(from: name.utf8Start, byteCount: name.utf8CodeUnitCount)
+        count &+= name.utf8CodeUnitCount &+ 1
+        base[count] = UInt8(ascii: "\"")
+        base[count &+ 1] = UInt8(ascii: ":")
+        count &+= 2
         needsComma = false
     }
 
     /// Starts a member whose name is only known at run time (tenant, identity namespaces).
     mutating func key(_ name: String) {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        if needsComma { append(UInt8(ascii: ",")) }
         string(name)
-        bytes.append(UInt8(ascii: ":"))
+        append(UInt8(ascii: ":"))
         needsComma = false
     }
 
     /// Starts an array element.
     mutating func element() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        if needsComma { append(UInt8(ascii: ",")) }
         needsComma = false
     }
 
     mutating func literal(_ text: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        append(text)
         needsComma = true
     }
 
@@ -74,20 +127,41 @@ struct EventJSONWriter {
 
     /// A decimal integer, as `JSONNumber(Int)` writes it.
     mutating func integer(_ value: Int) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        reserve(21)  // a sign and Int.max's 19 digits fit
+        if value < 0 { base[count] = UInt8(ascii: "-"); count &+= 1 }
         var magnitude = value.magnitude
-        let start = bytes.count
+        var digits = 0
         repeat {
-            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10))
+            base[count &+ digits] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
             magnitude /= 10
+            digits &+= 1
         } while magnitude > 0
-        bytes[start...].reverse()
+        var written = UnsafeMutableBufferPointer(start: base + count, count: digits)
+        written.reverse()
+        count &+= digits
         needsComma = true
     }
 
     /// A JSON string: `"…"` with `"`, `\` and control characters escaped.
     mutating func string(_ value: String) {
-        JSONWriter.appendQuoted(value, to: &bytes)
+        var value = value
+        value.withUTF8 { utf8 in
+            let text = UnsafeRawBufferPointer(utf8)
+            guard let source = text.baseAddress,
+                JSONStringEscaping.nextEscape(in: source, from: 0, count: text.count) == text.count
+            else {
+                // Rare, and the shared escaper is generic, which the optimiser does not
+                // specialise across modules: only strings that need an escape pay for it.
+                JSONStringEscaping.write(text, to: &self)
+                return
+            }
+            reserve(text.count &+ 2)
+            base[count] = UInt8(ascii: "\"")
+            UnsafeMutableRawPointer(base + (count &+ 1)).copyMemory(from: source, byteCount: text.count)
+            count &+= text.count &+ 1
+            base[count] = UInt8(ascii: "\"")
+            count &+= 1
+        }
         needsComma = true
     }
 }

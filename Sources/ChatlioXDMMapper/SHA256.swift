@@ -4,11 +4,12 @@ import CChatlioSHA256
 ///
 /// Used for deterministic event ids and for hashed identities
 /// (`Email_LC_SHA256`). Whole 64-byte blocks are compressed straight from the
-/// caller's memory by the package's C target, with the CPU's SHA instructions
-/// where it has them (x86 SHA extensions, checked at run time) and portable C
-/// elsewhere (compiled for BMI2 on x86 CPUs that have it);
-/// `CHATLIO_SHA256_PORTABLE=1` in the environment forces the plain portable code. A hasher lives on the stack: it allocates nothing until it returns a
-/// digest. Tested against the NIST example vectors.
+/// caller's memory by the package's C target, which picks, once and at run time,
+/// the fastest code the CPU and OS allow: the x86 SHA extensions, else an AVX2
+/// message schedule with BMI2 rounds, else portable C compiled for BMI2, else
+/// plain portable C. `CHATLIO_SHA256_PORTABLE=1` in the environment forces the
+/// plain portable code. A hasher lives on the stack: it allocates nothing until
+/// it returns a digest. Tested against the NIST example vectors.
 ///
 /// ```swift
 /// SHA256.hexDigest(of: Array("abc".utf8))
@@ -26,14 +27,17 @@ public struct SHA256: Sendable {
     /// Which compression code a hasher runs: `automatic` in production, the
     /// others so tests can compare both on the same machine.
     enum Backend: Sendable, CaseIterable, CustomStringConvertible {
-        /// The process's choice: the CPU's SHA instructions, else the C code
-        /// compiled for BMI2, else plain C; plain C when `CHATLIO_SHA256_PORTABLE` is set.
+        /// The process's choice: the CPU's SHA instructions, else the AVX2
+        /// schedule, else the C code compiled for BMI2, else plain C; plain C when `CHATLIO_SHA256_PORTABLE` is set.
         case automatic
         case portable
         /// The x86 SHA extensions; plain C on a CPU without them.
         case x86SHANI
-        /// The portable C compiled for x86 BMI2 (what valgrind's CPU runs); plain C on a CPU without it.
+        /// The portable C compiled for x86 BMI2 (for x86 CPUs without AVX2); plain C on a CPU without it.
         case x86BMI2
+        /// The schedule in AVX2 registers (two blocks at a time), rounds with BMI2 (what valgrind's
+        /// CPU runs, as it hides the SHA extensions); plain C on a CPU or OS without them.
+        case x86AVX2
 
         /// Whether this CPU runs the backend itself rather than falling back.
         var isAvailable: Bool {
@@ -41,6 +45,7 @@ public struct SHA256: Sendable {
             case .automatic, .portable: true
             case .x86SHANI: chatlio_sha256_backend_is_available(CHATLIO_SHA256_BACKEND_X86_SHA_NI) != 0
             case .x86BMI2: chatlio_sha256_backend_is_available(CHATLIO_SHA256_BACKEND_X86_BMI2) != 0
+            case .x86AVX2: chatlio_sha256_backend_is_available(CHATLIO_SHA256_BACKEND_X86_AVX2) != 0
             }
         }
 
@@ -58,6 +63,7 @@ public struct SHA256: Sendable {
             switch backend {
             case CHATLIO_SHA256_BACKEND_X86_SHA_NI: self = .x86SHANI
             case CHATLIO_SHA256_BACKEND_X86_BMI2: self = .x86BMI2
+            case CHATLIO_SHA256_BACKEND_X86_AVX2: self = .x86AVX2
             default: self = .portable
             }
         }
@@ -68,6 +74,7 @@ public struct SHA256: Sendable {
             case .portable: "portable"
             case .x86SHANI: "x86 SHA-NI"
             case .x86BMI2: "x86 BMI2"
+            case .x86AVX2: "x86 AVX2"
             }
         }
     }
@@ -230,6 +237,7 @@ public struct SHA256: Sendable {
         case .portable: chatlio_sha256_blocks_using(CHATLIO_SHA256_BACKEND_PORTABLE, state, bytes, blocks)
         case .x86SHANI: chatlio_sha256_blocks_using(CHATLIO_SHA256_BACKEND_X86_SHA_NI, state, bytes, blocks)
         case .x86BMI2: chatlio_sha256_blocks_using(CHATLIO_SHA256_BACKEND_X86_BMI2, state, bytes, blocks)
+        case .x86AVX2: chatlio_sha256_blocks_using(CHATLIO_SHA256_BACKEND_X86_AVX2, state, bytes, blocks)
         }
     }
 

@@ -36,7 +36,7 @@ extension XDMMapper {
     /// ```
     public func rawEnrichment(of webhook: ChatlioWebhook, receivedAt: Date) -> JSONObject {
         var added = Self.rawEnrichment(of: webhook, receivedAt: receivedAt)
-        guard let store = identityStore, let conversation = webhook.jsonObject["conversationUUID"]?.stringValue?.trimmed, !conversation.isEmpty else {
+        guard let store = identityStore, let conversation = webhook.topLevelMember("conversationUUID")?.stringValue?.trimmed, !conversation.isEmpty else {
             return added
         }
         if let uuid = added["visitorUUID"]?.stringValue {
@@ -74,7 +74,7 @@ extension XDMMapper {
     ///   a ``rawEnrichmentKey`` member (not a body Chatlio wrote);
     ///   ``XDMMapperError/Code/notAnObject`` when it does not start with `{`.
     public static func enrichedRawBody(_ body: Data, of webhook: ChatlioWebhook, adding enrichment: JSONObject) throws(XDMMapperError) -> [UInt8] {
-        guard webhook.jsonObject[rawEnrichmentKey] == nil else {
+        guard webhook.topLevelMember(rawEnrichmentKey) == nil else {
             throw XDMMapperError(.reservedKey, "the body already has a top-level \"\(rawEnrichmentKey)\" member, which the relay reserves for the kind, _id and time it adds")
         }
         let bytes = Array(body)

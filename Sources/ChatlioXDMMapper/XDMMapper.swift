@@ -103,14 +103,14 @@ public struct XDMMapper: Sendable {
     /// depends on nothing else: not on receive time, configuration or chance.
     ///
     /// The canonical bytes are those of `webhook.serialized(sortedKeys: true)`,
-    /// streamed into the hasher in small chunks rather than built as a sorted
-    /// copy of the payload first.
+    /// streamed into the hasher in small chunks; for a decoded body they are
+    /// read from its bytes (its tape), without building the payload's tree.
     public static func eventID(of webhook: ChatlioWebhook) -> String {
         var hasher = SHA256()
         var kind = webhook.kind.rawValue
         kind.withUTF8 { hasher.update(UnsafeRawBufferPointer($0)) }
         hasher.update(CollectionOfOne(UInt8(ascii: "\n")))
-        JSONValue.streamCanonicalBytes(of: webhook.jsonObject) { hasher.update($0) }
+        webhook.streamCanonicalBytes { hasher.update($0) }
         return hasher.finalizeHex()
     }
 

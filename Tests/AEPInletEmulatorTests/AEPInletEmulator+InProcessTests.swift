@@ -39,6 +39,48 @@ struct AEPInletEmulatorInProcessTests {
         #expect(emulator.record.messages.map(\.xactionID) == (0..<12).map { shape == .status ? "\(batchID)-\($0)" : "\(batchID):\($0)" })
     }
 
+    /// The messages of a batch share its body in the record: each still has its own bytes, its own
+    /// entity, and compares (and hashes) by those bytes, not by the body around them.
+    @Test func batchMessagesShareTheBodyButKeepTheirOwnBytes() throws {
+        let emulator = try AEPInletEmulator(configuration: .init(inletId: "in-process", now: { .init(timeIntervalSince1970: 1_700_000_000) }))
+        let messages = (0..<5).map { Fixture.envelope(id: "m\($0)", entity: ["n": .number(JSONNumber($0))]) }
+        let body = Fixture.batch(messages).serialized()
+        #expect(emulator.respond(target: "/collection/batch/in-process", body: body).status == 207)
+        let recorded = emulator.record.messages
+        #expect(recorded.map(\.sequence) == [0, 1, 2, 3, 4])
+        for (index, message) in recorded.enumerated() {
+            #expect(message.messageBytes == messages[index].serialized(), "message \(index)")
+            #expect(message.xdmEntity == messages[index]["body"]?["xdmEntity"], "message \(index)")
+            #expect(message.byteCount == messages[index].serialized().count)
+        }
+        // The same message alone, as the only one of another body: equal to the one from the batch.
+        let single = try AEPInletEmulator(configuration: .init(inletId: "in-process", now: { .init(timeIntervalSince1970: 1_700_000_000) }))
+        #expect(single.respond(target: "/collection/batch/in-process", body: Fixture.batch([messages[0]]).serialized()).status == 207)
+        let alone = try #require(single.record.messages.first)
+        #expect(alone.payload == recorded[0].payload)
+        #expect(alone.payload.hashValue == recorded[0].payload.hashValue)
+        #expect(alone.payload != recorded[1].payload)
+        #expect(alone.xactionID == recorded[0].xactionID)
+    }
+
+    /// A batch with failures: the 207 lists accepted and failed entries in order, the record has
+    /// the accepted ones with the ids the answer gave them.
+    @Test(arguments: [AEPInletEmulator.FailureShape.statusCode, .status])
+    func mixedBatchEntriesStayInOrder(shape: AEPInletEmulator.FailureShape) throws {
+        let emulator = try AEPInletEmulator(configuration: .init(inletId: "in-process", failureShape: shape))
+        let messages: [JSONValue] = [Fixture.envelope(id: "a"), ["body": [:]], Fixture.envelope(id: "c"), 7, Fixture.envelope(id: "e")]
+        let answer = emulator.respond(target: "/collection/batch/in-process", body: Fixture.batch(messages).serialized())
+        #expect(answer.status == 207)
+        let responses = try #require(try JSONValue(parsing: answer.body)["responses"]?.arrayValue)
+        #expect(responses.count == 5)
+        let recorded = emulator.record.messages
+        #expect(recorded.map(\.indexInRequest) == [0, 2, 4])
+        #expect(recorded.map { Optional(JSONValue.string($0.xactionID)) } == [0, 2, 4].map { responses[$0]["xactionId"] })
+        for failed in [1, 3] {
+            #expect(responses[failed][shape == .status ? "status" : "statusCode"] == 400, "\(responses[failed])")
+        }
+    }
+
     @Test func faultsApplyAndMessageRulesSeeTheTree() throws {
         let emulator = try AEPInletEmulator(configuration: .init(inletId: "in-process"))
         emulator.faults.failMessages(where: { $0["body"]?["xdmEntity"]?["_id"] == "poison" }, status: 422, message: "poison")

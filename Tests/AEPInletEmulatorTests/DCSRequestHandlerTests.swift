@@ -124,6 +124,27 @@ struct DCSRequestHandlerTests {
         #expect(run(secured, right)?.response.status == 200)
     }
 
+    /// Issue 16: without a validator nothing is checked, so a requested synchronous validation
+    /// must not answer "pass" (it did, for an xdmEntity of `{"bogus":1}`).
+    @Test func syncValidationWithoutAValidatorIsSkippedAndSaysWhyNeverPass() throws {
+        let bogus: JSONValue = [
+            "header": ["schemaRef": ["id": .string(Fixture.schemaID), "contentType": "application/vnd.adobe.xed-full+json;version=1"],
+                       "datasetId": .string(Fixture.datasetID)],
+            "body": ["xdmMeta": ["schemaRef": ["id": .string(Fixture.schemaID), "contentType": "application/vnd.adobe.xed-full+json;version=1"]],
+                     "xdmEntity": ["bogus": 1]],
+        ]
+        let unchecked = handler()
+        let requested = try #require(run(unchecked, request("/collection/inlet-1?syncValidation=true", bogus)))
+        #expect(requested.response.status == 200)
+        let answer = try #require(requested.response.jsonBody?["syncValidation"])
+        #expect(answer["status"] == nil, "\(answer)")
+        #expect(answer["skipped"] == true)
+        #expect(answer["emulator"]?.stringValue?.hasPrefix("not validated: this emulator has no schema") == true, "\(answer)")
+        // Not asked for: AEP's own answer, nothing added.
+        let plain = try #require(run(unchecked, request("/collection/inlet-1", bogus)))
+        #expect(plain.response.jsonBody?["syncValidation"] == ["skipped": true])
+    }
+
     @Test func syncValidationPassesOrAnswersTheStreamingValidationBody() throws {
         let validator = ClosureXDMEntityValidator { entity, schemaID in
             guard schemaID == Fixture.schemaID else { return [] }

@@ -182,4 +182,24 @@ struct ChatlioAEPSetupCommandTests {
         #expect(flowBody["flowSpec"]?["id"] == "e77fde5a-22a8-11ed-861d-0242ac120002")
         #expect(flowBody["transformations"]?[0]?["params"]?["mappingId"] == "__MAPPING_SET_ID__")
     }
+
+    /// Exit status 2 for usage errors, checked before anything is sent or written (issue 16).
+    @Test("a bad command line exits 2 and says why", arguments: [
+        ([String](), "--tenant is required"),
+        (["--tenant"], "--tenant needs a value"),
+        (["--tenant", "Not-A-Tenant"], "invalid tenant id"),
+        (["--tenant", "acme", "--mode", "json"], "--mode is raw or xdm, not 'json'"),
+        (["--tenant", "acme", "stray"], "unexpected argument 'stray'"),
+        (["--tenant", "acme", "--dry-run"], "--dry-run goes with --apply"),
+        (["--apply", "--tenant", "acme"], "--apply needs --org-id"),
+        (["--apply", "--tenant", "acme", "--org-id", "O@AdobeOrg", "--sandbox", "dev", "--client-id", "c", "--client-secret-env", "CHATLIO_SETUP_TEST_UNSET"],
+         "CHATLIO_SETUP_TEST_UNSET (--client-secret-env) is not set or empty"),
+        (["--bogus"], "unknown option '--bogus'"),
+    ])
+    func aBadCommandLineExitsTwo(arguments: [String], message: String) async throws {
+        let run = try await BuiltExecutable.run("chatlio-aep-setup", arguments)
+        #expect(run.status == 2, "\(arguments): \(run.errors)")
+        #expect(run.errors.contains(message), "\(arguments): \(run.errors)")
+        #expect(run.output.isEmpty, "\(arguments): \(run.output)")
+    }
 }

@@ -96,6 +96,7 @@ struct AEPStreamingClientDeadLetterTests {
         #expect(reports.delivered.count == 200)
         #expect(second.record.uniqueIDs == Set(ids))
         #expect(logs.all.contains { $0.message.contains("the inlet is unavailable") && $0.message.contains("no attempt counted") })
+        #expect(logs.all.contains { $0.level == .info && $0.message.contains("the inlet answers again after") && $0.message.contains("delivery resumes") })
         await client.shutdown(timeout: .seconds(5))
     }
 }

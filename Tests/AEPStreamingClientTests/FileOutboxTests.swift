@@ -191,11 +191,15 @@ struct FileOutboxTests {
         let first = try FileOutbox(directory: directory)
         try await first.append(record(0))
         await first.close()
-        // Another open file description of the lock, as a spawning child's copy is, released 200 ms later.
+        // Another open file description of the lock, as a spawning child's copy is, released 50 ms later
+        // on a thread of its own: a dispatch timer could wait behind the busy pool past the outbox's wait.
         let holder = open(directory.appendingPathComponent("lock").path, O_RDWR)
         #expect(holder >= 0)
         #expect(flock(holder, LOCK_EX | LOCK_NB) == 0)
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { close(holder) }
+        Thread.detachNewThread {
+            usleep(50_000)
+            close(holder)
+        }
         let reopened = try FileOutbox(directory: directory)
         #expect(reopened.recovery.records == 1)
         await reopened.close()

@@ -59,7 +59,11 @@ extension BuiltExecutable {
     /// let run = try await BuiltExecutable.run("chatlio-aep-setup", ["--help"])
     /// #expect(run.status == 0)
     /// ```
-    public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
+    ///
+    /// `standardInput`, when given, is written to the child's standard input, which is then closed.
+    public static func run(
+        _ name: String, _ arguments: [String], environment: [String: String] = [:], standardInput: Data? = nil
+    ) async throws -> Run {
         guard let binary = url(named: name) else {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "\(name) is not built next to the tests (swift build --build-tests builds it)"])
         }
@@ -73,11 +77,22 @@ extension BuiltExecutable {
                 let errors = Pipe()
                 process.standardOutput = output
                 process.standardError = errors
+                let input = standardInput.map { _ in Pipe() }
+                if let input { process.standardInput = input }
                 do {
                     try process.run()
                 } catch {
                     continuation.resume(throwing: error)
                     return
+                }
+                if let input, let standardInput {
+                    // On a thread of its own: a child that answers before reading everything must not block
+                    // us; and a child that exits first makes the write fail with EPIPE, not kill the tests.
+                    signal(SIGPIPE, SIG_IGN)
+                    DispatchQueue.global().async {
+                        try? input.fileHandleForWriting.write(contentsOf: standardInput)
+                        try? input.fileHandleForWriting.close()
+                    }
                 }
                 // Standard error is read on its own thread, so neither pipe can fill and block the child.
                 let errorData = Locked(Data())

@@ -35,6 +35,10 @@ import XDMSchemaRegistry
         let response = await relay.handle(WebhookRequest(route: "conversation-started", body: Data(repeating: 0x20, count: 101)))
         #expect(response.status == 413 && response.json?["maxBytes"] == 100)
         #expect(quarantine.items.isEmpty && relay.metrics().tooLarge == 1)
+        // A server that stopped reading at the cap gets the same answer, counted alike.
+        let cut = relay.refuseOversizedBody(route: "conversation-started")
+        #expect(cut.status == 413 && cut.body == response.body && cut.headers == response.headers)
+        #expect(relay.metrics().tooLarge == 2 && relay.metrics().received == 2)
     }
 
     @Test func badPayloadIs400AndItsBodyIsQuarantined() async throws {
@@ -53,6 +57,20 @@ import XDMSchemaRegistry
         let garbage = await relay.handle(WebhookRequest(route: "offline-message", body: Data("not json".utf8)))
         #expect(garbage.status == 400 && garbage.json?["error"]?["code"] == "invalid JSON")
         #expect(relay.metrics().rejected == ["missing field": 1, "invalid JSON": 1] && relay.metrics().quarantined == 2)
+    }
+
+    /// A conversation-event body on the transcript's route used to be accepted as an empty transcript.
+    @Test(arguments: [WebhookKind.conversationStarted, .offlineMessage])
+    func anotherWebhooksBodyOnTheTranscriptRouteIs400NamingItsShape(_ kind: WebhookKind) async throws {
+        let sink = RecordingSink()
+        let quarantine = InMemoryQuarantineStore()
+        let relay = try RelayFixtures.relay(sink: sink, quarantine: quarantine)
+        let response = await relay.handle(WebhookRequest(route: "chat-transcript", body: try SamplePayloads.named(kind, "basic")))
+        #expect(response.status == 400)
+        #expect(response.json?["error"]?["code"] == "wrong shape")
+        let reason = try #require(response.json?["error"]?["reason"]?.stringValue)
+        #expect(reason.contains(kind.payloadShape.rawValue) && reason.contains(kind.rawValue))
+        #expect(sink.accepted.isEmpty && quarantine.items.count == 1)
     }
 
     @Test func anEventTooLargeForTheBudgetIsQuarantined() async throws {

@@ -68,4 +68,16 @@ struct DeduplicationWindowTests {
         #expect(window.count == 100 && window.inFlightCount == 0)
         #expect(store(&window, "id-9999", "id-9899") == [.stored, .reserved])
     }
+
+    @Test("ids that share their first 16 bytes (what the key hashes) are still told apart by the whole id")
+    func idsSharingTheHashedPrefixStayDistinct() {
+        var window = DeduplicationWindow(capacity: 8)
+        let prefix = "0123456789abcdef"
+        let ids = [prefix, prefix + "0", prefix + "1", prefix + String(repeating: "f", count: 48), "short", ""]
+        #expect(ids.map { store(&window, $0) } == Array(repeating: [.reserved], count: ids.count))
+        #expect(ids.map { store(&window, $0) } == Array(repeating: [.stored], count: ids.count))
+        #expect(DeduplicationWindow.Key(prefix + "0") != DeduplicationWindow.Key(prefix + "1"))
+        #expect(DeduplicationWindow.Key(prefix + "0").hashValue == DeduplicationWindow.Key(prefix + "1").hashValue,
+                "same length and prefix: the same hash, so equality alone separates them")
+    }
 }

@@ -21,6 +21,24 @@ import Testing
         #expect(visitor.userId == nil && visitor.isVisitorMessage == true)
     }
 
+    @Test func otherShapesAreRefusedAndAMinimalTranscriptIsNot() throws {
+        for kind in [WebhookKind.conversationStarted, .unansweredMessage, .visitorFeedback, .offlineMessage] {
+            let body = try SamplePayloads.named(kind, "basic")
+            #expect {
+                _ = try ChatlioWebhook.decode(body, kind: .chatTranscript)
+            } throws: { error in
+                guard let error = error as? ChatlioWebhookError else { return false }
+                return error.code == .wrongShape && error.kind == .chatTranscript && error.pointer == "" && error.reason.contains(kind.payloadShape.rawValue)
+            }
+            #expect(throws: ChatlioWebhookError.self) { try ChatTranscript(jsonObject: SamplePayloads.object(kind, "basic")) }
+        }
+        // Every transcript field but conversationUUID is optional: a body with none of the other shapes' marks reads.
+        let minimal = try ChatlioWebhook.decode(Data(#"{"conversationUUID":"c-1"}"#.utf8), kind: .chatTranscript)
+        #expect(minimal.kind == .chatTranscript)
+        // A transcript field next to a visitor object keeps it a transcript.
+        _ = try ChatlioWebhook.decode(Data(#"{"conversationUUID":"c-1","visitor":{"UUID":"v"},"messages":[]}"#.utf8), kind: .chatTranscript)
+    }
+
     @Test func slackTimestampStaysText() throws {
         let transcript = try ChatTranscript(jsonObject: SamplePayloads.object(.chatTranscript, "basic"))
         #expect(transcript.messages[0].ts == "1716135209.000005")

@@ -26,6 +26,17 @@ import Testing
         #expect(try decoder.decode(ChatlioWebhook.self, from: encoded).kind == sample.kind)
     }
 
+    /// Raw mode looks up single members; a decoded body answers without building the tree, as the tree would.
+    @Test(arguments: SamplePayloads.all)
+    func topLevelMembersAreTheTreesMembers(sample: SamplePayloads.Sample) throws {
+        let webhook = try ChatlioWebhook.decode(sample.data, kind: sample.kind)
+        let rebuilt = try ChatlioWebhook(kind: sample.kind, jsonObject: webhook.jsonObject)
+        for name in webhook.jsonObject.keys.sorted() + ["conversationUUID", "_chatlioRelay", "absent"] {
+            #expect(webhook.topLevelMember(name) == webhook.jsonObject[name], "\(name)")
+            #expect(rebuilt.topLevelMember(name) == webhook.jsonObject[name], "\(name)")
+        }
+    }
+
     @Test func foundationRoundTripKeepsLargeIntegersAndDecimals() throws {
         let data = try SamplePayloads.named(.conversationStarted, "emoji-unknown-keys")
         let webhook = try ChatlioWebhook.decode(data, kind: .conversationStarted)

@@ -156,6 +156,7 @@ import Testing
             let portable = Self.digest(bytes, .portable)
             #expect(Self.digest(bytes, .x86SHANI) == portable, "\(count) bytes")
             #expect(Self.digest(bytes, .x86BMI2) == portable, "\(count) bytes")
+            #expect(Self.digest(bytes, .x86AVX2) == portable, "\(count) bytes")
             #expect(SHA256.digest(of: bytes) == portable, "\(count) bytes")
             if count < 100_000 { #expect(ReferenceSHA256.digest(of: bytes) == portable, "\(count) bytes") }
         }
@@ -177,8 +178,10 @@ import Testing
         let kernelSaysSHA = flags.contains("sha_ni") && flags.contains("sse4_1") && flags.contains("ssse3")
         #expect(SHA256.Backend.x86SHANI.isAvailable == kernelSaysSHA)
         #expect(SHA256.Backend.x86BMI2.isAvailable == flags.contains("bmi2"))
+        #expect(SHA256.Backend.x86AVX2.isAvailable == (flags.contains("avx2") && flags.contains("bmi2")))
         let forced = ProcessInfo.processInfo.environment["CHATLIO_SHA256_PORTABLE"].map { !$0.isEmpty && $0 != "0" } ?? false
-        let fastest: SHA256.Backend = kernelSaysSHA ? .x86SHANI : flags.contains("bmi2") ? .x86BMI2 : .portable
+        let fastest: SHA256.Backend = kernelSaysSHA ? .x86SHANI
+            : flags.contains("avx2") && flags.contains("bmi2") ? .x86AVX2 : flags.contains("bmi2") ? .x86BMI2 : .portable
         #expect(SHA256.Backend.automaticChoice == (forced ? .portable : fastest))
         #else
         #expect(SHA256.Backend.portable.isAvailable)
@@ -186,7 +189,8 @@ import Testing
     }
 
     @Test func thePortableOverrideForcesThePortableCode() {
-        let best: SHA256.Backend = SHA256.Backend.x86SHANI.isAvailable ? .x86SHANI : SHA256.Backend.x86BMI2.isAvailable ? .x86BMI2 : .portable
+        let best: SHA256.Backend = SHA256.Backend.x86SHANI.isAvailable ? .x86SHANI
+            : SHA256.Backend.x86AVX2.isAvailable ? .x86AVX2 : SHA256.Backend.x86BMI2.isAvailable ? .x86BMI2 : .portable
         #expect(SHA256.Backend.choice(portableOverride: nil) == best)
         #expect(SHA256.Backend.choice(portableOverride: "") == best)
         #expect(SHA256.Backend.choice(portableOverride: "0") == best)

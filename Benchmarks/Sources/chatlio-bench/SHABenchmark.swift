@@ -3,9 +3,12 @@
 //   swift run -c release --package-path Benchmarks chatlio-bench --sha [--bytes 676] [--iterations 200000] [--runs 7]
 //   CHATLIO_SHA256_PORTABLE=1 swift run ...       the portable C code instead of the CPU's SHA instructions
 //
-// Instructions per hash, with callgrind (valgrind hides the SHA extensions from CPUID, so under it the
-// portable code runs whatever the CPU has):
-//   valgrind --tool=callgrind --callgrind-out-file=sha.out Benchmarks/.build/release/chatlio-bench --sha --iterations 1000 --runs 1
+// Instructions per hash, with callgrind (valgrind hides the SHA extensions from CPUID but emulates AVX2,
+// BMI2 and XGETBV, so under it the automatic choice is the AVX2 backend; CHATLIO_SHA256_PORTABLE=1 gives
+// the plain C; the BMI2 backend has no switch here). Valgrind 3.19 cannot read the DWARF 5 of a release
+// build ("Possibly corrupted debuginfo file"), so it runs a copy without debug information:
+//   strip --strip-debug -o /tmp/chatlio-bench-stripped Benchmarks/.build/release/chatlio-bench
+//   valgrind --tool=callgrind --callgrind-out-file=sha.out /tmp/chatlio-bench-stripped --sha --iterations 1000 --runs 1
 //   callgrind_annotate --inclusive=yes sha.out | grep shaLoop
 // Each shaLoop… function runs its entry point `iterations × runs` times (plus one warm-up run); divide its
 // inclusive count by that.

@@ -4,6 +4,8 @@
 //   swift run -c release --package-path Benchmarks inlet-bench [--events N] [--batch B]
 //       loopback: one keep-alive socket client posting prebuilt batches to the started emulator;
 //       in-process: AEPInletEmulator.respond (no sockets). events/s and CPU µs/event (whole process).
+//   inlet-bench [--only loopback|in-process] [--validation off|on]   one or two of the four modes
+//   inlet-bench --write-batch FILE                                     the first batch body, to look at or post
 //   inlet-bench --handler-loop K [--validate]
 //       K batches through AEPInletEmulator.respond and nothing else timed: run it under
 //       `valgrind --tool=callgrind` for K and 2K; (I(2K) − I(K)) / (K × B) is instructions per message.
@@ -22,6 +24,11 @@ struct Options {
     var batch = 500
     var handlerLoop: Int?
     var validate = false
+    /// Only these modes (all four by default): `--only loopback|in-process`, `--validation off|on`.
+    var transports = [true, false]
+    var validations = [false, true]
+    /// Write the first batch body here and exit (for curl, or to look at).
+    var writeBatch: String?
 }
 
 func parseOptions() -> Options {
@@ -33,12 +40,29 @@ func parseOptions() -> Options {
         case "--batch": options.batch = arguments.popFirst().flatMap { Int($0) } ?? options.batch
         case "--handler-loop": options.handlerLoop = arguments.popFirst().flatMap { Int($0) }
         case "--validate": options.validate = true
+        case "--write-batch": options.writeBatch = arguments.popFirst()
+        case "--only":
+            switch arguments.popFirst() {
+            case "loopback": options.transports = [true]
+            case "in-process": options.transports = [false]
+            case let other: fail("--only takes loopback or in-process, not \(other ?? "nothing")")
+            }
+        case "--validation":
+            switch arguments.popFirst() {
+            case "off": options.validations = [false]
+            case "on": options.validations = [true]
+            case let other: fail("--validation takes off or on, not \(other ?? "nothing")")
+            }
         default:
-            FileHandle.standardError.write(Data("inlet-bench: unknown argument \(argument)\n".utf8))
-            exit(2)
+            fail("unknown argument \(argument)")
         }
     }
     return options
+}
+
+func fail(_ problem: String) -> Never {
+    FileHandle.standardError.write(Data("inlet-bench: \(problem)\n".utf8))
+    exit(2)
 }
 
 func cpuSeconds() -> Double {
@@ -172,6 +196,11 @@ let distinct = 20
 let bodies = batchBodies(count: distinct, size: options.batch, entities: entities)
 let path = "/collection/batch/bench"
 
+if let file = options.writeBatch {
+    try Data(bodies[0]).write(to: URL(fileURLWithPath: file))
+    exit(0)
+}
+
 if let loop = options.handlerLoop {
     let inlet = try emulator(validate: options.validate)
     for index in 0..<loop {
@@ -185,8 +214,8 @@ if let loop = options.handlerLoop {
 let averageBytes = bodies.map(\.count).reduce(0, +) / distinct
 print("inlet-bench: \(options.events) events in \(options.batch)-event batches (~\(averageBytes / 1024) KiB each, \(entities.count) mapped samples, distinct _id per event)")
 print("\("mode".padding(toLength: 40, withPad: " ", startingAt: 0))   events/s   CPU µs/event  events/CPU-s  peak RSS MiB")
-for validate in [false, true] {
-    for loopback in [true, false] {
+for validate in options.validations {
+    for loopback in options.transports {
         let inlet = try emulator(validate: validate)
         let batches = max(1, options.events / options.batch)
         var client: SocketClient?

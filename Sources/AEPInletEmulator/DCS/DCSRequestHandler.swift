@@ -32,8 +32,9 @@ struct DCSRequestHandler: Sendable {
         /// A fresh UUID string, for `status`-shape transaction ids.
         var transactionID: String
         var forcedFailure: ForcedFailure?
-        /// A per-message fault rule's failure, given the message's tree on demand (built only when a rule asks).
-        var messageFailure: @Sendable (() -> JSONValue) -> (status: Int, message: String)? = { _ in nil }
+        /// A per-message fault rule's failure, given the message's tree on demand (built only when a rule asks);
+        /// `nil` when no rule is set.
+        var messageFailure: (@Sendable (() -> JSONValue) -> (status: Int, message: String)?)? = nil
     }
 
     struct Outcome: Sendable {
@@ -44,13 +45,14 @@ struct DCSRequestHandler: Sendable {
     }
 
     let settings: Settings
+    /// Made once: their message prefix is an interpolated string, too dear to build per message.
+    private let envelopeCheck: EnvelopeCheck
+    private let flowIDCheck: FlowIDCheck
 
-    private var envelopeCheck: EnvelopeCheck {
-        EnvelopeCheck(inletID: settings.inletID, imsOrgID: settings.imsOrgID)
-    }
-
-    private var flowIDCheck: FlowIDCheck {
-        FlowIDCheck(expected: settings.flowID, dataMode: settings.dataMode, prefix: envelopeCheck.prefix)
+    init(settings: Settings) {
+        self.settings = settings
+        envelopeCheck = EnvelopeCheck(inletID: settings.inletID, imsOrgID: settings.imsOrgID)
+        flowIDCheck = FlowIDCheck(expected: settings.flowID, dataMode: settings.dataMode, prefix: envelopeCheck.prefix)
     }
 
     // MARK: - Admission
@@ -209,7 +211,7 @@ struct DCSRequestHandler: Sendable {
     private func finish(
         _ received: ReceivedMessage, messageTree: () -> JSONValue, schemaID: String?, route: DCSRoute, context: Context
     ) -> MessageResult {
-        if let failure = context.messageFailure(messageTree) {
+        if let failure = context.messageFailure?(messageTree) {
             return .failed(status: failure.status, message: failure.message, violations: [])
         }
         if let validator = settings.validator, let entity = received.xdmEntity {
@@ -228,6 +230,10 @@ struct DCSRequestHandler: Sendable {
 
     /// The XDM path over bytes (``EnvelopeScanner``): `nil` when the body needs the tree path
     /// (not JSON, or not shaped like a batch), whose refusals are the reference answers.
+    ///
+    /// Every accepted message keeps the request body (shared, not copied), its range in it, and
+    /// its transaction id as the batch's prefix and its index; results go straight into the
+    /// accepted and failed lists, so no message is copied between them.
     private func processScanned(_ request: HTTPRequest, route: DCSRoute, context: Context) -> Outcome? {
         let body = request.body
         let scanned: [EnvelopeScanner.Message]? = body.withUnsafeBytes { buffer in
@@ -235,23 +241,38 @@ struct DCSRequestHandler: Sendable {
             return EnvelopeScanner.scanSingle(buffer).map { [$0] }
         }
         guard let scanned else { return nil }
-        var results: [MessageResult] = []
-        results.reserveCapacity(scanned.count)
-        let batchPrefix = route.endpoint == .batch
-            ? (settings.failureShape == .status ? "\(context.transactionID)-" : "\(batchID(context)):") : ""
+        guard route.endpoint == .batch else {
+            let transaction = ReceivedMessage.TransactionID.whole(transactionID(index: 0, endpoint: .single, context: context))
+            return singleOutcome(evaluate(scanned[0], in: body, index: 0, transaction: transaction, route: route, context: context), route: route, context: context)
+        }
+        let prefix = settings.failureShape == .status ? "\(context.transactionID)-" : "\(batchID(context)):"
+        var batch = ScannedBatch(count: scanned.count)
         for (index, message) in scanned.enumerated() {
-            let xactionID = route.endpoint == .batch
-                ? batchPrefix + String(index) : transactionID(index: index, endpoint: route.endpoint, context: context)
-            results.append(evaluate(message, in: body, index: index, xactionID: xactionID, route: route, context: context))
+            switch evaluate(message, in: body, index: index, transaction: .indexed(prefix: prefix, index: index), route: route, context: context) {
+            case .accepted(let received): batch.accepted.append(received)
+            case .failedValidation(let received): batch.failedValidation.append(received)
+            case .failed(let status, let text, _): batch.failures.append((index, status, text))
+            }
         }
-        if route.endpoint == .single, let result = results.first {
-            return singleOutcome(result, route: route, context: context)
+        return scannedBatchOutcome(batch, prefix: prefix, context: context)
+    }
+
+    /// A scanned batch's results: the messages by outcome, the failures with their indices.
+    private struct ScannedBatch {
+        var count: Int
+        var accepted: [ReceivedMessage] = []
+        var failedValidation: [ReceivedMessage] = []
+        var failures: [(index: Int, status: Int, message: String)] = []
+
+        init(count: Int) {
+            self.count = count
+            accepted.reserveCapacity(count)
         }
-        return batchOutcome(results, context: context)
     }
 
     private func evaluate(
-        _ message: EnvelopeScanner.Message, in body: [UInt8], index: Int, xactionID: String, route: DCSRoute, context: Context
+        _ message: EnvelopeScanner.Message, in body: [UInt8], index: Int, transaction: ReceivedMessage.TransactionID,
+        route: DCSRoute, context: Context
     ) -> MessageResult {
         if let forced = context.forcedFailure, forced.indices?.contains(index) ?? true {
             return .failed(status: forced.status, message: forced.message, violations: [])
@@ -266,16 +287,100 @@ struct DCSRequestHandler: Sendable {
         if let failure = flowIDCheck.envelopeFailure(envelopeFlowID: checked.flowID, requestFlowID: route.flowID) {
             return .failed(status: 400, message: failure, violations: [])
         }
-        let start = message.range.lowerBound
-        let bytes = Array(body[message.range])
-        let entity = message.entityRange.map { ($0.lowerBound - start)..<($0.upperBound - start) }
         let received = ReceivedMessage(
-            sequence: 0, payload: .bytes(bytes, entity: entity), id: checked.id, schemaID: checked.schemaID,
-            datasetID: checked.datasetID, sourceName: checked.sourceName, flowID: route.flowID ?? checked.flowID,
-            endpoint: route.endpoint, xactionID: xactionID,
+            sequence: 0, payload: .bytes(body: body, message: message.range, entity: message.entityRange), id: checked.id,
+            schemaID: checked.schemaID, datasetID: checked.datasetID, sourceName: checked.sourceName,
+            flowID: route.flowID ?? checked.flowID, endpoint: route.endpoint, transaction: transaction,
             receivedTimeMs: context.receivedTimeMs, requestNumber: context.requestNumber, indexInRequest: index, violations: []
         )
         return finish(received, messageTree: { received.message }, schemaID: checked.schemaID, route: route, context: context)
+    }
+
+    /// The 207 for a scanned batch: written straight as bytes when every message got a transaction
+    /// id and the ids need no escaping (the bytes `HTTPResponse(status:json:)` would write: keys
+    /// sorted, compact); otherwise through a tree, as ``batchOutcome(_:context:)`` does.
+    private func scannedBatchOutcome(_ batch: ScannedBatch, prefix: String, context: Context) -> Outcome {
+        let batchID = batchID(context)
+        let outcome = { (response: HTTPResponse) in
+            Outcome(response: response, accepted: batch.accepted, failedValidation: batch.failedValidation, messageCount: batch.count)
+        }
+        if batch.failures.isEmpty, Self.isPlain(settings.inletID), Self.isPlain(batchID), Self.isPlain(prefix) {
+            var body: [UInt8] = []
+            let digits = String(batch.count).utf8.count
+            body.reserveCapacity(96 + batchID.utf8.count + settings.inletID.utf8.count + batch.count * (prefix.utf8.count + digits + 17))
+            body.append(contentsOf: #"{"batchId":""#.utf8)
+            body.append(contentsOf: batchID.utf8)
+            body.append(contentsOf: #"","inletId":""#.utf8)
+            body.append(contentsOf: settings.inletID.utf8)
+            body.append(contentsOf: #"","receivedTimeMs":"#.utf8)
+            body.append(contentsOf: String(context.receivedTimeMs).utf8)
+            body.append(contentsOf: #","responses":["#.utf8)
+            let prefixBytes = Array(prefix.utf8)
+            for index in 0..<batch.count {
+                body.append(contentsOf: index == 0 ? #"{"xactionId":""#.utf8 : #",{"xactionId":""#.utf8)
+                body.append(contentsOf: prefixBytes)
+                Self.appendDecimal(index, to: &body)
+                body.append(contentsOf: #""}"#.utf8)
+            }
+            body.append(contentsOf: "]}".utf8)
+            return outcome(HTTPResponse(
+                status: 207, headers: [HTTPResponse.HeaderField(name: "Content-Type", value: "application/json;charset=utf-8")], body: body
+            ))
+        }
+        var entries: [JSONValue] = []
+        entries.reserveCapacity(batch.count)
+        var failures = batch.failures[...]
+        for index in 0..<batch.count {
+            if let failure = failures.first, failure.index == index {
+                failures.removeFirst()
+                if settings.failureShape == .status {
+                    entries.append([
+                        "xactionId": .string("\(context.transactionID)-\(index)"),
+                        "status": .number(JSONNumber(failure.status)),
+                        "message": .string(failure.message),
+                    ])
+                } else {
+                    entries.append(["statusCode": .number(JSONNumber(failure.status)), "message": .string(failure.message)])
+                }
+            } else {
+                entries.append(["xactionId": .string(prefix + String(index))])
+            }
+        }
+        let body: JSONValue = [
+            "inletId": .string(settings.inletID),
+            "batchId": .string(batchID),
+            "receivedTimeMs": .number(JSONNumber(context.receivedTimeMs)),
+            "responses": .array(entries),
+        ]
+        return outcome(HTTPResponse(status: 207, json: body))
+    }
+
+    /// Whether `text` is written into JSON as it is: digits, letters, `:`, `-`, `_`, `.`, `~`.
+    static func isPlain(_ text: String) -> Bool {
+        text.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                true
+            default:
+                false
+            }
+        }
+    }
+
+    /// `value` (≥ 0) in decimal, without a `String` in between.
+    static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var count = 0
+        var rest = UInt(value)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                count += 1
+                buffer[24 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(24 - count)...]))
+        }
     }
 
     private func transactionID(index: Int, endpoint: InletEndpoint, context: Context) -> String {
@@ -304,7 +409,7 @@ struct DCSRequestHandler: Sendable {
                 "receivedTimeMs": .number(JSONNumber(context.receivedTimeMs)),
             ]
             if settings.dataMode == .xdm {
-                body["syncValidation"] = route.syncValidation ? ["status": "pass"] : ["skipped": true]
+                body["syncValidation"] = syncValidationAnswer(requested: route.syncValidation)
             }
             if case .failedValidation = result {
                 return Outcome(response: HTTPResponse(status: 200, json: .object(body)), accepted: [], failedValidation: [message], messageCount: 1)
@@ -313,8 +418,23 @@ struct DCSRequestHandler: Sendable {
         }
     }
 
+    /// The `syncValidation` member of a single message's 200. AEP's: `{"status":"pass"}` when
+    /// `syncValidation=true` was asked for and the message passed, `{"skipped":true}` when it was
+    /// not asked for (validation is then asynchronous: 200 means received, and a message that
+    /// fails goes to the dataset's failed batch; Adobe, "Streaming ingestion validation",
+    /// help/ingestion/quality/streaming-validation.md). Without a ``Configuration/validator``
+    /// the emulator has checked nothing, so it never says "pass": it answers skipped and says why.
+    private func syncValidationAnswer(requested: Bool) -> JSONValue {
+        guard requested else { return ["skipped": true] }
+        guard settings.validator != nil else { return ["skipped": true, "emulator": .string(Self.noValidatorNote)] }
+        return ["status": "pass"]
+    }
+
+    /// Why a requested synchronous validation was skipped: the emulator has no schema.
+    static let noValidatorNote =
+        "not validated: this emulator has no schema to validate against (aep-inlet-emulator --tenant TENANT, or Configuration.validator)"
+
     private func batchOutcome(_ results: [MessageResult], context: Context) -> Outcome {
-        if let outcome = allAcceptedBatchOutcome(results, context: context) { return outcome }
         var entries: [JSONValue] = []
         var accepted: [ReceivedMessage] = []
         var failedValidation: [ReceivedMessage] = []
@@ -345,61 +465,6 @@ struct DCSRequestHandler: Sendable {
             "responses": .array(entries),
         ]
         return Outcome(response: HTTPResponse(status: 207, json: body), accepted: accepted, failedValidation: failedValidation, messageCount: results.count)
-    }
-}
-
-extension DCSRequestHandler {
-    /// The 207 body when every message got a transaction id, written straight as bytes: the
-    /// same bytes `HTTPResponse(status:json:)` writes (keys sorted, compact), for the ids and
-    /// inlet ids that need no escaping (digits, letters, `:`, `-`, `_`, `.`, `~`); `nil` otherwise.
-    fileprivate func allAcceptedBatchOutcome(_ results: [MessageResult], context: Context) -> Outcome? {
-        func plain(_ text: String) -> Bool {
-            text.utf8.allSatisfy { byte in
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                    UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                    true
-                default:
-                    false
-                }
-            }
-        }
-        let batchID = batchID(context)
-        guard plain(settings.inletID), plain(batchID) else { return nil }
-        var accepted: [ReceivedMessage] = []
-        var failedValidation: [ReceivedMessage] = []
-        var body: [UInt8] = []
-        body.reserveCapacity(96 + results.count * (batchID.utf8.count + 24))
-        body.append(contentsOf: #"{"batchId":""#.utf8)
-        body.append(contentsOf: batchID.utf8)
-        body.append(contentsOf: #"","inletId":""#.utf8)
-        body.append(contentsOf: settings.inletID.utf8)
-        body.append(contentsOf: #"","receivedTimeMs":"#.utf8)
-        body.append(contentsOf: String(context.receivedTimeMs).utf8)
-        body.append(contentsOf: #","responses":["#.utf8)
-        for (index, result) in results.enumerated() {
-            let message: ReceivedMessage
-            switch result {
-            case .accepted(let received):
-                message = received
-                accepted.append(received)
-            case .failedValidation(let received):
-                message = received
-                failedValidation.append(received)
-            case .failed:
-                return nil
-            }
-            guard plain(message.xactionID) else { return nil }
-            if index > 0 { body.append(UInt8(ascii: ",")) }
-            body.append(contentsOf: #"{"xactionId":""#.utf8)
-            body.append(contentsOf: message.xactionID.utf8)
-            body.append(contentsOf: #""}"#.utf8)
-        }
-        body.append(contentsOf: "]}".utf8)
-        let response = HTTPResponse(
-            status: 207, headers: [HTTPResponse.HeaderField(name: "Content-Type", value: "application/json;charset=utf-8")], body: body
-        )
-        return Outcome(response: response, accepted: accepted, failedValidation: failedValidation, messageCount: results.count)
     }
 }
 

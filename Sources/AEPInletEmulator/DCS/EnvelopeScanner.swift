@@ -64,6 +64,10 @@ struct EnvelopeScanner: ~Copyable {
 
     private let bytes: UnsafeRawBufferPointer
     private var index = 0
+    /// The envelope strings decoded so far (schema ids, dataset ids, content types), by their
+    /// bytes: the messages of a batch mostly carry the same ones, and reusing the `String`
+    /// saves an allocation for each one longer than a small string.
+    private var recentStrings: [(token: Token, text: String)] = []
     /// Member names of the objects being scanned, innermost last, for the duplicate check:
     /// the first `nameCount` entries (the storage is reused, never shrunk).
     private var names: [Token] = []
@@ -134,11 +138,11 @@ struct EnvelopeScanner: ~Copyable {
                         // Reset: a later duplicate would be refused anyway, but the values must come from this member.
                         _ = try scanner.member(depth: depth) { (scanner: inout EnvelopeScanner, name: Token, depth: Int) throws(Stop) -> Bool in
                             if scanner.name(name, is: "id") {
-                                fields.schemaRefID = try scanner.member(depth: depth, members: nil)
+                                fields.schemaRefID = try scanner.member(depth: depth)
                                 return true
                             }
                             if scanner.name(name, is: "contentType") {
-                                fields.contentType = try scanner.member(depth: depth, members: nil)
+                                fields.contentType = try scanner.member(depth: depth)
                                 return true
                             }
                             return false
@@ -146,21 +150,21 @@ struct EnvelopeScanner: ~Copyable {
                         return true
                     }
                     if scanner.name(name, is: "imsOrgId") {
-                        fields.imsOrgID = try scanner.member(depth: depth, members: nil)
+                        fields.imsOrgID = try scanner.member(depth: depth)
                         return true
                     }
                     if scanner.name(name, is: "datasetId") {
-                        fields.datasetID = try scanner.member(depth: depth, members: nil)
+                        fields.datasetID = try scanner.member(depth: depth)
                         return true
                     }
                     if scanner.name(name, is: "flowId") {
-                        fields.flowID = try scanner.member(depth: depth, members: nil)
+                        fields.flowID = try scanner.member(depth: depth)
                         return true
                     }
                     if scanner.name(name, is: "source") {
                         _ = try scanner.member(depth: depth) { (scanner: inout EnvelopeScanner, name: Token, depth: Int) throws(Stop) -> Bool in
                             guard scanner.name(name, is: "name") else { return false }
-                            fields.sourceName = try scanner.member(depth: depth, members: nil)
+                            fields.sourceName = try scanner.member(depth: depth)
                             return true
                         }
                         return true
@@ -176,7 +180,7 @@ struct EnvelopeScanner: ~Copyable {
                             guard scanner.name(name, is: "schemaRef") else { return false }
                             _ = try scanner.member(depth: depth) { (scanner: inout EnvelopeScanner, name: Token, depth: Int) throws(Stop) -> Bool in
                                 guard scanner.name(name, is: "id") else { return false }
-                                fields.metaSchemaRefID = try scanner.member(depth: depth, members: nil)
+                                fields.metaSchemaRefID = try scanner.member(depth: depth)
                                 return true
                             }
                             return true
@@ -187,7 +191,7 @@ struct EnvelopeScanner: ~Copyable {
                         let entityStart = scanner.index
                         fields.xdmEntity = try scanner.member(depth: depth) { (scanner: inout EnvelopeScanner, name: Token, depth: Int) throws(Stop) -> Bool in
                             guard scanner.name(name, is: "_id") else { return false }
-                            fields.entityID = try scanner.member(depth: depth, members: nil)
+                            fields.entityID = try scanner.member(depth: depth)
                             return true
                         }
                         entityRange = fields.xdmEntity == .object ? entityStart..<scanner.index : nil
@@ -203,20 +207,27 @@ struct EnvelopeScanner: ~Copyable {
     }
 
     /// The value at `index`, inside `depth` containers, classified; an object's
-    /// members go to `members` when given (which returns whether it consumed the value).
+    /// members go to `members` (which returns whether it consumed the value).
+    /// The closure is not optional: an optional one escapes, which boxes what it captures
+    /// and checks exclusivity at run time on every member.
     private mutating func member(
-        depth: Int, members: ((inout EnvelopeScanner, Token, Int) throws(Stop) -> Bool)?
+        depth: Int, members: (inout EnvelopeScanner, Token, Int) throws(Stop) -> Bool
     ) throws(Stop) -> EnvelopeFields.Member {
+        if peek() == UInt8(ascii: "{") {
+            try object(depth: depth + 1, members: members)
+            return .object
+        }
+        return try member(depth: depth)
+    }
+
+    /// The value at `index`, inside `depth` containers, classified.
+    private mutating func member(depth: Int) throws(Stop) -> EnvelopeFields.Member {
         switch peek() {
         case UInt8(ascii: "\""):
             let token = try string()
-            return .string(decode(token))
+            return .string(interned(token))
         case UInt8(ascii: "{"):
-            if let members {
-                try object(depth: depth + 1, members: members)
-            } else {
-                try value(depth: depth)
-            }
+            try value(depth: depth)
             return .object
         default:
             try value(depth: depth)
@@ -566,9 +577,41 @@ struct EnvelopeScanner: ~Copyable {
         return UInt64(length) << 24 | first << 16 | middle << 8 | last
     }
 
+    /// Whether the `length` bytes at `first` and at `second` are equal, eight at a time.
     private func memcmp(_ first: Int, _ second: Int, _ length: Int) -> Bool {
-        for offset in 0..<length where bytes[first + offset] != bytes[second + offset] { return false }
+        var offset = 0
+        while offset + 8 <= length {
+            if bytes.loadUnaligned(fromByteOffset: first + offset, as: UInt64.self)
+                != bytes.loadUnaligned(fromByteOffset: second + offset, as: UInt64.self)
+            {
+                return false
+            }
+            offset += 8
+        }
+        while offset < length {
+            if bytes[first + offset] != bytes[second + offset] { return false }
+            offset += 1
+        }
         return true
+    }
+
+    /// The text of a checked string token, shared with an earlier token of the same bytes.
+    private mutating func interned(_ token: Token) -> String {
+        let length = token.end - token.start
+        // Up to 15 UTF-8 bytes a String is stored inline: nothing to save.
+        guard token.isPlain, length > 15 else { return decode(token) }
+        var position = recentStrings.count - 1
+        while position >= 0 {
+            let start = recentStrings[position].token.start
+            if recentStrings[position].token.end - start == length, memcmp(start, token.start, length) {
+                return recentStrings[position].text
+            }
+            position -= 1
+        }
+        let text = decode(token)
+        if recentStrings.count == 8 { recentStrings.removeFirst() }
+        recentStrings.append((token, text))
+        return text
     }
 
     /// The text of a checked string token.

@@ -178,6 +178,12 @@ public final class FaultInjector: Sendable {
         }
     }
 
+    /// Whether any per-message rule is set: read once per request, so a request without
+    /// rules takes no lock per message.
+    var hasMessageRules: Bool {
+        state.withLock { !$0.messageRules.isEmpty }
+    }
+
     /// The failure a per-message rule assigns to `message`, if any.
     /// The tree is built only when a rule is there to look at it.
     func messageFailure(for message: @autoclosure () -> JSONValue) -> (status: Int, message: String)? {

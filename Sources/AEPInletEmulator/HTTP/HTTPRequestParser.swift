@@ -48,7 +48,12 @@ struct HTTPRequestParser: Sendable {
     private var start = 0
     private var headScanFrom = 0
     private var state: State = .head
+    /// The body being read. A Content-Length body is allocated at its full size when the head
+    /// arrives and filled in place (``receiveBody(_:)`` reads the socket straight into it), so
+    /// it is neither grown nor copied; a chunked one grows chunk by chunk.
     private var body: [UInt8] = []
+    /// How much of a Content-Length `body` is filled.
+    private var bodyFilled = 0
 
     init(limits: Limits = Limits()) {
         self.limits = limits
@@ -79,6 +84,50 @@ struct HTTPRequestParser: Sendable {
         buffer.append(contentsOf: bytes)
     }
 
+    /// While a Content-Length body is awaited and nothing else is buffered: lets `read` fill
+    /// the rest of the body in place (at most the bytes still missing, so never a byte of the
+    /// next request) and returns what it returned; `nil` otherwise (read into a buffer and
+    /// ``append(_:)`` it). Call ``next()`` afterwards as after an append.
+    ///
+    /// ```swift
+    /// if let count = parser.receiveBody({ POSIX.receive(fd, into: $0) }) { … }
+    /// ```
+    mutating func receiveBody(_ read: (UnsafeMutableRawBufferPointer) -> Int) -> Int? {
+        guard case .fixedBody(let head, var remaining) = state, remaining > 0 else { return nil }
+        // Body bytes that came with the head go in first.
+        let buffered = min(remaining, buffer.count - start)
+        if buffered > 0 {
+            takeBufferedBody(buffered)
+            remaining -= buffered
+            state = .fixedBody(head, remaining: remaining)
+            if remaining == 0 { return buffered }
+        }
+        guard start == buffer.count else { return nil }
+        let filled = bodyFilled
+        let count = body.withUnsafeMutableBytes { raw in
+            read(UnsafeMutableRawBufferPointer(rebasing: raw[filled ..< filled + remaining]))
+        }
+        if count > 0 {
+            bodyFilled += count
+            state = .fixedBody(head, remaining: remaining - count)
+        }
+        return count
+    }
+
+    /// Moves the next `count` buffered bytes into the body being filled.
+    private mutating func takeBufferedBody(_ count: Int) {
+        guard count > 0 else { return }
+        let (from, filled) = (start, bodyFilled)
+        buffer.withUnsafeBytes { source in
+            body.withUnsafeMutableBytes { target in
+                UnsafeMutableRawBufferPointer(rebasing: target[filled ..< filled + count])
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[from ..< from + count]))
+            }
+        }
+        start += count
+        bodyFilled += count
+    }
+
     mutating func next() -> Event {
         while true {
             switch state {
@@ -95,8 +144,7 @@ struct HTTPRequestParser: Sendable {
                 }
             case .fixedBody(var head, let remaining):
                 let available = min(remaining, buffer.count - start)
-                body.append(contentsOf: buffer[start ..< start + available])
-                start += available
+                takeBufferedBody(available)
                 if available == remaining {
                     head.request.body = body
                     return finish(head)
@@ -203,6 +251,8 @@ struct HTTPRequestParser: Sendable {
             case .none:
                 return .success(finish(head))
             case .length(let length):
+                body = [UInt8](repeating: 0, count: length)
+                bodyFilled = 0
                 state = .fixedBody(head, remaining: length)
                 if buffer.count - start >= length { return .success(nil) }
                 return .success(continueIfExpected(&head, then: .fixedBody(head, remaining: length)))

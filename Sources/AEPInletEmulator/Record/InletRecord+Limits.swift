@@ -38,9 +38,15 @@ extension InletRecord {
         var kept: ArraySlice<ReceivedMessage> { elements[head...] }
         var keptCount: Int { elements.count - head }
 
-        mutating func append(_ message: ReceivedMessage, limits: Limits) {
-            elements.append(message)
-            bytes += message.byteCount
+        /// Appends `messages`, numbered from `firstSequence`, then drops the oldest over `limits`.
+        mutating func append(contentsOf messages: [ReceivedMessage], firstSequence: Int, limits: Limits) {
+            guard !messages.isEmpty else { return }
+            let start = elements.count
+            elements.append(contentsOf: messages)
+            for position in start..<elements.count {
+                elements[position].sequence = firstSequence + (position - start)
+                bytes += elements[position].byteCount
+            }
             while keptCount > 0, keptCount > limits.messages || bytes > limits.bytes {
                 bytes -= elements[head].byteCount
                 head += 1

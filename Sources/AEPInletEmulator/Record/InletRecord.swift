@@ -146,17 +146,20 @@ public final class InletRecord: Sendable {
     func append(accepted: [ReceivedMessage], failedValidation: [ReceivedMessage]) {
         guard !accepted.isEmpty || !failedValidation.isEmpty else { return }
         state.withLock { state in
+            // Numbered in place in the log's storage: one copy of each message, not three.
+            let firstSequence = state.acceptedCount
+            state.messages.append(contentsOf: accepted, firstSequence: firstSequence, limits: limits)
+            state.acceptedCount += accepted.count
             for message in accepted {
-                let numbered = message.withSequence(state.acceptedCount)
-                state.acceptedCount += 1
-                state.messages.append(numbered, limits: limits)
-                if let id = numbered.id { state.idCounts[id, default: 0] += 1 }
-                if state.fileDescriptor >= 0 { writeLine(numbered.recordLine, to: state.fileDescriptor) }
+                if let id = message.id { state.idCounts[id, default: 0] += 1 }
             }
-            for message in failedValidation {
-                state.failedValidation.append(message.withSequence(state.failedValidationCount), limits: limits)
-                state.failedValidationCount += 1
+            if state.fileDescriptor >= 0 {
+                for (offset, message) in accepted.enumerated() {
+                    writeLine(message.withSequence(firstSequence + offset).recordLine, to: state.fileDescriptor)
+                }
             }
+            state.failedValidation.append(contentsOf: failedValidation, firstSequence: state.failedValidationCount, limits: limits)
+            state.failedValidationCount += failedValidation.count
         }
     }
 

@@ -18,12 +18,57 @@ public struct ReceivedMessage: Sendable, Hashable {
     /// (its Data Prep mapping needs one anyway).
     enum Payload: Sendable, Hashable {
         case tree(message: JSONValue, xdmEntity: JSONValue?)
-        /// The message's bytes and where `body.xdmEntity` lies in them.
-        case bytes([UInt8], entity: Range<Int>?)
+        /// The request body the message came in, where the message lies in it and where its
+        /// `body.xdmEntity` does. The messages of one request share the body (no copy per message);
+        /// equality and hashing look at the message's own bytes only.
+        case bytes(body: [UInt8], message: Range<Int>, entity: Range<Int>?)
+
+        static func == (lhs: Payload, rhs: Payload) -> Bool {
+            switch (lhs, rhs) {
+            case (.tree(let first, let firstEntity), .tree(let second, let secondEntity)):
+                return first == second && firstEntity == secondEntity
+            case (.bytes(let first, let firstRange, let firstEntity), .bytes(let second, let secondRange, let secondEntity)):
+                let shift = { (range: Range<Int>?, base: Int) in range.map { ($0.lowerBound - base)..<($0.upperBound - base) } }
+                return first[firstRange].elementsEqual(second[secondRange])
+                    && shift(firstEntity, firstRange.lowerBound) == shift(secondEntity, secondRange.lowerBound)
+            default:
+                return false
+            }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            switch self {
+            case .tree(let message, let entity):
+                hasher.combine(0)
+                hasher.combine(message)
+                hasher.combine(entity)
+            case .bytes(let body, let range, let entity):
+                hasher.combine(1)
+                body.withUnsafeBytes { hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: $0[range])) }
+                hasher.combine(entity.map { $0.count })
+            }
+        }
+    }
+
+    /// How the transaction id is kept: whole, or (for a batch) as the request's shared
+    /// prefix and the message's index, written out only when asked.
+    enum TransactionID: Sendable, Hashable {
+        case whole(String)
+        case indexed(prefix: String, index: Int)
+
+        var text: String {
+            switch self {
+            case .whole(let text): text
+            case .indexed(let prefix, let index): prefix + String(index)
+            }
+        }
+
+        static func == (lhs: TransactionID, rhs: TransactionID) -> Bool { lhs.text == rhs.text }
+        func hash(into hasher: inout Hasher) { hasher.combine(text) }
     }
 
     /// Arrival order among the messages of this list, from 0.
-    public private(set) var sequence: Int
+    public internal(set) var sequence: Int
     let payload: Payload
     /// `xdmEntity._id` (XDM mode) or, in raw mode, ``mappedEntity``'s `_id`
     /// when a mapping set wrote one, else the top-level `_id`; when a string.
@@ -39,7 +84,8 @@ public struct ReceivedMessage: Sendable, Hashable {
     /// The endpoint that received it.
     public let endpoint: InletEndpoint
     /// The transaction id the response carried for it.
-    public let xactionID: String
+    public var xactionID: String { transaction.text }
+    let transaction: TransactionID
     /// When the request arrived, epoch milliseconds.
     public let receivedTimeMs: Int64
     /// The request's number in ``InletRecord/requests`` order.
@@ -66,7 +112,7 @@ public struct ReceivedMessage: Sendable, Hashable {
     ) {
         self.init(
             sequence: sequence, payload: .tree(message: message, xdmEntity: xdmEntity), id: id, schemaID: schemaID,
-            datasetID: datasetID, sourceName: nil, flowID: flowID, endpoint: endpoint, xactionID: xactionID,
+            datasetID: datasetID, sourceName: nil, flowID: flowID, endpoint: endpoint, transaction: .whole(xactionID),
             receivedTimeMs: receivedTimeMs, requestNumber: requestNumber, indexInRequest: indexInRequest,
             violations: violations, mappedEntity: mappedEntity, mappingErrors: mappingErrors
         )
@@ -74,7 +120,7 @@ public struct ReceivedMessage: Sendable, Hashable {
 
     init(
         sequence: Int, payload: Payload, id: String?, schemaID: String?, datasetID: String?, sourceName: String?,
-        flowID: String?, endpoint: InletEndpoint, xactionID: String, receivedTimeMs: Int64, requestNumber: Int,
+        flowID: String?, endpoint: InletEndpoint, transaction: TransactionID, receivedTimeMs: Int64, requestNumber: Int,
         indexInRequest: Int, violations: [SchemaViolation], mappedEntity: JSONValue? = nil, mappingErrors: [DataPrepError] = []
     ) {
         self.sequence = sequence
@@ -85,7 +131,7 @@ public struct ReceivedMessage: Sendable, Hashable {
         self.sourceName = sourceName
         self.flowID = flowID
         self.endpoint = endpoint
-        self.xactionID = xactionID
+        self.transaction = transaction
         self.receivedTimeMs = receivedTimeMs
         self.requestNumber = requestNumber
         self.indexInRequest = indexInRequest
@@ -99,7 +145,7 @@ public struct ReceivedMessage: Sendable, Hashable {
     public var message: JSONValue {
         switch payload {
         case .tree(let message, _): message
-        case .bytes(let bytes, _): Self.parse(bytes[...])
+        case .bytes(let body, let range, _): Self.parse(body[range])
         }
     }
 
@@ -108,8 +154,8 @@ public struct ReceivedMessage: Sendable, Hashable {
     public var xdmEntity: JSONValue? {
         switch payload {
         case .tree(_, let entity): entity
-        case .bytes(let bytes, let range?): Self.parse(bytes[range])
-        case .bytes(_, nil): nil
+        case .bytes(let body, _, let entity?): Self.parse(body[entity])
+        case .bytes(_, _, nil): nil
         }
     }
 
@@ -119,14 +165,16 @@ public struct ReceivedMessage: Sendable, Hashable {
     /// let sizes = emulator.record.messages.compactMap { $0.messageBytes?.count }
     /// ```
     public var messageBytes: [UInt8]? {
-        if case .bytes(let bytes, _) = payload { return bytes }
+        if case .bytes(let body, let range, _) = payload { return Array(body[range]) }
         return nil
     }
 
-    /// What the record counts against its byte limit (``InletRecord/Limits``): the kept
-    /// bytes, or for a raw message (kept as a tree) the size of the body it came in.
+    /// What the record counts against its byte limit (``InletRecord/Limits``): the message's
+    /// bytes, or for a raw message (kept as a tree) the size of the body it came in. The messages
+    /// of a batch share its body, which lives while any of them is kept: over the limit the record
+    /// holds at most one partly dropped batch body more than it counts.
     var byteCount: Int {
-        if case .bytes(let bytes, _) = payload { return bytes.count }
+        if case .bytes(_, let range, _) = payload { return range.count }
         return rawByteCount
     }
 

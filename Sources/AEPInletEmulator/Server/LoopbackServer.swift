@@ -331,9 +331,14 @@ final class LoopbackServer: Sendable {
                 case .timedOut:
                     continue  // the deadline check above decides
                 case .readable:
-                    let count = POSIX.receive(fd, into: &buffer)
-                    guard count > 0 else { return }
-                    parser.append(buffer[0 ..< count])
+                    // A body's bytes go straight into the request's body, not through `buffer`.
+                    if let count = parser.receiveBody({ POSIX.receive(fd, into: $0) }) {
+                        guard count > 0 else { return }
+                    } else {
+                        let count = POSIX.receive(fd, into: &buffer)
+                        guard count > 0 else { return }
+                        parser.append(buffer[0 ..< count])
+                    }
                     deadline.received(at: ContinuousClock.now)
                 }
             }

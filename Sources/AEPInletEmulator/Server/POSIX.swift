@@ -119,6 +119,16 @@ enum POSIX {
         }
     }
 
+    /// Reads into `buffer`; returns the count, 0 at end of stream, -1 on error.
+    static func receive(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard let base = buffer.baseAddress else { return -1 }
+        while true {
+            let count = recv(fd, base, buffer.count, 0)
+            if count < 0, errno == EINTR { continue }
+            return count
+        }
+    }
+
     static func shutdownBoth(_ fd: Int32) {
         #if canImport(Darwin)
         _ = shutdown(fd, SHUT_RDWR)

@@ -2,9 +2,19 @@
 //
 // Padding, lengths and partial blocks are the caller's business (ChatlioXDMMapper's
 // SHA256 type); this target only turns the chaining state and N blocks into the next
-// state, as fast as the CPU allows: with the x86 SHA extensions where the CPU has
-// them (checked once, at run time, with CPUID), with portable C everywhere else
-// (on x86 with BMI2, compiled to use its rotate).
+// state, as fast as the CPU allows. The backend is chosen once, at run time, from
+// what CPUID (and, for AVX2, XGETBV) says, fastest first:
+//   1. the x86 SHA extensions (SHA-NI, with SSE4.1): the rounds in hardware;
+//   2. AVX2 with BMI2: the message schedule in vector registers, two blocks at a
+//      time, and the rounds in C with RORX (x86 CPUs without SHA-NI, and valgrind,
+//      which hides SHA-NI but emulates AVX2);
+//   3. BMI2: the portable C compiled to use RORX (x86 CPUs without AVX2);
+//   4. portable C: every other CPU, and every non-x86 build.
+// AVX2 alone also needs XGETBV: CPUID says what the CPU can do, but the ymm
+// registers are usable only once the OS saves their upper halves on a context
+// switch (XCR0 bits 1 and 2); without that, AVX instructions fault. SHA-NI works on
+// xmm registers and BMI2 on general ones, which every x86-64 OS saves, so CPUID
+// alone decides those.
 // Setting CHATLIO_SHA256_PORTABLE=1 in the environment forces the portable code
 // (read once, at the first compression), so a whole test run can cover it.
 #ifndef CCHATLIO_SHA256_H
@@ -27,6 +37,10 @@ typedef enum chatlio_sha256_backend {
     CHATLIO_SHA256_BACKEND_X86_SHA_NI = 1,
     /// The portable C compiled for x86 BMI2 (RORX): x86 CPUs without the SHA extensions.
     CHATLIO_SHA256_BACKEND_X86_BMI2 = 2,
+    /// The message schedule in AVX2 registers, two blocks at a time, and the rounds
+    /// with BMI2: x86 CPUs without the SHA extensions but with AVX2 and an OS that
+    /// saves ymm state.
+    CHATLIO_SHA256_BACKEND_X86_AVX2 = 3,
 } chatlio_sha256_backend;
 
 /// Compresses `blocks` 64-byte blocks at `data` into `state` (H0...H7, native
@@ -47,7 +61,7 @@ chatlio_sha256_backend chatlio_sha256_automatic_backend(void);
 /// The choice chatlio_sha256_automatic_backend makes, for a given value of
 /// CHATLIO_SHA256_PORTABLE (NULL when unset): the plain portable code when the
 /// value is set to anything but "" or "0", else the fastest available backend
-/// (SHA extensions, then BMI2, then plain portable).
+/// (SHA extensions, then AVX2, then BMI2, then plain portable).
 chatlio_sha256_backend chatlio_sha256_choose_backend(const char *_Nullable portable_override);
 
 #ifdef __cplusplus

@@ -106,6 +106,14 @@ import Testing
         #expect(try await Self.run(["--state", "/nonexistent", "frobnicate"]).status == 2)
         #expect(try await Self.run(["--state", "/nonexistent", "dead-letters", "redrive"]).status == 2)
         #expect(try await Self.run(["--state", "/nonexistent", "quarantine", "replay", "--older-than", "1d"]).status == 2)
+        #expect(try await Self.run(["--state", "/nonexistent", "status", "extra"]).status == 2)
+        #expect(try await Self.run(["--state"]).status == 2)
+        #expect(try await Self.run(["--bogus"]).status == 2)
+        // A tenant id the mapper refuses is a usage error before the state is opened (it was found,
+        // with exit 1, only when a quarantined item was replayed, and not at all with an empty quarantine).
+        let badTenant = try await Self.run(["--state", "/nonexistent", "--tenant", "Not-A-Tenant", "quarantine", "replay", "--all"])
+        #expect(badTenant.status == 2, "\(badTenant.errors)")
+        #expect(badTenant.errors.contains("--tenant: "), "\(badTenant.errors)")
         let missing = try await Self.run(["--state", "/nonexistent-chatlio-state", "status"])
         #expect(missing.status == 1)
         #expect(missing.errors.contains("/nonexistent-chatlio-state"))

@@ -1,5 +1,6 @@
 import AEPStreamingClient
 import ChatlioRelay
+import ChatlioWebhooks
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -7,24 +8,35 @@ import Logging
 import ServiceLifecycle
 
 /// The Chatlio routes on a Hummingbird router:
-/// `POST /chatlio/{kind}` (token in `?token=`), `POST /chatlio/{token}/{kind}`, and `GET /health`.
+/// `POST /chatlio/{kind}` (token in `?token=`), `POST /chatlio/{token}/{kind}`
+/// (any other method: 405), `GET /health` (liveness, with the relay's and the
+/// client's counters) and `GET /ready` (the state directory is writable and
+/// AEP is not failing).
 ///
 /// ```swift
 /// let router = Router()
-/// ChatlioRelayRoutes(relay: relay, client: client).register(on: router)
+/// router.add(middleware: JSONErrorMiddleware(logger: logger))
+/// ChatlioRelayRoutes(relay: relay, client: client, stateDirectory: state.root, logger: logger).register(on: router)
 /// ```
 public struct ChatlioRelayRoutes: Sendable {
     public let relay: ChatlioRelay
     public let client: AEPStreamingClient
+    /// Checked by `/ready`: the outbox, dead letters and quarantine live there.
+    public let stateDirectory: URL?
+    public let logger: Logger
 
-    public init(relay: ChatlioRelay, client: AEPStreamingClient) {
+    public init(relay: ChatlioRelay, client: AEPStreamingClient, stateDirectory: URL? = nil, logger: Logger = Logger(label: "chatlio-relay")) {
         self.relay = relay
         self.client = client
+        self.stateDirectory = stateDirectory
+        self.logger = logger
     }
 
     public func register(on router: Router<BasicRequestContext>) {
         let relay = relay
         let client = client
+        let stateDirectory = stateDirectory
+        let logger = logger
         // One parameter name for the first segment: the router keys its tree on it.
         router.post("chatlio/:first") { request, context in
             try await Self.forward(request, route: context.parameters.get("first"), pathToken: nil, relay: relay)
@@ -32,32 +44,91 @@ public struct ChatlioRelayRoutes: Sendable {
         router.post("chatlio/:first/:kind") { request, context in
             try await Self.forward(request, route: context.parameters.get("kind"), pathToken: context.parameters.get("first"), relay: relay)
         }
-        router.get("health") { _, _ -> Response in
-            let metrics = client.metrics()
-            let body = #"{"status":"ok","queued":\#(metrics.queued),"delivered":\#(metrics.delivered),"deadLettered":\#(metrics.deadLettered)}"#
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+        for method in [HTTPRequest.Method.get, .put, .delete, .patch, .head, .options] {
+            for path in ["chatlio/:first", "chatlio/:first/:kind"] {
+                router.on(RouterPath(path), method: method) { request, _ -> Response in
+                    // The path may carry the URL token: the line names the method only.
+                    logger.warning("refused \(request.method) on a webhook route: 405, webhooks are POSTed")
+                    return Self.json(.methodNotAllowed, #"{"allow":"POST","status":"method not allowed"}"#, extra: [.allow: "POST"])
+                }
+            }
         }
+        router.get("health") { _, _ -> Response in
+            Self.json(.ok, Self.health(relay: relay.metrics(), client: client.metrics()))
+        }
+        router.get("ready") { _, _ -> Response in
+            let problems = Self.readinessProblems(stateDirectory: stateDirectory, client: client.metrics(), now: Date())
+            guard problems.isEmpty else {
+                return Self.json(.serviceUnavailable, Self.text(["status": "not ready", "problems": .array(problems.map { .string($0) })]))
+            }
+            return Self.json(.ok, #"{"status":"ready"}"#)
+        }
+    }
+
+    /// `/health`: the process answers; the counters tell how it is doing.
+    static func health(relay: RelayMetrics, client: AEPStreamingClient.Metrics) -> String {
+        let body: JSONObject = [
+            "status": "ok",
+            "relay": [
+                "received": .number(JSONNumber(relay.received)), "accepted": .number(JSONNumber(relay.accepted)),
+                "duplicates": .number(JSONNumber(relay.duplicates)), "rejected": .number(JSONNumber(relay.rejected.values.reduce(0, +))),
+                "quarantined": .number(JSONNumber(relay.quarantined)), "unauthorized": .number(JSONNumber(relay.unauthorized)),
+                "tooLarge": .number(JSONNumber(relay.tooLarge)), "unknownRoute": .number(JSONNumber(relay.unknownRoute)),
+                "sinkUnavailable": .number(JSONNumber(relay.sinkUnavailable + relay.sinkFull)),
+            ],
+            "queued": .number(JSONNumber(client.queued)), "delivered": .number(JSONNumber(client.delivered)),
+            "deadLettered": .number(JSONNumber(client.deadLettered)), "requestFailures": .number(JSONNumber(client.requestFailures)),
+        ]
+        return text(body)
+    }
+
+    /// Why the relay should not get traffic now: an unwritable state directory loses nothing already
+    /// stored but cannot keep new events; a paused client means AEP is failing (events still queue).
+    static func readinessProblems(stateDirectory: URL?, client: AEPStreamingClient.Metrics, now: Date) -> [String] {
+        var problems: [String] = []
+        if let stateDirectory {
+            let probe = stateDirectory.appendingPathComponent(".ready-\(UUID().uuidString)")
+            if FileManager.default.createFile(atPath: probe.path, contents: Data()) {
+                try? FileManager.default.removeItem(at: probe)
+            } else {
+                problems.append("the state directory \(stateDirectory.path) is not writable")
+            }
+        }
+        if let paused = client.pausedUntil, paused > now {
+            problems.append("AEP is failing: requests are paused until \(ISO8601DateFormatter().string(from: paused)) (events wait in the outbox)")
+        }
+        return problems
+    }
+
+    static func text(_ object: JSONObject) -> String {
+        String(decoding: JSONValue.object(object).serialized(sortedKeys: true), as: UTF8.self)
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ body: String, extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers.append(contentsOf: extra)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     static func forward(_ request: Request, route: String?, pathToken: String?, relay: ChatlioRelay) async throws -> Response {
         var request = request
         // One byte over the cap lets the relay answer 413 itself.
         let limit = relay.configuration.maxBodyBytes + 1
-        let buffer: ByteBuffer
+        let answer: WebhookResponse
         do {
-            buffer = try await request.collectBody(upTo: limit)
-        } catch {
-            return Response(status: .contentTooLarge)
+            let buffer = try await request.collectBody(upTo: limit)
+            var query: [String: String] = [:]
+            for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
+            answer = await relay.handle(WebhookRequest(
+                route: route ?? "",
+                body: Data(buffer.readableBytesView),
+                headers: request.headers.map { (name: $0.name.canonicalName, value: $0.value) },
+                query: query,
+                pathToken: pathToken))
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            // Hummingbird stops reading at the limit; the answer is still the relay's own 413.
+            answer = relay.refuseOversizedBody(route: route ?? "")
         }
-        var query: [String: String] = [:]
-        for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
-        let webhook = WebhookRequest(
-            route: route ?? "",
-            body: Data(buffer.readableBytesView),
-            headers: request.headers.map { (name: $0.name.canonicalName, value: $0.value) },
-            query: query,
-            pathToken: pathToken)
-        let answer = await relay.handle(webhook)
         var headers = HTTPFields()
         for (name, value) in answer.headers {
             if let field = HTTPField.Name(name) { headers[field] = value }
@@ -66,20 +137,55 @@ public struct ChatlioRelayRoutes: Sendable {
     }
 }
 
+/// Every error the framework answers by itself (an unknown path, a body above
+/// its own limit) gets a JSON body like the relay's, and one log line, so no
+/// answer is an empty page and no refusal goes unseen.
+///
+/// ```swift
+/// router.add(middleware: JSONErrorMiddleware(logger: logger))
+/// ```
+public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    public let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            let reason = error.status.reasonPhrase.lowercased()
+            // Paths may carry the URL token: the line names the method and the first segment only.
+            let segment = request.uri.path.split(separator: "/").first.map(String.init) ?? ""
+            logger.warning("refused \(request.method) /\(segment)/…: \(error.status.code) \(reason)")
+            return ChatlioRelayRoutes.json(error.status, ChatlioRelayRoutes.text(["status": .string(reason)]))
+        }
+    }
+}
+
 /// Drains the streaming client when the service group shuts down gracefully
 /// (SIGTERM/SIGINT): what cannot be delivered in time stays in the outbox.
 public struct StreamingClientDrain: Service {
     public let client: AEPStreamingClient
     public let timeout: Duration
+    public let logger: Logger
 
-    public init(client: AEPStreamingClient, timeout: Duration = .seconds(10)) {
+    public init(client: AEPStreamingClient, timeout: Duration = .seconds(10), logger: Logger = Logger(label: "chatlio-relay")) {
         self.client = client
         self.timeout = timeout
+        self.logger = logger
     }
 
     public func run() async throws {
         try? await gracefulShutdown()
-        _ = await client.shutdown(timeout: timeout)
+        logger.info("shutting down: delivering what is queued (up to \(timeout))")
+        let remaining = await client.shutdown(timeout: timeout).remaining
+        if remaining > 0 {
+            logger.warning("\(remaining) events were not delivered in time; they stay in the outbox and go out at the next start")
+        } else {
+            logger.info("every queued event was delivered")
+        }
     }
 }
 
@@ -91,24 +197,23 @@ public struct StreamingClientDrain: Service {
 /// try await app.runService()
 /// ```
 ///
-/// - Parameter admin: the `/admin` endpoints; `nil` leaves them unmounted, and says so in a warning.
+/// - Parameters:
+///   - admin: the `/admin` endpoints; `nil` leaves them unmounted.
+///   - stateDirectory: checked by `/ready`.
+///   - logger: gets one line per request the framework refuses (unknown path, wrong method) and the drain's outcome.
 public func makeChatlioApplication(
     relay: ChatlioRelay, client: AEPStreamingClient, admin: ChatlioAdminRoutes? = nil, host: String = "127.0.0.1", port: Int,
+    stateDirectory: URL? = nil, logger: Logger = Logger(label: "chatlio-relay"),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = Router()
-    ChatlioRelayRoutes(relay: relay, client: client).register(on: router)
-    var logger = Logger(label: "chatlio-relay")
-    logger.logLevel = .warning
-    if let admin {
-        admin.register(on: router)
-    } else {
-        logger.warning("no admin token (ADMIN_TOKEN): the /admin endpoints are not mounted; dead letters need chatlio-aep-admin with the relay stopped")
-    }
+    router.add(middleware: JSONErrorMiddleware(logger: logger))
+    ChatlioRelayRoutes(relay: relay, client: client, stateDirectory: stateDirectory, logger: logger).register(on: router)
+    admin?.register(on: router)
     return Application(
         router: router,
         configuration: .init(address: .hostname(host, port: port), serverName: "chatlio-relay"),
-        services: [StreamingClientDrain(client: client)],
+        services: [StreamingClientDrain(client: client, logger: logger)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger)
 }

@@ -14,6 +14,28 @@ import FoundationNetworking
 
 /// End to end over real loopback HTTP: a webhook posted to the Hummingbird
 /// server arrives in an AEPInletEmulator as a valid XDM event.
+/// Log lines, as a handler gets them.
+final class CapturedLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func add(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
+}
+
+struct CapturingLogHandler: LogHandler {
+    let lines: CapturedLines
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    init(_ lines: CapturedLines) { self.lines = lines }
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: Logging.LogEvent) {
+        lines.add("\(event.level) \(event.message)")
+    }
+}
+
 @Suite struct ChatlioHummingbirdTests {
     actor Port {
         var value: Int?
@@ -33,7 +55,13 @@ import FoundationNetworking
             configuration: .init(sharedSecret: "a-long-enough-url-token"),
             mapper: XDMMapper(configuration: .init(tenantID: "acme")), sink: client, quarantine: InMemoryQuarantineStore())
         let port = Port()
-        let app = makeChatlioApplication(relay: relay, client: client, port: 0) { await port.set($0) }
+        let lines = CapturedLines()
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("hb-ready-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: state) }
+        let app = makeChatlioApplication(
+            relay: relay, client: client, port: 0, stateDirectory: state, logger: Logger(label: "test") { _ in CapturingLogHandler(lines) }
+        ) { await port.set($0) }
         let group = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test")))
         let server = Task { try await group.run() }
         var bound: Int?
@@ -44,13 +72,18 @@ import FoundationNetworking
         let serverPort = try #require(bound)
         let body = Data(#"{"visitor":{"UUID":"hb-visitor-1","email":"jane@example.com"},"message":"Hello from Hummingbird","conversationUUID":"hb-1"}"#.utf8)
 
-        func post(_ path: String) async throws -> (Int, Data) {
+        func post(_ path: String, method: String = "POST", body: Data = body) async throws -> (Int, Data) {
+            let (status, data, _) = try await send(path, method: method, body: body)
+            return (status, data)
+        }
+        func send(_ path: String, method: String, body: Data?) async throws -> (statusCode: Int, Data, HTTPURLResponse?) {
             var request = URLRequest(url: try #require(URL(string: "http://127.0.0.1:\(serverPort)\(path)")))
-            request.httpMethod = "POST"
+            request.httpMethod = method
             request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
             let (data, response) = try await URLSession.shared.data(for: request)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+            let http = response as? HTTPURLResponse
+            return (http?.statusCode ?? 0, data, http)
         }
 
         #expect(try await post("/chatlio/conversation-started").0 == 401)
@@ -59,6 +92,21 @@ import FoundationNetworking
         let id = try #require(try JSONValue(parsing: data)["id"]?.stringValue)
         #expect(try await post("/chatlio/a-long-enough-url-token/conversation-started").0 == 200)  // duplicate
         #expect(try await post("/chatlio/nope?token=a-long-enough-url-token").0 == 404)
+
+        // What the framework answers by itself is JSON too, and each refusal is one log line.
+        let (wrongMethod, wrongMethodBody, wrongMethodResponse) = try await send("/chatlio/a-long-enough-url-token/conversation-started", method: "GET", body: nil)
+        #expect(wrongMethod == 405 && wrongMethodResponse?.value(forHTTPHeaderField: "Allow") == "POST")
+        #expect(try JSONValue(parsing: wrongMethodBody)["status"] == "method not allowed")
+        let (unknownPath, unknownBody, _) = try await send("/nowhere/at/all", method: "GET", body: nil)
+        let unknownJSON = try JSONValue(parsing: unknownBody)
+        #expect(unknownPath == 404 && unknownJSON["status"] == "not found")
+        // Above the relay's cap Hummingbird stops reading; the answer is still the relay's JSON 413.
+        let (tooLarge, tooLargeBody) = try await post("/chatlio/conversation-started?token=a-long-enough-url-token", body: Data(repeating: 0x20, count: 2 << 20))
+        let tooLargeJSON = try JSONValue(parsing: tooLargeBody)
+        #expect(tooLarge == 413 && tooLargeJSON["maxBytes"]?.int64Value == Int64(relay.configuration.maxBodyBytes))
+        #expect(relay.metrics().tooLarge == 1)
+        #expect(lines.all.contains { $0.contains("405") && !$0.contains("a-long-enough-url-token") })
+        #expect(lines.all.contains { $0.contains("404") && $0.contains("GET /nowhere") })
 
         #expect(await client.flush(timeout: .seconds(20)))
         let arrived = try #require(emulator.record.message(withID: id))
@@ -69,7 +117,19 @@ import FoundationNetworking
         var health = URLRequest(url: try #require(URL(string: "http://127.0.0.1:\(serverPort)/health")))
         health.httpMethod = "GET"
         let (healthBody, _) = try await URLSession.shared.data(for: health)
-        #expect(try JSONValue(parsing: healthBody)["status"] == "ok")
+        let healthJSON = try JSONValue(parsing: healthBody)
+        #expect(healthJSON["status"] == "ok")
+        #expect(healthJSON.value(at: "/relay/accepted")?.int64Value == 1 && healthJSON.value(at: "/relay/unauthorized")?.int64Value == 1)
+        let (readyStatus, readyBody, _) = try await send("/ready", method: "GET", body: nil)
+        let readyJSON = try JSONValue(parsing: readyBody)
+        #expect(readyStatus == 200 && readyJSON["status"] == "ready")
+        // A state directory that cannot take a file any more makes the relay not ready, and says why
+        // (a file in its place: permissions would not stop root).
+        try FileManager.default.removeItem(at: state)
+        try Data().write(to: state)
+        let (notReady, notReadyBody, _) = try await send("/ready", method: "GET", body: nil)
+        let notReadyJSON = try JSONValue(parsing: notReadyBody)
+        #expect(notReady == 503 && notReadyJSON.value(at: "/problems/0")?.stringValue?.contains("not writable") == true)
 
         // Graceful shutdown: the server stops, the client drains, the group returns.
         await group.triggerGracefulShutdown()

@@ -13,7 +13,7 @@ extension DeliveryStateMachine {
         var resolutions: [Resolution] = []
         switch outcome {
         case .perMessage(let verdicts, let retryAfter):
-            inletAnswered()
+            inletAnswered(&actions)
             if let retryAfter { retry.pause(until: now.scheduling(fromWall: retryAfter), now: now.scheduling) }
             for (id, verdict) in zip(sent, verdicts) where entries[id]?.phase == .inFlight {
                 switch verdict {
@@ -26,10 +26,10 @@ extension DeliveryStateMachine {
                 }
             }
         case .rejectAll(let status, let message):
-            inletAnswered()
+            inletAnswered(&actions)
             for id in ids { resolutions.append(resolve(id, .deadLettered(status: status, message: message))) }
         case .split(let status, let message):
-            inletAnswered()
+            inletAnswered(&actions)
             if ids.count > 1 {
                 actions.append(.log(.warning, "AEP answered \(status) to \(ids.count) messages (\(message)); sending the halves separately"))
                 isolate(ids, now: now)
@@ -76,7 +76,11 @@ extension DeliveryStateMachine {
 
     // MARK: - The inlet's health
 
-    private mutating func inletAnswered() {
+    private mutating func inletAnswered(_ actions: inout [Action]) {
+        // The state change an operator waits for after "the inlet is unavailable".
+        if retry.consecutiveFailures > 0 {
+            actions.append(.log(.info, "the inlet answers again after \(retry.consecutiveFailures) failed requests: delivery resumes"))
+        }
         answeredRequests += 1
         lastFailedProbe = nil
         retry.requestSucceeded()

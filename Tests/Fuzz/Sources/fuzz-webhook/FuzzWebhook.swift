@@ -92,6 +92,11 @@ private func check(_ error: ChatlioWebhookError, kind: WebhookKind?, body: Data,
             require(value.value(at: parent)?.objectValue != nil, "missing field \(error.pointer) under a parent that is not an object")
             let present = value.value(at: error.pointer)
             require(present == nil || present == .null || present == .string(""), "missing field \(error.pointer) is present: \(String(describing: present))")
+        } else if error.code == .wrongShape {
+            // Only a transcript refuses another webhook's shape, and those shapes all carry a visitor object.
+            let object = value.objectValue
+            let transcriptMarks = ["startedAt", "endedAt", "textBody"].contains { object?[$0] != nil } || object?["messages"]?.arrayValue != nil
+            require(kind == .chatTranscript && object?["visitor"]?.objectValue != nil && !transcriptMarks, "wrong shape for \(String(describing: kind))")
         } else if error.code == .ambiguousKind {
             require(kind == nil && error.candidates.count > 1, "ambiguous kind with \(error.candidates)")
         } else {

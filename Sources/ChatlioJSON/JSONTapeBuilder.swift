@@ -1,0 +1,399 @@
+import Foundation
+
+/// Builds a ``JSONTape``'s entries in one pass over the bytes.
+///
+/// It follows ``JSONParser`` step for step, so that every input either gives
+/// a tape whose values are the parser's values or fails with the parser's
+/// error: the same code, byte offset, reason and pointer, found in the same
+/// order (a string's bad UTF-8, for instance, is reported only once its end
+/// is known, after any bad escape in it). Pointers are collected while an
+/// error unwinds, as the parser does.
+struct JSONTapeBuilder: ~Copyable {
+    private let bytes: UnsafeRawBufferPointer
+    private var index = 0
+    private let maxDepth: Int
+    private var depth = 0
+    private(set) var entries: [JSONTape.Entry] = []
+
+    /// Objects with more members than this check duplicate names through a `Set<String>`.
+    private static let pairwiseDuplicateCheckLimit = 64
+
+    init(bytes: UnsafeRawBufferPointer, maxDepth: Int) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+        entries.reserveCapacity(bytes.count / 12 + 8)
+    }
+
+    mutating func buildDocument() throws(JSONParsingError) {
+        skipWhitespace()
+        try parseValue()
+        skipWhitespace()
+        guard index == bytes.count else {
+            throw JSONParsingError(.invalidSyntax, at: index, "unexpected \(describeByte(at: index)) after the top-level value")
+        }
+    }
+
+    private mutating func parseValue() throws(JSONParsingError) {
+        guard index < bytes.count else {
+            throw JSONParsingError(.invalidSyntax, at: index, "unexpected end of input, expected a value")
+        }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): try parseObject()
+        case UInt8(ascii: "["): try parseArray()
+        case UInt8(ascii: "\""): try parseString()
+        case UInt8(ascii: "t"): try expectLiteral("true", .true)
+        case UInt8(ascii: "f"): try expectLiteral("false", .false)
+        case UInt8(ascii: "n"): try expectLiteral("null", .null)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try parseNumber()
+        default:
+            throw JSONParsingError(.invalidSyntax, at: index, "unexpected \(describeByte(at: index)), expected a value")
+        }
+    }
+
+    private mutating func enterContainer() throws(JSONParsingError) {
+        depth += 1
+        guard depth <= maxDepth else {
+            throw JSONParsingError(.nestingTooDeep, at: index, "containers nest deeper than \(maxDepth) levels")
+        }
+    }
+
+    /// Completes the container opened at entry `position`.
+    private mutating func close(_ position: Int, count: Int) {
+        entries[position].end = UInt32(truncatingIfNeeded: index)
+        entries[position].count = UInt32(truncatingIfNeeded: count)
+        entries[position].next = UInt32(truncatingIfNeeded: entries.count)
+    }
+
+    /// The decoded member name at entry `position`, for error pointers.
+    private func keyString(_ position: Int) -> String {
+        JSONTape.decodeString(entries[position], in: bytes)
+    }
+
+    private mutating func parseObject() throws(JSONParsingError) {
+        try enterContainer()
+        let position = entries.count
+        entries.append(JSONTape.Entry(.object, start: index, end: index))
+        index += 1  // {
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            depth -= 1
+            close(position, count: 0)
+            return
+        }
+        var count = 0
+        while true {
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                throw JSONParsingError(.invalidSyntax, at: index, "expected a member name in double quotes, found \(describeByte(at: index))")
+            }
+            let keyPosition = entries.count
+            try parseString()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                throw JSONParsingError(.invalidSyntax, at: index, "expected ':' after a member name, found \(describeByte(at: index))")
+                    .prepending(keyString(keyPosition))
+            }
+            index += 1
+            skipWhitespace()
+            do {
+                try parseValue()
+            } catch {
+                throw error.prepending(keyString(keyPosition))
+            }
+            count += 1
+            skipWhitespace()
+            guard index < bytes.count else {
+                throw JSONParsingError(.invalidSyntax, at: index, "unexpected end of input inside an object")
+            }
+            switch bytes[index] {
+            case UInt8(ascii: ","):
+                index += 1
+                skipWhitespace()
+            case UInt8(ascii: "}"):
+                index += 1
+                depth -= 1
+                close(position, count: count)
+                try refuseDuplicateNames(inObjectAt: position)
+                return
+            default:
+                throw JSONParsingError(.invalidSyntax, at: index, "expected ',' or '}' in an object, found \(describeByte(at: index))")
+            }
+        }
+    }
+
+    /// Refuses a member name that appears twice, at its second occurrence, as
+    /// the parser's dictionary does (so with `String` equality: names are
+    /// compared as bytes only when every name is plain ASCII, where the two agree).
+    private func refuseDuplicateNames(inObjectAt position: Int) throws(JSONParsingError) {
+        let object = entries[position]
+        let count = Int(object.count)
+        guard count > 1 else { return }
+        let end = Int(object.next)
+        var allPlain = true
+        var key = position + 1
+        while key < end {
+            if !entries[key].isPlainASCII { allPlain = false; break }
+            key = skip(key + 1)
+        }
+        if allPlain && count <= Self.pairwiseDuplicateCheckLimit {
+            try refusePlainDuplicates(inObjectAt: position, count: count)
+        } else {
+            try refuseDuplicateStrings(inObjectAt: position)
+        }
+    }
+
+    private func skip(_ position: Int) -> Int {
+        let entry = entries[position]
+        return entry.isContainer ? Int(entry.next) : position + 1
+    }
+
+    private func refusePlainDuplicates(inObjectAt position: Int, count: Int) throws(JSONParsingError) {
+        guard let base = bytes.baseAddress else { return }
+        let duplicate: Int? = withUnsafeTemporaryAllocation(of: (key: Int, signature: UInt64).self, capacity: count) { names in
+            var key = position + 1
+            for offset in 0..<count {
+                names[offset] = (key, Self.signature(of: entries[key], in: base))
+                key = skip(key + 1)
+            }
+            for later in 1..<count {
+                let (laterKey, laterSignature) = names[later]
+                for earlier in 0..<later where names[earlier].signature == laterSignature {
+                    let first = entries[names[earlier].key]
+                    let second = entries[laterKey]
+                    if first.byteCount == second.byteCount,
+                        memcmp(base + Int(first.start), base + Int(second.start), first.byteCount) == 0
+                    {
+                        return laterKey
+                    }
+                }
+            }
+            return nil
+        }
+        if let duplicate { throw duplicateError(duplicate, keyString(duplicate)) }
+    }
+
+    private func refuseDuplicateStrings(inObjectAt position: Int) throws(JSONParsingError) {
+        let object = entries[position]
+        var seen = Set<String>(minimumCapacity: Int(object.count))
+        var key = position + 1
+        while key < Int(object.next) {
+            let name = keyString(key)
+            guard seen.insert(name).inserted else { throw duplicateError(key, name) }
+            key = skip(key + 1)
+        }
+    }
+
+    private func duplicateError(_ key: Int, _ name: String) -> JSONParsingError {
+        JSONParsingError(.duplicateKey, at: Int(entries[key].start) - 1, "the member \"\(name)\" appears more than once")
+            .prepending(name)
+    }
+
+    /// Length and the first and last eight bytes of a name: equal names have
+    /// equal signatures, and short names that differ nearly always differ here.
+    @inline(__always)
+    private static func signature(of entry: JSONTape.Entry, in base: UnsafeRawPointer) -> UInt64 {
+        let start = Int(entry.start)
+        let count = entry.byteCount
+        var head: UInt64 = 0
+        var tail: UInt64 = 0
+        if count >= 8 {
+            head = base.loadUnaligned(fromByteOffset: start, as: UInt64.self)
+            tail = base.loadUnaligned(fromByteOffset: start + count - 8, as: UInt64.self)
+        } else {
+            for offset in 0..<count { head = head << 8 | UInt64(base.load(fromByteOffset: start + offset, as: UInt8.self)) }
+        }
+        return (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(count)
+    }
+
+    private mutating func parseArray() throws(JSONParsingError) {
+        try enterContainer()
+        let position = entries.count
+        entries.append(JSONTape.Entry(.array, start: index, end: index))
+        index += 1  // [
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            depth -= 1
+            close(position, count: 0)
+            return
+        }
+        var count = 0
+        while true {
+            do {
+                try parseValue()
+            } catch {
+                throw error.prepending(String(count))
+            }
+            count += 1
+            skipWhitespace()
+            guard index < bytes.count else {
+                throw JSONParsingError(.invalidSyntax, at: index, "unexpected end of input inside an array")
+            }
+            switch bytes[index] {
+            case UInt8(ascii: ","):
+                index += 1
+                skipWhitespace()
+            case UInt8(ascii: "]"):
+                index += 1
+                depth -= 1
+                close(position, count: count)
+                return
+            default:
+                throw JSONParsingError(.invalidSyntax, at: index, "expected ',' or ']' in an array, found \(describeByte(at: index))")
+            }
+        }
+    }
+
+    private mutating func parseString() throws(JSONParsingError) {
+        let open = index
+        index += 1  // opening quote
+        let start = index
+        guard let base = bytes.baseAddress else {
+            throw JSONParsingError(.invalidSyntax, at: open, "unterminated string")
+        }
+        index = JSONStringEscaping.nextEscape(in: base, from: start, count: bytes.count)
+        guard index < bytes.count else {
+            throw JSONParsingError(.invalidSyntax, at: open, "unterminated string")
+        }
+        let byte = bytes[index]
+        if byte == UInt8(ascii: "\"") {
+            let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+            var flags: UInt8 = 0
+            if !JSONStringEscaping.isASCII(slice) {
+                guard JSONUTF8.isValid(slice) else {
+                    throw JSONParsingError(.invalidUTF8, at: open, "the string is not valid UTF-8")
+                }
+                flags = JSONTape.Entry.nonASCII
+            }
+            entries.append(JSONTape.Entry(.string, start: start, end: index, flags: flags))
+            index += 1
+            return
+        }
+        if byte < 0x20 {
+            throw JSONParsingError(.invalidSyntax, at: index, "unescaped control character 0x\(String(byte, radix: 16)) in a string")
+        }
+        try parseEscapedString(open: open, start: start, base: base)
+    }
+
+    /// The rest of a string from its first `\`. Raw runs are checked for
+    /// UTF-8 one by one (an escape always decodes to whole characters, so the
+    /// runs are valid exactly when the decoded string is), but a bad one is
+    /// reported at the end, as the parser reports it.
+    private mutating func parseEscapedString(open: Int, start: Int, base: UnsafeRawPointer) throws(JSONParsingError) {
+        var validUTF8 = JSONUTF8.isValid(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                guard validUTF8 else {
+                    throw JSONParsingError(.invalidUTF8, at: open, "the string is not valid UTF-8")
+                }
+                entries.append(JSONTape.Entry(.string, start: start, end: index, flags: JSONTape.Entry.escaped))
+                index += 1
+                return
+            case UInt8(ascii: "\\"):
+                index += 1
+                guard index < bytes.count else { break }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
+                    UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    break
+                case UInt8(ascii: "u"): try checkUnicodeEscape()
+                default:
+                    throw JSONParsingError(.invalidSyntax, at: index - 1, "invalid escape \\\(describeByte(at: index - 1))")
+                }
+            default:
+                if byte < 0x20 {
+                    throw JSONParsingError(.invalidSyntax, at: index, "unescaped control character 0x\(String(byte, radix: 16)) in a string")
+                }
+                let runStart = index
+                index = JSONStringEscaping.nextEscape(in: base, from: index, count: bytes.count)
+                if validUTF8 { validUTF8 = JSONUTF8.isValid(UnsafeRawBufferPointer(rebasing: bytes[runStart..<index])) }
+            }
+        }
+        throw JSONParsingError(.invalidSyntax, at: open, "unterminated string")
+    }
+
+    private mutating func checkUnicodeEscape() throws(JSONParsingError) {
+        let escapeStart = index - 2
+        var scalar = try readHex4()
+        if (0xD800...0xDBFF).contains(scalar) {
+            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                throw JSONParsingError(.invalidUTF8, at: escapeStart, "a high surrogate escape is not followed by a low one")
+            }
+            index += 2
+            let low = try readHex4()
+            guard (0xDC00...0xDFFF).contains(low) else {
+                throw JSONParsingError(.invalidUTF8, at: escapeStart, "a high surrogate escape is followed by 0x\(String(low, radix: 16))")
+            }
+            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+        } else if (0xDC00...0xDFFF).contains(scalar) {
+            throw JSONParsingError(.invalidUTF8, at: escapeStart, "a lone low surrogate escape")
+        }
+        guard Unicode.Scalar(scalar) != nil else {
+            throw JSONParsingError(.invalidUTF8, at: escapeStart, "not a Unicode scalar")
+        }
+    }
+
+    private mutating func readHex4() throws(JSONParsingError) -> UInt32 {
+        guard index + 4 <= bytes.count else {
+            throw JSONParsingError(.invalidSyntax, at: index, "a \\u escape needs four hex digits")
+        }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard let digit = JSONTape.hexValue(bytes[index]) else {
+                throw JSONParsingError(.invalidSyntax, at: index, "a \\u escape needs four hex digits, found \(describeByte(at: index))")
+            }
+            value = value << 4 | UInt32(digit)
+            index += 1
+        }
+        return value
+    }
+
+    private mutating func parseNumber() throws(JSONParsingError) {
+        let start = index
+        while index < bytes.count, Self.isNumberByte(bytes[index]) { index += 1 }
+        let literal = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+        guard JSONNumber.isValidLiteral(literal) else {
+            throw JSONParsingError(.invalidSyntax, at: start, "\"\(String(decoding: literal, as: UTF8.self))\" is not a valid JSON number")
+        }
+        entries.append(JSONTape.Entry(.number, start: start, end: index))
+    }
+
+    private static func isNumberByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"),
+            UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
+            true
+        default:
+            false
+        }
+    }
+
+    private mutating func expectLiteral(_ literal: StaticString, _ kind: JSONTape.Entry.Kind) throws(JSONParsingError) {
+        let count = literal.utf8CodeUnitCount
+        guard index + count <= bytes.count, let base = bytes.baseAddress, memcmp(base + index, literal.utf8Start, count) == 0 else {
+            throw JSONParsingError(.invalidSyntax, at: index, "unexpected \(describeByte(at: index)), expected a value")
+        }
+        entries.append(JSONTape.Entry(kind, start: index, end: index + count))
+        index += count
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    private func describeByte(at offset: Int) -> String {
+        guard offset < bytes.count else { return "end of input" }
+        let byte = bytes[offset]
+        if byte >= 0x20 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
+        return "byte 0x\(String(byte, radix: 16))"
+    }
+}
