@@ -10,6 +10,8 @@ final class SyncProbe: Sendable {
         var segments = 0
         var acks = 0
         var failSegmentSyncs: Set<Int> = []
+        /// Each file's size at its last sync: what a power loss leaves of it.
+        var syncedSizes: [String: Int] = [:]
     }
 
     let counts = Locked(Counts())
@@ -26,9 +28,12 @@ final class SyncProbe: Sendable {
     var acks: Int { counts.withLock { $0.acks } }
 
     func sync(_ fd: Int32, _ path: String) throws(AEPStreamingClientError) {
+        var status = stat()
+        let size = fstat(fd, &status) == 0 ? Int(status.st_size) : 0
         if path.hasSuffix(".ack") {
             counts.withLock { $0.acks += 1 }
             try POSIXFile.sync(fd, path: path)
+            counts.withLock { $0.syncedSizes[path] = size }
             return
         }
         let (number, fails) = counts.withLock { counts -> (Int, Bool) in
@@ -38,6 +43,27 @@ final class SyncProbe: Sendable {
         if number == 1, holdsFirst { _ = gate.wait(timeout: .now() + 60) }
         if fails { throw AEPStreamingClientError(.outboxIO, "fsync \(path): Input/output error (injected)") }
         try POSIXFile.sync(fd, path: path)
+        counts.withLock { $0.syncedSizes[path] = size }
+    }
+
+    /// Copies `directory` as a power loss now could leave its acknowledgements: each ack file cut to its
+    /// size at its last sync, and one never synced gone (neither its bytes nor its name are durable).
+    /// Segment files are copied whole: every append of these tests returned, so each record was synced
+    /// (some by a rotation's own fsync, which this probe does not see).
+    func powerLossCopy(of directory: URL) throws -> URL {
+        let copy = Fixture.temporaryDirectory()
+        try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+        let sizes = counts.withLock { $0.syncedSizes }
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name != "lock" {
+            let source = directory.appendingPathComponent(name)
+            var bytes = try Data(contentsOf: source)
+            if name.hasSuffix(".ack") {
+                guard let synced = sizes[source.path] else { continue }
+                bytes = bytes.prefix(synced)
+            }
+            try bytes.write(to: copy.appendingPathComponent(name))
+        }
+        return copy
     }
 }
 
@@ -225,17 +251,62 @@ struct FileOutboxGroupCommitTests {
             }
         }
     }
-
-    @Test("a group's records go down with writev in order, more buffers than one call takes")
-    func writevWritesEveryBuffer() throws {
+    @Test("a power loss between acknowledgement syncs: unsynced acknowledgements are lost, so those events come back (sent again), none is lost")
+    func unsyncedAcknowledgementsComeBackAfterPowerLoss() async throws {
         let directory = Fixture.temporaryDirectory()
         defer { Fixture.removeDirectory(directory) }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent("writev").path
-        let fd = try POSIXFile.open(path, create: true)
-        defer { POSIXFile.closeQuietly(fd) }
-        let buffers = (0 ..< 200).map { index in [UInt8](repeating: UInt8(index % 251), count: index % 7 == 0 ? 0 : index * 13) }
-        try POSIXFile.writeAll(fd, buffers: buffers, path: path)
-        #expect(try POSIXFile.readAll(fd, path: path) == buffers.flatMap { $0 })
+        let probe = SyncProbe()
+        // Acknowledgements synced only when asked (or on close): the window a power loss falls into.
+        let outbox = try open(directory, probe, durability: .groupCommit(), segmentBytes: 4096)
+        for index in 0 ..< 120 { try await outbox.append(record(index)) }
+        #expect(outbox.segmentCount > 3)
+        try await outbox.remove((0 ..< 40).map { "evt-\($0)" })
+        try outbox.syncAcknowledgements()
+        // Written, not synced; every segment keeps an odd one, so none is deleted (an unlink a power loss
+        // could undo, which this copy does not model).
+        let unsynced = (40 ..< 120).filter { $0 % 2 == 0 }
+        try await outbox.remove(unsynced.map { "evt-\($0)" })
+        #expect(probe.acks > 0)
+
+        let afterLoss = try probe.powerLossCopy(of: directory)
+        defer { Fixture.removeDirectory(afterLoss) }
+        await outbox.close()
+        let reopened = try FileOutbox(directory: afterLoss)
+        let ids = Set(try await reopened.storedEntries().map(\.id))
+        // Every event not acknowledged durably is there, payload intact; the durably acknowledged ones are not.
+        #expect(ids == Set((40 ..< 120).map { "evt-\($0)" }))
+        let payloads = try await reopened.payloads(for: (40 ..< 120).map { "evt-\($0)" })
+        #expect(payloads == (40 ..< 120).map { record($0).payload })
+        #expect(reopened.recovery.tornBytesSkipped == 0)
+        await reopened.close()
+
+        // Closed cleanly instead, every acknowledgement holds.
+        let closed = try FileOutbox(directory: directory)
+        #expect(Set(try await closed.storedEntries().map(\.id)) == Set((40 ..< 120).filter { $0 % 2 == 1 }.map { "evt-\($0)" }))
+        await closed.close()
+    }
+
+    @Test("a power loss that tears an ack file's unsynced tail: the torn record is skipped by its checksum, nothing acknowledged before the last sync comes back")
+    func tornAcknowledgementTailIsSkipped() async throws {
+        let directory = Fixture.temporaryDirectory()
+        defer { Fixture.removeDirectory(directory) }
+        let probe = SyncProbe()
+        let outbox = try open(directory, probe, durability: .everyAppend)
+        for index in 0 ..< 20 { try await outbox.append(record(index)) }
+        try await outbox.remove((0 ..< 5).map { "evt-\($0)" })
+        try outbox.syncAcknowledgements()
+        try await outbox.remove((5 ..< 10).map { "evt-\($0)" })
+        let afterLoss = try probe.powerLossCopy(of: directory)
+        defer { Fixture.removeDirectory(afterLoss) }
+        // Part of the unsynced tail reached the disk: the synced acks, then half of the next record.
+        let ackName = try #require(try FileManager.default.contentsOfDirectory(atPath: directory.path).first { $0.hasSuffix(".ack") })
+        let full = try Data(contentsOf: directory.appendingPathComponent(ackName))
+        let synced = try Data(contentsOf: afterLoss.appendingPathComponent(ackName)).count
+        try full.prefix(synced + 7).write(to: afterLoss.appendingPathComponent(ackName))
+        await outbox.close()
+        let reopened = try FileOutbox(directory: afterLoss)
+        #expect(Set(try await reopened.storedEntries().map(\.id)) == Set((5 ..< 20).map { "evt-\($0)" }))
+        #expect(reopened.recovery.tornBytesSkipped == 7)
+        await reopened.close()
     }
 }

@@ -18,11 +18,11 @@ extension FileOutbox {
     /// The first append that finds no commit running starts one on the outbox's commit queue (a thread
     /// of its own, so a slow fsync never holds a thread of Swift's cooperative pool, whose few threads
     /// the senders and the transport need): it waits `gather`, then takes the open group, writes all
-    /// its records with one `writev` under the lock (so bytes stay in offset order), syncs a
+    /// its records (one buffer) with one `write` under the lock (so bytes stay in offset order), syncs a
     /// duplicate of the segment's descriptor outside it, and resumes every append of the group with
     /// the result: success for all, or the same typed error for all. It keeps going while appends
     /// arrive; appends arriving during a sync form the next group.
-    func appendGrouped(_ record: OutboxRecord, bytes: [UInt8], gather: Duration) async throws(AEPStreamingClientError) {
+    func appendGrouped(_ record: OutboxRecord, head: RecordFormat.EventHead, gather: Duration) async throws(AEPStreamingClientError) {
         enum Role { case lead, follow, done(AEPStreamingClientError?) }
         let path = directory.path
         let durability = options.durability
@@ -43,12 +43,12 @@ extension FileOutbox {
                         return .follow
                     }
                     if let active = state.segments[state.active], active.size > RecordFormat.magic.count,
-                       active.size + bytes.count > segmentBytes || state.acknowledgedInActive.contains(record.id)
+                       active.size + head.recordBytes > segmentBytes || state.acknowledgedInActive.contains(record.id)
                     {
                         // The open group belongs to the old segment: it goes down with the old segment's sync.
                         let group = state.openGroup
                         state.openGroup = CommitGroup(number: group.number + 1)
-                        var failure = group.records.isEmpty ? nil : Self.writeGroup(group, to: active)
+                        var failure = group.ids.isEmpty ? nil : Self.writeGroup(group, to: active)
                         var rotated = true
                         do throws(AEPStreamingClientError) {
                             try Self.rotate(directory: path, durability: durability, state: &state)
@@ -62,16 +62,20 @@ extension FileOutbox {
                         if !rotated, let failure { return .done(failure) }
                     }
                     guard var segment = state.segments[state.active] else { return .done(Self.closedError()) }
-                    if state.openGroup.records.isEmpty { state.openGroup.startOffset = segment.size }
+                    if state.openGroup.ids.isEmpty {
+                        state.openGroup.startOffset = segment.size
+                        // Room for twice the last group: one allocation, not a copy at every doubling.
+                        state.openGroup.bytes.reserveCapacity(max(2 * state.lastGroupBytes, 64 << 10, head.recordBytes))
+                    }
                     state.index[record.id] = Location(
                         segment: segment.number, payloadOffset: segment.size + RecordFormat.payloadOffset(idBytes: record.id.utf8.count),
                         payloadLength: record.payload.count, enqueuedAt: record.enqueuedAt, order: state.nextOrder, group: state.openGroup.number
                     )
                     state.nextOrder += 1
-                    segment.size += bytes.count
+                    segment.size += head.recordBytes
                     segment.live += 1
                     state.segments[segment.number] = segment
-                    state.openGroup.records.append(bytes)
+                    RecordFormat.appendEventRecord(head, payload: record.payload, to: &state.openGroup.bytes)
                     state.openGroup.ids.append(record.id)
                     state.openGroup.waiters.append(continuation)
                     if state.committing { return .follow }
@@ -101,7 +105,7 @@ extension FileOutbox {
         if gather > .zero { Thread.sleep(forTimeInterval: gather.seconds) }
         while true {
             let taken = state.withLock { state -> (group: CommitGroup, fd: Int32, path: String, failure: AEPStreamingClientError?)? in
-                guard !state.closed, !state.openGroup.records.isEmpty || !state.openGroup.waiters.isEmpty,
+                guard !state.closed, !state.openGroup.ids.isEmpty || !state.openGroup.waiters.isEmpty,
                       let active = state.segments[state.active]
                 else {
                     state.committing = false
@@ -109,7 +113,8 @@ extension FileOutbox {
                 }
                 let group = state.openGroup
                 state.openGroup = CommitGroup(number: group.number + 1)
-                if let failure = group.records.isEmpty ? nil : Self.writeGroup(group, to: active) {
+                state.lastGroupBytes = group.bytes.count
+                if let failure = group.ids.isEmpty ? nil : Self.writeGroup(group, to: active) {
                     Self.forget(group, &state)
                     return (group, -1, active.path, failure)
                 }
@@ -141,7 +146,7 @@ extension FileOutbox {
     /// group started (nothing is written after it: writes happen under the lock) and returns the error.
     static func writeGroup(_ group: CommitGroup, to segment: Segment) -> AEPStreamingClientError? {
         do throws(AEPStreamingClientError) {
-            try POSIXFile.writeAll(segment.fd, buffers: group.records, path: segment.path)
+            try POSIXFile.writeAll(segment.fd, group.bytes, path: segment.path)
             return nil
         } catch {
             try? POSIXFile.truncate(segment.fd, to: group.startOffset, path: segment.path)
@@ -194,6 +199,16 @@ extension FileOutbox {
         state.directoryDirty = false
         state.lastAckSync = .now
         return sync
+    }
+
+    /// Syncs the acknowledgements written so far now, whatever the interval (for tests: the point a
+    /// simulated power loss cuts the ack files back to).
+    func syncAcknowledgements() throws(AEPStreamingClientError) {
+        let sync = try state.withLock { (state: inout State) throws(AEPStreamingClientError) -> AckSync in
+            guard !state.closed else { throw Self.closedError() }
+            return Self.takeAckSync(&state)
+        }
+        try performAckSync(sync, directory: directory.path)
     }
 
     func performAckSync(_ sync: AckSync, directory: String) throws(AEPStreamingClientError) {

@@ -20,25 +20,47 @@ extension FileOutbox {
         /// Larger lengths are garbage, not records.
         static let maxBodyBytes = 64 << 20
 
-        /// The framed record, built in one buffer: the payload is copied once, straight from its `Data`,
-        /// and the checksum is computed over the body in place.
-        static func eventRecord(id: String, payload: Data, enqueuedAt: Date) -> [UInt8] {
+        /// An event record's head: the frame and the body up to the payload (`[u32 length][u32 crc32]
+        /// [u8 version][i64 ms][u16 id length][id]`), checksummed over the payload too. Computed before the
+        /// outbox's lock; under it ``appendEventRecord(_:payload:to:)`` only copies bytes.
+        struct EventHead {
+            var bytes: [UInt8]
+            /// The whole record's size, the payload included.
+            var recordBytes: Int
+        }
+
+        static func eventHead(id: String, payload: Data, enqueuedAt: Date) -> EventHead {
             let idCount = id.utf8.count
             let bodyCount = 1 + 8 + 2 + idCount + payload.count
-            var record: [UInt8] = []
-            record.reserveCapacity(frameBytes + bodyCount)
-            appendLittleEndian(UInt32(bodyCount), to: &record)
-            appendLittleEndian(UInt32(0), to: &record)   // the checksum, filled in below
-            record.append(version)
+            var head: [UInt8] = []
+            head.reserveCapacity(frameBytes + 1 + 8 + 2 + idCount)
+            appendLittleEndian(UInt32(bodyCount), to: &head)
+            appendLittleEndian(UInt32(0), to: &head)   // the checksum, filled in below
+            head.append(version)
             let millis = Int64((enqueuedAt.timeIntervalSince1970 * 1000).rounded())
-            appendLittleEndian(UInt64(bitPattern: millis), to: &record)
-            appendLittleEndian(UInt16(idCount), to: &record)
-            record.append(contentsOf: id.utf8)
-            payload.withUnsafeBytes { record.append(contentsOf: $0) }
-            let crc = record.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[frameBytes...])) }
+            appendLittleEndian(UInt64(bitPattern: millis), to: &head)
+            appendLittleEndian(UInt16(idCount), to: &head)
+            head.append(contentsOf: id.utf8)
+            let headCRC = head.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[frameBytes...])) }
+            let crc = payload.withUnsafeBytes { CRC32.checksum($0, initial: headCRC) }
             withUnsafeBytes(of: crc.littleEndian) { crcBytes in
-                for index in 0 ..< 4 { record[4 + index] = crcBytes[index] }
+                for index in 0 ..< 4 { head[4 + index] = crcBytes[index] }
             }
+            return EventHead(bytes: head, recordBytes: frameBytes + bodyCount)
+        }
+
+        /// Appends the record `head` begins: its head, then the payload, copied once from its `Data`.
+        static func appendEventRecord(_ head: EventHead, payload: Data, to bytes: inout [UInt8]) {
+            bytes.append(contentsOf: head.bytes)
+            payload.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        }
+
+        /// The framed record in one buffer.
+        static func eventRecord(id: String, payload: Data, enqueuedAt: Date) -> [UInt8] {
+            let head = eventHead(id: id, payload: payload, enqueuedAt: enqueuedAt)
+            var record: [UInt8] = []
+            record.reserveCapacity(head.recordBytes)
+            appendEventRecord(head, payload: payload, to: &record)
             return record
         }
 

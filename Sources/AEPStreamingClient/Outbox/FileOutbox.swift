@@ -153,12 +153,15 @@ public final class FileOutbox: Outbox {
         var lockFD: Int32 = -1
         /// fsyncs of segments for groups (for tests and benchmarks).
         var groupSyncs = 0
+        /// The size of the last group taken for a commit: what the next one reserves.
+        var lastGroupBytes = 0
     }
 
     /// Appends that share one write and one fsync.
     struct CommitGroup: Sendable {
         var number: UInt64
-        var records: [[UInt8]] = []
+        /// Its records, framed, one after another: what goes down in one `write` at `startOffset`.
+        var bytes: [UInt8] = []
         var ids: [String] = []
         var waiters: [CheckedContinuation<Void, any Error>] = []
         /// The active segment's size before the group's first record.
@@ -179,7 +182,7 @@ public final class FileOutbox: Outbox {
     /// Acknowledgements are synced at most this often (and on close): one not synced yet only risks
     /// sending its event again after a power loss (Profile drops the copy by `_id`), never losing one.
     let ackSyncInterval: Duration
-    /// Where group commits run (see ``appendGrouped(_:bytes:gather:)``).
+    /// Where group commits run (see ``appendGrouped(_:head:gather:)``).
     let commitQueue = DispatchQueue(label: "FileOutbox.commit", qos: .userInitiated)
 
     /// Opens (creating if needed) the outbox in `directory` and recovers what it holds.
@@ -242,7 +245,7 @@ public final class FileOutbox: Outbox {
     public var segmentCount: Int { state.withLock { $0.segments.count } }
 
     /// Appends in the open group, waiting for the next commit (for tests).
-    var pendingAppends: Int { state.withLock { $0.openGroup.records.count } }
+    var pendingAppends: Int { state.withLock { $0.openGroup.ids.count } }
 
     /// Segment syncs done for groups so far (for tests).
     var groupSyncCount: Int { state.withLock { $0.groupSyncs } }
@@ -284,14 +287,17 @@ public final class FileOutbox: Outbox {
             throw AEPStreamingClientError(.invalidEvent, "an outbox record id must be 1…65535 UTF-8 bytes")
         }
         // Framed and checksummed before the lock: the lock only orders bytes.
-        let bytes = RecordFormat.eventRecord(id: record.id, payload: record.payload, enqueuedAt: record.enqueuedAt)
+        let head = RecordFormat.eventHead(id: record.id, payload: record.payload, enqueuedAt: record.enqueuedAt)
         switch options.durability.kind {
         case .osBuffered:
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(head.recordBytes)
+            RecordFormat.appendEventRecord(head, payload: record.payload, to: &bytes)
             try appendUnsynced(record, bytes: bytes)
         case .everyAppend:
-            try await appendGrouped(record, bytes: bytes, gather: .zero)
+            try await appendGrouped(record, head: head, gather: .zero)
         case .groupCommit(let maxDelay):
-            try await appendGrouped(record, bytes: bytes, gather: maxDelay)
+            try await appendGrouped(record, head: head, gather: maxDelay)
         }
     }
 
@@ -340,10 +346,10 @@ public final class FileOutbox: Outbox {
                     plan.locations.append(nil)
                     continue
                 }
-                if location.group == state.openGroup.number, let member = state.openGroup.ids.firstIndex(of: id) {
+                if location.group == state.openGroup.number {
                     // Not written yet (its append has not returned): from the group's buffer.
-                    let record = state.openGroup.records[member]
-                    plan.unwritten[position] = Data(record[(record.count - location.payloadLength)...])
+                    let start = location.payloadOffset - state.openGroup.startOffset
+                    plan.unwritten[position] = Data(state.openGroup.bytes[start ..< start + location.payloadLength])
                     plan.locations.append(nil)
                     continue
                 }
@@ -370,34 +376,52 @@ public final class FileOutbox: Outbox {
         let syncs = options.durability.syncs
         let toSync = try state.withLock { (state: inout State) throws(AEPStreamingClientError) -> AckSync? in
             guard !state.closed else { throw Self.closedError() }
-            // One write per segment for the whole batch: every id's record, concatenated.
-            var acks: [UInt64: [UInt8]] = [:]
+            // One write per segment for the whole batch: every id's record, concatenated (a batch is
+            // mostly one segment's, so the last one's buffer is kept at hand).
+            var acks: [UInt64: (count: Int, records: [UInt8])] = [:]
+            var current: UInt64?
+            var currentCount = 0
+            var currentRecords: [UInt8] = []
             for id in ids {
                 // An id whose group is not written yet is acknowledged too: the ack file names ids, in any order.
-                guard let location = state.index.removeValue(forKey: id), var segment = state.segments[location.segment] else { continue }
-                segment.live -= 1
-                state.segments[location.segment] = segment
-                RecordFormat.appendAckRecord(id: id, to: &acks[location.segment, default: []])
+                guard let location = state.index.removeValue(forKey: id) else { continue }
                 if location.segment == state.active { state.acknowledgedInActive.insert(id) }
+                if current != location.segment {
+                    if let number = current { acks[number] = (currentCount, currentRecords) }
+                    (currentCount, currentRecords) = acks.removeValue(forKey: location.segment) ?? (0, [])
+                    current = location.segment
+                }
+                currentCount += 1
+                RecordFormat.appendAckRecord(id: id, to: &currentRecords)
             }
-            for (number, records) in acks {
+            if let number = current { acks[number] = (currentCount, currentRecords) }
+            var failure: AEPStreamingClientError?
+            for (number, (count, records)) in acks {
                 guard var segment = state.segments[number] else { continue }
+                segment.live -= count
                 if segment.live == 0, number != state.active {
                     Self.deleteSegment(segment)
                     state.segments[number] = nil
                     state.directoryDirty = true
                     continue
                 }
-                if segment.ackFD < 0 {
-                    segment.ackFD = try POSIXFile.open(segment.ackPath, create: true, append: true)
-                    // A new name is durable only once its directory is synced (POSIX; ext4 happens to
-                    // commit it with the file); until then a power loss could take these acks with it.
-                    state.directoryDirty = true
+                // A failed write leaves these events on disk unacknowledged: sent again after a restart, not lost.
+                // The other segments' acknowledgements still go down.
+                do throws(AEPStreamingClientError) {
+                    if segment.ackFD < 0 {
+                        segment.ackFD = try POSIXFile.open(segment.ackPath, create: true, append: true)
+                        // A new name is durable only once its directory is synced (POSIX; ext4 happens to
+                        // commit it with the file); until then a power loss could take these acks with it.
+                        state.directoryDirty = true
+                    }
+                    try POSIXFile.writeAll(segment.ackFD, records, path: segment.ackPath)
+                    segment.ackDirty = true
+                } catch {
+                    failure = failure ?? error
                 }
-                try POSIXFile.writeAll(segment.ackFD, records, path: segment.ackPath)
-                segment.ackDirty = true
                 state.segments[number] = segment
             }
+            if let failure { throw failure }
             guard syncs, state.lastAckSync.duration(to: .now) >= ackSyncInterval else { return nil }
             return Self.takeAckSync(&state)
         }
@@ -415,7 +439,7 @@ public final class FileOutbox: Outbox {
             let group = state.openGroup
             state.openGroup = CommitGroup(number: group.number + 1)
             var failure: AEPStreamingClientError?
-            if !group.records.isEmpty, let active = state.segments[state.active] {
+            if !group.ids.isEmpty, let active = state.segments[state.active] {
                 failure = Self.writeGroup(group, to: active)
             }
             if syncs, let active = state.segments[state.active] {

@@ -61,62 +61,6 @@ enum POSIXFile {
         if let failure { throw failure }
     }
 
-    /// Writes every byte of `buffers`, in order, with as few `writev` calls as the kernel allows
-    /// (a group commit's records go down in one call, not one `write` each).
-    static func writeAll(_ fd: Int32, buffers: [[UInt8]], path: String) throws(AEPStreamingClientError) {
-        var index = 0
-        var skip = 0   // bytes of buffers[index] already written
-        while index < buffers.count {
-            let end = min(buffers.count, index + 64)   // the iovecs pin their buffers by nesting, so keep the depth small
-            var failure: AEPStreamingClientError?
-            var written = 0
-            withIOVectors(buffers, index ..< end, skip: skip) { vectors in
-                while true {
-                    let result = Foundation.writev(fd, vectors.baseAddress, Int32(vectors.count))
-                    if result < 0 {
-                        if errno == EINTR { continue }
-                        failure = Self.failure("writev", path)
-                        return
-                    }
-                    written = result
-                    return
-                }
-            }
-            if let failure { throw failure }
-            // Step over what went down; a short write resumes inside a buffer.
-            var remaining = written
-            while index < end {
-                let left = buffers[index].count - skip
-                if remaining < left {
-                    skip += remaining
-                    break
-                }
-                remaining -= left
-                skip = 0
-                index += 1
-            }
-        }
-    }
-
-    /// Calls `body` with iovecs over `buffers[range]` (the first one `skip` bytes in), pinning each buffer.
-    private static func withIOVectors(_ buffers: [[UInt8]], _ range: Range<Int>, skip: Int, _ body: (UnsafeBufferPointer<iovec>) -> Void) {
-        var vectors: [iovec] = []
-        vectors.reserveCapacity(range.count)
-        func pin(_ position: Int) {
-            if position == range.upperBound {
-                vectors.withUnsafeBufferPointer(body)
-                return
-            }
-            buffers[position].withUnsafeBytes { raw in
-                let offset = position == range.lowerBound ? skip : 0
-                let base = raw.baseAddress.map { UnsafeMutableRawPointer(mutating: $0 + offset) }
-                vectors.append(iovec(iov_base: base, iov_len: raw.count - offset))
-                pin(position + 1)
-            }
-        }
-        pin(range.lowerBound)
-    }
-
     /// Fills `buffer` with the bytes at `offset`.
     static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, offset: Int, path: String) throws(AEPStreamingClientError) {
         guard let base = buffer.baseAddress else { return }
