@@ -40,7 +40,7 @@ final class SyncProbe: Sendable {
             counts.segments += 1
             return (counts.segments, counts.failSegmentSyncs.contains(counts.segments))
         }
-        if number == 1, holdsFirst { _ = gate.wait(timeout: .now() + 60) }
+        if number == 1, holdsFirst { _ = gate.wait(timeout: .now() + 150) }
         if fails { throw AEPStreamingClientError(.outboxIO, "fsync \(path): Input/output error (injected)") }
         try POSIXFile.sync(fd, path: path)
         counts.withLock { $0.syncedSizes[path] = size }
@@ -69,6 +69,10 @@ final class SyncProbe: Sendable {
 
 @Suite("FileOutbox group commit and lazy acknowledgements")
 struct FileOutboxGroupCommitTests {
+    /// How long a held sync waits for the appends behind it: generous, since in a full parallel run the
+    /// cooperative pool was seen busy for ~50 s (trivial tests of other suites finishing after 49 s).
+    static let busyMachineWait: Duration = .seconds(120)
+
     func record(_ index: Int, bytes: Int = 64) -> OutboxRecord {
         OutboxRecord(
             id: "evt-\(index)", payload: Data((#"{"_id":"evt-\#(index)","pad":""# + String(repeating: "p", count: bytes) + #""}"#).utf8),
@@ -127,9 +131,9 @@ struct FileOutboxGroupCommitTests {
         let probe = SyncProbe(holdsFirst: true)
         let outbox = try open(directory, probe)
         let first = Task { try await outbox.append(record(0)) }
-        #expect(await eventually { probe.segments == 1 })   // the first group's sync, held
+        #expect(await eventually(timeout: Self.busyMachineWait) { probe.segments == 1 })   // the first group's sync, held
         let rest = Task { await appendConcurrently(outbox, 1 ..< 11) }
-        #expect(await eventually { outbox.pendingAppends == 10 })
+        #expect(await eventually(timeout: Self.busyMachineWait) { outbox.pendingAppends == 10 })
         probe.release()
         try await first.value
         let results = await rest.value
@@ -151,9 +155,9 @@ struct FileOutboxGroupCommitTests {
         probe.counts.withLock { $0.failSegmentSyncs = [2] }
         let outbox = try open(directory, probe)
         let first = Task { try await outbox.append(record(0)) }
-        #expect(await eventually { probe.segments == 1 })
+        #expect(await eventually(timeout: Self.busyMachineWait) { probe.segments == 1 })
         let rest = Task { await appendConcurrently(outbox, 1 ..< 11) }
-        #expect(await eventually { outbox.pendingAppends == 10 })
+        #expect(await eventually(timeout: Self.busyMachineWait) { outbox.pendingAppends == 10 })
         probe.release()
         try await first.value
         let results = await rest.value
