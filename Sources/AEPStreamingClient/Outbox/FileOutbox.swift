@@ -10,6 +10,12 @@ public import Foundation
 /// returned and that was not removed; a torn last record (a kill during
 /// `write`) fails its checksum and is skipped, counted in ``recovery``.
 ///
+/// Appends that wait together share one `write` and one `fsync` (group
+/// commit). Removals are written at once and synced at most once a second
+/// (and on ``close()``): a power loss may bring back events removed in the
+/// last second, which are then sent again (AEP Profile drops a repeated
+/// `_id`); it never loses an event whose append returned.
+///
 /// Files are created with mode 0600 and the directory with 0700. An
 /// exclusive `flock` on `lock` keeps a second process (or client) out.
 ///
