@@ -8,6 +8,8 @@
 //   swift run -c release --package-path Benchmarks transport-wait [--requests N]           CPU while the client awaits a slow inlet
 //   swift run -c release --package-path Benchmarks urlsession-wait [--requests N]          the same with URLSession alone (its busy wait)
 //   swift run -c release --package-path Benchmarks inlet-bench [--events N]                the inlet emulator alone: 500-event batches
+//   swift build -c release --package-path Benchmarks --product delivery-bench --product aep-inlet-emulator, then
+//   Benchmarks/.build/release/delivery-bench [--events N] [--outbox file|memory|all]       the client to the emulator in its own process
 import Foundation
 import PackageDescription
 
@@ -72,6 +74,23 @@ let package = Package(
                 .product(name: "ChatlioXDMMapper", package: root),
                 .product(name: "ChatlioWebhooks", package: root),
                 .product(name: "XDMSchemaRegistry", package: root),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
+        ),
+        // The delivery runs: the client against the root package's aep-inlet-emulator started as a child process.
+        .target(
+            name: "DeliveryHarness",
+            dependencies: [.product(name: "AEPStreamingClient", package: root)],
+            swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
+        ),
+        .executableTarget(
+            name: "delivery-bench",
+            dependencies: [
+                "DeliveryHarness",
+                .product(name: "AEPStreamingClient", package: root),
+                .product(name: "ChatlioJSON", package: root),
+                .product(name: "ChatlioWebhooks", package: root),
+                .product(name: "ChatlioXDMMapper", package: root),
             ],
             swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
         ),

@@ -20,30 +20,64 @@ extension FileOutbox {
         /// Larger lengths are garbage, not records.
         static let maxBodyBytes = 64 << 20
 
-        static func eventRecord(id: String, payload: Data, enqueuedAt: Date) -> [UInt8] {
-            let idBytes = Array(id.utf8)
-            var body: [UInt8] = []
-            body.reserveCapacity(1 + 8 + 2 + idBytes.count + payload.count)
-            body.append(version)
+        /// An event record's head: the frame and the body up to the payload (`[u32 length][u32 crc32]
+        /// [u8 version][i64 ms][u16 id length][id]`), checksummed over the payload too. Computed before the
+        /// outbox's lock; under it ``appendEventRecord(_:payload:to:)`` only copies bytes.
+        struct EventHead {
+            var bytes: [UInt8]
+            /// The whole record's size, the payload included.
+            var recordBytes: Int
+        }
+
+        static func eventHead(id: String, payload: Data, enqueuedAt: Date) -> EventHead {
+            let idCount = id.utf8.count
+            let bodyCount = 1 + 8 + 2 + idCount + payload.count
+            var head: [UInt8] = []
+            head.reserveCapacity(frameBytes + 1 + 8 + 2 + idCount)
+            appendLittleEndian(UInt32(bodyCount), to: &head)
+            appendLittleEndian(UInt32(0), to: &head)   // the checksum, filled in below
+            head.append(version)
             let millis = Int64((enqueuedAt.timeIntervalSince1970 * 1000).rounded())
-            appendLittleEndian(UInt64(bitPattern: millis), to: &body)
-            appendLittleEndian(UInt16(idBytes.count), to: &body)
-            body.append(contentsOf: idBytes)
-            body.append(contentsOf: payload)
-            return frame(body)
+            appendLittleEndian(UInt64(bitPattern: millis), to: &head)
+            appendLittleEndian(UInt16(idCount), to: &head)
+            head.append(contentsOf: id.utf8)
+            let headCRC = head.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[frameBytes...])) }
+            let crc = payload.withUnsafeBytes { CRC32.checksum($0, initial: headCRC) }
+            withUnsafeBytes(of: crc.littleEndian) { crcBytes in
+                for index in 0 ..< 4 { head[4 + index] = crcBytes[index] }
+            }
+            return EventHead(bytes: head, recordBytes: frameBytes + bodyCount)
+        }
+
+        /// Appends the record `head` begins: its head, then the payload, copied once from its `Data`.
+        static func appendEventRecord(_ head: EventHead, payload: Data, to bytes: inout [UInt8]) {
+            bytes.append(contentsOf: head.bytes)
+            payload.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        }
+
+        /// The framed record in one buffer.
+        static func eventRecord(id: String, payload: Data, enqueuedAt: Date) -> [UInt8] {
+            let head = eventHead(id: id, payload: payload, enqueuedAt: enqueuedAt)
+            var record: [UInt8] = []
+            record.reserveCapacity(head.recordBytes)
+            appendEventRecord(head, payload: payload, to: &record)
+            return record
         }
 
         static func ackRecord(id: String) -> [UInt8] {
-            frame(Array(id.utf8))
+            var record: [UInt8] = []
+            appendAckRecord(id: id, to: &record)
+            return record
         }
 
-        private static func frame(_ body: [UInt8]) -> [UInt8] {
-            var record: [UInt8] = []
-            record.reserveCapacity(frameBytes + body.count)
-            appendLittleEndian(UInt32(body.count), to: &record)
-            appendLittleEndian(CRC32.checksum(body), to: &record)
-            record.append(contentsOf: body)
-            return record
+        /// Appends one acknowledgement record (`[u32 length][u32 crc32(id)][id]`) to `records`.
+        static func appendAckRecord(id: String, to records: inout [UInt8]) {
+            var id = id
+            id.withUTF8 { idBytes in
+                appendLittleEndian(UInt32(idBytes.count), to: &records)
+                appendLittleEndian(CRC32.checksum(UnsafeRawBufferPointer(idBytes)), to: &records)
+                records.append(contentsOf: idBytes)
+            }
         }
 
         /// The offset of the payload inside an event record, from the record start.

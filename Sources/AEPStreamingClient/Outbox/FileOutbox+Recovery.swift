@@ -63,7 +63,11 @@ extension FileOutbox {
 
             var live = 0
             var duplicates: [String] = []
+            var seenHere = Set<String>()
             for (id, header) in events where !acked.contains(id) {
+                // A second copy in this same segment (appended again after a failed sync) is simply not
+                // indexed: an ack here would name both copies, the first one included.
+                guard seenHere.insert(id).inserted else { continue }
                 if state.index[id] != nil {
                     duplicates.append(id)
                     continue
@@ -93,7 +97,8 @@ extension FileOutbox {
                 try POSIXFile.sync(ackFD, path: ackPath)
             }
             keep = true
-            state.segments[number] = Segment(number: number, fd: fd, size: max(validEnd, RecordFormat.magic.count), live: live, ackFD: ackFD)
+            state.segments[number] = Segment(
+                number: number, fd: fd, size: max(validEnd, RecordFormat.magic.count), live: live, ackFD: ackFD, path: path, ackPath: ackPath)
         }
         // An ack file whose segment is gone (a kill between the two unlinks) is garbage.
         let segmentNumbers = Set(numbers)

@@ -10,6 +10,12 @@ public import Foundation
 /// returned and that was not removed; a torn last record (a kill during
 /// `write`) fails its checksum and is skipped, counted in ``recovery``.
 ///
+/// Appends that wait together share one `write` and one `fsync` (group
+/// commit). Removals are written at once and synced at most once a second
+/// (and on ``close()``): a power loss may bring back events removed in the
+/// last second, which are then sent again (AEP Profile drops a repeated
+/// `_id`); it never loses an event whose append returned.
+///
 /// Files are created with mode 0600 and the directory with 0700. An
 /// exclusive `flock` on `lock` keeps a second process (or client) out.
 ///
@@ -112,14 +118,22 @@ public final class FileOutbox: Outbox {
         var payloadLength: Int
         var enqueuedAt: Date
         var order: UInt64
+        /// The commit group that writes it (0: on disk and durable as the mode promises already).
+        var group: UInt64 = 0
     }
 
     struct Segment: Sendable {
         var number: UInt64
         var fd: Int32
+        /// Its size once every record assigned to it is written (the open group's included).
         var size: Int
         var live: Int
         var ackFD: Int32 = -1
+        /// Its file's path, and its ack file's (built once: error messages and syncs need them).
+        var path: String
+        var ackPath: String
+        /// Acknowledgements written since the ack file was last synced.
+        var ackDirty = false
     }
 
     struct State: Sendable {
@@ -128,12 +142,36 @@ public final class FileOutbox: Outbox {
         var active: UInt64 = 0
         var nextOrder: UInt64 = 0
         var closed = false
-        /// Appends written so far (tickets) and the last one known on disk.
-        var written: UInt64 = 0
-        var synced: UInt64 = 0
-        var syncing = false
-        var waiters: [(ticket: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
+        /// The group appends join now; it is written and synced by the committing task.
+        var openGroup = CommitGroup(number: 1)
+        /// The last group whose sync succeeded (groups commit in order, one at a time).
+        var durableGroup: UInt64 = 0
+        /// Whether a task is committing groups.
+        var committing = false
+        /// Appends of an id already in a group that is not durable yet: they return with that group.
+        var lateWaiters: [(group: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
+        /// Ids acknowledged in the active segment: appending one again starts a new segment, since an
+        /// acknowledgement names an id, not a record, and would take the new copy with the old on reopen.
+        var acknowledgedInActive: Set<String> = []
+        /// When the ack files were last synced; a directory entry (an ack file made, a segment deleted) not synced yet.
+        var lastAckSync = ContinuousClock.now
+        var directoryDirty = false
         var lockFD: Int32 = -1
+        /// fsyncs of segments for groups (for tests and benchmarks).
+        var groupSyncs = 0
+        /// The size of the last group taken for a commit: what the next one reserves.
+        var lastGroupBytes = 0
+    }
+
+    /// Appends that share one write and one fsync.
+    struct CommitGroup: Sendable {
+        var number: UInt64
+        /// Its records, framed, one after another: what goes down in one `write` at `startOffset`.
+        var bytes: [UInt8] = []
+        var ids: [String] = []
+        var waiters: [CheckedContinuation<Void, any Error>] = []
+        /// The active segment's size before the group's first record.
+        var startOffset = 0
     }
 
     /// The directory.
@@ -145,19 +183,35 @@ public final class FileOutbox: Outbox {
 
     let state: Locked<State>
     let log: AEPStreamingClient.LogHandler
+    /// `fsync` (tests substitute a counting or failing one).
+    let syncFile: @Sendable (Int32, String) throws(AEPStreamingClientError) -> Void
+    /// Acknowledgements are synced at most this often (and on close): one not synced yet only risks
+    /// sending its event again after a power loss (Profile drops the copy by `_id`), never losing one.
+    let ackSyncInterval: Duration
+    /// Where group commits run (see ``appendGrouped(_:head:gather:)``).
+    let commitQueue = DispatchQueue(label: "FileOutbox.commit", qos: .userInitiated)
 
     /// Opens (creating if needed) the outbox in `directory` and recovers what it holds.
     ///
     /// - Throws: ``AEPStreamingClientError/Code/outboxLocked`` when another
     ///   outbox has the directory open; ``AEPStreamingClientError/Code/outboxIO``
     ///   when files cannot be created or read.
-    public init(directory: URL, options: Options = Options(), log: @escaping AEPStreamingClient.LogHandler = { _ in }) throws(AEPStreamingClientError) {
+    public convenience init(directory: URL, options: Options = Options(), log: @escaping AEPStreamingClient.LogHandler = { _ in }) throws(AEPStreamingClientError) {
+        try self.init(directory: directory, options: options, log: log, syncFile: { fd, path throws(AEPStreamingClientError) in try POSIXFile.sync(fd, path: path) })
+    }
+
+    init(
+        directory: URL, options: Options, log: @escaping AEPStreamingClient.LogHandler,
+        syncFile: @escaping @Sendable (Int32, String) throws(AEPStreamingClientError) -> Void, ackSyncInterval: Duration = .seconds(1)
+    ) throws(AEPStreamingClientError) {
+        self.ackSyncInterval = ackSyncInterval
         guard options.segmentBytes >= 4096 else {
             throw AEPStreamingClientError(.invalidConfiguration, "FileOutbox segmentBytes must be at least 4096 (got \(options.segmentBytes))")
         }
         self.directory = directory
         self.options = options
         self.log = log
+        self.syncFile = syncFile
         let path = directory.path
         try POSIXFile.makeDirectory(path)
         let lockFD = try POSIXFile.lockFile(path + "/lock")
@@ -196,6 +250,12 @@ public final class FileOutbox: Outbox {
     /// Segment files now (the active one included).
     public var segmentCount: Int { state.withLock { $0.segments.count } }
 
+    /// Appends in the open group, waiting for the next commit (for tests).
+    var pendingAppends: Int { state.withLock { $0.openGroup.ids.count } }
+
+    /// Segment syncs done for groups so far (for tests).
+    var groupSyncCount: Int { state.withLock { $0.groupSyncs } }
+
     static func segmentPath(_ directory: String, _ number: UInt64, ack: Bool = false) -> String {
         let hex = String(number, radix: 16)
         let padded = String(repeating: "0", count: max(0, 16 - hex.count)) + hex
@@ -232,150 +292,174 @@ public final class FileOutbox: Outbox {
         guard !record.id.isEmpty, record.id.utf8.count <= Int(UInt16.max) else {
             throw AEPStreamingClientError(.invalidEvent, "an outbox record id must be 1…65535 UTF-8 bytes")
         }
-        let bytes = RecordFormat.eventRecord(id: record.id, payload: record.payload, enqueuedAt: record.enqueuedAt)
+        // Framed and checksummed before the lock: the lock only orders bytes.
+        let head = RecordFormat.eventHead(id: record.id, payload: record.payload, enqueuedAt: record.enqueuedAt)
+        switch options.durability.kind {
+        case .osBuffered:
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(head.recordBytes)
+            RecordFormat.appendEventRecord(head, payload: record.payload, to: &bytes)
+            try appendUnsynced(record, bytes: bytes)
+        case .everyAppend:
+            try await appendGrouped(record, head: head, gather: .zero)
+        case .groupCommit(let maxDelay):
+            try await appendGrouped(record, head: head, gather: maxDelay)
+        }
+    }
+
+    /// `.osBuffered`: written before returning (a kill loses nothing), never synced.
+    private func appendUnsynced(_ record: OutboxRecord, bytes: [UInt8]) throws(AEPStreamingClientError) {
         let path = directory.path
         let durability = options.durability
         let segmentBytes = options.segmentBytes
-        let ticket = try state.withLock { (state: inout State) throws(AEPStreamingClientError) -> UInt64? in
+        try state.withLock { (state: inout State) throws(AEPStreamingClientError) in
             guard !state.closed else { throw Self.closedError() }
-            if state.index[record.id] != nil { return nil }
-            if let active = state.segments[state.active], active.size > RecordFormat.magic.count, active.size + bytes.count > segmentBytes {
+            if state.index[record.id] != nil { return }
+            if let active = state.segments[state.active], active.size > RecordFormat.magic.count, active.size + bytes.count > segmentBytes
+                || state.acknowledgedInActive.contains(record.id)
+            {
                 try Self.rotate(directory: path, durability: durability, state: &state)
             }
             guard var segment = state.segments[state.active] else { throw Self.closedError() }
-            let segmentPath = Self.segmentPath(path, segment.number)
             do throws(AEPStreamingClientError) {
-                try POSIXFile.writeAll(segment.fd, bytes, path: segmentPath)
+                try POSIXFile.writeAll(segment.fd, bytes, path: segment.path)
             } catch {
                 // A partial write would leave a torn record in the middle: cut it off.
-                try? POSIXFile.truncate(segment.fd, to: segment.size, path: segmentPath)
+                try? POSIXFile.truncate(segment.fd, to: segment.size, path: segment.path)
                 throw error
             }
-            let idBytes = record.id.utf8.count
             state.index[record.id] = Location(
-                segment: segment.number, payloadOffset: segment.size + RecordFormat.payloadOffset(idBytes: idBytes),
+                segment: segment.number, payloadOffset: segment.size + RecordFormat.payloadOffset(idBytes: record.id.utf8.count),
                 payloadLength: record.payload.count, enqueuedAt: record.enqueuedAt, order: state.nextOrder
             )
             state.nextOrder += 1
             segment.size += bytes.count
             segment.live += 1
             state.segments[segment.number] = segment
-            state.written += 1
-            return state.written
-        }
-        guard let ticket else { return }
-        switch durability.kind {
-        case .osBuffered:
-            return
-        case .everyAppend:
-            try await waitUntilDurable(ticket, gather: .zero)
-        case .groupCommit(let maxDelay):
-            try await waitUntilDurable(ticket, gather: maxDelay)
         }
     }
 
     public func payloads(for ids: [String]) async throws(AEPStreamingClientError) -> [Data?] {
-        let path = directory.path
         // Locations and duplicated descriptors under the lock; the reads
         // outside it, so appends are not held up (a duplicate stays valid even
         // if the segment is deleted meanwhile).
-        let plan = try state.withLock { (state: inout State) throws(AEPStreamingClientError) -> (locations: [Location?], fds: [UInt64: Int32]) in
+        let plan = try state.withLock { (state: inout State) throws(AEPStreamingClientError) -> PayloadPlan in
             guard !state.closed else { throw Self.closedError() }
-            var fds: [UInt64: Int32] = [:]
-            var locations: [Location?] = []
-            locations.reserveCapacity(ids.count)
-            for id in ids {
+            var plan = PayloadPlan()
+            plan.locations.reserveCapacity(ids.count)
+            for (position, id) in ids.enumerated() {
                 guard let location = state.index[id], let segment = state.segments[location.segment] else {
-                    locations.append(nil)
+                    plan.locations.append(nil)
                     continue
                 }
-                if fds[segment.number] == nil {
+                if location.group == state.openGroup.number {
+                    // Not written yet (its append has not returned): from the group's buffer.
+                    let start = location.payloadOffset - state.openGroup.startOffset
+                    plan.unwritten[position] = Data(state.openGroup.bytes[start ..< start + location.payloadLength])
+                    plan.locations.append(nil)
+                    continue
+                }
+                if plan.files[segment.number] == nil {
                     let fd = POSIXFile.duplicate(segment.fd)
                     guard fd >= 0 else {
-                        for fd in fds.values { POSIXFile.closeQuietly(fd) }
-                        throw POSIXFile.failure("dup", Self.segmentPath(path, segment.number))
+                        for file in plan.files.values { POSIXFile.closeQuietly(file.fd) }
+                        throw POSIXFile.failure("dup", segment.path)
                     }
-                    fds[segment.number] = fd
+                    plan.files[segment.number] = (fd, segment.path)
                 }
-                locations.append(location)
+                plan.locations.append(location)
             }
-            return (locations, fds)
+            return plan
         }
-        defer { for fd in plan.fds.values { POSIXFile.closeQuietly(fd) } }
-        var result: [Data?] = []
-        result.reserveCapacity(ids.count)
-        for location in plan.locations {
-            guard let location, let fd = plan.fds[location.segment] else {
-                result.append(nil)
-                continue
-            }
-            let bytes = try POSIXFile.read(fd, offset: location.payloadOffset, count: location.payloadLength, path: Self.segmentPath(path, location.segment))
-            result.append(Data(bytes))
-        }
+        defer { for file in plan.files.values { POSIXFile.closeQuietly(file.fd) } }
+        var result = try Self.readPayloads(plan)
+        for (position, payload) in plan.unwritten { result[position] = payload }
         return result
     }
 
     public func remove(_ ids: [String]) async throws(AEPStreamingClientError) {
         let path = directory.path
-        let durability = options.durability
-        var toSync: [(fd: Int32, path: String)] = []
-        let directoryChanged = try state.withLock { (state: inout State) throws(AEPStreamingClientError) -> Bool in
+        let syncs = options.durability.syncs
+        let toSync = try state.withLock { (state: inout State) throws(AEPStreamingClientError) -> AckSync? in
             guard !state.closed else { throw Self.closedError() }
-            var acks: [UInt64: [UInt8]] = [:]
+            // One write per segment for the whole batch: every id's record, concatenated (a batch is
+            // mostly one segment's, so the last one's buffer is kept at hand).
+            var acks: [UInt64: (count: Int, records: [UInt8])] = [:]
+            var current: UInt64?
+            var currentCount = 0
+            var currentRecords: [UInt8] = []
             for id in ids {
-                guard let location = state.index.removeValue(forKey: id), var segment = state.segments[location.segment] else { continue }
-                segment.live -= 1
-                state.segments[location.segment] = segment
-                acks[location.segment, default: []].append(contentsOf: RecordFormat.ackRecord(id: id))
+                // An id whose group is not written yet is acknowledged too: the ack file names ids, in any order.
+                guard let location = state.index.removeValue(forKey: id) else { continue }
+                if location.segment == state.active { state.acknowledgedInActive.insert(id) }
+                if current != location.segment {
+                    if let number = current { acks[number] = (currentCount, currentRecords) }
+                    (currentCount, currentRecords) = acks.removeValue(forKey: location.segment) ?? (0, [])
+                    current = location.segment
+                }
+                currentCount += 1
+                RecordFormat.appendAckRecord(id: id, to: &currentRecords)
             }
-            var directoryChanged = false
-            for (number, records) in acks {
+            if let number = current { acks[number] = (currentCount, currentRecords) }
+            var failure: AEPStreamingClientError?
+            for (number, (count, records)) in acks {
                 guard var segment = state.segments[number] else { continue }
+                segment.live -= count
                 if segment.live == 0, number != state.active {
-                    Self.deleteSegment(segment, directory: path)
+                    Self.deleteSegment(segment)
                     state.segments[number] = nil
-                    directoryChanged = true
+                    state.directoryDirty = true
                     continue
                 }
-                let ackPath = Self.segmentPath(path, number, ack: true)
-                if segment.ackFD < 0 {
-                    segment.ackFD = try POSIXFile.open(ackPath, create: true, append: true)
-                    state.segments[number] = segment
-                    // A new name is durable only once its directory is synced (POSIX; ext4 happens to
-                    // commit it with the file): without it a power loss could take the acks with it,
-                    // and every acknowledged event of the segment would be sent again.
-                    directoryChanged = true
+                // A failed write leaves these events on disk unacknowledged: sent again after a restart, not lost.
+                // The other segments' acknowledgements still go down.
+                do throws(AEPStreamingClientError) {
+                    if segment.ackFD < 0 {
+                        segment.ackFD = try POSIXFile.open(segment.ackPath, create: true, append: true)
+                        // A new name is durable only once its directory is synced (POSIX; ext4 happens to
+                        // commit it with the file); until then a power loss could take these acks with it.
+                        state.directoryDirty = true
+                    }
+                    try POSIXFile.writeAll(segment.ackFD, records, path: segment.ackPath)
+                    segment.ackDirty = true
+                } catch {
+                    failure = failure ?? error
                 }
-                try POSIXFile.writeAll(segment.ackFD, records, path: ackPath)
-                if durability.syncs {
-                    let fd = POSIXFile.duplicate(segment.ackFD)
-                    if fd >= 0 { toSync.append((fd, ackPath)) }
-                }
+                state.segments[number] = segment
             }
-            return directoryChanged
+            if let failure { throw failure }
+            guard syncs, state.lastAckSync.duration(to: .now) >= ackSyncInterval else { return nil }
+            return Self.takeAckSync(&state)
         }
         // Syncs outside the lock, on duplicates, so appends go on meanwhile.
-        defer { for (fd, _) in toSync { POSIXFile.closeQuietly(fd) } }
-        guard durability.syncs else { return }
-        for (fd, ackPath) in toSync { try POSIXFile.sync(fd, path: ackPath) }
-        if directoryChanged { try POSIXFile.syncDirectory(path) }
+        if let toSync { try performAckSync(toSync, directory: path) }
     }
 
     public func close() async {
         let path = directory.path
         let syncs = options.durability.syncs
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
-            guard !state.closed else { return [] }
-            if syncs, let active = state.segments[state.active] {
-                try? POSIXFile.sync(active.fd, path: Self.segmentPath(path, active.number))
+        let (completions, ackSync) = state.withLock { state -> ([Completion], AckSync?) in
+            guard !state.closed else { return ([], nil) }
+            var completions: [Completion] = []
+            // The open group goes down with the final sync; so do appends waiting on a group in flight.
+            let group = state.openGroup
+            state.openGroup = CommitGroup(number: group.number + 1)
+            var failure: AEPStreamingClientError?
+            if !group.ids.isEmpty, let active = state.segments[state.active] {
+                failure = Self.writeGroup(group, to: active)
             }
-            state.synced = state.written
-            let waiters = state.waiters.map(\.continuation)
-            state.waiters = []
+            if syncs, let active = state.segments[state.active] {
+                do throws(AEPStreamingClientError) { try syncFile(active.fd, active.path) } catch { failure = failure ?? error }
+            }
+            completions.append(Completion(waiters: group.waiters, failure: failure))
+            completions.append(Completion(waiters: state.lateWaiters.map(\.continuation), failure: failure))
+            state.lateWaiters = []
+            let ackSync = syncs ? Self.takeAckSync(&state) : nil
             Self.closeFiles(&state)
-            return waiters
+            return (completions, ackSync)
         }
-        for waiter in waiters { waiter.resume() }
+        if let ackSync { try? performAckSync(ackSync, directory: path) }
+        for completion in completions { completion.resume() }
     }
 
     // MARK: - Segments
@@ -394,25 +478,27 @@ public final class FileOutbox: Outbox {
             POSIXFile.unlinkQuietly(path)
             throw error
         }
-        state.segments[number] = Segment(number: number, fd: fd, size: RecordFormat.magic.count, live: 0)
+        state.segments[number] = Segment(
+            number: number, fd: fd, size: RecordFormat.magic.count, live: 0, path: path, ackPath: segmentPath(directory, number, ack: true))
         state.active = number
+        state.acknowledgedInActive = []
     }
 
-    /// Closes the active segment (synced, so earlier tickets stay covered) and starts the next.
+    /// Closes the active segment (synced, so earlier groups stay covered) and starts the next.
     static func rotate(directory: String, durability: Durability, state: inout State) throws(AEPStreamingClientError) {
         guard let old = state.segments[state.active] else { return }
-        if durability.syncs { try POSIXFile.sync(old.fd, path: segmentPath(directory, old.number)) }
+        if durability.syncs { try POSIXFile.sync(old.fd, path: old.path) }
         try startSegment(number: old.number + 1, directory: directory, durability: durability, state: &state)
         if old.live == 0 {
-            deleteSegment(old, directory: directory)
+            deleteSegment(old)
             state.segments[old.number] = nil
         }
     }
 
-    static func deleteSegment(_ segment: Segment, directory: String) {
+    static func deleteSegment(_ segment: Segment) {
         POSIXFile.closeQuietly(segment.fd)
         POSIXFile.closeQuietly(segment.ackFD)
-        POSIXFile.unlinkQuietly(segmentPath(directory, segment.number))
-        POSIXFile.unlinkQuietly(segmentPath(directory, segment.number, ack: true))
+        POSIXFile.unlinkQuietly(segment.path)
+        POSIXFile.unlinkQuietly(segment.ackPath)
     }
 }

@@ -132,7 +132,9 @@ actor DeliveryPipeline {
     }
 
     func publishMetrics() {
-        let gauges = machine.gauges(now: now())
+        // The instant first: with `now()` as the argument, the machine (every table of it) is copied for the call.
+        let instant = now()
+        let gauges = machine.gauges(now: instant)
         let counters = machine.counters
         metrics.update {
             $0.queued = gauges.queued

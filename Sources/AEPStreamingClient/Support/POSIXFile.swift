@@ -61,6 +61,21 @@ enum POSIXFile {
         if let failure { throw failure }
     }
 
+    /// Fills `buffer` with the bytes at `offset`.
+    static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, offset: Int, path: String) throws(AEPStreamingClientError) {
+        guard let base = buffer.baseAddress else { return }
+        var done = 0
+        while done < buffer.count {
+            let got = pread(fd, base + done, buffer.count - done, off_t(offset + done))
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw failure("pread", path)
+            }
+            if got == 0 { throw AEPStreamingClientError(.outboxIO, "pread \(path): unexpected end of file at \(offset + done)") }
+            done += got
+        }
+    }
+
     /// Reads `count` bytes at `offset`.
     static func read(_ fd: Int32, offset: Int, count: Int, path: String) throws(AEPStreamingClientError) -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: count)
