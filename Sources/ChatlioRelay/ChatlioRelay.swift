@@ -134,6 +134,8 @@ public final class ChatlioRelay: Sendable {
         count { $0.received += 1 }
         guard let kind = WebhookKind(rawValue: request.route) else {
             count { $0.unknownRoute += 1 }
+            // Not the route itself: a URL token put where the kind goes would land in the log.
+            note(.warning, "refused a webhook for an unknown route (\(request.route.utf8.count) bytes): answered 404 with the five routes")
             return .json(404, ["status": "unknown route", "routes": .array(WebhookKind.allCases.map { .string($0.rawValue) })])
         }
         guard request.body.count <= configuration.maxBodyBytes else {

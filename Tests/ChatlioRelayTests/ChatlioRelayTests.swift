@@ -24,8 +24,15 @@ import XDMSchemaRegistry
     }
 
     @Test func unknownRouteIs404() async throws {
-        let response = try await RelayFixtures.relay().handle(WebhookRequest(route: "chat-transcripts", body: Data("{}".utf8)))
+        let logs = Locked<[String]>([])
+        let relay = try ChatlioRelay(
+            mapper: XDMMapper(configuration: .init(tenantID: "acme")), sink: RecordingSink(), quarantine: InMemoryQuarantineStore(),
+            log: { event in logs.withLock { $0.append(event.message) } })
+        let response = await relay.handle(WebhookRequest(route: "chat-transcripts", body: Data("{}".utf8)))
         #expect(response.status == 404)
+        // One line for the operator, without the route, which may be a misplaced URL token.
+        let lines = logs.withLock { $0 }
+        #expect(lines.count == 1 && lines[0].contains("unknown route") && !lines[0].contains("chat-transcripts"))
         #expect(response.json?["routes"]?.arrayValue?.count == 5)
     }
 
