@@ -63,6 +63,12 @@ let rounds = value("--rounds").flatMap(Int.init) ?? 3
 let events = value("--events").flatMap(Int.init) ?? 20_000
 let singles = value("--single").flatMap(Int.init) ?? 2_000
 
+/// A batch of one valid XDM message, which the emulator accepts (200) after the injected delay.
+let oneMessageBatch = Data((#"{"messages":[{"header":{"schemaRef":{"id":"https://ns.adobe.com/acme/schemas/chatlio-experienceevent","#
+    + #""contentType":"application/vnd.adobe.xed-full+json;version=1"},"datasetId":"bench","flowId":"flow-1"},"body":{"xdmMeta":{"schemaRef":"#
+    + #"{"id":"https://ns.adobe.com/acme/schemas/chatlio-experienceevent","contentType":"application/vnd.adobe.xed-full+json;version=1"}},"#
+    + #""xdmEntity":{"_id":"wait-1","eventType":"chatlio.bench","timestamp":"2026-01-01T00:00:00Z"}}}]}"#).utf8)
+
 /// CPU-seconds per second while `requests` POSTs at once await an answer `delay` seconds late, `rounds` times.
 func cpuWhileWaiting(_ contender: Contender) async throws -> String {
     let emulator = try AEPInletEmulator(configuration: .init(inletId: "bench", maxConnections: max(64, requests * 2)))
@@ -74,7 +80,7 @@ func cpuWhileWaiting(_ contender: Contender) async throws -> String {
     for _ in 0 ..< max(1, rounds) {
         let transport = contender.make(max(1, requests))
         let request = HTTPTransportRequest(
-            url: emulator.batchURL, headers: [("Content-Type", "application/json")], body: Data(#"{"messages":[]}"#.utf8),
+            url: emulator.batchURL, headers: [("Content-Type", "application/json")], body: oneMessageBatch,
             timeout: .seconds(delay + 30)
         )
         let cpu0 = cpuSeconds(), wall0 = ContinuousClock.now

@@ -78,4 +78,19 @@ struct StreamingClientMetricsBridgeTests {
         #expect(try metrics.expectGauge("aep_client_queued").lastValue == 0)
         await client.shutdown(timeout: .zero)
     }
+
+    @Test("run(every:) keeps the metrics current until its task is cancelled")
+    func polling() async throws {
+        let emulator = try Fixture.emulator()
+        defer { emulator.stop() }
+        let metrics = TestMetrics()
+        let client = try await AEPStreamingClient(configuration: Fixture.configuration(inletURL: emulator.inletURL), outbox: InMemoryOutbox())
+        let bridge = StreamingClientMetricsBridge(client: client, factory: metrics)
+        let poller = Task { await bridge.run(every: .milliseconds(20)) }
+        try await client.send(Fixture.event("polled-1"))
+        #expect(await eventually { (try? metrics.expectCounter("aep_client_delivered_total").totalValue) == 1 })
+        poller.cancel()
+        await poller.value
+        await client.shutdown(timeout: .seconds(5))
+    }
 }
