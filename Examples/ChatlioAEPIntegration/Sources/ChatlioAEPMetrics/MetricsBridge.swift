@@ -1,4 +1,4 @@
-public import CoreMetrics
+import CoreMetrics
 import Foundation
 
 /// Turns a component's metric snapshot into swift-metrics values: counters
