@@ -54,7 +54,7 @@ struct LoggerChatlioAEPTests {
         let started = store.all.first { $0.message.contains("AEP streaming client started") }
         #expect(started?.level == .info)
         #expect(started?.metadata["component"] == "aep-client")
-        #expect(store.all.contains { $0.level == .debug && $0.message.contains("→ 207") || $0.message.contains("→ 200") })
+        #expect(store.all.contains { $0.level == .debug && ($0.message.contains("→ 207") || $0.message.contains("→ 200")) }, "the per-request line, at debug")
     }
 
     // The library redacts what an inlet echoes; the bridge must add nothing that undoes it.
