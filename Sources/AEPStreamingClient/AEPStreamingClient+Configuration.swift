@@ -13,7 +13,7 @@ extension AEPStreamingClient {
     /// configuration.imsOrgID = "ABC123@AdobeOrg"
     /// configuration.batching.linger = .milliseconds(250)
     /// configuration.outboxLimits.overflow = .failFast
-    /// configuration.log = { event in logger.log("\(event)") }
+    /// configuration.log = logger.chatlioLogHandler(component: "aep-client")   // swift-log: ChatlioAEPSwiftLog (Examples/ChatlioAEPIntegration)
     /// ```
     public struct Configuration: Sendable {
         /// The inlet URL from Flow Service (`https://dcs.adobedc.net/collection/{inletId}`).

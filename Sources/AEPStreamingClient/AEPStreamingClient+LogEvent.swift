@@ -5,8 +5,10 @@ extension AEPStreamingClient {
     ///
     /// ```swift
     /// configuration.log = { event in
-    ///     if event.level >= .warning { logger.log("\(event)") }
+    ///     if event.level >= .warning { FileHandle.standardError.write(Data("\(event)\n".utf8)) }
     /// }
+    /// // With swift-log, Examples/ChatlioAEPIntegration's ChatlioAEPSwiftLog:
+    /// // configuration.log = logger.chatlioLogHandler(component: "aep-client")
     /// ```
     public typealias LogEvent = ChatlioAEPSupport.LogEvent
 

@@ -23,7 +23,7 @@ public import ChatlioAEPSupport
 /// ```swift
 /// let store = try FileConversationIdentityStore(
 ///     url: stateDirectory.appendingPathComponent("identities.ndjson"),
-///     log: { event in logger.log(event) }
+///     log: { event in FileHandle.standardError.write(Data("\(event)\n".utf8)) }
 /// )
 /// let mapper = try XDMMapper(configuration: configuration, identityStore: store)
 /// // Later, for a health check or a metric:
