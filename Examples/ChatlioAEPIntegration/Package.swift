@@ -1,0 +1,113 @@
+// swift-tools-version:6.0
+//
+// The Swift server ecosystem's side of ChatlioAEP, one module per bridge so a service takes only what it uses:
+//   ChatlioAEPSwiftLog          LogEvent → swift-log's Logger
+//   ChatlioAEPMetrics           client and relay metrics → swift-metrics, and a Prometheus text exposition
+//   ChatlioAEPAsyncHTTPClient   an HTTPTransport on AsyncHTTPClient (pool, keep-alive, no redirects, a body cap)
+//   ChatlioAEPServiceLifecycle  the client as a swift-service-lifecycle Service, drained on graceful shutdown
+// The root package stays dependency-free; this one depends on it by path.
+//   swift test --package-path Examples/ChatlioAEPIntegration
+import Foundation
+import PackageDescription
+
+// A path dependency is named after its folder, which is whatever the clone is called.
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
+
+// The root package's settings.
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "ChatlioAEPIntegration",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "ChatlioAEPSwiftLog", targets: ["ChatlioAEPSwiftLog"]),
+        .library(name: "ChatlioAEPMetrics", targets: ["ChatlioAEPMetrics"]),
+        .library(name: "ChatlioAEPAsyncHTTPClient", targets: ["ChatlioAEPAsyncHTTPClient"]),
+        .library(name: "ChatlioAEPServiceLifecycle", targets: ["ChatlioAEPServiceLifecycle"]),
+        .executable(name: "ahc-transport-bench", targets: ["ahc-transport-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.24.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(path: "../.."),
+    ],
+    targets: [
+        .target(
+            name: "ChatlioAEPSwiftLog",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AEPStreamingClient", package: root),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ChatlioAEPMetrics",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "AEPStreamingClient", package: root),
+                .product(name: "ChatlioRelay", package: root),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ChatlioAEPAsyncHTTPClient",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "AEPStreamingClient", package: root),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ChatlioAEPServiceLifecycle",
+            dependencies: [
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AEPStreamingClient", package: root),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // CPU while waiting on a slow inlet, and throughput, of this transport beside URLSession's.
+        .executableTarget(
+            name: "ahc-transport-bench",
+            dependencies: [
+                "ChatlioAEPAsyncHTTPClient",
+                .product(name: "AEPStreamingClient", package: root),
+                .product(name: "AEPInletEmulator", package: root),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ChatlioAEPIntegrationTests",
+            dependencies: [
+                "ChatlioAEPSwiftLog",
+                "ChatlioAEPMetrics",
+                "ChatlioAEPAsyncHTTPClient",
+                "ChatlioAEPServiceLifecycle",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "AEPStreamingClient", package: root),
+                .product(name: "ChatlioRelay", package: root),
+                .product(name: "AEPInletEmulator", package: root),
+            ],
+            swiftSettings: strictSettings
+        ),
+    ]
+)
