@@ -1,4 +1,4 @@
-import ChatlioHummingbird
+import ChatlioRelayServer
 import Foundation
 import Testing
 
