@@ -53,8 +53,9 @@ public struct RelayServerAnswer: Sendable, Equatable {
     /// // refused GET /nowhere/…: 404 not found
     /// ```
     public static func refusalLine(method: String, path: String, status: Int, reason: String) -> String {
-        let segment = path.split(separator: "/").first.map(String.init) ?? ""
-        return "refused \(method) /\(segment)/…: \(status) \(reason.lowercased())"
+        // The root has nothing to hide and no segment to show.
+        let shown = path.split(separator: "/").first.map { "/\($0)/…" } ?? "/"
+        return "refused \(method) \(shown): \(status) \(reason.lowercased())"
     }
 
     public static func == (lhs: RelayServerAnswer, rhs: RelayServerAnswer) -> Bool {

@@ -20,6 +20,6 @@ import Testing
     @Test func theRefusalLineNeverHoldsMoreThanTheFirstPathSegment() {
         let line = RelayServerAnswer.refusalLine(method: "PUT", path: "/chatlio/a-long-enough-url-token/visitor-feedback", status: 405, reason: "Method Not Allowed")
         #expect(line == "refused PUT /chatlio/…: 405 method not allowed")
-        #expect(RelayServerAnswer.refusalLine(method: "GET", path: "/", status: 404, reason: "Not Found") == "refused GET /…: 404 not found")
+        #expect(RelayServerAnswer.refusalLine(method: "GET", path: "/", status: 404, reason: "Not Found") == "refused GET /: 404 not found")
     }
 }

@@ -1,3 +1,4 @@
+import AEPInletEmulator
 import AEPStreamingClient
 import ChatlioRelay
 import ChatlioRelayServer
