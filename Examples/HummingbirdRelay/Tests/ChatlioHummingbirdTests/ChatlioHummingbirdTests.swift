@@ -47,8 +47,9 @@ struct CapturingLogHandler: LogHandler {
         let emulator = try AEPInletEmulator(configuration: .init(inletId: "hummingbird-test"))
         _ = try emulator.start()
         defer { emulator.stop() }
-        let outbox = FileManager.default.temporaryDirectory.appendingPathComponent("hb-outbox-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: outbox) }
+        // In a folder of its own: the default dead-letter store sits beside the outbox's folder.
+        let outbox = FileManager.default.temporaryDirectory.appendingPathComponent("hb-client-\(UUID().uuidString)").appendingPathComponent("outbox")
+        defer { try? FileManager.default.removeItem(at: outbox.deletingLastPathComponent()) }
         var configuration = AEPStreamingClient.Configuration(inletURL: emulator.inletURL, format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/chatlio-experienceevent", datasetID: "d"), flowID: "flow-1")
         configuration.batching.linger = .milliseconds(10)
         let client = try await AEPStreamingClient(configuration: configuration, outbox: FileOutbox(directory: outbox))

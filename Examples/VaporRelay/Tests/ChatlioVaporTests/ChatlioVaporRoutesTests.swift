@@ -20,9 +20,9 @@ import FoundationNetworking
         let emulator = try AEPInletEmulator(configuration: .init(inletId: "vapor-test"))
         _ = try emulator.start()
         defer { emulator.stop() }
-        let outbox = Fixture.temporaryDirectory("vapor-outbox")
-        defer { try? FileManager.default.removeItem(at: outbox) }
-        let client = try await Fixture.client(inlet: emulator.inletURL, outbox: outbox)
+        let clientState = ChatlioStateDirectory(Fixture.temporaryDirectory("vapor-client"))
+        defer { try? FileManager.default.removeItem(at: clientState.root) }
+        let client = try await Fixture.client(inlet: emulator.inletURL, state: clientState)
         let relay = try ChatlioRelay(
             configuration: .init(sharedSecret: Fixture.urlToken),
             mapper: XDMMapper(configuration: .init(tenantID: "acme")), sink: client, quarantine: InMemoryQuarantineStore())
@@ -99,9 +99,9 @@ import FoundationNetworking
         let emulator = try AEPInletEmulator(configuration: .init(inletId: "vapor-cap-test"))
         _ = try emulator.start()
         defer { emulator.stop() }
-        let outbox = Fixture.temporaryDirectory("vapor-cap-outbox")
-        defer { try? FileManager.default.removeItem(at: outbox) }
-        let client = try await Fixture.client(inlet: emulator.inletURL, outbox: outbox)
+        let clientState = ChatlioStateDirectory(Fixture.temporaryDirectory("vapor-cap-client"))
+        defer { try? FileManager.default.removeItem(at: clientState.root) }
+        let client = try await Fixture.client(inlet: emulator.inletURL, state: clientState)
         let relay = try ChatlioRelay(
             configuration: .init(maxBodyBytes: 1_000, sharedSecret: Fixture.urlToken),
             mapper: XDMMapper(configuration: .init(tenantID: "acme")), sink: client, quarantine: InMemoryQuarantineStore())

@@ -94,10 +94,13 @@ enum Fixture {
     static let urlToken = "a-long-enough-url-token"
     static let schemaID = "https://ns.adobe.com/acme/schemas/chatlio-experienceevent"
 
-    static func client(inlet: URL, outbox directory: URL, deadLetters: FileDeadLetterStore? = nil) async throws -> AEPStreamingClient {
+    /// A client with its outbox and dead letters in `state` (the default dead-letter store sits beside
+    /// the outbox's folder: an outbox right in the temporary directory would share one across tests).
+    static func client(inlet: URL, state: ChatlioStateDirectory) async throws -> AEPStreamingClient {
         var configuration = AEPStreamingClient.Configuration(inletURL: inlet, format: .xdm(schemaID: schemaID, datasetID: "d"), flowID: "flow-1")
         configuration.batching.linger = .milliseconds(10)
-        return try await AEPStreamingClient(configuration: configuration, outbox: FileOutbox(directory: directory), deadLetters: deadLetters)
+        return try await AEPStreamingClient(
+            configuration: configuration, outbox: FileOutbox(directory: state.outbox), deadLetters: FileDeadLetterStore(directory: state.deadLetters))
     }
 
     static func temporaryDirectory(_ prefix: String) -> URL {
