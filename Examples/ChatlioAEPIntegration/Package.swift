@@ -5,6 +5,7 @@
 //   ChatlioAEPMetrics           client and relay metrics → swift-metrics, and a Prometheus text exposition
 //   ChatlioAEPAsyncHTTPClient   an HTTPTransport on AsyncHTTPClient (pool, keep-alive, no redirects, a body cap)
 //   ChatlioAEPServiceLifecycle  the client as a swift-service-lifecycle Service, drained on graceful shutdown
+//   ChatlioRelayServer          what every relay server shares (settings, /health, /ready, /metrics, admin answers)
 // The root package stays dependency-free; this one depends on it by path.
 //   swift test --package-path Examples/ChatlioAEPIntegration
 import Foundation
