@@ -5,6 +5,7 @@
 //   ChatlioAEPMetrics           client and relay metrics → swift-metrics, and a Prometheus text exposition
 //   ChatlioAEPAsyncHTTPClient   an HTTPTransport on AsyncHTTPClient (pool, keep-alive, no redirects, a body cap)
 //   ChatlioAEPServiceLifecycle  the client as a swift-service-lifecycle Service, drained on graceful shutdown
+//   ChatlioRelayServer          what every relay server shares (settings, /health, /ready, /metrics, admin answers)
 // The root package stays dependency-free; this one depends on it by path.
 //   swift test --package-path Examples/ChatlioAEPIntegration
 import Foundation
@@ -29,6 +30,7 @@ let package = Package(
         .library(name: "ChatlioAEPMetrics", targets: ["ChatlioAEPMetrics"]),
         .library(name: "ChatlioAEPAsyncHTTPClient", targets: ["ChatlioAEPAsyncHTTPClient"]),
         .library(name: "ChatlioAEPServiceLifecycle", targets: ["ChatlioAEPServiceLifecycle"]),
+        .library(name: "ChatlioRelayServer", targets: ["ChatlioRelayServer"]),
         .executable(name: "ahc-transport-bench", targets: ["ahc-transport-bench"]),
     ],
     dependencies: [
@@ -80,6 +82,24 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // What every relay server shares, whatever its HTTP framework: settings from the environment,
+        // the /health and /ready answers, the admin answers, /metrics, and the relay and client built from the settings.
+        .target(
+            name: "ChatlioRelayServer",
+            dependencies: [
+                "ChatlioAEPSwiftLog",
+                "ChatlioAEPMetrics",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ChatlioRelay", package: root),
+                .product(name: "AEPStreamingClient", package: root),
+                .product(name: "ChatlioWebhooks", package: root),
+                .product(name: "ChatlioXDMMapper", package: root),
+                .product(name: "AEPInletEmulator", package: root),
+                .product(name: "XDMSchemaRegistry", package: root),
+            ],
+            swiftSettings: strictSettings
+        ),
         // CPU while waiting on a slow inlet, and throughput, of this transport beside URLSession's.
         .executableTarget(
             name: "ahc-transport-bench",
@@ -106,6 +126,18 @@ let package = Package(
                 .product(name: "AEPStreamingClient", package: root),
                 .product(name: "ChatlioRelay", package: root),
                 .product(name: "AEPInletEmulator", package: root),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ChatlioRelayServerTests",
+            dependencies: [
+                "ChatlioRelayServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AEPInletEmulator", package: root),
+                .product(name: "ChatlioRelay", package: root),
+                .product(name: "AEPStreamingClient", package: root),
+                .product(name: "ChatlioWebhooks", package: root),
             ],
             swiftSettings: strictSettings
         ),

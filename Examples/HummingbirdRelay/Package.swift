@@ -1,6 +1,7 @@
 // swift-tools-version:6.2
 //
-// A Chatlio → AEP webhook server on Hummingbird 2: the one example allowed a package dependency.
+// A Chatlio → AEP webhook server on Hummingbird 2, through the integration package (settings, /health and /ready,
+// swift-log, Prometheus metrics, the admin answers), like Examples/VaporRelay.
 //   swift run --package-path Examples/HummingbirdRelay chatlio-hummingbird-relay
 import Foundation
 import PackageDescription
@@ -17,7 +18,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(path: "../ChatlioAEPIntegration"),
         .package(path: "../.."),
     ],
     targets: [
@@ -27,6 +29,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ChatlioRelayServer", package: "ChatlioAEPIntegration"),
                 .product(name: "ChatlioRelay", package: root),
                 .product(name: "AEPStreamingClient", package: root),
                 .product(name: "ChatlioWebhooks", package: root),
@@ -37,8 +41,8 @@ let package = Package(
             name: "chatlio-hummingbird-relay",
             dependencies: [
                 "ChatlioHummingbird",
-                .product(name: "AEPInletEmulator", package: root),
-                .product(name: "XDMSchemaRegistry", package: root),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ChatlioRelayServer", package: "ChatlioAEPIntegration"),
             ],
             swiftSettings: settings
         ),
@@ -46,6 +50,7 @@ let package = Package(
             name: "ChatlioHummingbirdTests",
             dependencies: [
                 "ChatlioHummingbird",
+                .product(name: "ChatlioRelayServer", package: "ChatlioAEPIntegration"),
                 .product(name: "ChatlioWebhooks", package: root),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import AEPStreamingClient
 import ChatlioRelay
+import ChatlioRelayServer
 import ChatlioWebhooks
 import Foundation
 import HTTPTypes
@@ -8,7 +9,8 @@ import Hummingbird
 /// The operator's endpoints on a running relay, behind an admin token
 /// (`Authorization: Bearer <token>`, compared in constant time), so dead
 /// letters and quarantined bodies are handled without stopping it. They work
-/// through the live client (``ChatlioStateAdministration`` in live mode):
+/// through the live client (``ChatlioStateAdministration`` in live mode), with
+/// ChatlioRelayServer's `RelayAdminAnswers`, the same as the Vapor relay's:
 ///
 /// ```text
 /// GET  /admin/status                    {"outbox": {...}, "deadLetters": {...}, "quarantine": {...}}
@@ -27,25 +29,24 @@ import Hummingbird
 /// try ChatlioAdminRoutes(administration: admin, token: adminToken).register(on: router)
 /// ```
 public struct ChatlioAdminRoutes: Sendable {
-    /// Bodies of admin requests are small: a list of ids.
-    static let maxBodyBytes = 1 << 20
-
     public let administration: ChatlioStateAdministration
-    private let token: String
+    private let answers: RelayAdminAnswers
 
     /// - Throws: ``ChatlioStateAdministrationError`` with code `invalidArgument` when the token is
     ///   shorter than 16 bytes (guessable).
     public init(administration: ChatlioStateAdministration, token: String) throws(ChatlioStateAdministrationError) {
-        guard token.utf8.count >= 16 else {
-            throw ChatlioStateAdministrationError(.invalidArgument, "the admin token must be at least 16 bytes (it is guessable otherwise)")
-        }
-        self.administration = administration
-        self.token = token
+        self.init(answers: try RelayAdminAnswers(administration: administration, token: token))
+    }
+
+    /// The routes for answers already made (``RelayServerComponents`` makes them from `ADMIN_TOKEN`).
+    public init(answers: RelayAdminAnswers) {
+        administration = answers.administration
+        self.answers = answers
     }
 
     public func register(on router: Router<BasicRequestContext>) {
         let admin = administration
-        let group = router.group("admin").add(middleware: AdminTokenMiddleware(expected: "Bearer " + token))
+        let group = router.group("admin").add(middleware: AdminTokenMiddleware(answers: answers))
         group.get("status") { _, _ in
             try await Self.answer { () throws(ChatlioStateAdministrationError) in ChatlioStateAdministration.json(try await admin.status()) }
         }
@@ -97,7 +98,7 @@ public struct ChatlioAdminRoutes: Sendable {
         }
     }
 
-    /// Reads the selection from the body, then runs `operation` on it.
+    /// Reads the selection from the body (at most ``RelayAdminAnswers/maxBodyBytes``), then runs `operation` on it.
     static func answer(
         _ request: Request, allowingAge: Bool,
         _ operation: @Sendable (ChatlioStateAdministration.Selection) async throws(ChatlioStateAdministrationError) -> JSONValue
@@ -105,58 +106,25 @@ public struct ChatlioAdminRoutes: Sendable {
         var request = request
         let buffer: ByteBuffer
         do {
-            buffer = try await request.collectBody(upTo: maxBodyBytes)
+            buffer = try await request.collectBody(upTo: RelayAdminAnswers.maxBodyBytes)
         } catch {
-            return json(413, ["status": "too large", "maxBytes": .number(JSONNumber(maxBodyBytes))])
+            return RelayAdminAnswers.tooLarge.hummingbirdResponse
         }
-        let selection: ChatlioStateAdministration.Selection
-        do {
-            selection = try ChatlioStateAdministration.Selection(parsing: JSONValue(parsing: Data(buffer.readableBytesView)), allowingAge: allowingAge)
-        } catch let error as ChatlioStateAdministrationError {
-            return json(400, ["status": "bad request", "reason": .string(error.reason)])
-        } catch {
-            return json(400, ["status": "bad request", "reason": .string("the body is not JSON: \(error)")])
-        }
-        return try await answer { () throws(ChatlioStateAdministrationError) in try await operation(selection) }
+        return await RelayAdminAnswers.answer(body: Data(buffer.readableBytesView), allowingAge: allowingAge, operation).hummingbirdResponse
     }
 
     static func answer(_ operation: () async throws(ChatlioStateAdministrationError) -> JSONValue) async throws -> Response {
-        do {
-            return json(200, try await operation())
-        } catch {
-            let status = switch error.code {
-            case .notFound: 404
-            case .invalidArgument: 400
-            case .unsupported: 501
-            default: 500
-            }
-            return json(status, ["status": .string(error.code.description), "reason": .string(error.reason)])
-        }
-    }
-
-    static func json(_ status: Int, _ body: JSONObject) -> Response {
-        json(status, .object(body))
-    }
-
-    static func json(_ status: Int, _ body: JSONValue) -> Response {
-        Response(
-            status: .init(code: status), headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: body.serialized(sortedKeys: true)))
-        )
+        await RelayAdminAnswers.answer(operation).hummingbirdResponse
     }
 }
 
 /// Lets a request through only with `Authorization: Bearer <admin token>`.
 struct AdminTokenMiddleware<Context: RequestContext>: RouterMiddleware {
-    let expected: String
+    let answers: RelayAdminAnswers
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        // Constant time: how much of a guess matches must not show in the answer time.
-        guard ConstantTime.equals(request.headers[.authorization] ?? "", expected) else {
-            var headers = HTTPFields()
-            headers[.contentType] = "application/json"
-            headers[.wwwAuthenticate] = "Bearer"
-            return Response(status: .unauthorized, headers: headers, body: .init(byteBuffer: ByteBuffer(string: #"{"status":"unauthorized"}"#)))
+        guard answers.isAuthorized(authorization: request.headers[.authorization]) else {
+            return RelayAdminAnswers.unauthorized.hummingbirdResponse
         }
         return try await next(request, context)
     }

@@ -1,5 +1,6 @@
 import AEPStreamingClient
 import ChatlioRelay
+import ChatlioRelayServer
 import ChatlioWebhooks
 import Foundation
 import HTTPTypes
@@ -10,8 +11,9 @@ import ServiceLifecycle
 /// The Chatlio routes on a Hummingbird router:
 /// `POST /chatlio/{kind}` (token in `?token=`), `POST /chatlio/{token}/{kind}`
 /// (any other method: 405), `GET /health` (liveness, with the relay's and the
-/// client's counters) and `GET /ready` (the state directory is writable and
-/// AEP is not failing).
+/// client's counters), `GET /ready` (the state directory is writable and
+/// AEP is not failing) and, given metrics, `GET /metrics` (Prometheus). The
+/// answers are ChatlioRelayServer's, the same as the Vapor relay's.
 ///
 /// ```swift
 /// let router = Router()
@@ -23,12 +25,18 @@ public struct ChatlioRelayRoutes: Sendable {
     public let client: AEPStreamingClient
     /// Checked by `/ready`: the outbox, dead letters and quarantine live there.
     public let stateDirectory: URL?
+    /// `/metrics` is mounted only with these.
+    public let metrics: RelayServerMetrics?
     public let logger: Logger
 
-    public init(relay: ChatlioRelay, client: AEPStreamingClient, stateDirectory: URL? = nil, logger: Logger = Logger(label: "chatlio-relay")) {
+    public init(
+        relay: ChatlioRelay, client: AEPStreamingClient, stateDirectory: URL? = nil, metrics: RelayServerMetrics? = nil,
+        logger: Logger = Logger(label: "chatlio-relay")
+    ) {
         self.relay = relay
         self.client = client
         self.stateDirectory = stateDirectory
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -36,6 +44,7 @@ public struct ChatlioRelayRoutes: Sendable {
         let relay = relay
         let client = client
         let stateDirectory = stateDirectory
+        let metrics = metrics
         let logger = logger
         // One parameter name for the first segment: the router keys its tree on it.
         router.post("chatlio/:first") { request, context in
@@ -49,65 +58,19 @@ public struct ChatlioRelayRoutes: Sendable {
                 router.on(RouterPath(path), method: method) { request, _ -> Response in
                     // The path may carry the URL token: the line names the method only.
                     logger.warning("refused \(request.method) on a webhook route: 405, webhooks are POSTed")
-                    return Self.json(.methodNotAllowed, #"{"allow":"POST","status":"method not allowed"}"#, extra: [.allow: "POST"])
+                    return RelayServerAnswer.methodNotAllowed.hummingbirdResponse
                 }
             }
         }
         router.get("health") { _, _ -> Response in
-            Self.json(.ok, Self.health(relay: relay.metrics(), client: client.metrics()))
+            RelayServerStatus.health(relay: relay.metrics(), client: client.metrics()).hummingbirdResponse
         }
         router.get("ready") { _, _ -> Response in
-            let problems = Self.readinessProblems(stateDirectory: stateDirectory, client: client.metrics(), now: Date())
-            guard problems.isEmpty else {
-                return Self.json(.serviceUnavailable, Self.text(["status": "not ready", "problems": .array(problems.map { .string($0) })]))
-            }
-            return Self.json(.ok, #"{"status":"ready"}"#)
+            RelayServerStatus.ready(stateDirectory: stateDirectory, client: client.metrics()).hummingbirdResponse
         }
-    }
-
-    /// `/health`: the process answers; the counters tell how it is doing.
-    static func health(relay: RelayMetrics, client: AEPStreamingClient.Metrics) -> String {
-        let body: JSONObject = [
-            "status": "ok",
-            "relay": [
-                "received": .number(JSONNumber(relay.received)), "accepted": .number(JSONNumber(relay.accepted)),
-                "duplicates": .number(JSONNumber(relay.duplicates)), "rejected": .number(JSONNumber(relay.rejected.values.reduce(0, +))),
-                "quarantined": .number(JSONNumber(relay.quarantined)), "unauthorized": .number(JSONNumber(relay.unauthorized)),
-                "tooLarge": .number(JSONNumber(relay.tooLarge)), "unknownRoute": .number(JSONNumber(relay.unknownRoute)),
-                "sinkUnavailable": .number(JSONNumber(relay.sinkUnavailable + relay.sinkFull)),
-            ],
-            "queued": .number(JSONNumber(client.queued)), "delivered": .number(JSONNumber(client.delivered)),
-            "deadLettered": .number(JSONNumber(client.deadLettered)), "requestFailures": .number(JSONNumber(client.requestFailures)),
-        ]
-        return text(body)
-    }
-
-    /// Why the relay should not get traffic now: an unwritable state directory loses nothing already
-    /// stored but cannot keep new events; a paused client means AEP is failing (events still queue).
-    static func readinessProblems(stateDirectory: URL?, client: AEPStreamingClient.Metrics, now: Date) -> [String] {
-        var problems: [String] = []
-        if let stateDirectory {
-            let probe = stateDirectory.appendingPathComponent(".ready-\(UUID().uuidString)")
-            if FileManager.default.createFile(atPath: probe.path, contents: Data()) {
-                try? FileManager.default.removeItem(at: probe)
-            } else {
-                problems.append("the state directory \(stateDirectory.path) is not writable")
-            }
+        if let metrics {
+            router.get("metrics") { _, _ -> Response in metrics.scrape().hummingbirdResponse }
         }
-        if let paused = client.pausedUntil, paused > now {
-            problems.append("AEP is failing: requests are paused until \(ISO8601DateFormatter().string(from: paused)) (events wait in the outbox)")
-        }
-        return problems
-    }
-
-    static func text(_ object: JSONObject) -> String {
-        String(decoding: JSONValue.object(object).serialized(sortedKeys: true), as: UTF8.self)
-    }
-
-    static func json(_ status: HTTPResponse.Status, _ body: String, extra: HTTPFields = [:]) -> Response {
-        var headers: HTTPFields = [.contentType: "application/json"]
-        headers.append(contentsOf: extra)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     static func forward(_ request: Request, route: String?, pathToken: String?, relay: ChatlioRelay) async throws -> Response {
@@ -155,11 +118,9 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as any HTTPResponseError {
-            let reason = error.status.reasonPhrase.lowercased()
             // Paths may carry the URL token: the line names the method and the first segment only.
-            let segment = request.uri.path.split(separator: "/").first.map(String.init) ?? ""
-            logger.warning("refused \(request.method) /\(segment)/…: \(error.status.code) \(reason)")
-            return ChatlioRelayRoutes.json(error.status, ChatlioRelayRoutes.text(["status": .string(reason)]))
+            logger.warning("\(RelayServerAnswer.refusalLine(method: request.method.rawValue, path: request.uri.path, status: error.status.code, reason: error.status.reasonPhrase))")
+            return RelayServerAnswer.frameworkError(status: error.status.code, reason: error.status.reasonPhrase).hummingbirdResponse
         }
     }
 }
@@ -179,13 +140,7 @@ public struct StreamingClientDrain: Service {
 
     public func run() async throws {
         try? await gracefulShutdown()
-        logger.info("shutting down: delivering what is queued (up to \(timeout))")
-        let remaining = await client.shutdown(timeout: timeout).remaining
-        if remaining > 0 {
-            logger.warning("\(remaining) events were not delivered in time; they stay in the outbox and go out at the next start")
-        } else {
-            logger.info("every queued event was delivered")
-        }
+        await RelayServerDrain.drain(client, timeout: timeout, logger: logger)
     }
 }
 
@@ -193,22 +148,23 @@ public struct StreamingClientDrain: Service {
 ///
 /// ```swift
 /// let admin = try ChatlioAdminRoutes(administration: administration, token: adminToken)
-/// let app = makeChatlioApplication(relay: relay, client: client, admin: admin, port: 8080)
+/// let app = makeChatlioApplication(relay: relay, client: client, admin: admin, metrics: RelayServerMetrics(relay: relay, client: client), port: 8080)
 /// try await app.runService()
 /// ```
 ///
 /// - Parameters:
 ///   - admin: the `/admin` endpoints; `nil` leaves them unmounted.
+///   - metrics: `/metrics`; `nil` leaves it unmounted.
 ///   - stateDirectory: checked by `/ready`.
 ///   - logger: gets one line per request the framework refuses (unknown path, wrong method) and the drain's outcome.
 public func makeChatlioApplication(
-    relay: ChatlioRelay, client: AEPStreamingClient, admin: ChatlioAdminRoutes? = nil, host: String = "127.0.0.1", port: Int,
-    stateDirectory: URL? = nil, logger: Logger = Logger(label: "chatlio-relay"),
+    relay: ChatlioRelay, client: AEPStreamingClient, admin: ChatlioAdminRoutes? = nil, metrics: RelayServerMetrics? = nil,
+    host: String = "127.0.0.1", port: Int, stateDirectory: URL? = nil, logger: Logger = Logger(label: "chatlio-relay"),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = Router()
     router.add(middleware: JSONErrorMiddleware(logger: logger))
-    ChatlioRelayRoutes(relay: relay, client: client, stateDirectory: stateDirectory, logger: logger).register(on: router)
+    ChatlioRelayRoutes(relay: relay, client: client, stateDirectory: stateDirectory, metrics: metrics, logger: logger).register(on: router)
     admin?.register(on: router)
     return Application(
         router: router,

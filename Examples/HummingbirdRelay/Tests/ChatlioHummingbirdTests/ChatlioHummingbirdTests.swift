@@ -2,6 +2,7 @@ import AEPInletEmulator
 import AEPStreamingClient
 import ChatlioHummingbird
 import ChatlioRelay
+import ChatlioRelayServer
 import ChatlioWebhooks
 import ChatlioXDMMapper
 import Foundation
@@ -46,8 +47,9 @@ struct CapturingLogHandler: LogHandler {
         let emulator = try AEPInletEmulator(configuration: .init(inletId: "hummingbird-test"))
         _ = try emulator.start()
         defer { emulator.stop() }
-        let outbox = FileManager.default.temporaryDirectory.appendingPathComponent("hb-outbox-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: outbox) }
+        // In a folder of its own: the default dead-letter store sits beside the outbox's folder.
+        let outbox = FileManager.default.temporaryDirectory.appendingPathComponent("hb-client-\(UUID().uuidString)").appendingPathComponent("outbox")
+        defer { try? FileManager.default.removeItem(at: outbox.deletingLastPathComponent()) }
         var configuration = AEPStreamingClient.Configuration(inletURL: emulator.inletURL, format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/chatlio-experienceevent", datasetID: "d"), flowID: "flow-1")
         configuration.batching.linger = .milliseconds(10)
         let client = try await AEPStreamingClient(configuration: configuration, outbox: FileOutbox(directory: outbox))
@@ -60,7 +62,7 @@ struct CapturingLogHandler: LogHandler {
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: state) }
         let app = makeChatlioApplication(
-            relay: relay, client: client, port: 0, stateDirectory: state, logger: Logger(label: "test") { _ in CapturingLogHandler(lines) }
+            relay: relay, client: client, metrics: RelayServerMetrics(relay: relay, client: client), port: 0, stateDirectory: state, logger: Logger(label: "test") { _ in CapturingLogHandler(lines) }
         ) { await port.set($0) }
         let group = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test")))
         let server = Task { try await group.run() }
@@ -120,6 +122,13 @@ struct CapturingLogHandler: LogHandler {
         let healthJSON = try JSONValue(parsing: healthBody)
         #expect(healthJSON["status"] == "ok")
         #expect(healthJSON.value(at: "/relay/accepted")?.int64Value == 1 && healthJSON.value(at: "/relay/unauthorized")?.int64Value == 1)
+        // The scrape after the webhook: the relay's accepted counter and the client's delivered one.
+        let (metricsStatus, metricsBody, metricsResponse) = try await send("/metrics", method: "GET", body: nil)
+        let exposition = String(decoding: metricsBody, as: UTF8.self).split(separator: "\n").map(String.init)
+        #expect(metricsStatus == 200 && metricsResponse?.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
+        #expect(exposition.contains("# TYPE chatlio_relay_accepted_total counter"), "\(exposition)")
+        #expect(exposition.contains("chatlio_relay_accepted_total 1"), "\(exposition)")
+        #expect(exposition.contains("aep_client_delivered_total 1"))
         let (readyStatus, readyBody, _) = try await send("/ready", method: "GET", body: nil)
         let readyJSON = try JSONValue(parsing: readyBody)
         #expect(readyStatus == 200 && readyJSON["status"] == "ready")

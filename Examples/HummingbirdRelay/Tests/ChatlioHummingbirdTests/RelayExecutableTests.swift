@@ -44,6 +44,12 @@ import Testing
         let (process, _, stderr) = try start(environment)
         process.waitUntilExit()
         #expect(process.terminationStatus == 2)
+        // The pipe's handler may deliver the last bytes after the exit is seen.
+        var waited = 0
+        while !stderr.text.contains(message), waited < 200 {
+            try await Task.sleep(for: .milliseconds(25))
+            waited += 1
+        }
         #expect(stderr.text.contains(message), "\(stderr.text)")
     }
 
@@ -64,6 +70,11 @@ import Testing
         process.terminate()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(stderr.text)")
+        var drained = 0
+        while !stderr.text.contains("every queued event was delivered"), drained < 200 {
+            try await Task.sleep(for: .milliseconds(25))
+            drained += 1
+        }
         #expect(stderr.text.contains("every queued event was delivered"), "\(stderr.text)")
     }
 }

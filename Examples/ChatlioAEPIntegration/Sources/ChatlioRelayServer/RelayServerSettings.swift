@@ -1,6 +1,6 @@
-import ChatlioRelay
-import Foundation
-import Logging
+public import ChatlioRelay
+public import Foundation
+public import Logging
 
 /// The relay server's settings, read from the environment and checked before
 /// anything starts: a bad value stops the server with a message naming the
@@ -31,7 +31,7 @@ public struct RelayServerSettings: Sendable, Equatable {
     public var warnings: [String] = []
 
     /// Tokens shorter than this are guessable; the relay and the admin routes refuse them too.
-    static let minimumTokenBytes = 16
+    public static let minimumTokenBytes = 16
 
     /// Reads `HOST`, `PORT`, `STATE_DIR`, `CHATLIO_TENANT`, `CHATLIO_URL_TOKEN`,
     /// `ALLOW_UNAUTHENTICATED`, `ADMIN_TOKEN`, `AEP_FORMAT`, `AEP_INLET_URL`,

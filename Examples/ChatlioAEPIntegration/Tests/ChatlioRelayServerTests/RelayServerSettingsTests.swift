@@ -1,5 +1,7 @@
-import ChatlioHummingbird
+import ChatlioRelay
+import ChatlioRelayServer
 import Foundation
+import Logging
 import Testing
 
 @Suite struct RelayServerSettingsTests {
