@@ -1,5 +1,6 @@
 public import Foundation
 import ChatlioJSON
+import XDMSchemaRegistry
 
 /// An in-process stand-in for AEP's streaming inlet (DCS) on loopback HTTP,
 /// with scriptable faults and a record of everything accepted.

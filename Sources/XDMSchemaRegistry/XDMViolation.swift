@@ -18,6 +18,10 @@ public struct XDMViolation: Sendable, Hashable, CustomStringConvertible {
         public let rawValue: String
         private init(_ rawValue: String) { self.rawValue = rawValue }
 
+        /// A keyword this registry does not check itself, as another validator
+        /// reports it (an emulator validator may name `const` or `dependencies`).
+        public init(rawValue: String) { self.rawValue = rawValue }
+
         public static let type = Keyword("type")
         public static let required = Keyword("required")
         public static let additionalProperties = Keyword("additionalProperties")

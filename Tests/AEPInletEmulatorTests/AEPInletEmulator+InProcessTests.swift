@@ -1,5 +1,6 @@
 @testable import AEPInletEmulator
 import ChatlioJSON
+import XDMSchemaRegistry
 import Foundation
 import Testing
 
@@ -94,14 +95,14 @@ struct AEPInletEmulatorInProcessTests {
 
     @Test func validationFailuresKeepBytesAndViolations() throws {
         let validator = ClosureXDMEntityValidator { entity, _ in
-            entity["eventType"] == "bad" ? [SchemaViolation(pointerToViolation: "#/eventType", schemaLocation: "#", keyword: "enum", message: "bad")] : []
+            entity["eventType"] == "bad" ? [XDMViolation(pointer: "/eventType", schemaLocation: "#", keyword: .enum, message: "bad")] : []
         }
         let emulator = try AEPInletEmulator(configuration: .init(inletId: "in-process", validator: validator))
         let body = Fixture.batch([Fixture.envelope(id: "good"), Fixture.envelope(id: "bad", entity: ["eventType": "bad"])]).serialized()
         #expect(emulator.respond(target: "/collection/batch/in-process", body: body).status == 207)
         #expect(emulator.record.messages.map(\.id) == ["good"])
         let failed = try #require(emulator.record.failedValidation.first)
-        #expect(failed.id == "bad" && failed.violations.map(\.keyword) == ["enum"])
+        #expect(failed.id == "bad" && failed.violations.map(\.keyword) == [.enum])
         #expect(failed.xdmEntity?["eventType"] == "bad")
     }
 

@@ -1,5 +1,6 @@
 @testable import AEPInletEmulator
 import ChatlioJSON
+import XDMSchemaRegistry
 import Testing
 
 @Suite("DCS protocol handler (no sockets)")
@@ -148,12 +149,12 @@ struct DCSRequestHandlerTests {
     @Test func syncValidationPassesOrAnswersTheStreamingValidationBody() throws {
         let validator = ClosureXDMEntityValidator { entity, schemaID in
             guard schemaID == Fixture.schemaID else { return [] }
-            var violations: [SchemaViolation] = []
+            var violations: [XDMViolation] = []
             if entity["_id"]?.stringValue == "bad" {
-                violations.append(SchemaViolation(pointerToViolation: "#/_id", schemaLocation: "#/properties/_id", keyword: "format", message: "bad id"))
+                violations.append(XDMViolation(pointer: "/_id", schemaLocation: "#/properties/_id", keyword: .format, message: "bad id"))
             }
             if entity["eventType"] == nil || entity["_id"]?.stringValue == "bad" {
-                violations.append(SchemaViolation(pointerToViolation: "#", schemaLocation: "#", keyword: "required", message: "required key [eventType] not found"))
+                violations.append(XDMViolation(pointer: "", schemaLocation: "#", keyword: .required, message: "required key [eventType] not found"))
             }
             return violations
         }
@@ -184,12 +185,12 @@ struct DCSRequestHandlerTests {
 
     @Test func aSingleViolationIsReportedWithoutAWrapperAndAtMostFiveAreReported() throws {
         let one = handler(validator: ClosureXDMEntityValidator { _, _ in
-            [SchemaViolation(pointerToViolation: "#/_id", schemaLocation: "#/properties/_id", keyword: "type", message: "expected type: String, found: Long")]
+            [XDMViolation(pointer: "/_id", schemaLocation: "#/properties/_id", keyword: .type, message: "expected type: String, found: Long")]
         })
         let single = try #require(run(one, request("/collection/inlet-1?syncValidation=true", Fixture.envelope(id: "x")))?.response.jsonBody)
         #expect(single["report"]?["cause"]?["_streamingValidation"]?[0]?["keyword"] == "type")
         let many = handler(validator: ClosureXDMEntityValidator { _, _ in
-            (0 ..< 9).map { SchemaViolation(pointerToViolation: "#/f\($0)", schemaLocation: "#", keyword: "type", message: "m") }
+            (0 ..< 9).map { XDMViolation(pointer: "/f\($0)", schemaLocation: "#", keyword: .type, message: "m") }
         })
         let capped = try #require(run(many, request("/collection/inlet-1?syncValidation=true", Fixture.envelope(id: "x")))?.response.jsonBody)
         #expect(capped["report"]?["cause"]?["_streamingValidation"]?[0]?["causingExceptions"]?.arrayValue?.count == 5)
@@ -197,7 +198,7 @@ struct DCSRequestHandlerTests {
 
     @Test func batchIgnoresSyncValidationAndRecordsFailuresAsync() throws {
         let checked = handler(validator: ClosureXDMEntityValidator { entity, _ in
-            entity["_id"] == "bad" ? [SchemaViolation(pointerToViolation: "#", schemaLocation: "#", keyword: "required", message: "m")] : []
+            entity["_id"] == "bad" ? [XDMViolation(pointer: "", schemaLocation: "#", keyword: .required, message: "m")] : []
         })
         let outcome = try #require(run(checked, request("/collection/batch/inlet-1?syncValidation=true", Fixture.batch([Fixture.envelope(id: "ok"), Fixture.envelope(id: "bad")]))))
         #expect(outcome.response.status == 207)

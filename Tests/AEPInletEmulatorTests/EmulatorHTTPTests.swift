@@ -1,5 +1,6 @@
 @testable import AEPInletEmulator
 import ChatlioJSON
+import XDMSchemaRegistry
 import Foundation
 import Testing
 
@@ -66,7 +67,7 @@ struct EmulatorHTTPTests {
         let emulator = try Fixture.startedEmulator {
             $0.validator = ClosureXDMEntityValidator { entity, _ in
                 entity["eventType"] == nil
-                    ? [SchemaViolation(pointerToViolation: "#", schemaLocation: "#", keyword: "required", message: "required key [eventType] not found")]
+                    ? [XDMViolation(pointer: "", schemaLocation: "#", keyword: .required, message: "required key [eventType] not found")]
                     : []
             }
         }

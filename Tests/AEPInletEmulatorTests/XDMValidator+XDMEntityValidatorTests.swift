@@ -38,7 +38,7 @@ import XDMSchemaRegistry
         var broken = Self.entity
         broken["timestamp"] = "yesterday"
         let violations = validator.violations(of: .object(broken), schemaID: nil)
-        #expect(violations == [SchemaViolation(pointerToViolation: "#/timestamp", schemaLocation: violations.first?.schemaLocation ?? "", keyword: "format", message: violations.first?.message ?? "")])
+        #expect(violations == [XDMViolation(pointer: "/timestamp", schemaLocation: violations.first?.schemaLocation ?? "", keyword: .format, message: violations.first?.message ?? "")])
         #expect(violations.first?.schemaLocation.hasPrefix("#/") == true)
     }
 }

@@ -1,4 +1,5 @@
 import ChatlioJSON
+import XDMSchemaRegistry
 import Foundation
 
 /// The DCS protocol as a pure function of a parsed request: routing and the
@@ -167,7 +168,7 @@ struct DCSRequestHandler: Sendable {
     fileprivate enum MessageResult {
         case accepted(ReceivedMessage)
         case failedValidation(ReceivedMessage)
-        case failed(status: Int, message: String, violations: [SchemaViolation])
+        case failed(status: Int, message: String, violations: [XDMViolation])
     }
 
     private func evaluate(_ message: JSONValue, index: Int, bodyByteCount: Int, route: DCSRoute, context: Context) -> MessageResult {

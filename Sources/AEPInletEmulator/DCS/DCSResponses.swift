@@ -1,4 +1,5 @@
 import ChatlioJSON
+import XDMSchemaRegistry
 
 /// The response bodies AEP's streaming inlet sends, built as JSON values.
 /// Shapes follow aep-streaming.md §3; wording marked "emulator" is ours where
@@ -95,14 +96,14 @@ enum DCSResponses {
     }
 
     /// The synchronous-validation failure body (aep-streaming.md §3.1), at most five violations.
-    static func validationFailure(prefix: String, violations: [SchemaViolation]) -> HTTPResponse {
+    static func validationFailure(prefix: String, violations: [XDMViolation]) -> HTTPResponse {
         let reported = Array(violations.prefix(5))
-        func node(_ violation: SchemaViolation) -> JSONValue {
+        func node(_ violation: XDMViolation) -> JSONValue {
             [
                 "schemaLocation": .string(violation.schemaLocation),
                 "pointerToViolation": .string(violation.pointerToViolation),
                 "causingExceptions": [],
-                "keyword": .string(violation.keyword),
+                "keyword": .string(violation.keyword.rawValue),
                 "message": .string(violation.message),
             ]
         }

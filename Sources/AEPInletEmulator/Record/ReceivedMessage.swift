@@ -1,4 +1,5 @@
 public import ChatlioJSON
+public import XDMSchemaRegistry
 
 /// One message the emulated inlet took in, as the record keeps it.
 ///
@@ -93,7 +94,7 @@ public struct ReceivedMessage: Sendable, Hashable {
     /// Position inside its batch (0 for the single endpoint).
     public let indexInRequest: Int
     /// Schema violations found by the validator (only in ``InletRecord/failedValidation``).
-    public private(set) var violations: [SchemaViolation]
+    public private(set) var violations: [XDMViolation]
     /// In raw mode with a mapping set (``AEPInletEmulator/Configuration/dataPrepMapping``):
     /// the XDM entity the set makes of ``message``, what AEP would store. `nil`
     /// without a mapping set, and when the entity failed the inlet's validator
@@ -108,7 +109,7 @@ public struct ReceivedMessage: Sendable, Hashable {
     init(
         sequence: Int, message: JSONValue, xdmEntity: JSONValue?, id: String?, schemaID: String?, datasetID: String?,
         flowID: String?, endpoint: InletEndpoint, xactionID: String, receivedTimeMs: Int64, requestNumber: Int,
-        indexInRequest: Int, violations: [SchemaViolation], mappedEntity: JSONValue? = nil, mappingErrors: [DataPrepError] = []
+        indexInRequest: Int, violations: [XDMViolation], mappedEntity: JSONValue? = nil, mappingErrors: [DataPrepError] = []
     ) {
         self.init(
             sequence: sequence, payload: .tree(message: message, xdmEntity: xdmEntity), id: id, schemaID: schemaID,
@@ -121,7 +122,7 @@ public struct ReceivedMessage: Sendable, Hashable {
     init(
         sequence: Int, payload: Payload, id: String?, schemaID: String?, datasetID: String?, sourceName: String?,
         flowID: String?, endpoint: InletEndpoint, transaction: TransactionID, receivedTimeMs: Int64, requestNumber: Int,
-        indexInRequest: Int, violations: [SchemaViolation], mappedEntity: JSONValue? = nil, mappingErrors: [DataPrepError] = []
+        indexInRequest: Int, violations: [XDMViolation], mappedEntity: JSONValue? = nil, mappingErrors: [DataPrepError] = []
     ) {
         self.sequence = sequence
         self.payload = payload
@@ -193,7 +194,7 @@ public struct ReceivedMessage: Sendable, Hashable {
         return copy
     }
 
-    func withViolations(_ violations: [SchemaViolation]) -> ReceivedMessage {
+    func withViolations(_ violations: [XDMViolation]) -> ReceivedMessage {
         var copy = self
         copy.violations = violations
         return copy

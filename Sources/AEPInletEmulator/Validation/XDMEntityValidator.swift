@@ -1,4 +1,5 @@
 public import ChatlioJSON
+public import XDMSchemaRegistry
 
 /// Checks an xdmEntity against its schema: the hook through which the
 /// emulator validates messages (XDMSchemaRegistry plugs in here).
@@ -8,10 +9,10 @@ public import ChatlioJSON
 ///
 /// ```swift
 /// struct RequiresID: XDMEntityValidator {
-///     func violations(of xdmEntity: JSONValue, schemaID: String?) -> [SchemaViolation] {
+///     func violations(of xdmEntity: JSONValue, schemaID: String?) -> [XDMViolation] {
 ///         xdmEntity["_id"]?.stringValue == nil
-///             ? [SchemaViolation(pointerToViolation: "#", schemaLocation: "#", keyword: "required",
-///                                message: "required key [_id] not found")]
+///             ? [XDMViolation(pointer: "", schemaLocation: "#", keyword: .required,
+///               message: "required key [_id] not found")]
 ///             : []
 ///     }
 /// }
@@ -20,7 +21,7 @@ public import ChatlioJSON
 public protocol XDMEntityValidator: Sendable {
     /// The violations of `xdmEntity`; `schemaID` is the envelope's
     /// `header.schemaRef.id` (`nil` in raw mode).
-    func violations(of xdmEntity: JSONValue, schemaID: String?) -> [SchemaViolation]
+    func violations(of xdmEntity: JSONValue, schemaID: String?) -> [XDMViolation]
 }
 
 /// An ``XDMEntityValidator`` made from a closure.
@@ -28,20 +29,20 @@ public protocol XDMEntityValidator: Sendable {
 /// ```swift
 /// configuration.validator = ClosureXDMEntityValidator { entity, _ in
 ///     entity["timestamp"] == nil
-///         ? [SchemaViolation(pointerToViolation: "#", schemaLocation: "#", keyword: "required",
-///                            message: "required key [timestamp] not found")]
+///         ? [XDMViolation(pointer: "", schemaLocation: "#", keyword: .required,
+///                         message: "required key [timestamp] not found")]
 ///         : []
 /// }
 /// ```
 public struct ClosureXDMEntityValidator: XDMEntityValidator {
-    private let body: @Sendable (JSONValue, String?) -> [SchemaViolation]
+    private let body: @Sendable (JSONValue, String?) -> [XDMViolation]
 
     /// Wraps `body`.
-    public init(_ body: @escaping @Sendable (_ xdmEntity: JSONValue, _ schemaID: String?) -> [SchemaViolation]) {
+    public init(_ body: @escaping @Sendable (_ xdmEntity: JSONValue, _ schemaID: String?) -> [XDMViolation]) {
         self.body = body
     }
 
-    public func violations(of xdmEntity: JSONValue, schemaID: String?) -> [SchemaViolation] {
+    public func violations(of xdmEntity: JSONValue, schemaID: String?) -> [XDMViolation] {
         body(xdmEntity, schemaID)
     }
 }

@@ -9,13 +9,7 @@ public import ChatlioJSON
 /// configuration.validator = try ChatlioXDM(tenantID: "acme").experienceEventValidator()
 /// ```
 extension XDMValidator: XDMEntityValidator {
-    public func violations(of xdmEntity: JSONValue, schemaID: String?) -> [SchemaViolation] {
-        validate(xdmEntity).violations.map { violation in
-            SchemaViolation(
-                pointerToViolation: "#" + violation.pointer,
-                schemaLocation: violation.schemaLocation,
-                keyword: violation.keyword.rawValue,
-                message: violation.message)
-        }
+    public func violations(of xdmEntity: JSONValue, schemaID: String?) -> [XDMViolation] {
+        validate(xdmEntity).violations
     }
 }
