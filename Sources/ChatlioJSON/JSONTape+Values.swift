@@ -32,7 +32,7 @@ extension JSONTape {
         }
     }
 
-    private static func value(at index: Int, entries: UnsafeBufferPointer<Entry>, bytes: UnsafeRawBufferPointer) -> (value: JSONValue, next: Int) {
+    static func value(at index: Int, entries: UnsafeBufferPointer<Entry>, bytes: UnsafeRawBufferPointer) -> (value: JSONValue, next: Int) {
         let entry = entries[index]
         switch entry.kind {
         case .null: return (.null, index + 1)

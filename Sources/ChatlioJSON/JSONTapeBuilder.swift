@@ -1,13 +1,14 @@
 import Foundation
 
-/// Builds a ``JSONTape``'s entries in one pass over the bytes.
+/// The module's one JSON grammar (strict RFC 8259): builds a ``JSONTape``'s
+/// entries in one pass over the bytes, and ``JSONValue/parse(_:options:)``
+/// reads its tree off them.
 ///
-/// It follows ``JSONParser`` step for step, so that every input either gives
-/// a tape whose values are the parser's values or fails with the parser's
-/// error: the same code, byte offset, reason and pointer, found in the same
-/// order (a string's bad UTF-8, for instance, is reported only once its end
-/// is known, after any bad escape in it). Pointers are collected while an
-/// error unwinds, as the parser does.
+/// It validates UTF-8, bounds nesting, refuses duplicate member names and
+/// keeps number text. Errors name the code, byte offset, reason and pointer;
+/// a string's bad UTF-8 is reported only once its end is known, after any bad
+/// escape in it. Pointers are collected only while an error unwinds, so the
+/// success path pays nothing for them.
 struct JSONTapeBuilder: ~Copyable {
     private let bytes: UnsafeRawBufferPointer
     private var index = 0

@@ -50,7 +50,15 @@ extension JSONValue {
         guard bytes.count <= options.maxBytes else {
             throw JSONParsingError(.inputTooLarge, at: options.maxBytes, "the input is \(bytes.count) bytes, above the limit of \(options.maxBytes)")
         }
-        var parser = JSONParser(bytes: bytes, maxDepth: options.maxDepth)
-        return try parser.parseDocument()
+        guard bytes.count < Int(UInt32.max) else {
+            throw JSONParsingError(.inputTooLarge, at: Int(UInt32.max), "the input is \(bytes.count) bytes, above the parser's limit of 4 GiB")
+        }
+        // One grammar for the whole module: the tape's builder checks the text,
+        // and the tree is read off its entries.
+        var builder = JSONTapeBuilder(bytes: bytes, maxDepth: options.maxDepth)
+        try builder.buildDocument()
+        return builder.entries.withUnsafeBufferPointer { entries in
+            JSONTape.value(at: 0, entries: entries, bytes: bytes).value
+        }
     }
 }

@@ -2,8 +2,9 @@
 import Foundation
 import Testing
 
-/// The tape against the parser, its oracle: every document gives the
-/// parser's value, every bad input the parser's error.
+/// The tape (the module's one grammar, behind `JSONValue(parsing:)` too)
+/// against `ReferenceTreeParser`, its oracle: every document gives the
+/// reference's value, every bad input the reference's error.
 @Suite struct JSONTapeTests {
     static let payloadDirectory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -26,10 +27,10 @@ import Testing
     func sampleValueIsTheParsersValue(_ file: URL) throws {
         let data = try Data(contentsOf: file)
         let tape = try JSONTape(parsing: data)
-        #expect(tape.value(at: 0) == (try JSONValue(parsing: data)))
+        #expect(tape.value(at: 0) == (try ReferenceTreeParser.parse([UInt8](data), options: .default)))
         // The same document compact, as the benchmarks and Chatlio send it.
         let compact = try JSONValue(parsing: data).serialized()
-        #expect(try JSONTape(bytes: compact).value(at: 0) == (try JSONValue(parsing: compact)))
+        #expect(try JSONTape(bytes: compact).value(at: 0) == (try ReferenceTreeParser.parse(compact, options: .default)))
     }
 
     @Test func indexesEveryValueTypeWithItsRange() throws {
@@ -64,13 +65,13 @@ import Testing
     @Test func keepsExactNumberText() throws {
         let text = #"[9007199254740993,12345678901234567890123,0.1000000000000000055511151231257827,-0,1E+2,2e-7]"#
         let tape = try JSONTape(bytes: Array(text.utf8))
-        #expect(tape.value(at: 0) == (try JSONValue(parsing: text)))
+        #expect(tape.value(at: 0) == (try ReferenceTreeParser.parse(Array(text.utf8), options: .default)))
         #expect(tape.value(at: 0).jsonString() == text)
     }
 
     @Test func decodesEscapesAndSurrogatePairs() throws {
         let text = #""a\"b\\c\/d\b\f\n\r\t\u00e9\ud83d\ude80\u0000\u20AC""#
-        #expect(try JSONTape(bytes: Array(text.utf8)).value(at: 0) == (try JSONValue(parsing: text)))
+        #expect(try JSONTape(bytes: Array(text.utf8)).value(at: 0) == (try ReferenceTreeParser.parse(Array(text.utf8), options: .default)))
         #expect(try JSONTape(bytes: Array(text.utf8)).value(at: 0) == .string("a\"b\\c/d\u{08}\u{0C}\n\r\té🚀\u{0}€"))
     }
 
@@ -169,8 +170,10 @@ import Testing
 
 /// Both readings of `input`: equal values, or the same error in every detail.
 func expectSameOutcome(_ input: [UInt8], options: JSONParsingOptions, sourceLocation: SourceLocation = #_sourceLocation) {
-    let parsed = Result { () throws(JSONParsingError) in try JSONValue(parsing: input, options: options) }
+    let parsed = Result { () throws(JSONParsingError) in try ReferenceTreeParser.parse(input, options: options) }
     let taped = Result { () throws(JSONParsingError) in try JSONTape(bytes: input, options: options) }
+    let tree = Result { () throws(JSONParsingError) in try JSONValue(parsing: input, options: options) }
+    #expect(tree == taped.map { $0.value(at: 0) }, "JSONValue(parsing:) is not the tape's value", sourceLocation: sourceLocation)
     let text = String(decoding: input, as: UTF8.self)
     switch (parsed, taped) {
     case (.success(let value), .success(let tape)):

@@ -1,10 +1,26 @@
-/// A strict RFC 8259 parser over raw bytes.
-///
-/// It builds ``JSONValue`` directly (no intermediate tokens), validates UTF-8,
-/// bounds nesting, refuses duplicate member names, and keeps number text.
-/// Paths for error pointers are collected only while an error unwinds, so the
-/// success path pays nothing for them.
-struct JSONParser: ~Copyable {
+@testable import ChatlioJSON
+
+/// The tests' oracle for the module's grammar: the recursive-descent parser
+/// that built `JSONValue` trees directly before the tape's builder became the
+/// one grammar (``JSONValue/parse(_:options:)`` now reads its tree off a tape).
+/// It is kept here, and only here, as an independent implementation to check
+/// the tape against: every document the same value, every bad input the same
+/// error (code, byte offset, reason, pointer).
+struct ReferenceTreeParser: ~Copyable {
+    /// Parses `bytes` as the module's parser did.
+    static func parse(_ bytes: [UInt8], options: JSONParsingOptions) throws(JSONParsingError) -> JSONValue {
+        guard bytes.count <= options.maxBytes else {
+            throw JSONParsingError(.inputTooLarge, at: options.maxBytes, "the input is \(bytes.count) bytes, above the limit of \(options.maxBytes)")
+        }
+        let result: Result<JSONValue, JSONParsingError> = bytes.withUnsafeBytes { buffer in
+            Result { () throws(JSONParsingError) in
+                var parser = ReferenceTreeParser(bytes: buffer, maxDepth: options.maxDepth)
+                return try parser.parseDocument()
+            }
+        }
+        return try result.get()
+    }
+
     private let bytes: UnsafeRawBufferPointer
     private var index = 0
     private let maxDepth: Int
