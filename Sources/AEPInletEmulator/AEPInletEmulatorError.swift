@@ -47,12 +47,12 @@ public struct AEPInletEmulatorError: Error, Sendable, Hashable, CustomStringConv
     /// The class of problem.
     public let code: Code
     /// What happened, for people.
-    public let message: String
+    public let reason: String
 
     init(_ code: Code, _ message: String) {
         self.code = code
-        self.message = message
+        self.reason = message
     }
 
-    public var description: String { "\(code): \(message)" }
+    public var description: String { "\(code): \(reason)" }
 }

@@ -197,7 +197,7 @@ extension XDMSchema: Codable {
             try self.init(json: value)
         } catch {
             throw DecodingError.dataCorrupted(
-                DecodingError.Context(codingPath: decoder.codingPath, debugDescription: error.message)
+                DecodingError.Context(codingPath: decoder.codingPath, debugDescription: error.reason)
             )
         }
     }

@@ -62,12 +62,12 @@ public struct XDMSchemaError: Error, Sendable, Hashable, CustomStringConvertible
     /// The class of problem.
     public let code: Code
     /// Where and what, for people.
-    public let message: String
+    public let reason: String
 
     init(_ code: Code, _ message: String) {
         self.code = code
-        self.message = message
+        self.reason = message
     }
 
-    public var description: String { "\(code): \(message)" }
+    public var description: String { "\(code): \(reason)" }
 }

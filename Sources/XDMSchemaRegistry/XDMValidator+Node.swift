@@ -88,7 +88,7 @@ final class ValidationNode: Sendable {
         do {
             pattern = try schema.pattern.map { source throws(XDMSchemaError) in try XDMPattern(source) }
         } catch {
-            throw XDMSchemaError(error.code, "\(location)/pattern: \(error.message)")
+            throw XDMSchemaError(error.code, "\(location)/pattern: \(error.reason)")
         }
         minimum = schema.minimum
         maximum = schema.maximum

@@ -50,7 +50,7 @@ struct DataPrepEvaluatorTests {
         // Chatlio's RFC 3339 times (nanoseconds, a ±HH:MM offset) match none of the defaults.
         let chatlio = F.error(#"date("2024-05-19T18:14:32.000026941+02:00")"#)
         #expect(chatlio?.code == .unparsableDate)
-        #expect(chatlio?.message == #"date: "2024-05-19T18:14:32.000026941+02:00" matches none of the default formats help/data-prep/data-handling.md lists (give date a FORMAT)"#)
+        #expect(chatlio?.reason == #"date: "2024-05-19T18:14:32.000026941+02:00" matches none of the default formats help/data-prep/data-handling.md lists (give date a FORMAT)"#)
         #expect(F.error(#"date("2024-11-01T09:30:00-05:30")"#)?.code == .unparsableDate)
         // functions.md's own date(DATE) example, "2019-10-23 11:24", has no seconds: no default format reads it.
         #expect(F.error(#"date("2019-10-23 11:24")"#)?.code == .unparsableDate)
@@ -91,7 +91,7 @@ struct DataPrepEvaluatorTests {
         // Java's trim drops control characters as well as spaces.
         #expect(try F.evaluate("trim(x)", in: ["x": "\t\u{1}a b\n"]) == "a b")
         let source: JSONValue = ["visitor": ["name": "x"]]
-        #expect(F.error("trim(visitor)", in: source)?.message == "trim takes text as argument 1, got a object")
+        #expect(F.error("trim(visitor)", in: source)?.reason == "trim takes text as argument 1, got a object")
         #expect(F.error(#"iif("yes", 1, 2)"#)?.code == .typeMismatch)
         #expect(F.error("size_of(true)")?.code == .typeMismatch)
         #expect(F.error(#"visitor.equals("x")"#, in: source)?.code == .typeMismatch)

@@ -30,7 +30,7 @@ struct DataPrepExpressionTests {
         #expect(try DataPrepExpression(parsing: "a.${new}") == .path(["a", "new"]))
         let reserved = DataPrepFixture.error("new")
         #expect(reserved?.code == .syntax)
-        #expect(reserved?.message.contains("new is a reserved keyword: a field of that name must be written ${new}") == true)
+        #expect(reserved?.reason.contains("new is a reserved keyword: a field of that name must be written ${new}") == true)
         #expect(DataPrepFixture.error("a.return")?.code == .syntax)
     }
 
@@ -42,9 +42,9 @@ struct DataPrepExpressionTests {
     @Test func syntaxErrorsNameThePosition() {
         let unclosed = DataPrepFixture.error("trim(a")
         #expect(unclosed?.code == .syntax)
-        #expect(unclosed?.message == #"expected "," or ")" in the arguments of trim, found the end at position 6 of trim(a"#)
-        #expect(DataPrepFixture.error(#"trim("a) "#)?.message == "unterminated string literal at position 5 of trim(\"a) ")
-        #expect(DataPrepFixture.error("a b")?.message == #"unexpected "b" after a complete expression at position 2 of a b"#)
+        #expect(unclosed?.reason == #"expected "," or ")" in the arguments of trim, found the end at position 6 of trim(a"#)
+        #expect(DataPrepFixture.error(#"trim("a) "#)?.reason == "unterminated string literal at position 5 of trim(\"a) ")
+        #expect(DataPrepFixture.error("a b")?.reason == #"unexpected "b" after a complete expression at position 2 of a b"#)
         #expect(DataPrepFixture.error("")?.code == .syntax)
         #expect(DataPrepFixture.error("coalesce(a,)")?.code == .syntax)
     }
@@ -52,7 +52,7 @@ struct DataPrepExpressionTests {
     @Test func unknownAndUnemulatedFunctionsAreTellApart() {
         let typo = DataPrepFixture.error("trimm(a)")
         #expect(typo?.code == .unknownFunction)
-        #expect(typo?.message == "trimm (at position 0 of trimm(a)) is not a function help/data-prep/functions.md documents")
+        #expect(typo?.reason == "trimm (at position 0 of trimm(a)) is not a function help/data-prep/functions.md documents")
         #expect(DataPrepFixture.error("upper(a)")?.code == .unsupportedFunction)
         // iif's own example on functions.md uses equalsIgnoreCase, which the emulator does not evaluate.
         #expect(DataPrepFixture.error(#"iif("s".equalsIgnoreCase("S"), "True", "False")"#)?.code == .unsupportedFunction)
@@ -60,15 +60,15 @@ struct DataPrepExpressionTests {
     }
 
     @Test func argumentCountsAndLiteralPatternsAreCheckedWhenParsed() {
-        #expect(DataPrepFixture.error("iif(a, b)")?.message == "iif takes 3 arguments, got 2 in iif(a, b)")
+        #expect(DataPrepFixture.error("iif(a, b)")?.reason == "iif takes 3 arguments, got 2 in iif(a, b)")
         #expect(DataPrepFixture.error("nullify(a)")?.code == .argumentCount)
-        #expect(DataPrepFixture.error("coalesce()")?.message == "coalesce takes at least 1 argument, got 0 in coalesce()")
-        #expect(DataPrepFixture.error(#"date(a, "f", now(), b)"#)?.message == #"date takes 1 to 3 arguments, got 4 in date(a, "f", now(), b)"#)
+        #expect(DataPrepFixture.error("coalesce()")?.reason == "coalesce takes at least 1 argument, got 0 in coalesce()")
+        #expect(DataPrepFixture.error(#"date(a, "f", now(), b)"#)?.reason == #"date takes 1 to 3 arguments, got 4 in date(a, "f", now(), b)"#)
         #expect(DataPrepFixture.error(#""a".equals()"#)?.code == .argumentCount)
         #expect(DataPrepFixture.error(#"matches_regex(a, "([a-z")"#)?.code == .invalidPattern)
         let format = DataPrepFixture.error(#"date(a, "yyyy-MM-dd'T'HH:mm:ss.SSSG")"#)
         #expect(format?.code == .invalidPattern)
-        #expect(format?.message.contains("the pattern letter G is not emulated") == true)
-        #expect(DataPrepFixture.error(#"date(a, "yyyy-MM-dd'T")"#)?.message.contains("a quoted literal is not closed") == true)
+        #expect(format?.reason.contains("the pattern letter G is not emulated") == true)
+        #expect(DataPrepFixture.error(#"date(a, "yyyy-MM-dd'T")"#)?.reason.contains("a quoted literal is not closed") == true)
     }
 }

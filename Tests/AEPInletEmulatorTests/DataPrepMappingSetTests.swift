@@ -90,7 +90,7 @@ struct DataPrepMappingSetTests {
         #expect(mapped.errors.map(\.mappingIndex) == [0, 2, 3])
         #expect(mapped.errors.map(\.destination) == ["timestamp", "_acme.name", "_acme.endedAt.inner"])
         #expect(mapped.errors[0].description.hasPrefix("mappings[0] (destination timestamp): unparsable date: date: \"2024-05-19T18:14:32.000026941+02:00\" matches none"))
-        #expect(mapped.errors[2].message == "_acme.endedAt is a string, not an object, so inner cannot be written under it")
+        #expect(mapped.errors[2].reason == "_acme.endedAt is a string, not an object, so inner cannot be written under it")
     }
 
     @Test func aBadMappingIsRefusedNamingItsIndexAndDestination() {
@@ -102,11 +102,11 @@ struct DataPrepMappingSetTests {
         #expect(Self.creationError([Self.row("EXPRESSION", "trim(", "a")])?.code == .syntax)
         let twice = Self.creationError([Self.row("STATIC", "a", "x.y"), Self.row("STATIC", "b", "x.y")])
         #expect(twice?.code == .destinationConflict && twice?.mappingIndex == 1)
-        #expect(twice?.message == "is also the destination of mappings[0]")
-        #expect(Self.creationError([Self.row("COLUMN", "a", "b")])?.message == "sourceType must be ATTRIBUTE, EXPRESSION or STATIC, got \"COLUMN\"")
-        #expect(Self.creationError([["sourceType": "ATTRIBUTE", "source": "a"]])?.message == "has no destination (or destinationXdmPath)")
+        #expect(twice?.reason == "is also the destination of mappings[0]")
+        #expect(Self.creationError([Self.row("COLUMN", "a", "b")])?.reason == "sourceType must be ATTRIBUTE, EXPRESSION or STATIC, got \"COLUMN\"")
+        #expect(Self.creationError([["sourceType": "ATTRIBUTE", "source": "a"]])?.reason == "has no destination (or destinationXdmPath)")
         #expect(Self.creationError([Self.row("ATTRIBUTE", "a[*].b", "c.b")])?.code == .invalidMapping)
-        #expect(Self.creationError([Self.row("ATTRIBUTE", "a[0].b", "c[*].b")])?.message == "source: \"a[0].b\": only [*] may follow a name in a path".replacingOccurrences(of: "source: ", with: ""))
+        #expect(Self.creationError([Self.row("ATTRIBUTE", "a[0].b", "c[*].b")])?.reason == "source: \"a[0].b\": only [*] may follow a name in a path".replacingOccurrences(of: "source: ", with: ""))
         #expect(Self.creationError([Self.row("EXPRESSION", "a", "c[*].b")])?.code == .invalidMapping)
         #expect(Self.creationError([Self.row("ATTRIBUTE", "a..b", "c")])?.code == .invalidMapping)
     }

@@ -93,7 +93,7 @@ struct PlatformChatlioFlowMappingTests {
         #expect(failed.mappedEntity == nil)
         #expect(failed.mappingErrors.map(\.code) == [.typeMismatch, .invalidXDM])
         #expect(failed.mappingErrors[0].destination == "_acme.chatlio.subject")
-        #expect(failed.mappingErrors[1].message.contains("/_acme/chatlio/transcript/extraData"), "\(failed.mappingErrors[1])")
+        #expect(failed.mappingErrors[1].reason.contains("/_acme/chatlio/transcript/extraData"), "\(failed.mappingErrors[1])")
         #expect(failed.message["extraData"] == 5, "the accepted raw message is kept")
     }
 }

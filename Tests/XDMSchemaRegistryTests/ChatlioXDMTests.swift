@@ -13,7 +13,7 @@ import Testing
         #expect {
             try ChatlioXDM(tenantID: "_acme")
         } throws: { error in
-            (error as? XDMSchemaError)?.message == "tenant id \"_acme\": pass the id without the leading underscore (\"acme\")"
+            (error as? XDMSchemaError)?.reason == "tenant id \"_acme\": pass the id without the leading underscore (\"acme\")"
         }
     }
 

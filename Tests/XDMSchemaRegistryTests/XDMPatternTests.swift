@@ -78,7 +78,7 @@ import Testing
             try XDMPattern(source)
         } throws: { error in
             guard let error = error as? XDMSchemaError else { return false }
-            return error.code == .unsupportedPattern && error.message == message
+            return error.code == .unsupportedPattern && error.reason == message
         }
     }
 

@@ -72,7 +72,7 @@ import Testing
         } throws: { error in
             guard let error = error as? XDMSchemaError else { return false }
             return error.code == .conflictingDefinitions
-                && error.message == "#/properties/a: one part defines the type as string, another as integer"
+                && error.reason == "#/properties/a: one part defines the type as string, another as integer"
         }
     }
 
@@ -84,7 +84,7 @@ import Testing
         } throws: { error in
             guard let error = error as? XDMSchemaError else { return false }
             return error.code == .unresolvableReference
-                && error.message == "https://ns.adobe.com/test/s#/allOf/0/$ref: $ref \"https://ns.adobe.com/test/missing\" names no registered schema"
+                && error.reason == "https://ns.adobe.com/test/s#/allOf/0/$ref: $ref \"https://ns.adobe.com/test/missing\" names no registered schema"
         }
     }
 
@@ -96,7 +96,7 @@ import Testing
         } throws: { error in
             guard let error = error as? XDMSchemaError else { return false }
             return error.code == .unresolvableReference
-                && error.message == "https://ns.adobe.com/test/s#/properties/a/$ref: $ref \"#/definitions/nope\": \"#/definitions/nope\" does not exist in https://ns.adobe.com/test/s"
+                && error.reason == "https://ns.adobe.com/test/s#/properties/a/$ref: $ref \"#/definitions/nope\": \"#/definitions/nope\" does not exist in https://ns.adobe.com/test/s"
         }
     }
 
@@ -111,7 +111,7 @@ import Testing
         } throws: { error in
             guard let error = error as? XDMSchemaError else { return false }
             return error.code == .referenceCycle
-                && error.message.hasSuffix("https://ns.adobe.com/test/loop#/definitions/node -> https://ns.adobe.com/test/loop#/definitions/node")
+                && error.reason.hasSuffix("https://ns.adobe.com/test/loop#/definitions/node -> https://ns.adobe.com/test/loop#/definitions/node")
         }
     }
 
@@ -124,7 +124,7 @@ import Testing
         } throws: { error in
             guard let error = error as? XDMSchemaError else { return false }
             return error.code == .referenceCycle
-                && error.message.hasSuffix("https://ns.adobe.com/test/a# -> https://ns.adobe.com/test/b# -> https://ns.adobe.com/test/a#")
+                && error.reason.hasSuffix("https://ns.adobe.com/test/a# -> https://ns.adobe.com/test/b# -> https://ns.adobe.com/test/a#")
         }
     }
 

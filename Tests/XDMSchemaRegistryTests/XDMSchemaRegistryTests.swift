@@ -43,7 +43,7 @@ import Testing
             try registry.expanded(id: "https://ns.adobe.com/acme/none", version: 2)
         } throws: { error in
             guard let error = error as? XDMSchemaError else { return false }
-            return error.code == .schemaNotFound && error.message.contains("\"https://ns.adobe.com/acme/none\" version 2")
+            return error.code == .schemaNotFound && error.reason.contains("\"https://ns.adobe.com/acme/none\" version 2")
         }
     }
 

@@ -75,7 +75,7 @@ import Testing
             try XDMSchema(parsing: text)
         } throws: { error in
             guard let error = error as? XDMSchemaError else { return false }
-            return error.code == .invalidSchema && error.message == message
+            return error.code == .invalidSchema && error.reason == message
         }
     }
 

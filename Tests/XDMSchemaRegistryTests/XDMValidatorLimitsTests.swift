@@ -28,13 +28,13 @@ import XDMSchemaRegistry
         #expect(validator.options.parsing == JSONParsingOptions(maxBytes: 1 << 20, maxDepth: 64))
         #expect(Self.refusal(validator, Self.nested(64)) == nil)
         let deep = try #require(Self.refusal(validator, Self.nested(65)))
-        #expect(deep.code == .invalidJSON && deep.message.contains("nesting too deep"))
+        #expect(deep.code == .invalidJSON && deep.reason.contains("nesting too deep"))
         // 100,000 levels: refused at level 65, no stack exhaustion.
-        #expect(Self.refusal(validator, Self.nested(100_000))?.message.contains("nesting too deep") == true)
+        #expect(Self.refusal(validator, Self.nested(100_000))?.reason.contains("nesting too deep") == true)
         var large = Array(#"{"_id":""#.utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 1 << 20) + Array(#""}"#.utf8)
         let tooLarge = try #require(Self.refusal(validator, large))
-        #expect(tooLarge.code == .invalidJSON && tooLarge.message.contains("input too large"))
-        #expect(!tooLarge.message.contains("xxxx"))
+        #expect(tooLarge.code == .invalidJSON && tooLarge.reason.contains("input too large"))
+        #expect(!tooLarge.reason.contains("xxxx"))
         large.removeLast((large.count - (1 << 20)) + 2)
         large += Array(#""}"#.utf8)
         #expect(large.count == 1 << 20)
@@ -44,7 +44,7 @@ import XDMSchemaRegistry
     @Test func tighterLimitsApply() throws {
         let validator = try Self.validator(JSONParsingOptions(maxBytes: 100, maxDepth: 3))
         #expect(Self.refusal(validator, Self.nested(3)) == nil)
-        #expect(Self.refusal(validator, Self.nested(4))?.message.contains("nesting too deep") == true)
-        #expect(Self.refusal(validator, Array(repeating: UInt8(ascii: " "), count: 101))?.message.contains("input too large") == true)
+        #expect(Self.refusal(validator, Self.nested(4))?.reason.contains("nesting too deep") == true)
+        #expect(Self.refusal(validator, Array(repeating: UInt8(ascii: " "), count: 101))?.reason.contains("input too large") == true)
     }
 }

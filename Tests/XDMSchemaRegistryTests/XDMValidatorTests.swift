@@ -151,7 +151,7 @@ import Testing
             try validator.validate(json: Data(#"{"id":}"#.utf8))
         } throws: { error in
             guard let error = error as? XDMSchemaError else { return false }
-            return error.code == .invalidJSON && error.message.hasPrefix("document: invalid JSON syntax at /id")
+            return error.code == .invalidJSON && error.reason.hasPrefix("document: invalid JSON syntax at /id")
         }
     }
 
@@ -167,7 +167,7 @@ import Testing
         } throws: { error in
             guard let error = error as? XDMSchemaError else { return false }
             return error.code == .unknownFormat
-                && error.message == "#/properties/a/format: \"url\" is not a supported format (supported: date-time, date, email, ipv4, ipv6, uri, uri-reference)"
+                && error.reason == "#/properties/a/format: \"url\" is not a supported format (supported: date-time, date, email, ipv4, ipv6, uri, uri-reference)"
         }
     }
 
@@ -176,7 +176,7 @@ import Testing
             try XDMValidator(schema: .object(properties: ["a": .string(pattern: "(?!x)")]))
         } throws: { error in
             guard let error = error as? XDMSchemaError else { return false }
-            return error.code == .unsupportedPattern && error.message.hasPrefix("#/properties/a/pattern: pattern \"(?!x)\" at offset 1")
+            return error.code == .unsupportedPattern && error.reason.hasPrefix("#/properties/a/pattern: pattern \"(?!x)\" at offset 1")
         }
     }
 

@@ -14,7 +14,7 @@
 /// do {
 ///     _ = try DataPrepMappingSet(body)
 /// } catch where error.code == .unknownFunction {
-///     print(error.mappingIndex ?? -1, error.destination ?? "", error.message)
+///     print(error.mappingIndex ?? -1, error.destination ?? "", error.reason)
 /// }
 /// ```
 public struct DataPrepError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -67,24 +67,24 @@ public struct DataPrepError: Error, Sendable, Hashable, CustomStringConvertible 
     /// That mapping's `destination`.
     public let destination: String?
     /// What is wrong, for people.
-    public let message: String
+    public let reason: String
 
     init(_ code: Code, _ message: String, mappingIndex: Int? = nil, destination: String? = nil) {
         self.code = code
-        self.message = message
+        self.reason = message
         self.mappingIndex = mappingIndex
         self.destination = destination
     }
 
     /// The same error, attributed to one mapping.
     func at(_ index: Int, destination: String?) -> DataPrepError {
-        DataPrepError(code, message, mappingIndex: index, destination: destination)
+        DataPrepError(code, reason, mappingIndex: index, destination: destination)
     }
 
     public var description: String {
         var place = ""
         if let mappingIndex { place = "mappings[\(mappingIndex)]" }
         if let destination { place += place.isEmpty ? "destination \(destination)" : " (destination \(destination))" }
-        return place.isEmpty ? "\(code): \(message)" : "\(place): \(code): \(message)"
+        return place.isEmpty ? "\(code): \(reason)" : "\(place): \(code): \(reason)"
     }
 }
