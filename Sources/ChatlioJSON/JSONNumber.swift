@@ -60,8 +60,21 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     /// The value as `Double` (the nearest one; may lose precision).
     public var doubleValue: Double { Double(text) ?? .nan }
 
+    /// Whether `byte` can be part of a number literal: a scanner takes the
+    /// whole run, then checks it with ``isValidLiteral(_:)``.
+    @inline(__always)
+    package static func isLiteralByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"),
+            UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
+            true
+        default:
+            false
+        }
+    }
+
     /// Checks the JSON number grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
-    static func isValidLiteral(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    package static func isValidLiteral(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var index = 0
         let count = bytes.count
         func digits() -> Int {

@@ -107,7 +107,7 @@ extension CanonicalChunk {
         if entry.hasEscapes {
             var decoded: [UInt8] = []
             decoded.reserveCapacity(raw.count)
-            JSONTape.unescape(raw) { decoded.append(contentsOf: $0) }
+            JSONStringUnescaping.unescape(raw) { decoded.append(contentsOf: $0) }
             decoded.withUnsafeBytes { JSONStringEscaping.write($0, to: &self) }
         } else {
             append(UInt8(ascii: "\""))

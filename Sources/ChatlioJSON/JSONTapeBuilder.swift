@@ -345,7 +345,7 @@ struct JSONTapeBuilder: ~Copyable {
         }
         var value: UInt32 = 0
         for _ in 0..<4 {
-            guard let digit = JSONTape.hexValue(bytes[index]) else {
+            guard let digit = JSONStringUnescaping.hexValue(bytes[index]) else {
                 throw JSONParsingError(.invalidSyntax, at: index, "a \\u escape needs four hex digits, found \(describeByte(at: index))")
             }
             value = value << 4 | UInt32(digit)
@@ -356,22 +356,12 @@ struct JSONTapeBuilder: ~Copyable {
 
     private mutating func parseNumber() throws(JSONParsingError) {
         let start = index
-        while index < bytes.count, Self.isNumberByte(bytes[index]) { index += 1 }
+        while index < bytes.count, JSONNumber.isLiteralByte(bytes[index]) { index += 1 }
         let literal = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
         guard JSONNumber.isValidLiteral(literal) else {
             throw JSONParsingError(.invalidSyntax, at: start, "\"\(String(decoding: literal, as: UTF8.self))\" is not a valid JSON number")
         }
         entries.append(JSONTape.Entry(.number, start: start, end: index))
-    }
-
-    private static func isNumberByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"),
-            UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
-            true
-        default:
-            false
-        }
     }
 
     private mutating func expectLiteral(_ literal: StaticString, _ kind: JSONTape.Entry.Kind) throws(JSONParsingError) {

@@ -450,20 +450,11 @@ struct EnvelopeScanner: ~Copyable {
         guard index + 4 <= bytes.count else { throw Stop() }
         var value: UInt32 = 0
         for _ in 0..<4 {
-            guard let digit = Self.hexDigit(bytes[index]) else { throw Stop() }
+            guard let digit = JSONStringUnescaping.hexValue(bytes[index]) else { throw Stop() }
             value = value << 4 | UInt32(digit)
             index += 1
         }
         return value
-    }
-
-    private static func hexDigit(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// One well-formed UTF-8 sequence (Unicode Table 3-7) starting at `index`.
@@ -475,45 +466,8 @@ struct EnvelopeScanner: ~Copyable {
     /// A number: the same run of number bytes the parser takes, checked against the JSON grammar.
     private mutating func number() throws(Stop) {
         let start = index
-        while index < bytes.count, Self.isNumberByte(bytes[index]) { index += 1 }
-        guard Self.isValidNumber(UnsafeRawBufferPointer(rebasing: bytes[start..<index])) else { throw Stop() }
-    }
-
-    private static func isNumberByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
-            true
-        default:
-            false
-        }
-    }
-
-    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, the whole run.
-    static func isValidNumber(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var index = 0
-        let count = bytes.count
-        func digits() -> Int {
-            let start = index
-            while index < count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
-            return index - start
-        }
-        if index < count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard index < count else { return false }
-        if bytes[index] == UInt8(ascii: "0") {
-            index += 1
-        } else if digits() == 0 {
-            return false
-        }
-        if index < count, bytes[index] == UInt8(ascii: ".") {
-            index += 1
-            guard digits() > 0 else { return false }
-        }
-        if index < count, bytes[index] | 0x20 == UInt8(ascii: "e") {
-            index += 1
-            if index < count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard digits() > 0 else { return false }
-        }
-        return index == count
+        while index < bytes.count, JSONNumber.isLiteralByte(bytes[index]) { index += 1 }
+        guard JSONNumber.isValidLiteral(UnsafeRawBufferPointer(rebasing: bytes[start..<index])) else { throw Stop() }
     }
 
     private mutating func literal(_ text: StaticString) throws(Stop) {
@@ -603,49 +557,6 @@ struct EnvelopeScanner: ~Copyable {
     func decode(_ token: Token) -> String {
         let raw = UnsafeRawBufferPointer(rebasing: bytes[token.start..<token.end])
         guard token.hasEscapes else { return String(decoding: raw, as: UTF8.self) }
-        return Self.unescape(raw)
-    }
-
-    /// Decodes the escapes of string bytes already checked by ``string()``.
-    static func unescape(_ raw: UnsafeRawBufferPointer) -> String {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(raw.count)
-        var index = 0
-        func hex4() -> UInt32 {
-            var value: UInt32 = 0
-            for _ in 0..<4 {
-                value = value << 4 | UInt32(hexDigit(raw[index]) ?? 0)
-                index += 1
-            }
-            return value
-        }
-        while index < raw.count {
-            let byte = raw[index]
-            guard byte == UInt8(ascii: "\\"), index + 1 < raw.count else {
-                buffer.append(byte)
-                index += 1
-                continue
-            }
-            let escape = raw[index + 1]
-            index += 2
-            switch escape {
-            case UInt8(ascii: "b"): buffer.append(0x08)
-            case UInt8(ascii: "f"): buffer.append(0x0C)
-            case UInt8(ascii: "n"): buffer.append(0x0A)
-            case UInt8(ascii: "r"): buffer.append(0x0D)
-            case UInt8(ascii: "t"): buffer.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = hex4()
-                if (0xD800...0xDBFF).contains(scalar), index + 6 <= raw.count {
-                    index += 2  // \u
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (hex4() &- 0xDC00)
-                }
-                if let unicodeScalar = Unicode.Scalar(scalar), let encoded = UTF8.encode(unicodeScalar) {
-                    buffer.append(contentsOf: encoded)
-                }
-            default: buffer.append(escape)  // " \ /
-            }
-        }
-        return String(decoding: buffer, as: UTF8.self)
+        return JSONStringUnescaping.string(unescaping: raw)
     }
 }
