@@ -45,7 +45,7 @@ final class CountingSink: RelayEventSink, @unchecked Sendable {
 ///
 /// The last 8 hex digits of `conversationUUID` (or the visitor's `UUID`) become the copy's index: same length,
 /// same shape, a different `_id`.
-struct DistinctBodies {
+struct DistinctBodies: Sendable {
     let template: Data
     let digitsAt: Int
 
