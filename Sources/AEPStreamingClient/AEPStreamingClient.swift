@@ -58,7 +58,7 @@ public final class AEPStreamingClient: Sendable {
     private let pipeline: DeliveryPipeline
     private let recorder: MetricsRecorder
     private let envelope: EnvelopeBuilder
-    private let builder: BatchBuilder
+    private let cutter: BatchCutter
     private let outbox: any Outbox
 
     /// Where the client keeps the events it will not send again by itself:
@@ -93,7 +93,7 @@ public final class AEPStreamingClient: Sendable {
         if mode != configuration.batching.mode {
             configuration.log(LogEvent(level: .info, message: "raw format: messages go one per request to the single-message endpoint (Adobe documents no raw batches); batching.mode \(configuration.batching.mode) is not used"))
         }
-        let builder = BatchBuilder(
+        let cutter = BatchCutter(
             maxMessages: batchMode ? configuration.batching.maxMessages : 1,
             maxRequestBytes: configuration.batching.maxRequestBytes,
             linger: configuration.batching.linger,
@@ -114,7 +114,7 @@ public final class AEPStreamingClient: Sendable {
         )
         let machine = DeliveryStateMachine(
             settings: DeliveryStateMachine.Settings(
-                builder: builder, envelope: envelope, limits: configuration.outboxLimits, retry: configuration.retry,
+                cutter: cutter, envelope: envelope, limits: configuration.outboxLimits, retry: configuration.retry,
                 maxConcurrentRequests: configuration.batching.maxConcurrentRequests
             ),
             randomSeed: configuration.randomSeed
@@ -134,7 +134,7 @@ public final class AEPStreamingClient: Sendable {
         self.pipeline = pipeline
         self.recorder = recorder
         self.envelope = envelope
-        self.builder = builder
+        self.cutter = cutter
         self.outbox = outbox
         await pipeline.start(recovered: recovered)
         configuration.log(LogEvent(
@@ -189,22 +189,21 @@ public final class AEPStreamingClient: Sendable {
     ///   fit in one request), ``AEPStreamingClientError/Code/outboxFull``,
     ///   ``AEPStreamingClientError/Code/shutDown``, or the outbox's I/O error.
     public func send(_ event: StreamingEvent) async throws(AEPStreamingClientError) {
-        let clock = ContinuousClock()
-        let started = clock.now
+        let started = MonotonicTime.seconds()
         try check(event)
-        guard let enqueuedAt = try await pipeline.admit(id: event.id, payloadBytes: event.payload.count) else {
-            recorder.sendCompleted(latency: clock.now - started)
+        guard let (enqueuedAt, seq) = try await pipeline.admit(id: event.id, payloadBytes: event.payload.count) else {
+            recorder.sendCompleted(seconds: MonotonicTime.seconds() - started)
             return
         }
         do {
             try await outbox.append(OutboxRecord(id: event.id, payload: event.payload, enqueuedAt: enqueuedAt))
         } catch {
-            await pipeline.admissionFailed(id: event.id, error: error)
+            await pipeline.admissionFailed(id: event.id, seq: seq, error: error)
             configuration.log(LogEvent(level: .error, message: "event \(event.id) could not be stored: \(error.reason)"))
             throw error
         }
-        await pipeline.admitted(id: event.id)
-        recorder.sendCompleted(latency: clock.now - started)
+        await pipeline.admitted(id: event.id, seq: seq)
+        recorder.sendCompleted(seconds: MonotonicTime.seconds() - started)
     }
 
     private func check(_ event: StreamingEvent) throws(AEPStreamingClientError) {
@@ -216,17 +215,17 @@ public final class AEPStreamingClient: Sendable {
         }
         if configuration.validatesPayloadJSON {
             do {
-                let value = try JSONValue(parsing: event.payload, options: JSONParsingOptions(maxBytes: builder.maxRequestBytes, maxDepth: 128))
+                let value = try JSONValue(parsing: event.payload, options: JSONParsingOptions(maxBytes: cutter.maxRequestBytes, maxDepth: 128))
                 guard value.objectValue != nil else { throw AEPStreamingClientError(.invalidEvent, "not an object") }
             } catch {
                 throw AEPStreamingClientError(.invalidEvent, "the payload of event \(event.id) is not valid JSON: \(error)")
             }
         }
         let messageBytes = envelope.messageBytes(payloadBytes: event.payload.count)
-        guard builder.fitsAlone(messageBytes: messageBytes) else {
+        guard cutter.fitsAlone(messageBytes: messageBytes) else {
             throw AEPStreamingClientError(
                 .eventTooLarge,
-                "event \(event.id) takes \(messageBytes) bytes in its envelope; a request may carry at most \(builder.maxRequestBytes) (batching.maxRequestBytes)"
+                "event \(event.id) takes \(messageBytes) bytes in its envelope; a request may carry at most \(cutter.maxRequestBytes) (batching.maxRequestBytes)"
             )
         }
     }
