@@ -108,7 +108,7 @@ public final class AEPStreamingClient: Sendable {
         if let apiKey { headers.append(("x-api-key", apiKey)) }
         for (name, value) in configuration.additionalHeaders.sorted(by: { $0.key < $1.key }) { headers.append((name, value)) }
 
-        let (stream, continuation) = AsyncStream<DeliveryReport>.makeStream(bufferingPolicy: .bufferingNewest(configuration.reportBufferSize))
+        let reports = DeliveryReportChannel(capacity: configuration.reportBufferSize)
         let tokens = TokenProvider(
             authentication: configuration.authentication, transport: transport, now: configuration.now, log: configuration.log, metrics: recorder
         )
@@ -125,11 +125,11 @@ public final class AEPStreamingClient: Sendable {
                 requestTimeout: configuration.requestTimeout, log: configuration.log, now: configuration.now
             ),
             machine: machine, outbox: outbox, deadLetters: store, transport: transport, tokens: tokens, envelope: envelope,
-            syncValidation: mode.syncValidation, metrics: recorder, reports: continuation
+            syncValidation: mode.syncValidation, metrics: recorder, reports: reports
         )
         let recovered = try await outbox.storedEntries()
         self.configuration = configuration
-        self.deliveryReports = stream
+        self.deliveryReports = reports.stream
         self.deadLetters = store
         self.pipeline = pipeline
         self.recorder = recorder
@@ -232,11 +232,15 @@ public final class AEPStreamingClient: Sendable {
 
     /// Whether the bytes start with `{` and end with `}` (whitespace aside).
     static func looksLikeObject(_ payload: Data) -> Bool {
-        let whitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
-        guard let first = payload.first(where: { !whitespace.contains($0) }),
-              let last = payload.last(where: { !whitespace.contains($0) })
-        else { return false }
-        return first == UInt8(ascii: "{") && last == UInt8(ascii: "}")
+        // Over the raw bytes, whitespace by comparison: a `Set` and `Data`'s iterator cost a hash and a
+        // call for every byte looked at.
+        payload.withUnsafeBytes { bytes in
+            func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+            guard let first = bytes.firstIndex(where: { !isWhitespace($0) }), let last = bytes.lastIndex(where: { !isWhitespace($0) }) else {
+                return false
+            }
+            return bytes[first] == UInt8(ascii: "{") && bytes[last] == UInt8(ascii: "}")
+        }
     }
 
     /// Sends everything held now without waiting for the linger time and

@@ -26,10 +26,9 @@ extension DeliveryPipeline {
             log(.error, "could not remove \(removable.count) resolved events from the outbox (\(error.reason)); they may be sent again after a restart")
         }
         let (finalized, actions) = machine.resolved(removable)
-        for item in finalized {
-            if case .dropped = reports.yield(item.report) { metrics.update { $0.reportsDiscarded += 1 } }
-            settleFlushWaiters(seq: item.seq)
-        }
+        let discarded = reports.yield(contentsOf: finalized.map(\.report))
+        if discarded > 0 { metrics.update { $0.reportsDiscarded += discarded } }
+        for item in finalized { settleFlushWaiters(seq: item.seq) }
         perform(actions)
     }
 

@@ -26,7 +26,7 @@ actor DeliveryPipeline {
     let tokens: TokenProvider
     let envelope: EnvelopeBuilder
     let metrics: MetricsRecorder
-    let reports: AsyncStream<DeliveryReport>.Continuation
+    let reports: DeliveryReportChannel
 
     var machine: DeliveryStateMachine
     var syncValidation: Bool
@@ -52,7 +52,7 @@ actor DeliveryPipeline {
     init(
         settings: Settings, machine: DeliveryStateMachine, outbox: any Outbox, deadLetters: any DeadLetterStore, transport: any HTTPTransport,
         tokens: TokenProvider, envelope: EnvelopeBuilder, syncValidation: Bool, metrics: MetricsRecorder,
-        reports: AsyncStream<DeliveryReport>.Continuation
+        reports: DeliveryReportChannel
     ) {
         self.settings = settings
         self.machine = machine
@@ -85,7 +85,7 @@ actor DeliveryPipeline {
 
     // MARK: - Carrying out actions
 
-    func perform(_ actions: [DeliveryStateMachine.Action]) {
+    func perform(_ actions: [DeliveryStateMachine.Action], publishing: Bool = true) {
         for action in actions {
             switch action {
             case .send(let request):
@@ -100,7 +100,7 @@ actor DeliveryPipeline {
                 log(level, message)
             }
         }
-        publishMetrics()
+        if publishing || !actions.isEmpty { publishMetrics() }
     }
 
     /// Runs `body` in a task that shutdown can cancel.
@@ -164,7 +164,8 @@ actor DeliveryPipeline {
     func admit(id: String, payloadBytes: Int) async throws(AEPStreamingClientError) -> (enqueuedAt: Date, seq: UInt64)? {
         while true {
             let (admission, actions) = machine.admit(id: id, payloadBytes: payloadBytes, now: now())
-            perform(actions)
+            // A stored admission publishes with `admitted` or `admissionFailed`, which always follow.
+            if case .store = admission { perform(actions, publishing: false) } else { perform(actions) }
             switch admission {
             case .store(let enqueuedAt, let seq):
                 return (enqueuedAt, seq)
