@@ -149,8 +149,8 @@ final class MetricsRecorder: Sendable {
         }
     }
 
-    func sendCompleted(latency: Duration) {
-        state.withLock { $0.sendLatency.add(latency.seconds) }
+    func sendCompleted(seconds: Double) {
+        state.withLock { $0.sendLatency.add(seconds) }
     }
 
     func tokenRefreshed() { update { $0.tokenRefreshes += 1 } }

@@ -48,6 +48,22 @@ struct AEPStreamingClientLifecycleTests {
         await empty.close()
     }
 
+    @Test("reports nobody reads: the newest reportBufferSize are kept, the rest discarded and counted")
+    func unreadReports() async throws {
+        let emulator = try Fixture.emulator()
+        defer { emulator.stop() }
+        let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: emulator) { $0.reportBufferSize = 3 }, outbox: InMemoryOutbox())
+        for index in 0 ..< 10 { try await client.send(Fixture.event("evt-\(index)")) }
+        #expect(await client.flush(timeout: .seconds(10)))
+        #expect(client.metrics().delivered == 10)
+        #expect(client.metrics().reportsDiscarded == 7)
+        _ = await client.shutdown(timeout: .seconds(5))
+        var kept: [String] = []
+        for await report in client.deliveryReports { kept.append(report.eventID) }
+        #expect(kept.count == 3)
+        #expect(Set(kept).isSubset(of: Set((0 ..< 10).map { "evt-\($0)" })))
+    }
+
     @Test("shutdown drains when it can, then finishes the report stream")
     func shutdownDrains() async throws {
         let emulator = try Fixture.emulator()

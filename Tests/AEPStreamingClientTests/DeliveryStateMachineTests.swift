@@ -23,7 +23,7 @@ struct MachineDriver {
         var limits = OutboxLimits()
         limits.maxAge = maxAge
         let settings = Machine.Settings(
-            builder: BatchBuilder(maxMessages: maxMessages, maxRequestBytes: 1_000_000, linger: .milliseconds(100), wrapperBytes: 16),
+            cutter: BatchCutter(maxMessages: maxMessages, maxRequestBytes: 1_000_000, linger: .milliseconds(100), wrapperBytes: 16),
             envelope: EnvelopeBuilder(format: .raw, flowID: "flow"),
             limits: limits,
             retry: RetryPolicy(maxAttempts: maxAttempts),
@@ -64,11 +64,11 @@ struct MachineDriver {
         for id in ids {
             let (admission, actions) = machine.admit(id: id, payloadBytes: 100, now: now)
             run(actions)
-            guard case .store = admission else {
+            guard case .store(_, let seq) = admission else {
                 Issue.record("\(id) was not admitted: \(admission)")
                 continue
             }
-            run(machine.admitted(id: id, now: now))
+            run(machine.admitted(seq: seq, now: now))
         }
     }
 
@@ -81,7 +81,7 @@ struct MachineDriver {
     mutating func answerNext(_ inlet: (Machine.Request, Machine.Now) -> BatchOutcome) {
         guard !inFlight.isEmpty else { return }
         let request = inFlight.removeFirst()
-        run(machine.answered(request.number, sent: request.eventIDs, outcome: inlet(request, now), now: now))
+        run(machine.answered(request.number, sent: request.events, outcome: inlet(request, now), now: now))
     }
 
     /// Answers requests and fires timers until nothing is left to do or `until` is reached.
@@ -225,7 +225,7 @@ struct DeliveryStateMachineTests {
         #expect(driver.machine.stop() == 5)
         #expect(driver.machine.gauges(now: driver.now).inFlight == 0)
         for request in unanswered {
-            _ = driver.machine.answered(request.number, sent: request.eventIDs, outcome: MachineDriver.delivered(request, driver.now), now: driver.now)
+            _ = driver.machine.answered(request.number, sent: request.events, outcome: MachineDriver.delivered(request, driver.now), now: driver.now)
         }
         #expect(driver.machine.gauges(now: driver.now).inFlight == 0)
     }
@@ -244,7 +244,7 @@ struct DeliveryStateMachineTests {
         #expect(driver.reports.isEmpty)
 
         for request in driver.inFlight {
-            #expect(driver.machine.answered(request.number, sent: request.eventIDs, outcome: MachineDriver.delivered(request, driver.now), now: driver.now).isEmpty)
+            #expect(driver.machine.answered(request.number, sent: request.events, outcome: MachineDriver.delivered(request, driver.now), now: driver.now).isEmpty)
         }
         let (admission, _) = driver.machine.admit(id: "late", payloadBytes: 10, now: driver.now)
         guard case .refused(let error) = admission else {

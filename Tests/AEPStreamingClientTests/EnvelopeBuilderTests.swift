@@ -37,7 +37,7 @@ struct EnvelopeBuilderTests {
         let payloads = (0 ..< 3).map { Data(#"{"_id":"e\#($0)"}"#.utf8) }
         let body = builder.batch(payloads)
         let sizes = payloads.map { builder.messageBytes(payloadBytes: $0.count) }
-        let expected = BatchBuilder(maxMessages: 10, maxRequestBytes: 10_000, linger: .zero, wrapperBytes: 15).requestBytes(sizes)
+        let expected = BatchCutter(maxMessages: 10, maxRequestBytes: 10_000, linger: .zero, wrapperBytes: 15).requestBytes(sizes)
         #expect(body.count == expected)
         let ids = try JSONValue(parsing: body)["messages"]?.arrayValue?.compactMap { $0["body"]?["xdmEntity"]?["_id"]?.stringValue }
         #expect(ids == ["e0", "e1", "e2"])

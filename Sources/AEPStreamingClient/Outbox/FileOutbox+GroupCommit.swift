@@ -24,7 +24,7 @@ extension FileOutbox {
     /// arrive; appends arriving during a sync form the next group.
     func appendGrouped(_ record: OutboxRecord, head: RecordFormat.EventHead, gather: Duration) async throws(AEPStreamingClientError) {
         enum Role { case lead, follow, done(AEPStreamingClientError?) }
-        let path = directory.path
+        let path = directoryPath
         let durability = options.durability
         let segmentBytes = options.segmentBytes
         do {
@@ -208,7 +208,7 @@ extension FileOutbox {
             guard !state.closed else { throw Self.closedError() }
             return Self.takeAckSync(&state)
         }
-        try performAckSync(sync, directory: directory.path)
+        try performAckSync(sync, directory: directoryPath)
     }
 
     func performAckSync(_ sync: AckSync, directory: String) throws(AEPStreamingClientError) {

@@ -176,6 +176,8 @@ public final class FileOutbox: Outbox {
 
     /// The directory.
     public let directory: URL
+    /// `directory.path`, computed once (`URL.path` decodes percent escapes on every call).
+    let directoryPath: String
     /// The options it was opened with.
     public let options: Options
     /// What opening the directory found.
@@ -209,6 +211,7 @@ public final class FileOutbox: Outbox {
             throw AEPStreamingClientError(.invalidConfiguration, "FileOutbox segmentBytes must be at least 4096 (got \(options.segmentBytes))")
         }
         self.directory = directory
+        self.directoryPath = directory.path
         self.options = options
         self.log = log
         self.syncFile = syncFile
@@ -309,7 +312,7 @@ public final class FileOutbox: Outbox {
 
     /// `.osBuffered`: written before returning (a kill loses nothing), never synced.
     private func appendUnsynced(_ record: OutboxRecord, bytes: [UInt8]) throws(AEPStreamingClientError) {
-        let path = directory.path
+        let path = directoryPath
         let durability = options.durability
         let segmentBytes = options.segmentBytes
         try state.withLock { (state: inout State) throws(AEPStreamingClientError) in
@@ -378,7 +381,7 @@ public final class FileOutbox: Outbox {
     }
 
     public func remove(_ ids: [String]) async throws(AEPStreamingClientError) {
-        let path = directory.path
+        let path = directoryPath
         let syncs = options.durability.syncs
         let toSync = try state.withLock { (state: inout State) throws(AEPStreamingClientError) -> AckSync? in
             guard !state.closed else { throw Self.closedError() }
@@ -436,7 +439,7 @@ public final class FileOutbox: Outbox {
     }
 
     public func close() async {
-        let path = directory.path
+        let path = directoryPath
         let syncs = options.durability.syncs
         let (completions, ackSync) = state.withLock { state -> ([Completion], AckSync?) in
             guard !state.closed else { return ([], nil) }

@@ -3,21 +3,23 @@ import Foundation
 extension DeliveryPipeline {
     /// Sends one request the machine started and hands it the answer.
     func deliver(_ request: DeliveryStateMachine.Request) async {
-        let ids = request.eventIDs
+        let events = request.events
         let payloads: [Data?]
         do {
-            payloads = try await outbox.payloads(for: ids)
+            payloads = try await outbox.payloads(for: request.eventIDs)
         } catch {
             guard !Task.isCancelled else { return }
-            log(.error, "cannot read \(ids.count) events from the outbox: \(error.reason)")
+            log(.error, "cannot read \(events.count) events from the outbox: \(error.reason)")
             let failure = RequestFailure(cause: .unavailable, status: nil, message: "outbox read failed: \(error.reason)", retryAfter: nil)
-            perform(machine.answered(request.number, sent: ids, outcome: .requestFailed(failure), now: now()))
+            perform(machine.answered(request.number, sent: events, outcome: .requestFailed(failure), now: now()))
             return
         }
-        var sent: [String] = []
+        var sent: [DeliveryStateMachine.EventRef] = []
         var bodies: [Data] = []
-        var missing: [String] = []
-        for (id, payload) in zip(ids, payloads) {
+        var missing: [DeliveryStateMachine.EventRef] = []
+        sent.reserveCapacity(events.count)
+        bodies.reserveCapacity(events.count)
+        for (id, payload) in zip(events, payloads) {
             if let payload {
                 sent.append(id)
                 bodies.append(payload)

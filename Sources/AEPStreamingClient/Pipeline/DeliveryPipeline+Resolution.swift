@@ -26,10 +26,9 @@ extension DeliveryPipeline {
             log(.error, "could not remove \(removable.count) resolved events from the outbox (\(error.reason)); they may be sent again after a restart")
         }
         let (finalized, actions) = machine.resolved(removable)
-        for item in finalized {
-            if case .dropped = reports.yield(item.report) { metrics.update { $0.reportsDiscarded += 1 } }
-            settleFlushWaiters(seq: item.seq)
-        }
+        let discarded = reports.yield(contentsOf: finalized.map(\.report))
+        if discarded > 0 { metrics.update { $0.reportsDiscarded += discarded } }
+        for item in finalized { settleFlushWaiters(seq: item.seq) }
         perform(actions)
     }
 
@@ -78,15 +77,17 @@ extension DeliveryPipeline {
     /// One event with this sequence number is gone: flushes that waited for it count down.
     func settleFlushWaiters(seq: UInt64) {
         guard !flushWaiters.isEmpty else { return }
-        for (key, var waiter) in flushWaiters where seq <= waiter.upTo {
-            waiter.remaining -= 1
-            if waiter.remaining <= 0 {
-                flushWaiters[key] = nil
-                waiter.continuation.resume(returning: true)
-            } else {
-                flushWaiters[key] = waiter
+        // Counted down in place: writing back while iterating the dictionary would copy it for every event.
+        var index = flushWaiters.startIndex
+        var done: [UInt64] = []
+        while index != flushWaiters.endIndex {
+            if seq <= flushWaiters.values[index].upTo {
+                flushWaiters.values[index].remaining -= 1
+                if flushWaiters.values[index].remaining <= 0 { done.append(flushWaiters.keys[index]) }
             }
+            index = flushWaiters.index(after: index)
         }
+        for key in done { flushWaiters.removeValue(forKey: key)?.continuation.resume(returning: true) }
     }
 
     // MARK: - Dead letters
@@ -100,7 +101,7 @@ extension DeliveryPipeline {
             guard let letter = try await deadLetters.letter(id: id) else {
                 throw AEPStreamingClientError(.deadLetterNotFound, "no dead letter has the id \(id)")
             }
-            guard let enqueuedAt = try await admit(id: id, payloadBytes: letter.payload.count) else {
+            guard let (enqueuedAt, seq) = try await admit(id: id, payloadBytes: letter.payload.count) else {
                 // Held already (sent again meanwhile): the letter is redundant.
                 try await deadLetters.remove([id])
                 count += 1
@@ -109,10 +110,10 @@ extension DeliveryPipeline {
             do {
                 try await outbox.append(OutboxRecord(id: id, payload: letter.payload, enqueuedAt: enqueuedAt))
             } catch {
-                admissionFailed(id: id, error: error)
+                admissionFailed(id: id, seq: seq, error: error)
                 throw error
             }
-            admitted(id: id)
+            admitted(id: id, seq: seq)
             try await deadLetters.remove([id])
             count += 1
         }

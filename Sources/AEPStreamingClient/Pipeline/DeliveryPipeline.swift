@@ -26,7 +26,7 @@ actor DeliveryPipeline {
     let tokens: TokenProvider
     let envelope: EnvelopeBuilder
     let metrics: MetricsRecorder
-    let reports: AsyncStream<DeliveryReport>.Continuation
+    let reports: DeliveryReportChannel
 
     var machine: DeliveryStateMachine
     var syncValidation: Bool
@@ -46,13 +46,13 @@ actor DeliveryPipeline {
     /// starts at the wall clock and then advances with `ContinuousClock`, so a
     /// wall-clock jump never stalls or rushes delivery. Ages (persisted in the
     /// outbox) use the wall clock, ``Settings/now``.
-    let monotonicOrigin = ContinuousClock().now
+    let monotonicOrigin = MonotonicTime.seconds()
     let monotonicBase = Date()
 
     init(
         settings: Settings, machine: DeliveryStateMachine, outbox: any Outbox, deadLetters: any DeadLetterStore, transport: any HTTPTransport,
         tokens: TokenProvider, envelope: EnvelopeBuilder, syncValidation: Bool, metrics: MetricsRecorder,
-        reports: AsyncStream<DeliveryReport>.Continuation
+        reports: DeliveryReportChannel
     ) {
         self.settings = settings
         self.machine = machine
@@ -69,7 +69,7 @@ actor DeliveryPipeline {
     /// The instant now, on both clocks.
     func now() -> DeliveryStateMachine.Now {
         DeliveryStateMachine.Now(
-            scheduling: monotonicBase.addingTimeInterval(monotonicOrigin.duration(to: ContinuousClock().now).seconds), wall: settings.now()
+            scheduling: monotonicBase.addingTimeInterval(MonotonicTime.seconds() - monotonicOrigin), wall: settings.now()
         )
     }
 
@@ -85,7 +85,7 @@ actor DeliveryPipeline {
 
     // MARK: - Carrying out actions
 
-    func perform(_ actions: [DeliveryStateMachine.Action]) {
+    func perform(_ actions: [DeliveryStateMachine.Action], publishing: Bool = true) {
         for action in actions {
             switch action {
             case .send(let request):
@@ -100,7 +100,7 @@ actor DeliveryPipeline {
                 log(level, message)
             }
         }
-        publishMetrics()
+        if publishing || !actions.isEmpty { publishMetrics() }
     }
 
     /// Runs `body` in a task that shutdown can cancel.
@@ -158,15 +158,17 @@ actor DeliveryPipeline {
     // MARK: - Admission
 
     /// Reserves room for an event and returns the enqueue time its outbox
-    /// record carries; `nil` when an event with this id is already held (the
-    /// send is coalesced; it returns once that one is stored).
-    func admit(id: String, payloadBytes: Int) async throws(AEPStreamingClientError) -> Date? {
+    /// record carries and its sequence number (for ``admitted(id:seq:)``);
+    /// `nil` when an event with this id is already held (the send is
+    /// coalesced; it returns once that one is stored).
+    func admit(id: String, payloadBytes: Int) async throws(AEPStreamingClientError) -> (enqueuedAt: Date, seq: UInt64)? {
         while true {
             let (admission, actions) = machine.admit(id: id, payloadBytes: payloadBytes, now: now())
-            perform(actions)
+            // A stored admission publishes with `admitted` or `admissionFailed`, which always follow.
+            if case .store = admission { perform(actions, publishing: false) } else { perform(actions) }
             switch admission {
-            case .store(let enqueuedAt):
-                return enqueuedAt
+            case .store(let enqueuedAt, let seq):
+                return (enqueuedAt, seq)
             case .coalesced(let waitForStore):
                 if waitForStore { try await waitForFirstCopy(id) }
                 return nil
@@ -189,14 +191,17 @@ actor DeliveryPipeline {
     }
 
     /// The outbox append succeeded: the event is durable and can be scheduled.
-    func admitted(id: String) {
-        for waiter in admissionWaiters.removeValue(forKey: id) ?? [] { waiter.resume() }
-        perform(machine.admitted(id: id, now: now()))
+    func admitted(id: String, seq: UInt64) {
+        // Usually nobody waits: no hashing of the id then.
+        if !admissionWaiters.isEmpty {
+            for waiter in admissionWaiters.removeValue(forKey: id) ?? [] { waiter.resume() }
+        }
+        perform(machine.admitted(seq: seq, now: now()))
     }
 
     /// The outbox append failed: release the room.
-    func admissionFailed(id: String, error: AEPStreamingClientError) {
-        let (seq, actions) = machine.admissionFailed(id: id)
+    func admissionFailed(id: String, seq: UInt64, error: AEPStreamingClientError) {
+        let (seq, actions) = machine.admissionFailed(seq: seq)
         perform(actions)
         if let seq { settleFlushWaiters(seq: seq) }
         for waiter in admissionWaiters.removeValue(forKey: id) ?? [] { waiter.resume(throwing: error) }

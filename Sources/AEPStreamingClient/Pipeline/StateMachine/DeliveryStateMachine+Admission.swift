@@ -4,8 +4,9 @@ extension DeliveryStateMachine {
     /// What `send` does next with an event.
     enum Admission: Sendable, Hashable {
         /// Room is reserved: append the record (with this enqueue time) to the
-        /// outbox, then call ``admitted(id:now:)`` or ``admissionFailed(id:)``.
-        case store(enqueuedAt: Date)
+        /// outbox, then call ``admitted(seq:now:)`` or ``admissionFailed(seq:)``
+        /// with this sequence number.
+        case store(enqueuedAt: Date, seq: UInt64)
         /// An event with this id is held already; when `waitForStore`, its own
         /// append is still running and `send` returns once that one is stored.
         case coalesced(waitForStore: Bool)
@@ -21,7 +22,7 @@ extension DeliveryStateMachine {
         guard runState == .running else {
             return (.refused(AEPStreamingClientError(.shutDown, "the client is shutting down; event \(id) was not accepted")), [])
         }
-        if let existing = entries[id] {
+        if let held = heldIDs[id], let existing = entries[held] {
             counters.coalesced += 1
             return (.coalesced(waitForStore: existing.phase == .admitting), [])
         }
@@ -52,11 +53,13 @@ extension DeliveryStateMachine {
                 return (.waitForRoom(maxWait: maxWait), actions)
             }
         }
-        entries[id] = Entry(id: id, seq: nextSeq, payloadBytes: payloadBytes, enqueuedAt: now.wall, readySince: now.scheduling, phase: .admitting)
+        let seq = nextSeq
+        entries[seq] = Entry(id: id, seq: seq, payloadBytes: payloadBytes, enqueuedAt: now.wall, readySince: now.scheduling, phase: .admitting)
+        heldIDs[id] = seq
         nextSeq += 1
         heldCount += 1
         heldBytes += payloadBytes
-        return (.store(enqueuedAt: now.wall), actions)
+        return (.store(enqueuedAt: now.wall, seq: seq), actions)
     }
 
     /// A wait for room ran out.
@@ -65,19 +68,16 @@ extension DeliveryStateMachine {
     }
 
     /// The outbox append succeeded: the event is durable and can be scheduled.
-    mutating func admitted(id: String, now: Now) -> [Action] {
-        guard var entry = entries[id], entry.phase == .admitting else { return [] }
-        entry.phase = .queued
-        entry.readySince = now.scheduling
-        entries[id] = entry
-        freshQueue.append(Slot(id: id, generation: entry.generation))
+    mutating func admitted(seq: UInt64, now: Now) -> [Action] {
+        guard let (generation, payloadBytes) = entries[seq]?.admitted(now: now) else { return [] }
+        freshQueue.append(Slot(seq: seq, generation: generation))
         counters.accepted += 1
         unscannedCount += 1
-        unscannedBytes += settings.envelope.messageBytes(payloadBytes: entry.payloadBytes) + 1
-        let builder = settings.builder
-        let couldFill = unscannedCount >= builder.maxMessages || unscannedBytes >= builder.maxRequestBytes
+        unscannedBytes += settings.envelope.messageBytes(payloadBytes: payloadBytes) + 1
+        let cutter = settings.cutter
+        let couldFill = unscannedCount >= cutter.maxMessages || unscannedBytes >= cutter.maxRequestBytes
         // A timer armed beyond this event's linger (a long backoff) does not count.
-        let timerCovers = (timerAt ?? .distantFuture) <= entry.readySince.addingTimeInterval(builder.linger.seconds)
+        let timerCovers = (timerAt ?? .distantFuture) <= now.scheduling.addingTimeInterval(cutter.lingerSeconds)
         guard inFlight.count < settings.maxConcurrentRequests, couldFill || !timerCovers || forceCount > 0 || runState != .running else {
             return []
         }
@@ -86,10 +86,16 @@ extension DeliveryStateMachine {
 
     /// The outbox append failed: the room is released. Returns the event's
     /// sequence number (flushes waiting for it count it as gone).
-    mutating func admissionFailed(id: String) -> (seq: UInt64?, actions: [Action]) {
-        guard let entry = entries[id], entry.phase == .admitting else { return (nil, []) }
-        entries[id] = nil
+    mutating func admissionFailed(seq: UInt64) -> (seq: UInt64?, actions: [Action]) {
+        guard let entry = entries[seq], entry.phase == .admitting else { return (nil, []) }
+        forget(entry)
         return (entry.seq, releaseRoom(of: entry))
+    }
+
+    /// Drops an entry from the table and its id from the held ids.
+    mutating func forget(_ entry: Entry) {
+        entries[entry.seq] = nil
+        if heldIDs[entry.id] == entry.seq { heldIDs[entry.id] = nil }
     }
 
     /// Frees the room an entry holds.
@@ -97,10 +103,7 @@ extension DeliveryStateMachine {
         guard entry.holdsRoom else { return [] }
         heldCount -= 1
         heldBytes -= entry.payloadBytes
-        if var stored = entries[entry.id] {
-            stored.holdsRoom = false
-            entries[entry.id] = stored
-        }
+        entries[entry.seq]?.holdsRoom = false
         return [.wakeSpaceWaiters]
     }
 
@@ -109,7 +112,7 @@ extension DeliveryStateMachine {
     mutating func dropOldest() -> Resolution? {
         var victim: Entry?
         func consider(_ slot: Slot, _ phase: Phase) {
-            guard isLive(slot, phase: phase), let entry = entries[slot.id] else { return }
+            guard isLive(slot, phase: phase), let entry = entries[slot.seq] else { return }
             if victim == nil || entry.seq < victim?.seq ?? .max { victim = entry }
         }
         for index in retryQueue.indices where isLive(retryQueue[index], phase: .queued) {
@@ -123,8 +126,10 @@ extension DeliveryStateMachine {
         for item in delayed { consider(item.slot, .delayed) }
         for group in isolationQueue { for slot in group { consider(slot, .isolated) } }
         guard let victim else { return nil }
-        _ = requeue(victim.id, as: .resolving)
+        _ = requeue(victim.seq, as: .resolving)
         _ = releaseRoom(of: victim)
-        return Resolution(id: victim.id, outcome: .dropped(.overflow), sends: victim.sends, enqueuedAt: victim.enqueuedAt, firstSentAt: victim.firstSentAt)
+        return Resolution(
+            seq: victim.seq, id: victim.id, outcome: .dropped(.overflow), sends: victim.sends, enqueuedAt: victim.enqueuedAt, firstSentAt: victim.firstSentAt
+        )
     }
 }

@@ -1,21 +1,21 @@
 import Foundation
 
 extension DeliveryStateMachine {
-    /// A request came back. `sent` are the ids whose payloads went out, in
+    /// A request came back. `sent` are the events whose payloads went out, in
     /// request order (a subset of the request's when some were missing from
     /// the outbox, see ``missingFromOutbox(_:now:)``).
-    mutating func answered(_ number: UInt64, sent: [String], outcome: BatchOutcome, now: Now) -> [Action] {
+    mutating func answered(_ number: UInt64, sent: [EventRef], outcome: BatchOutcome, now: Now) -> [Action] {
         guard runState != .stopped, let request = inFlight.removeValue(forKey: number) else { return [] }
         // Every payload was missing: nothing went out, nothing was learned.
         guard !sent.isEmpty else { return schedule(now: now) }
-        let ids = sent.filter { entries[$0]?.phase == .inFlight }
+        let ids = sent.filter { entries[$0.seq]?.phase == .inFlight }
         var actions: [Action] = []
         var resolutions: [Resolution] = []
         switch outcome {
         case .perMessage(let verdicts, let retryAfter):
             inletAnswered(&actions)
             if let retryAfter { retry.pause(until: now.scheduling(fromWall: retryAfter), now: now.scheduling) }
-            for (id, verdict) in zip(sent, verdicts) where entries[id]?.phase == .inFlight {
+            for (id, verdict) in zip(sent, verdicts) where entries[id.seq]?.phase == .inFlight {
                 switch verdict {
                 case .delivered(let xactionID):
                     resolutions.append(resolve(id, .delivered(xactionID: xactionID)))
@@ -47,7 +47,7 @@ extension DeliveryStateMachine {
             for id in ids { requeueForRetry(id, now: now) }
         }
         // Events the answer did not mention (a short verdict list) are not proven delivered.
-        for id in sent.dropFirst(verdictCount(outcome, sent.count)) where entries[id]?.phase == .inFlight {
+        for id in sent.dropFirst(verdictCount(outcome, sent.count)) where entries[id.seq]?.phase == .inFlight {
             if let resolution = ownFailure(id, status: nil, message: "the answer had no verdict for this message", now: now) { resolutions.append(resolution) }
         }
         for resolution in resolutions {
@@ -66,8 +66,8 @@ extension DeliveryStateMachine {
     }
 
     /// Payloads the outbox no longer has: nothing can be sent or kept for them.
-    mutating func missingFromOutbox(_ ids: [String], now: Now) -> [Action] {
-        let resolutions = ids.filter { entries[$0]?.phase == .inFlight }.map {
+    mutating func missingFromOutbox(_ ids: [EventRef], now: Now) -> [Action] {
+        let resolutions = ids.filter { entries[$0.seq]?.phase == .inFlight }.map {
             resolve($0, .deadLettered(status: nil, message: "the payload is missing from the outbox"))
         }
         guard !resolutions.isEmpty else { return [] }
@@ -87,14 +87,14 @@ extension DeliveryStateMachine {
     }
 
     private mutating func requestFailed(
-        _ request: Request, ids: [String], failure: RequestFailure, now: Now, resolutions: inout [Resolution], actions: inout [Action]
+        _ request: Request, ids: [EventRef], failure: RequestFailure, now: Now, resolutions: inout [Resolution], actions: inout [Action]
     ) {
         counters.requestFailures += 1
         let status = failure.status.map { "HTTP \($0)" } ?? "no answer"
         // A server error for a batch that failed before, although the inlet has
         // answered other requests since: the batch, not the inlet, is at fault.
         let batchAtFault = failure.cause == .serverError && ids.contains { id in
-            entries[id]?.failedAtAnswerCount.map { $0 < answeredRequests } ?? false
+            entries[id.seq]?.failedAtAnswerCount.map { $0 < answeredRequests } ?? false
         }
         if batchAtFault {
             if ids.count > 1 {
@@ -113,10 +113,10 @@ extension DeliveryStateMachine {
         let pause = String(format: "%.3f", until.timeIntervalSince(now.scheduling))
         let level: LogEvent.Level = failure.cause == .configuration ? .error : .warning
         actions.append(.log(level, "\(status) for \(ids.count) messages (\(failure.message)); the inlet is unavailable: \(ids.count) events wait (no attempt counted), requests pause \(pause) s, then one probe"))
-        if request.kind == .probe { lastFailedProbe = ids.first }
+        if request.kind == .probe { lastFailedProbe = ids.first?.seq }
         if request.kind == .isolation {
             for id in ids { markFailed(id) }
-            let slots = ids.compactMap { requeue($0, as: .isolated, readySince: now.scheduling) }
+            let slots = ids.compactMap { requeue($0.seq, as: .isolated, readySince: now.scheduling) }
             if !slots.isEmpty { isolationQueue.insert(slots, at: 0) }
         } else {
             for id in ids {
@@ -126,44 +126,44 @@ extension DeliveryStateMachine {
         }
     }
 
-    private mutating func markFailed(_ id: String) {
-        entries[id]?.failedAtAnswerCount = answeredRequests
+    private mutating func markFailed(_ id: EventRef) {
+        entries[id.seq]?.failedAtAnswerCount = answeredRequests
     }
 
     /// Puts an event back in the retry queue without a penalty.
-    private mutating func requeueForRetry(_ id: String, now: Now) {
-        if let slot = requeue(id, as: .queued, readySince: now.scheduling) { retryQueue.append(slot) }
+    private mutating func requeueForRetry(_ id: EventRef, now: Now) {
+        if let slot = requeue(id.seq, as: .queued, readySince: now.scheduling) { retryQueue.append(slot) }
     }
 
     /// Halves `ids` into two isolation groups, sent next and as they are.
-    private mutating func isolate(_ ids: [String], now: Now) {
+    private mutating func isolate(_ ids: [EventRef], now: Now) {
         let half = ids.count / 2
-        let first = ids[..<half].compactMap { requeue($0, as: .isolated, readySince: now.scheduling) }
-        let second = ids[half...].compactMap { requeue($0, as: .isolated, readySince: now.scheduling) }
+        let first = ids[..<half].compactMap { requeue($0.seq, as: .isolated, readySince: now.scheduling) }
+        let second = ids[half...].compactMap { requeue($0.seq, as: .isolated, readySince: now.scheduling) }
         isolationQueue.insert(contentsOf: [first, second].filter { !$0.isEmpty }, at: 0)
     }
 
     // MARK: - One event
 
     /// Takes an event out of scheduling with its final fate.
-    mutating func resolve(_ id: String, _ outcome: DeliveryReport.Outcome) -> Resolution {
-        _ = requeue(id, as: .resolving)
-        let entry = entries[id]
-        return Resolution(id: id, outcome: outcome, sends: entry?.sends ?? 0, enqueuedAt: entry?.enqueuedAt ?? .distantPast, firstSentAt: entry?.firstSentAt)
+    mutating func resolve(_ id: EventRef, _ outcome: DeliveryReport.Outcome) -> Resolution {
+        _ = requeue(id.seq, as: .resolving)
+        let entry = entries[id.seq]
+        return Resolution(
+            seq: id.seq, id: id.id, outcome: outcome, sends: entry?.sends ?? 0, enqueuedAt: entry?.enqueuedAt ?? .distantPast, firstSentAt: entry?.firstSentAt
+        )
     }
 
     /// The event itself failed in a way that may pass: retry after its own
     /// backoff, or dead-letter it once its attempts ran out.
-    private mutating func ownFailure(_ id: String, status: Int?, message: String, now: Now) -> Resolution? {
-        guard var entry = entries[id] else { return nil }
-        entry.ownFailures += 1
-        entries[id] = entry
-        let ceiling = retry.backoffCeiling(afterAttempt: entry.ownFailures)
-        switch retry.decide(attempts: entry.ownFailures, now: now.scheduling, delay: .seconds(ceiling * jitter())) {
+    private mutating func ownFailure(_ id: EventRef, status: Int?, message: String, now: Now) -> Resolution? {
+        guard let failures = entries[id.seq]?.countOwnFailure() else { return nil }
+        let ceiling = retry.backoffCeiling(afterAttempt: failures)
+        switch retry.decide(attempts: failures, now: now.scheduling, delay: .seconds(ceiling * jitter())) {
         case .deadLetter(let reason):
             return resolve(id, .deadLettered(status: status, message: "\(message) (\(reason))"))
         case .retry(let at):
-            guard let slot = requeue(id, as: .delayed) else { return nil }
+            guard let slot = requeue(id.seq, as: .delayed) else { return nil }
             insertDelayed(DelayedSlot(due: at, slot: slot))
             counters.retried += 1
             return nil

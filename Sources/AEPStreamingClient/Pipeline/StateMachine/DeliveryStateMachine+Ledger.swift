@@ -45,11 +45,43 @@ extension DeliveryStateMachine {
         var holdsRoom = true
         /// Bumped whenever the entry is queued again, so stale queue slots are skipped.
         var generation: UInt64 = 0
+
+        /// The outbox append succeeded: queued from `now`. Returns the generation and the payload size;
+        /// `nil` unless it was being admitted.
+        mutating func admitted(now: Now) -> (generation: UInt64, payloadBytes: Int)? {
+            guard phase == .admitting else { return nil }
+            phase = .queued
+            readySince = now.scheduling
+            return (generation, payloadBytes)
+        }
+
+        /// Taken into a request.
+        mutating func sent(at now: Now) {
+            phase = .inFlight
+            generation += 1
+            sends += 1
+            if firstSentAt == nil { firstSentAt = now.wall }
+        }
+
+        /// One more failure of its own; returns the count.
+        mutating func countOwnFailure() -> Int {
+            ownFailures += 1
+            return ownFailures
+        }
+
+        /// Moves to `phase` under a new generation; returns whether it was in flight and the generation.
+        mutating func move(to phase: Phase, readySince: Date?) -> (wasInFlight: Bool, generation: UInt64) {
+            let wasInFlight = self.phase == .inFlight
+            self.phase = phase
+            generation += 1
+            if let readySince { self.readySince = readySince }
+            return (wasInFlight, generation)
+        }
     }
 
     /// A slot in a FIFO queue.
     struct Slot: Sendable, Hashable {
-        var id: String
+        var seq: UInt64
         var generation: UInt64
     }
 
@@ -87,7 +119,7 @@ extension DeliveryStateMachine {
 
     /// Whether a queue slot still names a waiting entry.
     func isLive(_ slot: Slot, phase: Phase) -> Bool {
-        guard let entry = entries[slot.id] else { return false }
+        guard let entry = entries[slot.seq] else { return false }
         return entry.generation == slot.generation && entry.phase == phase
     }
 
@@ -103,13 +135,15 @@ extension DeliveryStateMachine {
     }
 
     /// Moves an entry to `phase` under a new generation; returns its new slot.
-    mutating func requeue(_ id: String, as phase: Phase, readySince: Date? = nil) -> Slot? {
-        guard var entry = entries[id] else { return nil }
-        if entry.phase == .inFlight { inFlightEvents -= 1 }
-        entry.phase = phase
-        entry.generation += 1
-        if let readySince { entry.readySince = readySince }
-        entries[id] = entry
-        return Slot(id: id, generation: entry.generation)
+    mutating func requeue(_ seq: UInt64, as phase: Phase, readySince: Date? = nil) -> Slot? {
+        // In place, through the table's `_modify`: no copy of the entry, one look-up.
+        guard let (wasInFlight, generation) = entries[seq]?.move(to: phase, readySince: readySince) else { return nil }
+        if wasInFlight { inFlightEvents -= 1 }
+        return Slot(seq: seq, generation: generation)
+    }
+
+    /// The reference requests and resolutions carry for a held entry.
+    func ref(_ seq: UInt64) -> EventRef? {
+        entries[seq].map { EventRef(seq: seq, id: $0.id) }
     }
 }

@@ -7,10 +7,13 @@ extension DeliveryStateMachine {
         var finalized: [Finalized] = []
         var actions: [Action] = []
         for resolution in resolutions {
-            guard let entry = entries[resolution.id], entry.phase == .resolving else { continue }
+            guard let entry = entries[resolution.seq], entry.phase == .resolving else { continue }
             if entry.holdsRoom, actions.isEmpty { actions.append(.wakeSpaceWaiters) }
-            _ = releaseRoom(of: entry)
-            entries[resolution.id] = nil
+            if entry.holdsRoom {
+                heldCount -= 1
+                heldBytes -= entry.payloadBytes
+            }
+            forget(entry)
             switch resolution.outcome {
             case .delivered: counters.delivered += 1
             case .deadLettered: counters.deadLettered += 1
@@ -26,9 +29,9 @@ extension DeliveryStateMachine {
     /// ``retryParked()`` (the store has room again) or the next start.
     mutating func parked(_ resolutions: [Resolution], reason: String) -> [Action] {
         var count = 0
-        for resolution in resolutions where entries[resolution.id]?.phase == .resolving {
-            entries[resolution.id]?.phase = .parked
-            parkedResolutions[resolution.id] = resolution
+        for resolution in resolutions where entries[resolution.seq]?.phase == .resolving {
+            entries[resolution.seq]?.phase = .parked
+            parkedResolutions[resolution.seq] = resolution
             count += 1
         }
         counters.parked += count
@@ -39,9 +42,9 @@ extension DeliveryStateMachine {
     /// The dead-letter store may have room: try to keep the parked events again.
     mutating func retryParked() -> [Action] {
         guard !parkedResolutions.isEmpty else { return [] }
-        let resolutions = parkedResolutions.values.sorted { (entries[$0.id]?.seq ?? 0) < (entries[$1.id]?.seq ?? 0) }
+        let resolutions = parkedResolutions.values.sorted { $0.seq < $1.seq }
         parkedResolutions = [:]
-        for resolution in resolutions { entries[resolution.id]?.phase = .resolving }
+        for resolution in resolutions { entries[resolution.seq]?.phase = .resolving }
         return [.resolve(resolutions)]
     }
 }

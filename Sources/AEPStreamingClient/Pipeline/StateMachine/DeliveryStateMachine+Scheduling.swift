@@ -18,10 +18,10 @@ extension DeliveryStateMachine {
                 // flight, or this probe's, say whether the inlet is back.
                 guard inFlight.isEmpty else { break }
                 let picked = pickCandidates(now: now, limit: 2, into: &actions)
-                if let probe = picked.first(where: { $0.slot.id != lastFailedProbe }) {
+                if let probe = picked.first(where: { $0.slot.seq != lastFailedProbe }) {
                     take([probe], now: now)
-                    startProbe(probe.slot.id, into: &actions)
-                } else if let probe = probeFromIsolation() ?? picked.first.map({ take([$0], now: now); return $0.slot.id }) {
+                    startProbe(probe.slot.seq, into: &actions)
+                } else if let probe = probeFromIsolation() ?? picked.first.map({ take([$0], now: now); return $0.slot.seq }) {
                     markInFlight(probe, now: now)
                     startProbe(probe, into: &actions)
                 } else if let due = delayed.first?.due {
@@ -33,13 +33,13 @@ extension DeliveryStateMachine {
                 startRequest(group, kind: .isolation, into: &actions)
                 continue
             }
-            let picked = pickCandidates(now: now, limit: settings.builder.maxMessages + 1, into: &actions)
-            let decision = settings.builder.decide(picked.map(\.candidate), now: now.scheduling, force: forceCount > 0 || runState == .draining)
+            let picked = pickCandidates(now: now, limit: settings.cutter.maxMessages + 1, into: &actions)
+            let decision = settings.cutter.decide(picked.map(\.candidate), now: now.scheduling, force: forceCount > 0 || runState == .draining)
             switch decision {
             case .send(let count):
                 let batch = Array(picked.prefix(count))
                 take(batch, now: now)
-                startRequest(batch.map(\.slot.id), kind: .batch, into: &actions)
+                startRequest(batch.map(\.slot.seq), kind: .batch, into: &actions)
                 continue
             case .wait(let until):
                 armTimer(at: min(until, delayed.first?.due ?? until), into: &actions)
@@ -55,7 +55,7 @@ extension DeliveryStateMachine {
         return actions
     }
 
-    private mutating func startProbe(_ id: String, into actions: inout [Action]) {
+    private mutating func startProbe(_ id: UInt64, into actions: inout [Action]) {
         counters.probes += 1
         startRequest([id], kind: .probe, into: &actions)
     }
@@ -63,19 +63,19 @@ extension DeliveryStateMachine {
     /// An event waiting in an isolation group other than the last failed
     /// probe, taken out of its group: while the inlet seems down, any event
     /// may show it is up again.
-    private mutating func probeFromIsolation() -> String? {
+    private mutating func probeFromIsolation() -> UInt64? {
         for (groupIndex, group) in isolationQueue.enumerated() {
-            for (slotIndex, slot) in group.enumerated() where slot.id != lastFailedProbe && isLive(slot, phase: .isolated) {
+            for (slotIndex, slot) in group.enumerated() where slot.seq != lastFailedProbe && isLive(slot, phase: .isolated) {
                 isolationQueue[groupIndex].remove(at: slotIndex)
                 if isolationQueue[groupIndex].isEmpty { isolationQueue.remove(at: groupIndex) }
-                return slot.id
+                return slot.seq
             }
         }
         return nil
     }
 
-    private mutating func startRequest(_ ids: [String], kind: Request.Kind, into actions: inout [Action]) {
-        let request = Request(number: nextRequest, eventIDs: ids, kind: kind)
+    private mutating func startRequest(_ seqs: [UInt64], kind: Request.Kind, into actions: inout [Action]) {
+        let request = Request(number: nextRequest, events: seqs.compactMap { ref($0) }, kind: kind)
         nextRequest += 1
         inFlight[request.number] = request
         actions.append(.send(request))
@@ -84,7 +84,7 @@ extension DeliveryStateMachine {
     struct Picked: Sendable {
         var slot: Slot
         var fromRetryQueue: Bool
-        var candidate: BatchBuilder.Candidate
+        var candidate: BatchCutter.Candidate
     }
 
     /// The first waiting events (retries first, then fresh ones), at most
@@ -98,7 +98,7 @@ extension DeliveryStateMachine {
             for index in range {
                 if picked.count >= limit { break }
                 let slot = fromRetry ? retryQueue[index] : freshQueue[index]
-                guard isLive(slot, phase: .queued), let entry = entries[slot.id] else { continue }
+                guard let entry = entries[slot.seq], entry.generation == slot.generation, entry.phase == .queued else { continue }
                 if let resolution = expire(entry, now: now) {
                     expired.append(resolution)
                     continue
@@ -106,7 +106,7 @@ extension DeliveryStateMachine {
                 if firstLive == nil { firstLive = index }
                 picked.append(Picked(
                     slot: slot, fromRetryQueue: fromRetry,
-                    candidate: BatchBuilder.Candidate(messageBytes: settings.envelope.messageBytes(payloadBytes: entry.payloadBytes), readySince: entry.readySince)
+                    candidate: BatchCutter.Candidate(messageBytes: settings.envelope.messageBytes(payloadBytes: entry.payloadBytes), readySince: entry.readySince)
                 ))
             }
             // Skip dead slots at the head for good.
@@ -121,9 +121,12 @@ extension DeliveryStateMachine {
     private mutating func expire(_ entry: Entry, now: Now) -> Resolution? {
         let age = now.wall.timeIntervalSince(entry.enqueuedAt)
         guard age >= settings.limits.maxAge.seconds else { return nil }
-        _ = requeue(entry.id, as: .resolving)
+        _ = requeue(entry.seq, as: .resolving)
         let message = "not delivered within outboxLimits.maxAge \(settings.limits.maxAge) (held \(Int(age)) s, \(entry.sends) requests)"
-        return Resolution(id: entry.id, outcome: .deadLettered(status: nil, message: message), sends: entry.sends, enqueuedAt: entry.enqueuedAt, firstSentAt: entry.firstSentAt)
+        return Resolution(
+            seq: entry.seq, id: entry.id, outcome: .deadLettered(status: nil, message: message), sends: entry.sends, enqueuedAt: entry.enqueuedAt,
+            firstSentAt: entry.firstSentAt
+        )
     }
 
     private func report(expired: [Resolution], into actions: inout [Action]) {
@@ -133,18 +136,18 @@ extension DeliveryStateMachine {
     }
 
     /// The first isolation group with a live event, taken into flight.
-    private mutating func nextIsolationGroup(now: Now, into actions: inout [Action]) -> [String]? {
+    private mutating func nextIsolationGroup(now: Now, into actions: inout [Action]) -> [UInt64]? {
         var expired: [Resolution] = []
         defer { report(expired: expired, into: &actions) }
         while !isolationQueue.isEmpty {
             let group = isolationQueue.removeFirst()
-            var ids: [String] = []
+            var ids: [UInt64] = []
             for slot in group where isLive(slot, phase: .isolated) {
-                guard let entry = entries[slot.id] else { continue }
+                guard let entry = entries[slot.seq] else { continue }
                 if let resolution = expire(entry, now: now) {
                     expired.append(resolution)
                 } else {
-                    ids.append(slot.id)
+                    ids.append(slot.seq)
                 }
             }
             guard !ids.isEmpty else { continue }
@@ -156,7 +159,7 @@ extension DeliveryStateMachine {
 
     /// Marks the picked events in flight and removes them from their queues.
     mutating func take(_ batch: [Picked], now: Now) {
-        for item in batch { markInFlight(item.slot.id, now: now) }
+        for item in batch { markInFlight(item.slot.seq, now: now) }
         // The taken events are the first live ones of each queue, except a
         // probe that skipped the last failed one; the heads move only past
         // slots that are no longer live.
@@ -165,13 +168,8 @@ extension DeliveryStateMachine {
         }
     }
 
-    mutating func markInFlight(_ id: String, now: Now) {
-        guard var entry = entries[id] else { return }
-        entry.phase = .inFlight
-        entry.generation += 1
-        entry.sends += 1
-        if entry.firstSentAt == nil { entry.firstSentAt = now.wall }
-        entries[id] = entry
+    mutating func markInFlight(_ seq: UInt64, now: Now) {
+        guard entries[seq]?.sent(at: now) != nil else { return }
         inFlightEvents += 1
     }
 
@@ -191,7 +189,7 @@ extension DeliveryStateMachine {
         while moved < delayed.count, delayed[moved].due <= now.scheduling {
             let item = delayed[moved]
             moved += 1
-            guard isLive(item.slot, phase: .delayed), let slot = requeue(item.slot.id, as: .queued, readySince: item.due) else { continue }
+            guard isLive(item.slot, phase: .delayed), let slot = requeue(item.slot.seq, as: .queued, readySince: item.due) else { continue }
             retryQueue.append(slot)
         }
         if moved > 0 { delayed.removeFirst(moved) }

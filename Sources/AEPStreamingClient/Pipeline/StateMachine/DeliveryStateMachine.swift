@@ -26,7 +26,7 @@ import Foundation
 struct DeliveryStateMachine: Sendable {
     /// Settings fixed at start-up.
     struct Settings: Sendable {
-        var builder: BatchBuilder
+        var cutter: BatchCutter
         var envelope: EnvelopeBuilder
         var limits: OutboxLimits
         var retry: RetryPolicy
@@ -49,7 +49,7 @@ struct DeliveryStateMachine: Sendable {
     /// One request to start.
     struct Request: Sendable, Hashable {
         enum Kind: Sendable, Hashable {
-            /// A batch built by ``BatchBuilder`` from the waiting events.
+            /// A batch cut by ``BatchCutter`` from the waiting events.
             case batch
             /// The single event sent after an outage before full rate resumes.
             case probe
@@ -58,13 +58,24 @@ struct DeliveryStateMachine: Sendable {
         }
 
         var number: UInt64
-        var eventIDs: [String]
+        var events: [EventRef]
         var kind: Kind
+
+        /// The events' ids, in request order (what the outbox and the inlet know them by).
+        var eventIDs: [String] { events.map(\.id) }
+    }
+
+    /// One held event as requests and resolutions name it: the machine looks
+    /// it up by ``seq`` (an index, no hashing), the outbox by ``id``.
+    struct EventRef: Sendable, Hashable {
+        var seq: UInt64
+        var id: String
     }
 
     /// An event's final fate, for the actor to make durable (dead letter
     /// stored, outbox record removed) before it calls ``resolved(_:)``.
     struct Resolution: Sendable, Hashable {
+        var seq: UInt64
         var id: String
         var outcome: DeliveryReport.Outcome
         /// Requests that carried the event.
@@ -116,7 +127,9 @@ struct DeliveryStateMachine: Sendable {
     var runState = RunState.running
     var counters = Counters()
 
-    var entries: [String: Entry] = [:]
+    /// The held events by sequence number, and the sequence number of each held id (for coalescing).
+    var entries = EntryTable()
+    var heldIDs: [String: UInt64] = [:]
     var freshQueue = SlotQueue()
     var retryQueue = SlotQueue()
     /// Groups halved out of failing batches, sent first and as they are.
@@ -136,14 +149,14 @@ struct DeliveryStateMachine: Sendable {
     var answeredRequests: UInt64 = 0
     /// The event the last failed probe carried: the next probe takes another, so
     /// one event the inlet cannot take does not hold every other back.
-    var lastFailedProbe: String?
+    var lastFailedProbe: UInt64?
     /// Messages and bytes that arrived since ``schedule(now:)`` last looked: a
     /// new event only triggers a scan when it could fill a request, or when no
     /// timer will look anyway.
     var unscannedCount = 0
     var unscannedBytes = 0
     /// Dead letters the store could not keep yet (``Phase/parked``).
-    var parkedResolutions: [String: Resolution] = [:]
+    var parkedResolutions: [UInt64: Resolution] = [:]
 
     init(settings: Settings, randomSeed: UInt64?) {
         self.settings = settings
@@ -164,12 +177,14 @@ struct DeliveryStateMachine: Sendable {
 
     /// Takes in what the outbox held at start-up.
     mutating func start(recovered: [OutboxEntry], now: Now) -> [Action] {
-        for stored in recovered where entries[stored.id] == nil {
-            entries[stored.id] = Entry(
-                id: stored.id, seq: nextSeq, payloadBytes: stored.payloadBytes, enqueuedAt: stored.enqueuedAt, readySince: now.scheduling, phase: .queued
+        for stored in recovered where heldIDs[stored.id] == nil {
+            let seq = nextSeq
+            entries[seq] = Entry(
+                id: stored.id, seq: seq, payloadBytes: stored.payloadBytes, enqueuedAt: stored.enqueuedAt, readySince: now.scheduling, phase: .queued
             )
+            heldIDs[stored.id] = seq
             nextSeq += 1
-            freshQueue.append(Slot(id: stored.id, generation: 0))
+            freshQueue.append(Slot(seq: seq, generation: 0))
             heldCount += 1
             heldBytes += stored.payloadBytes
         }

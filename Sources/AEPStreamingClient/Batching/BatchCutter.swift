@@ -1,12 +1,15 @@
 import Foundation
 
-/// Decides when a request closes, as a pure function of the waiting messages.
+/// Cuts the waiting messages into requests: decides, as a pure function of
+/// them, when the next request closes and how many messages it takes. It
+/// builds nothing (``EnvelopeBuilder`` writes the bytes); ``BatchingPolicy``
+/// is the user's side of the same settings.
 ///
 /// A request closes when it holds ``maxMessages`` messages, when the next
 /// message would take the body over ``maxRequestBytes`` (the
 /// `{"messages":[…]}` wrapper and commas counted), or when the oldest waiting
 /// message has waited ``linger``. `force` (flush, shutdown) skips the linger.
-struct BatchBuilder: Sendable {
+struct BatchCutter: Sendable {
     /// One waiting message: its size as sent (envelope included) and since when it can be sent.
     struct Candidate: Sendable, Hashable {
         var messageBytes: Int
@@ -22,12 +25,22 @@ struct BatchBuilder: Sendable {
         case idle
     }
 
-    var maxMessages: Int
-    var maxRequestBytes: Int
-    var linger: Duration
+    let maxMessages: Int
+    let maxRequestBytes: Int
+    let linger: Duration
+    /// ``linger`` in seconds, converted once (every admitted event compares with it).
+    let lingerSeconds: Double
     /// Bytes of the request around the messages: `{"messages":[` and `]}` in
     /// batch mode, 0 for single messages.
-    var wrapperBytes: Int
+    let wrapperBytes: Int
+
+    init(maxMessages: Int, maxRequestBytes: Int, linger: Duration, wrapperBytes: Int) {
+        self.maxMessages = maxMessages
+        self.maxRequestBytes = maxRequestBytes
+        self.linger = linger
+        self.lingerSeconds = linger.seconds
+        self.wrapperBytes = wrapperBytes
+    }
 
     /// The body size of a request carrying messages of these sizes.
     func requestBytes(_ sizes: some Sequence<Int>) -> Int {
@@ -71,7 +84,7 @@ struct BatchBuilder: Sendable {
         }
         guard count > 0, let oldest else { return .idle }
         if full || force { return .send(count: count) }
-        let due = oldest.addingTimeInterval(linger.seconds)
+        let due = oldest.addingTimeInterval(lingerSeconds)
         return due <= now ? .send(count: count) : .wait(until: due)
     }
 }
