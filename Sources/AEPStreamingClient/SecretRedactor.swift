@@ -1,3 +1,5 @@
+import ChatlioJSON
+
 /// Removes credentials from text that came from the other side (an error
 /// description, a problem message, a `Location`) before it goes into a log,
 /// an error, a report or a dead letter: a server may echo what it was sent.
@@ -109,7 +111,7 @@ package struct SecretRedactor: Sendable {
         if first == byte { ends.append(position + 1) }
         switch first {
         case UInt8(ascii: "%"):
-            if position + 2 < text.count, let high = hexValue(text[position + 1]), let low = hexValue(text[position + 2]), high << 4 | low == byte {
+            if position + 2 < text.count, let high = JSONStringUnescaping.hexValue(text[position + 1]), let low = JSONStringUnescaping.hexValue(text[position + 2]), high << 4 | low == byte {
                 ends.append(position + 3)
             }
         case UInt8(ascii: "+"):
@@ -121,22 +123,13 @@ package struct SecretRedactor: Sendable {
                 ends.append(position + 2)
             } else if escaped == UInt8(ascii: "u"), byte < 0x80, position + 5 < text.count,
                       text[position + 2] == UInt8(ascii: "0"), text[position + 3] == UInt8(ascii: "0"),
-                      let high = hexValue(text[position + 4]), let low = hexValue(text[position + 5]), high << 4 | low == byte {
+                      let high = JSONStringUnescaping.hexValue(text[position + 4]), let low = JSONStringUnescaping.hexValue(text[position + 5]), high << 4 | low == byte {
                 ends.append(position + 6)
             }
         default:
             break
         }
         return ends
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0") ... UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a") ... UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A") ... UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// Shorter runs after "Bearer" are words ("Bearer token is missing"), not tokens.
