@@ -26,6 +26,9 @@ let package = Package(
         .library(name: "ChatlioRelay", targets: ["ChatlioRelay"]),
         .library(name: "AEPProvisioning", targets: ["AEPProvisioning"]),
         .library(name: "AEPInletEmulator", targets: ["AEPInletEmulator"]),
+        // The argument parser of the examples, the emulator and the benchmarks (which, as a package of their own,
+        // can only use a product): not stable API.
+        .library(name: "ExampleSupport", targets: ["ExampleSupport"]),
         .executable(name: "aep-inlet-emulator", targets: ["aep-inlet-emulator"]),
         .executable(name: "chatlio-decode", targets: ["chatlio-decode"]),
         .executable(name: "chatlio-aep-setup", targets: ["chatlio-aep-setup"]),
@@ -83,12 +86,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "aep-inlet-emulator",
-            dependencies: ["AEPInletEmulator", "XDMSchemaRegistry"]
+            dependencies: ["AEPInletEmulator", "XDMSchemaRegistry", "ExampleSupport"]
         ),
         // Child process of AEPStreamingClient's crash test (SIGKILL mid-stream), and its load generator.
         .executableTarget(
             name: "aep-client-harness",
-            dependencies: ["AEPStreamingClient", "AEPInletEmulator", "ChatlioAEPSupport", "ChatlioAEPTestSupport"]
+            dependencies: ["AEPStreamingClient", "AEPInletEmulator", "ChatlioAEPSupport", "ChatlioAEPTestSupport", "ExampleSupport"]
         ),
         // Decodes webhook bodies (the bundled samples by default) and prints what each holds.
         .executableTarget(
@@ -103,7 +106,7 @@ let package = Package(
             dependencies: ["ChatlioWebhooks", "ChatlioAEPSupport"],
             path: "Tests/ChatlioAEPTestSupport"
         ),
-        // Argument handling shared by the example executables (not a product).
+        // The one argument parser of every executable, Benchmarks' included (a product for that reason; not stable API).
         .target(name: "ExampleSupport", path: "Examples/ExampleSupport"),
         // The main job: sample webhooks through the relay and the client into AEP (or an in-process inlet).
         .executableTarget(

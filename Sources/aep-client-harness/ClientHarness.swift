@@ -1,5 +1,6 @@
 import AEPInletEmulator
 import AEPStreamingClient
+import ExampleSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -25,25 +26,37 @@ import Darwin
 ///   alone) and prints throughput, CPU time, peak RSS and `send` latency.
 @main
 enum ClientHarness {
+    static let tool = CommandLineTool(
+        name: "aep-client-harness",
+        usage: "usage: aep-client-harness child <dir> <inlet-url> <first> <count> <acked-file> | transport <requests> <inlet-url> | bench <events> <file|memory> [senders] [inlet-url]"
+    )
+
     static func main() async {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        let words = tool.parse().positional
+        func count(_ index: Int, _ name: String) -> Int {
+            guard let number = Int(words[index]), number >= 0 else { tool.usageError("\(name): \"\(words[index])\" is not a whole number") }
+            return number
+        }
+        func url(_ index: Int) -> URL {
+            guard let url = URL(string: words[index]) else { tool.usageError("\"\(words[index])\" is not a URL") }
+            return url
+        }
         do {
-            switch arguments.first {
-            case "child" where arguments.count == 6:
+            switch words.first {
+            case "child" where words.count == 6:
                 try await child(
-                    directory: URL(fileURLWithPath: arguments[1]), inlet: URL(string: arguments[2]),
-                    first: Int(arguments[3]) ?? 0, count: Int(arguments[4]) ?? 0, ackedFile: arguments[5]
+                    directory: URL(fileURLWithPath: words[1]), inlet: url(2), first: count(3, "first"), count: count(4, "count"), ackedFile: words[5]
                 )
-            case "transport" where arguments.count == 3:
-                try await transportMemory(requests: Int(arguments[1]) ?? 0, inlet: URL(string: arguments[2]))
-            case "bench" where arguments.count >= 3:
+            case "transport" where words.count == 3:
+                try await transportMemory(requests: count(1, "requests"), inlet: url(2))
+            case "bench" where (3 ... 5).contains(words.count):
+                guard ["file", "memory"].contains(words[2]) else { tool.usageError("the outbox is file or memory, not \"\(words[2])\"") }
                 try await bench(
-                    events: Int(arguments[1]) ?? 0, fileOutbox: arguments[2] == "file", senders: arguments.count > 3 ? Int(arguments[3]) ?? 8 : 8,
-                    inlet: arguments.count > 4 ? URL(string: arguments[4]) : nil
+                    events: count(1, "events"), fileOutbox: words[2] == "file", senders: words.count > 3 ? max(1, count(3, "senders")) : 8,
+                    inlet: words.count > 4 ? url(4) : nil
                 )
             default:
-                FileHandle.standardError.write(Data("usage: aep-client-harness child <dir> <inlet-url> <first> <count> <acked-file> | transport <requests> <inlet-url> | bench <events> <file|memory> [senders] [inlet-url]\n".utf8))
-                exit(2)
+                tool.usageError(tool.usage)
             }
         } catch {
             FileHandle.standardError.write(Data("aep-client-harness: \(error)\n".utf8))
@@ -66,8 +79,7 @@ enum ClientHarness {
         return configuration
     }
 
-    static func child(directory: URL, inlet: URL?, first: Int, count: Int, ackedFile: String) async throws {
-        guard let inlet else { throw AEPStreamingClientError(.invalidConfiguration, "bad inlet URL") }
+    static func child(directory: URL, inlet: URL, first: Int, count: Int, ackedFile: String) async throws {
         let outbox = try FileOutbox(directory: directory, options: .init(durability: .groupCommit()))
         let client = try await AEPStreamingClient(configuration: configuration(inlet), outbox: outbox)
         let fd = open(ackedFile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
@@ -142,8 +154,7 @@ enum ClientHarness {
 
     /// Posts `requests` bodies of 330 KB through `URLSessionTransport` and
     /// prints the peak RSS as it goes: a flat figure means the transport keeps nothing.
-    static func transportMemory(requests: Int, inlet: URL?) async throws {
-        guard let inlet else { return }
+    static func transportMemory(requests: Int, inlet: URL) async throws {
         let transport = URLSessionTransport()
         let body = Data(repeating: UInt8(ascii: "x"), count: 330_000)
         for index in 1 ... requests {
