@@ -41,12 +41,15 @@ public struct CommandLineTool: Sendable {
         return options
     }
 
-    /// The value `read` returns, or, when it throws a usage error, `<name>: <problem>` and exit status 2.
-    public func checked<Value>(_ read: () throws(CommandLineOptions.UsageError) -> Value) -> Value {
+    /// The value `read` returns, or, when it throws (a `CommandLineOptions.UsageError` from a typed
+    /// read), `<name>: <problem>` and exit status 2.
+    public func checked<Value>(_ read: () throws -> Value) -> Value {
         do {
             return try read()
-        } catch {
+        } catch let error as CommandLineOptions.UsageError {
             usageError(error.message)
+        } catch {
+            usageError("\(error)")
         }
     }
 

@@ -3,7 +3,8 @@
 // await a loopback inlet that answers each one `delay` seconds after reading it. The server sleeps in
 // blocking calls on its own threads, so what is counted is the client waiting.
 import AEPStreamingClient
-import Foundation
+import BenchmarkSupport
+public import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -49,7 +50,7 @@ public enum CPUWhileWaiting {
                 url: url, headers: [("Content-Type", "application/json")], body: Data(#"{"messages":[]}"#.utf8),
                 timeout: .seconds(delay + 30)
             )
-            let cpu0 = cpuSeconds(), wall0 = wallSeconds()
+            let cpu0 = ProcessUsage.cpuSeconds(), wall0 = ProcessUsage.monotonicSeconds()
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0 ..< max(1, requests) {
                     group.addTask { try await transport.send(request).status }
@@ -58,23 +59,11 @@ public enum CPUWhileWaiting {
                     throw Failure(description: "the inlet answered \(status)")
                 }
             }
-            figure.rounds.append((cpuSeconds() - cpu0, wallSeconds() - wall0))
+            figure.rounds.append((ProcessUsage.cpuSeconds() - cpu0, ProcessUsage.monotonicSeconds() - wall0))
         }
         return figure
     }
 
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-    }
-
-    static func wallSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
 }
 
 /// A loopback HTTP/1.1 server answering each request `delay` seconds after reading it, then closing.

@@ -1,5 +1,6 @@
-import AEPStreamingClient
-import Foundation
+public import AEPStreamingClient
+import BenchmarkSupport
+public import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -65,7 +66,7 @@ public func deliverThroughClient(
     configuration.outboxLimits = OutboxLimits(maxEvents: max(50_000, senders * 2), maxBytes: 512 << 20)
     let outbox: any Outbox = kind == .file ? try FileOutbox(directory: directory) : InMemoryOutbox()
     let client = try await AEPStreamingClient(configuration: configuration, outbox: outbox)
-    let cpuBefore = processCPUSeconds()
+    let cpuBefore = ProcessUsage.cpuSeconds()
     let start = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
         for sender in 0..<senders {
@@ -81,7 +82,7 @@ public func deliverThroughClient(
     }
     let drained = await client.flush(timeout: .seconds(600))
     let elapsed = (ContinuousClock.now - start).seconds
-    let cpu = processCPUSeconds() - cpuBefore
+    let cpu = ProcessUsage.cpuSeconds() - cpuBefore
     let delivered = client.metrics().delivered
     _ = await client.shutdown(timeout: .seconds(5))
     emulatorStopped = true
@@ -123,7 +124,7 @@ public func postPrebuiltBatches(count: Int, payloads: [[UInt8]], batchSize: Int 
         index += taken
     }
     let session = URLSession(configuration: .ephemeral)
-    let cpuBefore = processCPUSeconds()
+    let cpuBefore = ProcessUsage.cpuSeconds()
     let start = ContinuousClock.now
     for body in bodies {
         var request = URLRequest(url: emulator.batchURL)
@@ -136,7 +137,7 @@ public func postPrebuiltBatches(count: Int, payloads: [[UInt8]], batchSize: Int 
         }
     }
     let elapsed = (ContinuousClock.now - start).seconds
-    let cpu = processCPUSeconds() - cpuBefore
+    let cpu = ProcessUsage.cpuSeconds() - cpuBefore
     session.invalidateAndCancel()
     emulatorStopped = true
     let inletCPU = emulator.stop()

@@ -7,8 +7,10 @@
 // (getrusage RUSAGE_SELF: user + system, all threads) is divided by the wall time until the last answer.
 //
 //   swift run -c release --package-path Benchmarks urlsession-wait [--requests 5] [--delay 1] [--rounds 3]
-//       [--mode delegate|completion] [--idle-timeout SECONDS] [--json FILE]
+//       [--mode delegate|completion] [--idle-timeout SECONDS]
 //   strace -f -c -o /tmp/wait.strace .build/release/urlsession-wait --rounds 1
+import BenchmarkSupport
+import ExampleSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -17,29 +19,18 @@ import FoundationNetworking
 import Glibc
 #endif
 
-func value(_ name: String) -> String? {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-    return arguments[index + 1]
-}
-let requests = value("--requests").flatMap(Int.init) ?? 5
-let delay = value("--delay").flatMap(Double.init) ?? 1
-let rounds = value("--rounds").flatMap(Int.init) ?? 3
-let mode = value("--mode") ?? "delegate"
-let idleTimeout = value("--idle-timeout").flatMap(Double.init) ?? 60
+enum Mode: String, CaseIterable { case delegate, completion }
 
-func cpuSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-}
-
-func now() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-}
+let tool = CommandLineTool(
+    name: "urlsession-wait",
+    usage: "Usage: urlsession-wait [--requests N] [--delay SECONDS] [--rounds N] [--mode delegate|completion] [--idle-timeout SECONDS]"
+)
+let options = tool.parse(valued: ["--requests", "--delay", "--rounds", "--mode", "--idle-timeout"])
+let requests = tool.checked { try options.positiveInteger("--requests") } ?? 5
+let delay = tool.checked { try options.number("--delay", in: 0 ... 3_600, what: "a number of seconds") } ?? 1
+let rounds = tool.checked { try options.positiveInteger("--rounds") } ?? 3
+let mode = (tool.checked { try options.choice("--mode", of: Mode.self) } ?? .delegate).rawValue
+let idleTimeout = tool.checked { try options.number("--idle-timeout", in: 0 ... 86_400, what: "a number of seconds") } ?? 60
 
 /// A loopback HTTP/1.1 server that answers each request `delay` seconds after reading its head, then closes.
 final class SlowServer: @unchecked Sendable {
@@ -127,7 +118,7 @@ func round(server: SlowServer) -> (cpu: Double, wall: Double) {
     request.httpMethod = "POST"
     request.httpBody = Data(#"{"a":1}"#.utf8)
     request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-    let cpu0 = cpuSeconds(), wall0 = now()
+    let cpu0 = ProcessUsage.cpuSeconds(), wall0 = ProcessUsage.monotonicSeconds()
     for _ in 0..<requests {
         done.enter()
         if mode == "completion" {
@@ -140,7 +131,7 @@ func round(server: SlowServer) -> (cpu: Double, wall: Double) {
         }
     }
     done.wait()
-    let cpu = cpuSeconds() - cpu0, wall = now() - wall0
+    let cpu = ProcessUsage.cpuSeconds() - cpu0, wall = ProcessUsage.monotonicSeconds() - wall0
     session.finishTasksAndInvalidate()
     return (cpu, wall)
 }
