@@ -34,6 +34,7 @@ let package = Package(
         .executable(name: "chatlio-aep-setup", targets: ["chatlio-aep-setup"]),
         .executable(name: "chatlio-replay", targets: ["chatlio-replay"]),
         .executable(name: "chatlio-aep-admin", targets: ["chatlio-aep-admin"]),
+        .executable(name: "aep-client-harness", targets: ["aep-client-harness"]),
     ],
     targets: [
         // A JSON value type with an exact, bounded parser and a fast writer,
@@ -88,10 +89,17 @@ let package = Package(
             name: "aep-inlet-emulator",
             dependencies: ["AEPInletEmulator", "XDMSchemaRegistry", "ExampleSupport"]
         ),
-        // Child process of AEPStreamingClient's crash test (SIGKILL mid-stream), and its load generator.
+        // The one SIGKILL child: of AEPStreamingClient's crash test and of Benchmarks' crash-harness (a product so
+        // Benchmarks can build it; a test harness, not API); also the client's load generator.
         .executableTarget(
             name: "aep-client-harness",
-            dependencies: ["AEPStreamingClient", "AEPInletEmulator", "ChatlioAEPSupport", "ChatlioAEPTestSupport", "ExampleSupport"]
+            dependencies: ["AEPStreamingClient", "AEPInletEmulator", "ChatlioJSON", "ExampleSupport", "FsyncLedger"]
+        ),
+        // Interposes fsync/fdatasync in aep-client-harness: with $FSYNC_LEDGER set (the children of crash-harness
+        // --power-loss), records what each sync made durable; unset, it only forwards to libc.
+        .target(
+            name: "FsyncLedger",
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux])), .linkedLibrary("pthread", .when(platforms: [.linux]))]
         ),
         // Decodes webhook bodies (the bundled samples by default) and prints what each holds.
         .executableTarget(
@@ -170,7 +178,7 @@ let package = Package(
     ]
 )
 
-// Every Swift target gets the strict settings; the two C targets take none.
-for target in package.targets where !["CChatlioSHA256", "CURLSocketSourceFix"].contains(target.name) {
+// Every Swift target gets the strict settings; the C targets take none.
+for target in package.targets where !["CChatlioSHA256", "CURLSocketSourceFix", "FsyncLedger"].contains(target.name) {
     target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
 }

@@ -33,9 +33,6 @@ let package = Package(
     targets: [
         // Counts malloc/calloc/realloc calls by interposing them in the benchmark executable (glibc).
         .target(name: "MallocCounter"),
-        // Interposes fsync/fdatasync in crash-harness: with $FSYNC_LEDGER set (its --power-loss children), records
-        // what each sync made durable; unset, it only forwards to libc.
-        .target(name: "FsyncLedger", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
         // What every benchmark measures with: the seeded generator, CPU time and RSS (getrusage), disk use.
         .target(name: "BenchmarkSupport"),
         .executableTarget(
@@ -57,10 +54,10 @@ let package = Package(
         .executableTarget(
             name: "crash-harness",
             dependencies: [
-                "FsyncLedger",
+                // The SIGKILL child (built next to crash-harness; FsyncLedger is linked into it).
+                .product(name: "aep-client-harness", package: root),
                 "BenchmarkSupport",
                 commandLine,
-                .product(name: "AEPStreamingClient", package: root),
                 .product(name: "AEPInletEmulator", package: root),
                 .product(name: "ChatlioJSON", package: root),
             ]
@@ -126,7 +123,7 @@ let package = Package(
     ]
 )
 
-// Every Swift target gets the root's strict settings; the C targets (the interposers) take none.
-for target in package.targets where !["MallocCounter", "FsyncLedger"].contains(target.name) {
+// Every Swift target gets the root's strict settings; the C target (the malloc interposer) takes none.
+for target in package.targets where target.name != "MallocCounter" {
     target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
 }

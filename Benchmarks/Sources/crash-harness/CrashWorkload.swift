@@ -1,10 +1,9 @@
-import AEPStreamingClient
 import ChatlioJSON
-import Foundation
 
-// What the children send and the parent expects: one workload, so every copy can be checked.
+// What the parent expects of the child (`aep-client-harness child`, Sources/aep-client-harness/CrashWorkload.swift):
+// its own copy of the workload, as the oracle every copy is checked against.
 
-let maxEvents = 2_000
+/// The child's outbox limits, for the disk bound the parent checks (maxBytes + 2 segments).
 let maxBytes = 2 << 20
 let segmentBytes = 256 << 10
 
@@ -14,15 +13,6 @@ func payload(id: String, number: Int) -> JSONValue {
         "_id": .string(id), "timestamp": "2024-01-01T00:00:00.000Z", "eventType": "chat.crashTest",
         "n": .number(JSONNumber(number)), "pad": .string(String(repeating: "x", count: number % 700)),
     ]
-}
-
-func clientConfiguration(inlet: URL) -> AEPStreamingClient.Configuration {
-    var configuration = AEPStreamingClient.Configuration(inletURL: inlet, format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/crash", datasetID: "crash"), flowID: "flow-1")
-    configuration.batching.linger = .milliseconds(5)
-    configuration.batching.maxMessages = 50
-    configuration.outboxLimits = OutboxLimits(maxEvents: maxEvents, maxBytes: maxBytes)
-    configuration.retry = RetryPolicy(initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(200), maxAttempts: 1_000, maxRetryAfter: .milliseconds(200))
-    return configuration
 }
 
 /// The number an id `r<run>-<number>` carries, or `nil` for an id the harness never makes.

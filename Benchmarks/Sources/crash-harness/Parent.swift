@@ -1,5 +1,4 @@
 import AEPInletEmulator
-import AEPStreamingClient
 import BenchmarkSupport
 import ChatlioJSON
 import ExampleSupport
@@ -61,7 +60,7 @@ func runParent(_ options: CommandLineOptions) async -> Int32 {
     }
     defer { emulator.stop() }
 
-    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).path
+    let executable = ChildExecutable.path
     var promised: [Promise] = []
     var maxDisk = 0
     var tears = 0
@@ -70,9 +69,12 @@ func runParent(_ options: CommandLineOptions) async -> Int32 {
     for run in 0..<kills {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: executable)
+        // Durability alternates between fsync-per-send and group commit; --unsynced (the power-loss
+        // self-check) takes fsync away, so a simulated power loss must lose events.
+        let durability = unsynced ? "os-buffered" : run % 2 == 0 ? "every-append" : "group-commit"
         child.arguments = ["child", "--outbox", directory.path, "--inlet", emulator.inletURL.absoluteString, "--run", String(run)]
+            + ["--senders", String(senders), "--durability", durability]
             + (options.has("--memory-outbox") ? ["--memory-outbox"] : [])
-            + (unsynced ? ["--unsynced"] : []) + ["--senders", String(senders)]
             + (options.has("--alter-self-check") ? ["--alter-self-check"] : [])
         let ledger = base.appendingPathComponent("ledger-\(run).log").path
         // A fresh ledger per run: what earlier runs synced is already folded into the simulator's disk.
@@ -126,15 +128,12 @@ func runParent(_ options: CommandLineOptions) async -> Int32 {
         if run % 20 == 0 { print("kill \(run + 1)/\(kills): \(promised.count) events promised, outbox \(DiskUse.bytes(in: directory)) bytes") }
     }
 
-    // Drain what is left, in this process, on the same outbox.
-    var remaining = -1
-    do {
-        let outbox = try FileOutbox(directory: directory, options: .init(segmentBytes: segmentBytes))
-        let client = try await AEPStreamingClient(configuration: clientConfiguration(inlet: emulator.inletURL), outbox: outbox)
-        _ = await client.flush(timeout: .seconds(300))
-        remaining = await client.shutdown(timeout: .seconds(10)).remaining
-    } catch {
-        print("could not reopen the outbox for the final drain: \(error)")
+    // Drain what is left on the same outbox: the child once more, reopening it as a restart would.
+    let remaining: Int
+    switch ChildExecutable.drain(executable, outbox: directory, inlet: emulator.inletURL) {
+    case .success(let count): remaining = count
+    case .failure(let problem):
+        print("could not drain the outbox at the end: \(problem)")
         return 1
     }
 

@@ -6,7 +6,7 @@
 //   swift run -c release --package-path Benchmarks crash-harness --power-loss [--kills 200] [--seed 42] [--senders 16] [--unsynced] [--posix-dirs] [--verbose]
 //
 // The parent runs an in-process AEPInletEmulator (with a seeded 10 % fault rate: 5xx, 429 with Retry-After,
-// dropped connections, slow answers) and starts `crash-harness child` again and again on one outbox
+// dropped connections, slow answers) and starts the SIGKILL child, the root package's `aep-client-harness child`, again and again on one outbox
 // directory. The child runs --senders tasks (16 by default; 1 sends one event after another), each sending
 // events through one AEPStreamingClient (file outbox, durability alternating between fsync-per-send and
 // group commit, where concurrent appends share an fsync) and printing "ok <id> <n> <t0> <t1>" after each
@@ -18,8 +18,8 @@
 // duplicates included (the xdmEntity bytes, `_id`, schema and dataset of the envelope). The children's
 // fsyncs are counted (FsyncLedger), so the summary shows how many appends each segment fsync covered.
 //
-// A SIGKILL keeps the page cache, so it cannot show what fsync is for. This executable links FsyncLedger,
-// which interposes fsync/fdatasync; with --power-loss the child gets $FSYNC_LEDGER and so logs every successful sync:
+// A SIGKILL keeps the page cache, so it cannot show what fsync is for. The child links FsyncLedger
+// (Sources/FsyncLedger), which interposes fsync/fdatasync; the child gets $FSYNC_LEDGER and so logs every successful sync:
 // the file, its size when the sync began, and for a directory the entries it held. After each kill the
 // parent turns the outbox directory into what a power loss could have left: every file cut to its last
 // synced size, files whose directory entry was never made durable deleted, unlinks not followed by a
@@ -30,7 +30,7 @@
 // --unsynced is the self-check: the child uses .osBuffered (no fsync), so the harness must report FAIL.
 // --posix-dirs holds the outbox to POSIX rather than ext4: a file's fsync alone does not keep its new name.
 //
-// One concept per file: the workload (CrashWorkload), the child (Child), the parent (Parent), what a child
+// One concept per file: the workload's oracle (CrashWorkload), the child executable (ChildExecutable), the parent (Parent), what a child
 // promised (Promise), the fsync ledger (FsyncLedgerLines), the power-loss model (PowerLossSimulator), a torn
 // tail (TornTail), the outbox's records read back (RecoveredRecords) and the copy checks (CopyChecker).
 import ExampleSupport
@@ -54,14 +54,7 @@ let tool = CommandLineTool(
 )
 let options = tool.parse(
     flags: ["--memory-outbox", "--alter-self-check", "--power-loss", "--unsynced", "--posix-dirs", "--verbose"],
-    // --outbox, --inlet and --run are the child's (`crash-harness child …`, started by the parent).
-    valued: ["--kills", "--seed", "--senders", "--outbox", "--inlet", "--run"]
+    valued: ["--kills", "--seed", "--senders"]
 )
-switch options.positional {
-case ["child"]:
-    await runChild(options)
-case []:
-    exit(await runParent(options))
-default:
-    tool.usageError("unexpected argument '\(options.positional.joined(separator: " "))' (see --help)")
-}
+if let stray = options.positional.first { tool.usageError("unexpected argument '\(stray)' (see --help)") }
+exit(await runParent(options))
