@@ -123,22 +123,11 @@ public func postPrebuiltBatches(count: Int, payloads: [[UInt8]], batchSize: Int 
         bodies.append(body)
         index += taken
     }
-    let session = URLSession(configuration: .ephemeral)
     let cpuBefore = ProcessUsage.cpuSeconds()
     let start = ContinuousClock.now
-    for body in bodies {
-        var request = URLRequest(url: emulator.batchURL)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = body
-        let (_, response) = try await session.data(for: request)
-        guard (response as? HTTPURLResponse)?.statusCode == 207 else {
-            throw HarnessError("the baseline's batch was refused: \((response as? HTTPURLResponse)?.statusCode ?? -1)")
-        }
-    }
+    try await BatchPoster.post(bodies, to: emulator.batchURL)
     let elapsed = (ContinuousClock.now - start).seconds
     let cpu = ProcessUsage.cpuSeconds() - cpuBefore
-    session.invalidateAndCancel()
     emulatorStopped = true
     let inletCPU = emulator.stop()
     return DeliveryResult(events: count, seconds: elapsed, clientCPUSeconds: cpu, inletCPUSeconds: inletCPU)

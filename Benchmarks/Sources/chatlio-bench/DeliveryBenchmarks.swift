@@ -85,15 +85,8 @@ func postPrebuiltBatches(count: Int, payloads: [[UInt8]], batchSize: Int = 500) 
         bodies.append(body)
         index += batchSize
     }
-    let session = URLSession(configuration: .ephemeral)
     let start = ContinuousClock.now
-    for body in bodies {
-        var request = URLRequest(url: emulator.batchURL)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = body
-        let (_, response) = try await session.data(for: request)
-        precondition((response as? HTTPURLResponse)?.statusCode == 207, "baseline batch refused")
+    try await BatchPoster.post(bodies, to: emulator.batchURL) {
         if emulator.record.count > 20_000 { emulator.record.removeAll() }
     }
     let elapsed = ContinuousClock.now - start

@@ -32,69 +32,6 @@ let rounds = tool.checked { try options.positiveInteger("--rounds") } ?? 3
 let mode = (tool.checked { try options.choice("--mode", of: Mode.self) } ?? .delegate).rawValue
 let idleTimeout = tool.checked { try options.number("--idle-timeout", in: 0 ... 86_400, what: "a number of seconds") } ?? 60
 
-/// A loopback HTTP/1.1 server that answers each request `delay` seconds after reading its head, then closes.
-final class SlowServer: @unchecked Sendable {
-    let port: UInt16
-    private let listener: Int32
-    private let delay: Double
-
-    init(delay: Double) throws {
-        self.delay = delay
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard listener >= 0 else { throw POSIXError(.EIO) }
-        var yes: Int32 = 1
-        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(listener, 128) == 0 else { throw POSIXError(.EADDRINUSE) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-        }
-        port = UInt16(bigEndian: address.sin_port)
-        self.listener = listener
-        Thread.detachNewThread { [self] in acceptLoop() }
-    }
-
-    private func acceptLoop() {
-        while true {
-            let connection = accept(listener, nil, nil)
-            if connection < 0 { continue }
-            Thread.detachNewThread { [self] in serve(connection) }
-        }
-    }
-
-    private func serve(_ connection: Int32) {
-        defer { close(connection) }
-        var head = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        // Reads the head and a Content-Length body (the client posts a small one).
-        var bodyLeft = -1
-        while true {
-            let n = read(connection, &buffer, buffer.count)
-            if n <= 0 { return }
-            head.append(contentsOf: buffer[0..<n])
-            if bodyLeft < 0, let end = head.firstRange(of: Array("\r\n\r\n".utf8)) {
-                let text = String(decoding: head[..<end.lowerBound], as: UTF8.self).lowercased()
-                let length = text.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
-                    .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
-                bodyLeft = length - (head.count - end.upperBound)
-            } else if bodyLeft >= 0 {
-                bodyLeft -= n
-            }
-            if bodyLeft >= 0 && bodyLeft <= 0 { break }
-        }
-        usleep(useconds_t(delay * 1_000_000))
-        let answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"
-        _ = answer.utf8CString.withUnsafeBufferPointer { write(connection, $0.baseAddress, $0.count - 1) }
-    }
-}
-
 final class Delegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     let done: DispatchGroup
     init(done: DispatchGroup) { self.done = done }
