@@ -26,11 +26,15 @@ let package = Package(
         .library(name: "ChatlioRelay", targets: ["ChatlioRelay"]),
         .library(name: "AEPProvisioning", targets: ["AEPProvisioning"]),
         .library(name: "AEPInletEmulator", targets: ["AEPInletEmulator"]),
+        // The argument parser of the examples, the emulator and the benchmarks (which, as a package of their own,
+        // can only use a product): not stable API.
+        .library(name: "ExampleSupport", targets: ["ExampleSupport"]),
         .executable(name: "aep-inlet-emulator", targets: ["aep-inlet-emulator"]),
         .executable(name: "chatlio-decode", targets: ["chatlio-decode"]),
         .executable(name: "chatlio-aep-setup", targets: ["chatlio-aep-setup"]),
         .executable(name: "chatlio-replay", targets: ["chatlio-replay"]),
         .executable(name: "chatlio-aep-admin", targets: ["chatlio-aep-admin"]),
+        .executable(name: "aep-client-harness", targets: ["aep-client-harness"]),
     ],
     targets: [
         // A JSON value type with an exact, bounded parser and a fast writer,
@@ -83,12 +87,19 @@ let package = Package(
         ),
         .executableTarget(
             name: "aep-inlet-emulator",
-            dependencies: ["AEPInletEmulator", "XDMSchemaRegistry"]
+            dependencies: ["AEPInletEmulator", "XDMSchemaRegistry", "ExampleSupport"]
         ),
-        // Child process of AEPStreamingClient's crash test (SIGKILL mid-stream), and its load generator.
+        // The one SIGKILL child: of AEPStreamingClient's crash test and of Benchmarks' crash-harness (a product so
+        // Benchmarks can build it; a test harness, not API); also the client's load generator.
         .executableTarget(
             name: "aep-client-harness",
-            dependencies: ["AEPStreamingClient", "AEPInletEmulator", "ChatlioAEPSupport", "ChatlioAEPTestSupport"]
+            dependencies: ["AEPStreamingClient", "AEPInletEmulator", "ChatlioJSON", "ExampleSupport", "FsyncLedger"]
+        ),
+        // Interposes fsync/fdatasync in aep-client-harness: with $FSYNC_LEDGER set (the children of crash-harness
+        // --power-loss), records what each sync made durable; unset, it only forwards to libc.
+        .target(
+            name: "FsyncLedger",
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux])), .linkedLibrary("pthread", .when(platforms: [.linux]))]
         ),
         // Decodes webhook bodies (the bundled samples by default) and prints what each holds.
         .executableTarget(
@@ -103,7 +114,7 @@ let package = Package(
             dependencies: ["ChatlioWebhooks", "ChatlioAEPSupport"],
             path: "Tests/ChatlioAEPTestSupport"
         ),
-        // Argument handling shared by the example executables (not a product).
+        // The one argument parser of every executable, Benchmarks' included (a product for that reason; not stable API).
         .target(name: "ExampleSupport", path: "Examples/ExampleSupport"),
         // The main job: sample webhooks through the relay and the client into AEP (or an in-process inlet).
         .executableTarget(
@@ -167,7 +178,7 @@ let package = Package(
     ]
 )
 
-// Every Swift target gets the strict settings; the two C targets take none.
-for target in package.targets where !["CChatlioSHA256", "CURLSocketSourceFix"].contains(target.name) {
+// Every Swift target gets the strict settings; the C targets take none.
+for target in package.targets where !["CChatlioSHA256", "CURLSocketSourceFix", "FsyncLedger"].contains(target.name) {
     target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
 }

@@ -16,6 +16,16 @@ import PackageDescription
 // A path dependency is named after its folder, which is whatever the clone is called.
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
+/// The root package's strict settings (its Package.swift), applied to every Swift target in one loop at the end.
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let commandLine = Target.Dependency.product(name: "ExampleSupport", package: root)
+
 let package = Package(
     name: "ChatlioAEPBenchmarks",
     platforms: [.macOS(.v13)],
@@ -23,87 +33,97 @@ let package = Package(
     targets: [
         // Counts malloc/calloc/realloc calls by interposing them in the benchmark executable (glibc).
         .target(name: "MallocCounter"),
-        // Interposes fsync/fdatasync in crash-harness: with $FSYNC_LEDGER set (its --power-loss children), records
-        // what each sync made durable; unset, it only forwards to libc.
-        .target(name: "FsyncLedger", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
+        // What every benchmark measures with: the seeded generator, CPU time and RSS (getrusage), disk use.
+        .target(name: "BenchmarkSupport"),
         .executableTarget(
             name: "chatlio-bench",
             dependencies: [
                 "MallocCounter",
                 "CPUWhileWaiting",
+                "BenchmarkSupport",
+                commandLine,
+                .product(name: "ChatlioJSON", package: root),
                 .product(name: "ChatlioWebhooks", package: root),
                 .product(name: "ChatlioRelay", package: root),
                 .product(name: "XDMSchemaRegistry", package: root),
                 .product(name: "ChatlioXDMMapper", package: root),
                 .product(name: "AEPStreamingClient", package: root),
                 .product(name: "AEPInletEmulator", package: root),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
+            ]
         ),
         .executableTarget(
             name: "crash-harness",
             dependencies: [
-                "FsyncLedger",
-                .product(name: "AEPStreamingClient", package: root),
+                // The SIGKILL child (built next to crash-harness; FsyncLedger is linked into it).
+                .product(name: "aep-client-harness", package: root),
+                "BenchmarkSupport",
+                commandLine,
                 .product(name: "AEPInletEmulator", package: root),
                 .product(name: "ChatlioJSON", package: root),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
+            ]
         ),
         // The "CPU while waiting" figure of the client's default transport (for transport-wait and chatlio-bench).
         .target(
             name: "CPUWhileWaiting",
-            dependencies: [.product(name: "AEPStreamingClient", package: root)],
-            swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
+            dependencies: ["BenchmarkSupport", .product(name: "AEPStreamingClient", package: root)]
         ),
         .executableTarget(
             name: "transport-wait",
-            dependencies: ["CPUWhileWaiting"],
-            swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
+            dependencies: ["CPUWhileWaiting", commandLine]
         ),
-        // URLSession alone (no ChatlioAEP code): CPU spent while requests await a slow loopback answer.
+        // URLSession alone (no ChatlioAEP code in what it measures; the parser reads its command line).
         .executableTarget(
             name: "urlsession-wait",
-            swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
+            dependencies: ["BenchmarkSupport", commandLine]
         ),
         // The AEPInletEmulator alone: batches over loopback and in process, validation off and on.
         .executableTarget(
             name: "inlet-bench",
             dependencies: [
+                "BenchmarkSupport",
+                commandLine,
+                .product(name: "ChatlioJSON", package: root),
                 .product(name: "AEPInletEmulator", package: root),
                 .product(name: "ChatlioXDMMapper", package: root),
                 .product(name: "ChatlioWebhooks", package: root),
                 .product(name: "XDMSchemaRegistry", package: root),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
+            ]
         ),
         // The delivery runs: the client against the root package's aep-inlet-emulator started as a child process.
         .target(
             name: "DeliveryHarness",
-            dependencies: [.product(name: "AEPStreamingClient", package: root)],
-            swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
+            dependencies: ["BenchmarkSupport", .product(name: "AEPStreamingClient", package: root)]
         ),
         .executableTarget(
             name: "delivery-bench",
             dependencies: [
                 "DeliveryHarness",
+                "BenchmarkSupport",
+                commandLine,
                 .product(name: "AEPStreamingClient", package: root),
                 .product(name: "ChatlioJSON", package: root),
                 .product(name: "ChatlioWebhooks", package: root),
                 .product(name: "ChatlioXDMMapper", package: root),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
+            ]
         ),
         .executableTarget(
             name: "soak",
             dependencies: [
                 "MallocCounter",
+                "BenchmarkSupport",
+                commandLine,
+                .product(name: "ChatlioJSON", package: root),
                 .product(name: "ChatlioRelay", package: root),
                 .product(name: "AEPStreamingClient", package: root),
                 .product(name: "AEPInletEmulator", package: root),
                 .product(name: "ChatlioXDMMapper", package: root),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
+                .product(name: "ChatlioWebhooks", package: root),
+            ]
         ),
     ]
 )
+
+// Every Swift target gets the root's strict settings; the C target (the malloc interposer) takes none.
+for target in package.targets where target.name != "MallocCounter" {
+    target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
+}

@@ -107,6 +107,7 @@ let package = Package(
                 "ChatlioAEPAsyncHTTPClient",
                 .product(name: "AEPStreamingClient", package: root),
                 .product(name: "AEPInletEmulator", package: root),
+                .product(name: "ExampleSupport", package: root),
             ],
             swiftSettings: strictSettings
         ),

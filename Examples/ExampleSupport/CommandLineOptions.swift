@@ -1,12 +1,15 @@
-/// The hand-written argument handling shared by the example executables:
-/// `--flag`, `--option value`, `--option=value`, `--` and positional
-/// arguments, with errors that say what was wrong.
+/// The one hand-written argument parser of ChatlioAEP's executables (the examples, the emulator, the
+/// harnesses and the benchmarks): `--flag`, `--option value`, `--option=value`, `--` and positional
+/// arguments, with errors that name the option at fault.
+///
+/// For ChatlioAEP's own examples and benchmarks, not stable API: it may change in any release.
 ///
 /// ```swift
 /// let options = try CommandLineOptions(parsing: CommandLine.arguments.dropFirst(),
-///                                      flags: ["--dry-run", "--help"], valued: ["--kind", "--inlet"])
+///                                      flags: ["--dry-run", "--help"], valued: ["--kind", "--port"])
 /// if options.has("--dry-run") { … }
 /// let kind = options.value("--kind")
+/// let port = try options.integer("--port", in: 0 ... 65_535, what: "a port number (0...65535)") ?? 0
 /// ```
 public struct CommandLineOptions: Sendable, Equatable {
     /// Flags that were given.
@@ -15,6 +18,9 @@ public struct CommandLineOptions: Sendable, Equatable {
     public private(set) var values: [String: String] = [:]
     /// Everything that is not an option, in order.
     public private(set) var positional: [String] = []
+    /// The flags and options given, in the order given (repeats included), for rules such as
+    /// "the first inlet-only option names itself in the error".
+    public private(set) var given: [String] = []
 
     /// A problem with the command line, phrased for people.
     public struct UsageError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -62,6 +68,7 @@ public struct CommandLineOptions: Sendable, Equatable {
                 let known = (knownFlags.union(knownValued)).sorted().joined(separator: ", ")
                 throw UsageError(message: "unknown option '\(name)'; known options: \(known)")
             }
+            given.append(name)
         }
     }
 
@@ -70,11 +77,4 @@ public struct CommandLineOptions: Sendable, Equatable {
 
     /// An option's value.
     public func value(_ option: String) -> String? { values[option] }
-
-    /// An option's value as a positive integer, or a usage error naming it.
-    public func positiveInteger(_ option: String) throws(UsageError) -> Int? {
-        guard let text = values[option] else { return nil }
-        guard let number = Int(text), number > 0 else { throw UsageError(message: "\(option) must be a positive whole number, not '\(text)'") }
-        return number
-    }
 }

@@ -42,9 +42,10 @@ let usage = """
     Exit status: 0 done; 1 failure (state in use, unknown id, an item still failing); 2 usage errors.
     """
 
+let tool = CommandLineTool(name: "chatlio-aep-admin", usage: usage)
+
 func usageError(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("chatlio-aep-admin: \(message) (see --help)\n".utf8))
-    exit(2)
+    tool.usageError("\(message) (see --help)")
 }
 
 func failure(_ message: String) -> Never {
@@ -56,18 +57,7 @@ func say(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-let options: CommandLineOptions
-do {
-    options = try CommandLineOptions(
-        parsing: CommandLine.arguments.dropFirst(), flags: ["--help", "--json", "--all"], valued: ["--state", "--tenant", "--older-than"]
-    )
-} catch {
-    usageError("\(error)")
-}
-if options.has("--help") {
-    print(usage)
-    exit(0)
-}
+let options = tool.parse(flags: ["--json", "--all"], valued: ["--state", "--tenant", "--older-than"])
 guard let statePath = options.value("--state") else { usageError("--state DIR is required") }
 let tenant = options.value("--tenant") ?? "acme"
 // A tenant id the mapper refuses is the command line's fault, whatever the state holds.

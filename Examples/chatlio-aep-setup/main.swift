@@ -58,24 +58,16 @@ let usage = """
     Exit status: 0 on success; 1 when a step failed (what was done is in the state file); 2 for usage errors.
     """
 
+let tool = CommandLineTool(name: "chatlio-aep-setup", usage: usage)
+
 func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("chatlio-aep-setup: \(message)\n".utf8))
-    exit(2)
+    tool.usageError(message)
 }
 
-let options: CommandLineOptions
-do {
-    options = try CommandLineOptions(
-        parsing: CommandLine.arguments.dropFirst(), flags: ["--help", "--profile", "--apply", "--dry-run"],
-        valued: ["--tenant", "--mode", "--out", "--org-id", "--sandbox", "--client-id", "--client-secret-env", "--platform-url", "--ims-url",
-                 "--state", "--relay-url"])
-} catch {
-    fail("\(error) (see --help)")
-}
-if options.has("--help") {
-    print(usage)
-    exit(0)
-}
+let options = tool.parse(
+    flags: ["--profile", "--apply", "--dry-run"],
+    valued: ["--tenant", "--mode", "--out", "--org-id", "--sandbox", "--client-id", "--client-secret-env", "--platform-url", "--ims-url",
+             "--state", "--relay-url"])
 if let stray = options.positional.first { fail("unexpected argument '\(stray)' (see --help)") }
 guard let tenant = options.value("--tenant") else { fail("--tenant is required (see --help)") }
 let modeText = options.value("--mode") ?? "raw"

@@ -22,21 +22,13 @@ let usage = """
     or kind, a FILE that cannot be read).
     """
 
+let tool = CommandLineTool(name: "chatlio-decode", usage: usage)
+
 func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("chatlio-decode: \(message)\n".utf8))
-    exit(2)
+    tool.usageError(message)
 }
 
-let options: CommandLineOptions
-do {
-    options = try CommandLineOptions(parsing: CommandLine.arguments.dropFirst(), flags: ["--help"], valued: ["--kind"])
-} catch {
-    fail("\(error) (see --help)")
-}
-if options.has("--help") {
-    print(usage)
-    exit(0)
-}
+let options = tool.parse(valued: ["--kind"])
 var kind: WebhookKind?
 if let value = options.value("--kind") {
     guard let parsed = WebhookKind(rawValue: value) else {

@@ -67,29 +67,20 @@ let usage = """
     Exit status: 0 when every input was delivered (or, with --dry-run, mapped and valid); 1 otherwise; 2 for usage errors.
     """
 
+let tool = CommandLineTool(name: "chatlio-replay", usage: usage)
+
 func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("chatlio-replay: \(message)\n".utf8))
-    exit(2)
+    tool.usageError(message)
 }
 
 func say(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-let options: CommandLineOptions
-do {
-    options = try CommandLineOptions(
-        parsing: CommandLine.arguments.dropFirst(),
-        flags: ["--help", "--stdin", "--dry-run", "--quiet"],
-        valued: ["--kind", "--inlet", "--tenant", "--schema-id", "--dataset-id", "--flow-id", "--token-env", "--client-id",
-                 "--client-secret-env", "--org-id", "--sandbox", "--outbox", "--state", "--output", "--timeout", "--mode"])
-} catch {
-    fail("\(error) (see --help)")
-}
-if options.has("--help") {
-    print(usage)
-    exit(0)
-}
+let options = tool.parse(
+    flags: ["--stdin", "--dry-run", "--quiet"],
+    valued: ["--kind", "--inlet", "--tenant", "--schema-id", "--dataset-id", "--flow-id", "--token-env", "--client-id",
+             "--client-secret-env", "--org-id", "--sandbox", "--outbox", "--state", "--output", "--timeout", "--mode"])
 
 // MARK: Inputs
 

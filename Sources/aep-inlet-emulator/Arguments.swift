@@ -1,8 +1,9 @@
 import AEPInletEmulator
+import ExampleSupport
 import Foundation
 import XDMSchemaRegistry
 
-/// The command line, parsed by hand (Foundation only, no argument-parser package).
+/// The command line, read with the shared `CommandLineOptions` (Foundation only, no argument-parser package).
 struct Arguments {
     static let usage = """
         USAGE: aep-inlet-emulator [--port P] [--inlet-id ID] [--tenant T] [--fault-rate R] [--seed S]
@@ -95,97 +96,39 @@ struct Arguments {
         var description: String
     }
 
+    static let flags: Set<String> = ["--help", "--platform", "--raw", "--ipv6", "--verbose"]
+    static let valued: Set<String> = [
+        "--port", "--inlet-id", "--fault-rate", "--seed", "--require-token", "--record", "--flow-id", "--failure-shape", "--tenant",
+        "--org-id", "--sandbox", "--client-id", "--client-secret", "--client-secret-env",
+    ]
+    /// Options that configure a lone inlet, and options that only `--platform` has.
+    static let inletOnly: Set<String> = ["--inlet-id", "--record", "--raw", "--flow-id"]
+    static let platformOnly: Set<String> = ["--org-id", "--sandbox", "--client-id", "--client-secret", "--client-secret-env"]
+
     init(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) throws(Failure) {
-        var remaining = arguments[...]
-        func value(for option: String) throws(Failure) -> String {
-            guard let next = remaining.popFirst(), !next.hasPrefix("--") else {
-                throw Failure(description: "\(option) needs a value")
-            }
-            return next
+        let options: CommandLineOptions
+        do throws(CommandLineOptions.UsageError) {
+            options = try CommandLineOptions(parsing: arguments, flags: Self.flags, valued: Self.valued)
+            if let stray = options.positional.first { throw CommandLineOptions.UsageError(message: "unexpected argument \"\(stray)\"") }
+            try read(options)
+        } catch {
+            throw Failure(description: error.message)
         }
-        var platformMode = false
+        let platformMode = options.has("--platform")
         var platformOptions = AEPPlatformEmulator.Configuration()
-        var inletOnly: [String] = []
-        var platformOnly: [String] = []
-        var clientID: String?
-        var clientSecret: String?
-        var tenant: String?
-        while let argument = remaining.popFirst() {
-            switch argument {
-            case "-h", "--help":
-                help = true
-            case "--platform":
-                platformMode = true
-            case "--port":
-                let text = try value(for: argument)
-                guard let port = Int(text), (0 ... 65_535).contains(port) else {
-                    throw Failure(description: "--port: \"\(text)\" is not a port number (0...65535)")
-                }
-                configuration.port = port
-            case "--inlet-id":
-                configuration.inletId = try value(for: argument)
-                inletOnly.append(argument)
-            case "--fault-rate":
-                let text = try value(for: argument)
-                guard let rate = Double(text), rate.isFinite, (0 ... 1).contains(rate) else {
-                    throw Failure(description: "--fault-rate: \"\(text)\" is not a number between 0 and 1")
-                }
-                configuration.faultRate = rate
-            case "--seed":
-                let text = try value(for: argument)
-                guard let seed = UInt64(text) else {
-                    throw Failure(description: "--seed: \"\(text)\" is not an unsigned integer")
-                }
-                configuration.faultSeed = seed
-            case "--require-token":
-                let token = try value(for: argument)
-                guard !token.isEmpty else { throw Failure(description: "--require-token: the token is empty") }
-                configuration.requiredToken = token
-            case "--record":
-                configuration.recordFile = URL(fileURLWithPath: try value(for: argument))
-                inletOnly.append(argument)
-            case "--raw":
-                configuration.dataMode = .raw
-                inletOnly.append(argument)
-            case "--flow-id":
-                configuration.flowId = try value(for: argument)
-                inletOnly.append(argument)
-            case "--failure-shape":
-                let text = try value(for: argument)
-                switch text {
-                case "statusCode": configuration.failureShape = .statusCode
-                case "status": configuration.failureShape = .status
-                default: throw Failure(description: "--failure-shape: \"\(text)\" is neither statusCode nor status")
-                }
-            case "--ipv6":
-                configuration.bindAddress = .ipv6Loopback
-            case "--verbose":
-                verbose = true
-            case "--tenant":
-                tenant = try value(for: argument)
-            case "--org-id":
-                platformOptions.imsOrgId = try value(for: argument)
-                platformOnly.append(argument)
-            case "--sandbox":
-                platformOptions.sandboxName = try value(for: argument)
-                platformOnly.append(argument)
-            case "--client-id":
-                clientID = try value(for: argument)
-                platformOnly.append(argument)
-            case "--client-secret":
-                clientSecret = try value(for: argument)
-                platformOnly.append(argument)
-            case "--client-secret-env":
-                let variable = try value(for: argument)
-                guard let secret = environment[variable], !secret.isEmpty else {
-                    throw Failure(description: "--client-secret-env: the environment variable \(variable) is not set or empty")
-                }
-                clientSecret = secret
-                platformOnly.append(argument)
-            default:
-                throw Failure(description: "unknown argument \"\(argument)\"")
+        platformOptions.imsOrgId = options.value("--org-id") ?? platformOptions.imsOrgId
+        platformOptions.sandboxName = options.value("--sandbox") ?? platformOptions.sandboxName
+        let clientID = options.value("--client-id")
+        var clientSecret = options.value("--client-secret")
+        let tenant = options.value("--tenant")
+        if let variable = options.value("--client-secret-env") {
+            guard let secret = environment[variable], !secret.isEmpty else {
+                throw Failure(description: "--client-secret-env: the environment variable \(variable) is not set or empty")
             }
+            clientSecret = secret
         }
+        let inletOnly = options.given.filter(Self.inletOnly.contains)
+        let platformOnly = options.given.filter(Self.platformOnly.contains)
         guard platformMode else {
             if let option = platformOnly.first { throw Failure(description: "\(option) needs --platform") }
             if let tenant { try validate(tenant: tenant) }
@@ -216,6 +159,30 @@ struct Arguments {
         inlet.port = 0
         platformOptions.inlet = inlet
         platform = platformOptions
+    }
+
+    /// The options both modes share, into `configuration`.
+    private mutating func read(_ options: CommandLineOptions) throws(CommandLineOptions.UsageError) {
+        help = options.has("--help")
+        verbose = options.has("--verbose")
+        if let port = try options.integer("--port", in: 0 ... 65_535, what: "a port number (0...65535)") { configuration.port = port }
+        if let id = options.value("--inlet-id") { configuration.inletId = id }
+        if let rate = try options.number("--fault-rate", in: 0 ... 1, what: "a number between 0 and 1") { configuration.faultRate = rate }
+        if let seed = try options.unsignedInteger("--seed") { configuration.faultSeed = seed }
+        if let token = options.value("--require-token") {
+            guard !token.isEmpty else { throw CommandLineOptions.UsageError(message: "--require-token: the token is empty") }
+            configuration.requiredToken = token
+        }
+        if let path = options.value("--record") { configuration.recordFile = URL(fileURLWithPath: path) }
+        if options.has("--raw") { configuration.dataMode = .raw }
+        if let flowID = options.value("--flow-id") { configuration.flowId = flowID }
+        switch options.value("--failure-shape") {
+        case nil: break
+        case "statusCode": configuration.failureShape = .statusCode
+        case "status": configuration.failureShape = .status
+        case let text?: throw CommandLineOptions.UsageError(message: "--failure-shape: \"\(text)\" is neither statusCode nor status")
+        }
+        if options.has("--ipv6") { configuration.bindAddress = .ipv6Loopback }
     }
 
     /// `--tenant` on a lone inlet: the built-in Chatlio ExperienceEvent schema for `tenant` as the

@@ -1,4 +1,5 @@
 import AEPInletEmulator
+import ExampleSupport
 import Foundation
 
 #if canImport(Darwin)
@@ -19,8 +20,7 @@ func standardError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
-/// The exit status of a usage error, as every ChatlioAEP tool has it.
-let usageErrorStatus: Int32 = 2
+let usageErrorStatus = CommandLineTool.usageErrorStatus
 
 let arguments: Arguments
 do {

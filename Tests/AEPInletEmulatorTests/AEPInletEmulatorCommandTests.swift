@@ -119,7 +119,8 @@ struct AEPInletEmulatorCommandTests {
         (["--raw", "--tenant", "acme"], "--tenant validates XDM envelopes"),
         (["--tenant"], "--tenant needs a value"),
         (["--port", "http"], "--port: \"http\" is not a port number"),
-        (["--bogus"], "unknown argument \"--bogus\""),
+        (["--bogus"], "unknown option '--bogus'"),
+        (["stray"], "unexpected argument \"stray\""),
         (["--inlet-id", "batch"], "inletId \"batch\""),
     ])
     func aBadCommandLineIsAUsageErrorThatExitsTwo(arguments: [String], message: String) async throws {

@@ -13,12 +13,12 @@ import Darwin
 
 @Suite("Crash recovery: a child process killed with SIGKILL mid-stream, restarted on the same outbox", loopbackTimeLimit)
 struct CrashRecoveryTests {
-    /// Ids whose `send` returned in the child: whole lines only.
+    /// Ids whose `send` returned in the child ("ok <id> <number> <t0> <t1>" lines): whole lines only.
     static func acknowledged(_ file: URL) -> [String] {
         guard let text = try? String(contentsOf: file, encoding: .utf8) else { return [] }
         var lines = text.components(separatedBy: "\n")
         lines.removeLast()   // "" after the last newline, or a line cut by the kill
-        return lines
+        return lines.map { String($0.split(separator: " ")[1]) }
     }
 
     @Test("every event whose send returned is delivered or kept as a dead letter after kills at random points; duplicates share their _id")
@@ -43,7 +43,10 @@ struct CrashRecoveryTests {
             let before = Self.acknowledged(acked).count
             let process = Process()
             process.executableURL = harness
-            process.arguments = ["child", directory.path, emulator.inletURL.absoluteString, String(round * 100_000), "100000", acked.path]
+            process.arguments = [
+                "child", "--outbox", directory.path, "--inlet", emulator.inletURL.absoluteString, "--run", String(round),
+                "--durability", "group-commit", "--promises", acked.path,
+            ]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -81,17 +84,28 @@ struct CrashRecoveryTests {
         #expect(expected.filter { $0.hasSuffix("7") }.allSatisfy(dead.contains), "every refused event is kept")
         #expect(delivered.isDisjoint(with: dead))
         for entry in letters.prefix(50) {
-            #expect(try await client.deadLetters.letter(id: entry.id)?.payload == ClientHarnessPayload.payload(entry.id), "\(entry.id)'s payload is kept exactly")
+            #expect(try await client.deadLetters.letter(id: entry.id)?.payload == CrashChildPayload.payload(entry.id), "\(entry.id)'s payload is kept exactly")
         }
         #expect(outbox.count == 0)
-        #expect(emulator.record.messages.allSatisfy { $0.id?.hasPrefix("evt-") == true })
+        #expect(emulator.record.messages.allSatisfy { $0.id.flatMap(CrashChildPayload.number(inID:)) != nil })
         await client.shutdown(timeout: .seconds(5))
     }
 }
 
-/// The payload `aep-client-harness` sends for an id (Sources/aep-client-harness/ClientHarness.swift).
-enum ClientHarnessPayload {
-    static func payload(_ id: String) -> Data {
-        Data(#"{"_id":"\#(id)","timestamp":"2024-05-01T12:34:56.789Z","eventType":"chat.message","_acme":{"chatlio":{"channelId":"C04J7M7LCMQ","message":"Hello from the harness, this is a typical short chat line."}}}"#.utf8)
+/// The payload `aep-client-harness child` sends for an id `r<run>-<number>`
+/// (Sources/aep-client-harness/CrashWorkload.swift): the test's own copy, its oracle.
+enum CrashChildPayload {
+    static func number(inID id: String) -> Int? {
+        guard id.hasPrefix("r"), let dash = id.firstIndex(of: "-"), Int(id[id.index(after: id.startIndex) ..< dash]) != nil else { return nil }
+        return Int(id[id.index(after: dash)...])
+    }
+
+    static func payload(_ id: String) -> Data? {
+        guard let number = number(inID: id) else { return nil }
+        let value: JSONValue = [
+            "_id": .string(id), "timestamp": "2024-01-01T00:00:00.000Z", "eventType": "chat.crashTest",
+            "n": .number(JSONNumber(number)), "pad": .string(String(repeating: "x", count: number % 700)),
+        ]
+        return Data(value.serialized(sortedKeys: true))
     }
 }

@@ -40,4 +40,10 @@ import Testing
             try CommandLineOptions(parsing: ["--count", "0"], flags: flags, valued: valued).positiveInteger("--count")
         }
     }
+
+    @Test func givenKeepsTheOrderOfOptions() throws {
+        let options = try CommandLineOptions(parsing: ["--kind", "a", "x.json", "--dry-run", "--kind=b"], flags: flags, valued: valued)
+        #expect(options.given == ["--kind", "--dry-run", "--kind"])
+        #expect(options.value("--kind") == "b")
+    }
 }

@@ -3,7 +3,8 @@
 // await a loopback inlet that answers each one `delay` seconds after reading it. The server sleeps in
 // blocking calls on its own threads, so what is counted is the client waiting.
 import AEPStreamingClient
-import Foundation
+import BenchmarkSupport
+public import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -49,7 +50,7 @@ public enum CPUWhileWaiting {
                 url: url, headers: [("Content-Type", "application/json")], body: Data(#"{"messages":[]}"#.utf8),
                 timeout: .seconds(delay + 30)
             )
-            let cpu0 = cpuSeconds(), wall0 = wallSeconds()
+            let cpu0 = ProcessUsage.cpuSeconds(), wall0 = ProcessUsage.monotonicSeconds()
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0 ..< max(1, requests) {
                     group.addTask { try await transport.send(request).status }
@@ -58,90 +59,8 @@ public enum CPUWhileWaiting {
                     throw Failure(description: "the inlet answered \(status)")
                 }
             }
-            figure.rounds.append((cpuSeconds() - cpu0, wallSeconds() - wall0))
+            figure.rounds.append((ProcessUsage.cpuSeconds() - cpu0, ProcessUsage.monotonicSeconds() - wall0))
         }
         return figure
-    }
-
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-    }
-
-    static func wallSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-}
-
-/// A loopback HTTP/1.1 server answering each request `delay` seconds after reading it, then closing.
-final class SlowServer: @unchecked Sendable {
-    let port: UInt16
-    private let listener: Int32
-    private let delay: Double
-
-    init(delay: Double) throws {
-        self.delay = delay
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard listener >= 0 else { throw CPUWhileWaiting.Failure(description: "socket() failed") }
-        var yes: Int32 = 1
-        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(listener, 128) == 0 else {
-            close(listener)
-            throw CPUWhileWaiting.Failure(description: "bind/listen failed")
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-        }
-        port = UInt16(bigEndian: address.sin_port)
-        self.listener = listener
-        Thread.detachNewThread { [self] in acceptLoop() }
-    }
-
-    func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-    }
-
-    private func acceptLoop() {
-        while true {
-            let connection = accept(listener, nil, nil)
-            if connection < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            Thread.detachNewThread { [self] in serve(connection) }
-        }
-    }
-
-    private func serve(_ connection: Int32) {
-        defer { close(connection) }
-        var received = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        var needed: Int?
-        while needed.map({ received.count < $0 }) ?? true {
-            let count = read(connection, &buffer, buffer.count)
-            if count <= 0 { return }
-            received.append(contentsOf: buffer[0 ..< count])
-            if needed == nil, let end = received.firstRange(of: Array("\r\n\r\n".utf8)) {
-                let head = String(decoding: received[..<end.lowerBound], as: UTF8.self).lowercased()
-                let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
-                    .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
-                needed = end.upperBound + length
-            }
-        }
-        usleep(useconds_t(delay * 1_000_000))
-        let answer = Array("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}".utf8)
-        _ = answer.withUnsafeBytes { write(connection, $0.baseAddress, $0.count) }
     }
 }

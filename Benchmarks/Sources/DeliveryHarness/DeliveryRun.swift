@@ -1,5 +1,6 @@
-import AEPStreamingClient
-import Foundation
+public import AEPStreamingClient
+import BenchmarkSupport
+public import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -65,7 +66,7 @@ public func deliverThroughClient(
     configuration.outboxLimits = OutboxLimits(maxEvents: max(50_000, senders * 2), maxBytes: 512 << 20)
     let outbox: any Outbox = kind == .file ? try FileOutbox(directory: directory) : InMemoryOutbox()
     let client = try await AEPStreamingClient(configuration: configuration, outbox: outbox)
-    let cpuBefore = processCPUSeconds()
+    let cpuBefore = ProcessUsage.cpuSeconds()
     let start = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
         for sender in 0..<senders {
@@ -81,7 +82,7 @@ public func deliverThroughClient(
     }
     let drained = await client.flush(timeout: .seconds(600))
     let elapsed = (ContinuousClock.now - start).seconds
-    let cpu = processCPUSeconds() - cpuBefore
+    let cpu = ProcessUsage.cpuSeconds() - cpuBefore
     let delivered = client.metrics().delivered
     _ = await client.shutdown(timeout: .seconds(5))
     emulatorStopped = true
@@ -122,22 +123,11 @@ public func postPrebuiltBatches(count: Int, payloads: [[UInt8]], batchSize: Int 
         bodies.append(body)
         index += taken
     }
-    let session = URLSession(configuration: .ephemeral)
-    let cpuBefore = processCPUSeconds()
+    let cpuBefore = ProcessUsage.cpuSeconds()
     let start = ContinuousClock.now
-    for body in bodies {
-        var request = URLRequest(url: emulator.batchURL)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = body
-        let (_, response) = try await session.data(for: request)
-        guard (response as? HTTPURLResponse)?.statusCode == 207 else {
-            throw HarnessError("the baseline's batch was refused: \((response as? HTTPURLResponse)?.statusCode ?? -1)")
-        }
-    }
+    try await BatchPoster.post(bodies, to: emulator.batchURL)
     let elapsed = (ContinuousClock.now - start).seconds
-    let cpu = processCPUSeconds() - cpuBefore
-    session.invalidateAndCancel()
+    let cpu = ProcessUsage.cpuSeconds() - cpuBefore
     emulatorStopped = true
     let inletCPU = emulator.stop()
     return DeliveryResult(events: count, seconds: elapsed, clientCPUSeconds: cpu, inletCPUSeconds: inletCPU)

@@ -1,4 +1,5 @@
-import Foundation
+import BenchmarkSupport
+public import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -44,7 +45,7 @@ public final class EmulatorProcess: @unchecked Sendable {
         process.arguments = ["--inlet-id", inletID]
         let output = Pipe()
         process.standardOutput = output
-        let before = childrenCPUSeconds()
+        let before = ProcessUsage.childrenCPUSeconds()
         try process.run()
         var text = ""
         var inlet: URL?
@@ -80,7 +81,7 @@ public final class EmulatorProcess: @unchecked Sendable {
         guard let process else { return 0 }
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
-        return childrenCPUSeconds() - childrenCPUBefore
+        return ProcessUsage.childrenCPUSeconds() - childrenCPUBefore
     }
 }
 
@@ -92,26 +93,4 @@ public struct HarnessError: Error, CustomStringConvertible {
 func ownExecutablePath() -> String {
     if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
     return Bundle.main.executablePath ?? CommandLine.arguments[0]
-}
-
-/// CPU seconds (user + system) of this process so far.
-public func processCPUSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return seconds(usage)
-}
-
-/// CPU seconds of this process's reaped children so far.
-public func childrenCPUSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-    return seconds(usage)
-}
-
-private func seconds(_ usage: rusage) -> Double {
-    Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-}
-
-extension Duration {
-    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

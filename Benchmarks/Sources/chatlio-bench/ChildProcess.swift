@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 
 /// This executable's own path, to re-run it as a child (`--scenario`, `--instruction-child`).
@@ -33,7 +34,7 @@ func runChild(_ executable: String, _ arguments: [String], standardError: FileHa
     let output = Pipe()
     process.standardOutput = output
     if let standardError { process.standardError = standardError }
-    let childrenBefore = childrenCPUSeconds()
+    let childrenBefore = ProcessUsage.childrenCPUSeconds()
     let start = ContinuousClock.now
     try process.run()
     // Read to the end before waiting: a child that fills the pipe would otherwise never exit.
@@ -42,13 +43,6 @@ func runChild(_ executable: String, _ arguments: [String], standardError: FileHa
     let elapsed = ContinuousClock.now - start
     return ChildResult(
         status: process.terminationStatus, standardOutput: String(decoding: data, as: UTF8.self),
-        cpuSeconds: childrenCPUSeconds() - childrenBefore,
-        wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-}
-
-/// CPU seconds used by this process's waited-for children so far (getrusage RUSAGE_CHILDREN).
-func childrenCPUSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        cpuSeconds: ProcessUsage.childrenCPUSeconds() - childrenBefore,
+        wallSeconds: elapsed.seconds)
 }

@@ -1,5 +1,6 @@
 import AEPInletEmulator
 import AEPStreamingClient
+import BenchmarkSupport
 import ChatlioWebhooks
 import Foundation
 #if canImport(FoundationNetworking)
@@ -8,20 +9,6 @@ import FoundationNetworking
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// Peak resident set size of this process so far, in MiB (getrusage).
-func peakRSSMiB() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024
-}
-
-/// CPU seconds (user + system) this process has used so far.
-func cpuSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-}
 
 func temporaryDirectory(_ name: String) -> URL {
     FileManager.default.temporaryDirectory.appendingPathComponent("chatlio-bench-\(name)-\(UUID().uuidString)")
@@ -53,7 +40,7 @@ func deliver(count: Int, payloads: [[UInt8]], outbox kind: OutboxKind, senders: 
             try? await Task.sleep(for: .milliseconds(50))
         }
     }
-    let cpuBefore = cpuSeconds()
+    let cpuBefore = ProcessUsage.cpuSeconds()
     let start = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
         for sender in 0..<senders {
@@ -70,12 +57,12 @@ func deliver(count: Int, payloads: [[UInt8]], outbox kind: OutboxKind, senders: 
     }
     let drained = await client.flush(timeout: .seconds(600))
     let elapsed = ContinuousClock.now - start
-    let cpu = cpuSeconds() - cpuBefore
+    let cpu = ProcessUsage.cpuSeconds() - cpuBefore
     janitor.cancel()
     let delivered = client.metrics().delivered
     _ = await client.shutdown(timeout: .seconds(5))
     precondition(drained && delivered == count, "delivery benchmark lost events: \(delivered) of \(count)")
-    return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, cpu, delivered)
+    return (elapsed.seconds, cpu, delivered)
 }
 
 /// The transport's own limit: prebuilt batch bodies posted one after another
@@ -98,19 +85,12 @@ func postPrebuiltBatches(count: Int, payloads: [[UInt8]], batchSize: Int = 500) 
         bodies.append(body)
         index += batchSize
     }
-    let session = URLSession(configuration: .ephemeral)
     let start = ContinuousClock.now
-    for body in bodies {
-        var request = URLRequest(url: emulator.batchURL)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = body
-        let (_, response) = try await session.data(for: request)
-        precondition((response as? HTTPURLResponse)?.statusCode == 207, "baseline batch refused")
+    try await BatchPoster.post(bodies, to: emulator.batchURL) {
         if emulator.record.count > 20_000 { emulator.record.removeAll() }
     }
     let elapsed = ContinuousClock.now - start
-    return Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    return Double(count) / (elapsed.seconds)
 }
 
 /// Outbox appends of `count` records, from `writers` concurrent tasks.
@@ -134,7 +114,7 @@ func appendToFileOutbox(count: Int, payload: [UInt8], durability: FileOutbox.Dur
     }
     let elapsed = ContinuousClock.now - start
     await outbox.close()
-    return Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    return Double(count) / (elapsed.seconds)
 }
 
 /// The baseline for appends: write + fsync of the same bytes, one record at a time.
@@ -153,5 +133,5 @@ func rawWriteAndSync(count: Int, payload: [UInt8]) throws -> Double {
     }
     let elapsed = ContinuousClock.now - start
     try handle.close()
-    return Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    return Double(count) / (elapsed.seconds)
 }

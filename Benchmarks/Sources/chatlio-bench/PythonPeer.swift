@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import ChatlioRelay
 import ChatlioWebhooks
 import ChatlioXDMMapper
@@ -184,7 +185,7 @@ extension Bench {
             }
             let elapsed = ContinuousClock.now - start
             let allocated = malloc_counter_allocations() - allocationsBefore
-            rates.append(Double(eventsPerRun) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+            rates.append(Double(eventsPerRun) / (elapsed.seconds))
             if malloc_counter_is_active() != 0 { allocations = Double(allocated) / Double(eventsPerRun) }
         }
         rates.sort()

@@ -12,26 +12,13 @@
 //   callgrind_annotate --inclusive=yes sha.out | grep shaLoop
 // Each shaLoop… function runs its entry point `iterations × runs` times (plus one warm-up run); divide its
 // inclusive count by that.
+import BenchmarkSupport
 import ChatlioXDMMapper
 import Foundation
 import MallocCounter
 
-func runSHABenchmark(_ arguments: [String]) -> Never {
-    var bytes = 676  // the compact conversation-started `_id` input the intake profile measured
-    var iterations = 200_000
-    var runs = 7
-    var remaining = arguments[...]
-    while let argument = remaining.popFirst() {
-        guard let value = remaining.popFirst().flatMap({ Int($0) }), value >= (argument == "--bytes" ? 0 : 1) else {
-            exitWithUsage("\(argument) needs a number")
-        }
-        switch argument {
-        case "--bytes": bytes = value
-        case "--iterations": iterations = value
-        case "--runs": runs = value
-        default: exitWithUsage("unknown --sha argument '\(argument)'")
-        }
-    }
+/// `bytes`: 676 by default, the compact conversation-started `_id` input the intake profile measured.
+func runSHABenchmark(bytes: Int, iterations: Int, runs: Int) -> Never {
     let message = (0..<bytes).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
     let forced = ProcessInfo.processInfo.environment["CHATLIO_SHA256_PORTABLE"].map { !$0.isEmpty && $0 != "0" } ?? false
     print("SHA-256 of \(bytes) bytes, \(runs) runs × \(iterations) hashes (\(forced ? "portable C forced by CHATLIO_SHA256_PORTABLE" : "automatic backend"))")
@@ -53,8 +40,7 @@ func runSHABenchmark(_ arguments: [String]) -> Never {
             fold ^= loop(message, iterations)
             let elapsed = ContinuousClock.now - start
             allocations = Double(malloc_counter_allocations() - allocationsBefore) / Double(iterations)
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            nanoseconds.append(seconds * 1e9 / Double(iterations))
+            nanoseconds.append(elapsed.seconds * 1e9 / Double(iterations))
         }
         nanoseconds.sort()
         let median = nanoseconds[nanoseconds.count / 2]

@@ -1,7 +1,11 @@
+import AEPStreamingClient
+import BenchmarkSupport
 import ChatlioJSON
 import ChatlioWebhooks
+import ChatlioXDMMapper
 import Foundation
 import MallocCounter
+import XDMSchemaRegistry
 
 /// The outbox, delivery and scaling scenarios, each in a child process of its own (`--scenario ID`), so the
 /// peak RSS it reports is that scenario's, not the high-water mark of everything run before it in one process.
@@ -73,15 +77,6 @@ func repeated(_ runs: Int, _ measure: () async throws -> Double) async rethrows 
     return Rate(median: rates[rates.count / 2], min: rates[0], max: rates[rates.count - 1], allocationsPerEvent: nil)
 }
 
-/// This process's resident set now (VmRSS), in MiB.
-func currentRSSMiB() -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-        let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
-    else { return .nan }
-    return kilobytes / 1024
-}
-
 /// `--scenario ID`: runs one scenario and prints its `ChildScenarioReport` as the last stdout line.
 func runChildScenario(_ id: String, quick: Bool, inputs: BenchInputs) async throws {
     let samples = inputs.samples
@@ -93,7 +88,7 @@ func runChildScenario(_ id: String, quick: Bool, inputs: BenchInputs) async thro
     let runs = quick ? 1 : 3
     let appends = quick ? 200 : 2_000
     let events = quick ? 5_000 : 50_000
-    let startRSS = currentRSSMiB()
+    let startRSS = (ProcessUsage.currentRSSMiB() ?? .nan)
     var name = id
     var note: String?
     let rate: Rate
@@ -134,7 +129,7 @@ func runChildScenario(_ id: String, quick: Bool, inputs: BenchInputs) async thro
             precondition(inputs.validator.validate(event.value).isValid)
         }
         let elapsed = ContinuousClock.now - start
-        let perSecond = Double(size) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let perSecond = Double(size) / (elapsed.seconds)
         let allocations = malloc_counter_is_active() != 0 ? Double(malloc_counter_allocations() - allocationsBefore) / Double(size) : nil
         rate = Rate(median: perSecond, min: perSecond, max: perSecond, allocationsPerEvent: allocations)
     case _ where id.hasPrefix("scaling.delivery."):
@@ -148,6 +143,6 @@ func runChildScenario(_ id: String, quick: Bool, inputs: BenchInputs) async thro
     }
     let report = ChildScenarioReport(
         scenario: name, median: rate.median, min: rate.min, max: rate.max, allocationsPerEvent: rate.allocationsPerEvent, note: note,
-        peakRSSMiB: peakRSSMiB(), startRSSMiB: startRSS)
+        peakRSSMiB: ProcessUsage.peakRSSMiB(), startRSSMiB: startRSS)
     print(String(decoding: try JSONEncoder().encode(report), as: UTF8.self))
 }

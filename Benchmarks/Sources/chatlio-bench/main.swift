@@ -6,11 +6,14 @@
 // Every figure is the median of several timed runs after a warm-up, with min and max, in events
 // per second on one core. Ratios compare with a baseline measured in the same process, so a noisy
 // shared machine moves both sides alike.
+import AEPStreamingClient
+import BenchmarkSupport
+import ChatlioJSON
 import ChatlioWebhooks
 import ChatlioXDMMapper
+import ExampleSupport
 import Foundation
 import MallocCounter
-import AEPStreamingClient
 import XDMSchemaRegistry
 
 // MARK: Options
@@ -23,36 +26,6 @@ struct Options {
     /// Hidden: run one child scenario (`--scenario ID`) or one counted loop (`--instruction-child …`) and exit.
     var scenario: String?
     var instructionChild: [String]?
-}
-
-func parseOptions() -> Options {
-    var options = Options()
-    var arguments = CommandLine.arguments.dropFirst()
-    while let argument = arguments.popFirst() {
-        switch argument {
-        case "--quick": options.quick = true
-        case "--json":
-            guard let path = arguments.popFirst() else { exitWithUsage("--json needs a file path") }
-            options.jsonPath = path
-        case "--filter":
-            guard let text = arguments.popFirst() else { exitWithUsage("--filter needs a text") }
-            options.filter = text
-        case "--sha": runSHABenchmark(Array(arguments))
-        case "--instructions": options.instructions = true
-        case "--scenario":
-            guard let id = arguments.popFirst() else { exitWithUsage("--scenario needs a scenario id") }
-            options.scenario = id
-        case "--instruction-child":
-            options.instructionChild = Array(arguments.prefix(4))
-            arguments = arguments.dropFirst(4)
-        case "-h", "--help":
-            print(usage)
-            exit(0)
-        default:
-            exitWithUsage("unknown argument '\(argument)'")
-        }
-    }
-    return options
 }
 
 let usage = """
@@ -70,9 +43,34 @@ let usage = """
     (the CPU-while-waiting probe, default urlsession-wait next to chatlio-bench or on PATH).
     """
 
-func exitWithUsage(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("chatlio-bench: \(message)\n\(usage)\n".utf8))
-    exit(2)
+let tool = CommandLineTool(name: "chatlio-bench", usage: usage)
+
+func parseOptions() -> Options {
+    let parsed = tool.parse(
+        flags: ["--quick", "--instructions", "--sha", "--instruction-child"],
+        valued: ["--json", "--filter", "--scenario", "--bytes", "--iterations", "--runs"]
+    )
+    if parsed.has("--sha") {
+        runSHABenchmark(
+            bytes: tool.checked { try parsed.integer("--bytes", in: 0 ... Int.max, what: "a number of bytes") } ?? 676,
+            iterations: tool.checked { try parsed.positiveInteger("--iterations") } ?? 200_000,
+            runs: tool.checked { try parsed.positiveInteger("--runs") } ?? 7
+        )
+    }
+    if let option = parsed.given.first(where: ["--bytes", "--iterations", "--runs"].contains) { tool.usageError("\(option) goes with --sha") }
+    var options = Options()
+    options.quick = parsed.has("--quick")
+    options.instructions = parsed.has("--instructions")
+    options.jsonPath = parsed.value("--json")
+    options.filter = parsed.value("--filter")
+    options.scenario = parsed.value("--scenario")
+    // --instruction-child STAGE KIND COUNT MAXCOUNT: the four words are positional.
+    if parsed.has("--instruction-child") {
+        options.instructionChild = parsed.positional
+    } else if let stray = parsed.positional.first {
+        tool.usageError("unexpected argument '\(stray)' (see --help)")
+    }
+    return options
 }
 
 // MARK: Measurement
@@ -123,8 +121,7 @@ final class Bench {
             for index in 0..<eventsPerRun { try body(index) }
             let elapsed = ContinuousClock.now - start
             let allocated = malloc_counter_allocations() - allocationsBefore
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            rates.append(Double(eventsPerRun) / seconds)
+            rates.append(Double(eventsPerRun) / elapsed.seconds)
             if malloc_counter_is_active() != 0 { allocations = Double(allocated) / Double(eventsPerRun) }
         }
         rates.sort()

@@ -15,10 +15,12 @@
 // The async work runs in a task while the main thread waits on a semaphore, so the process can run under
 // valgrind (which dies once an async main parks its thread in dispatch_main).
 import AEPStreamingClient
+import BenchmarkSupport
 import ChatlioJSON
 import ChatlioWebhooks
 import ChatlioXDMMapper
 import DeliveryHarness
+import ExampleSupport
 import Foundation
 
 struct Options {
@@ -32,43 +34,28 @@ struct Options {
     var inlet: URL?
 }
 
-func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("delivery-bench: \(message)\n".utf8))
-    exit(2)
-}
+enum OutboxChoice: String, CaseIterable { case file, memory, all }
+
+let tool = CommandLineTool(
+    name: "delivery-bench",
+    usage: "usage: delivery-bench [--events N] [--runs R] [--outbox file|memory|all] [--senders S] [--linger MS] [--no-baseline] [--emulator PATH | --inlet URL]"
+)
 
 func parseOptions() -> Options {
+    let parsed = tool.parse(flags: ["--no-baseline"], valued: ["--events", "--runs", "--senders", "--linger", "--emulator", "--inlet", "--outbox"])
+    if let stray = parsed.positional.first { tool.usageError("unexpected argument '\(stray)' (see --help)") }
     var options = Options()
-    var arguments = CommandLine.arguments.dropFirst()
-    func number(_ name: String) -> Int {
-        guard let text = arguments.popFirst(), let value = Int(text), value > 0 else { fail("\(name) needs a positive integer") }
-        return value
-    }
-    while let argument = arguments.popFirst() {
-        switch argument {
-        case "--events": options.events = number(argument)
-        case "--runs": options.runs = number(argument)
-        case "--senders": options.senders = number(argument)
-        case "--linger": options.linger = number(argument)
-        case "--no-baseline": options.baseline = false
-        case "--emulator":
-            guard let path = arguments.popFirst() else { fail("--emulator needs a path") }
-            options.emulator = path
-        case "--inlet":
-            guard let text = arguments.popFirst(), let url = URL(string: text) else { fail("--inlet needs the emulator's Inlet URL") }
-            options.inlet = url
-        case "--outbox":
-            switch arguments.popFirst() {
-            case "file": options.outboxes = [.file]
-            case "memory": options.outboxes = [.memory]
-            case "all": options.outboxes = DeliveryOutbox.allCases
-            default: fail("--outbox needs file, memory or all")
-            }
-        case "-h", "--help":
-            print("usage: delivery-bench [--events N] [--runs R] [--outbox file|memory|all] [--senders S] [--linger MS] [--no-baseline] [--emulator PATH | --inlet URL]")
-            exit(0)
-        default: fail("unknown argument '\(argument)'")
-        }
+    options.events = tool.checked { try parsed.positiveInteger("--events") } ?? options.events
+    options.runs = tool.checked { try parsed.positiveInteger("--runs") } ?? options.runs
+    options.senders = tool.checked { try parsed.positiveInteger("--senders") } ?? options.senders
+    options.linger = tool.checked { try parsed.positiveInteger("--linger") } ?? options.linger
+    options.baseline = !parsed.has("--no-baseline")
+    options.emulator = parsed.value("--emulator")
+    options.inlet = tool.checked { try parsed.url("--inlet") }
+    switch tool.checked({ try parsed.choice("--outbox", of: OutboxChoice.self) }) {
+    case .file?: options.outboxes = [.file]
+    case .memory?: options.outboxes = [.memory]
+    case .all?, nil: options.outboxes = DeliveryOutbox.allCases
     }
     return options
 }

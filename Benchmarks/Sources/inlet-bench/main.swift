@@ -10,9 +10,11 @@
 //       K batches through AEPInletEmulator.respond and nothing else timed: run it under
 //       `valgrind --tool=callgrind` for K and 2K; (I(2K) − I(K)) / (K × B) is instructions per message.
 import AEPInletEmulator
+import BenchmarkSupport
 import ChatlioJSON
 import ChatlioWebhooks
 import ChatlioXDMMapper
+import ExampleSupport
 import Foundation
 import XDMSchemaRegistry
 #if canImport(Glibc)
@@ -31,48 +33,38 @@ struct Options {
     var writeBatch: String?
 }
 
+let tool = CommandLineTool(
+    name: "inlet-bench",
+    usage: """
+        Usage: inlet-bench [--events N] [--batch B] [--only loopback|in-process] [--validation off|on]
+               inlet-bench --write-batch FILE
+               inlet-bench --handler-loop K [--validate]
+        """
+)
+
+enum TransportChoice: String, CaseIterable { case loopback, inProcess = "in-process" }
+enum ValidationChoice: String, CaseIterable { case off, on }
+
 func parseOptions() -> Options {
+    let parsed = tool.parse(flags: ["--validate"], valued: ["--events", "--batch", "--handler-loop", "--write-batch", "--only", "--validation"])
+    if let stray = parsed.positional.first { tool.usageError("unexpected argument '\(stray)' (see --help)") }
     var options = Options()
-    var arguments = CommandLine.arguments.dropFirst()
-    while let argument = arguments.popFirst() {
-        switch argument {
-        case "--events": options.events = arguments.popFirst().flatMap { Int($0) } ?? options.events
-        case "--batch": options.batch = arguments.popFirst().flatMap { Int($0) } ?? options.batch
-        case "--handler-loop": options.handlerLoop = arguments.popFirst().flatMap { Int($0) }
-        case "--validate": options.validate = true
-        case "--write-batch": options.writeBatch = arguments.popFirst()
-        case "--only":
-            switch arguments.popFirst() {
-            case "loopback": options.transports = [true]
-            case "in-process": options.transports = [false]
-            case let other: fail("--only takes loopback or in-process, not \(other ?? "nothing")")
-            }
-        case "--validation":
-            switch arguments.popFirst() {
-            case "off": options.validations = [false]
-            case "on": options.validations = [true]
-            case let other: fail("--validation takes off or on, not \(other ?? "nothing")")
-            }
-        default:
-            fail("unknown argument \(argument)")
-        }
+    options.events = tool.checked { try parsed.positiveInteger("--events") } ?? options.events
+    options.batch = tool.checked { try parsed.positiveInteger("--batch") } ?? options.batch
+    options.handlerLoop = tool.checked { try parsed.positiveInteger("--handler-loop") }
+    options.validate = parsed.has("--validate")
+    options.writeBatch = parsed.value("--write-batch")
+    switch tool.checked({ try parsed.choice("--only", of: TransportChoice.self) }) {
+    case .loopback?: options.transports = [true]
+    case .inProcess?: options.transports = [false]
+    case nil: break
+    }
+    switch tool.checked({ try parsed.choice("--validation", of: ValidationChoice.self) }) {
+    case .off?: options.validations = [false]
+    case .on?: options.validations = [true]
+    case nil: break
     }
     return options
-}
-
-func fail(_ problem: String) -> Never {
-    FileHandle.standardError.write(Data("inlet-bench: \(problem)\n".utf8))
-    exit(2)
-}
-
-func cpuSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-}
-
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
 
 let schemaID = "https://ns.adobe.com/acme/schemas/chatlio-experienceevent"
@@ -226,22 +218,20 @@ for validate in options.validations {
         // One warm-up batch outside the timing.
         _ = loopback ? client?.post(path: path, body: bodies[0]) : inlet.respond(target: path, body: bodies[0]).status
         inlet.record.removeAll()
-        let cpuBefore = cpuSeconds()
+        let cpuBefore = ProcessUsage.cpuSeconds()
         let start = ContinuousClock.now
         for index in 0..<batches {
             let status = loopback ? client?.post(path: path, body: bodies[index % distinct]) ?? -1 : inlet.respond(target: path, body: bodies[index % distinct]).status ?? -1
             precondition(status == 207, "batch refused: \(status)")
         }
-        let elapsed = seconds(ContinuousClock.now - start)
-        let cpu = cpuSeconds() - cpuBefore
+        let elapsed = (ContinuousClock.now - start).seconds
+        let cpu = ProcessUsage.cpuSeconds() - cpuBefore
         let events = batches * options.batch
         precondition(inlet.record.count == events, "record \(inlet.record.count) of \(events)")
         precondition(validate || inlet.record.failedValidation.isEmpty)
         client = nil
         inlet.stop()
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
         let mode = "\(loopback ? "loopback socket" : "in-process respond"), validation \(validate ? "on" : "off")"
-        print("\(mode.padding(toLength: 40, withPad: " ", startingAt: 0)) \(String(format: "%10.0f", Double(events) / elapsed)) \(String(format: "%14.2f", cpu * 1e6 / Double(events))) \(String(format: "%13.0f", Double(events) / cpu)) \(String(format: "%13.0f", Double(usage.ru_maxrss) / 1024))")
+        print("\(mode.padding(toLength: 40, withPad: " ", startingAt: 0)) \(String(format: "%10.0f", Double(events) / elapsed)) \(String(format: "%14.2f", cpu * 1e6 / Double(events))) \(String(format: "%13.0f", Double(events) / cpu)) \(String(format: "%13.0f", ProcessUsage.peakRSSMiB()))")
     }
 }

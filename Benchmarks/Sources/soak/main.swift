@@ -12,52 +12,34 @@
 //   swift run -c release --package-path Benchmarks soak [--minutes 10] [--rate 500] [--seed 1]
 import AEPInletEmulator
 import AEPStreamingClient
+import BenchmarkSupport
 import ChatlioRelay
 import ChatlioWebhooks
 import ChatlioXDMMapper
+import ExampleSupport
 import Foundation
 import MallocCounter
 #if canImport(Glibc)
 import Glibc
 #endif
 
-func value(_ name: String) -> String? {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-    return arguments[index + 1]
+let tool = CommandLineTool(
+    name: "soak",
+    usage: "Usage: soak [--minutes M] [--seconds S] [--rate EVENTS_PER_SECOND] [--seed S] [--fault-rate R] [--interval SECONDS] [--no-keep-alive]"
+)
+let options = tool.parse(flags: ["--no-keep-alive"], valued: ["--minutes", "--seconds", "--rate", "--seed", "--fault-rate", "--interval"])
+func positive(_ option: String) -> Double? {
+    tool.checked { try options.number(option, in: Double.leastNonzeroMagnitude ... Double.greatestFiniteMagnitude, what: "a positive number") }
 }
-if CommandLine.arguments.contains("--help") {
-    print("Usage: soak [--minutes M] [--seconds S] [--rate EVENTS_PER_SECOND] [--seed S] [--fault-rate R] [--interval SECONDS] [--no-keep-alive]")
-    exit(0)
-}
-let seconds = value("--seconds").flatMap(Double.init) ?? (value("--minutes").flatMap(Double.init) ?? 10) * 60
-let rate = value("--rate").flatMap(Double.init) ?? 500
-let seed = value("--seed").flatMap(UInt64.init) ?? 1
-let faultRate = value("--fault-rate").flatMap(Double.init) ?? 0.2
-let interval = value("--interval").flatMap(Double.init) ?? min(30, max(5, seconds / 10))
-
-func peakRSSMiB() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024
-}
-
-func currentRSSMiB() -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-          let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
-    else { return 0 }
-    return kilobytes / 1024
-}
+let seconds = positive("--seconds") ?? (positive("--minutes") ?? 10) * 60
+let rate = positive("--rate") ?? 500
+let seed = tool.checked { try options.unsignedInteger("--seed") } ?? 1
+let faultRate = tool.checked { try options.number("--fault-rate", in: 0 ... 1, what: "a number between 0 and 1") } ?? 0.2
+let interval = positive("--interval") ?? min(30, max(5, seconds / 10))
 
 /// Heap in use (MallocCounter's `mallinfo2` reading): RSS minus what the allocator keeps after frees.
 func heapInUseMiB() -> Double {
     Double(malloc_counter_heap_in_use_bytes()) / 1_048_576
-}
-
-func diskUse(of directory: URL) -> Int {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-    return names.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent($1).path)[.size] as? Int) ?? 0) }
 }
 
 func milliseconds(_ duration: Duration) -> Double {
@@ -195,7 +177,7 @@ _ = try emulator.start()
 var clientConfiguration = AEPStreamingClient.Configuration(
     inletURL: emulator.inletURL, format: .xdm(schemaID: "https://ns.adobe.com/acme/schemas/chatlio-experienceevent", datasetID: "soak"), flowID: "flow-1")
 clientConfiguration.outboxLimits = outboxLimits
-if CommandLine.arguments.contains("--no-keep-alive") { clientConfiguration.additionalHeaders = ["Connection": "close"] }
+if options.has("--no-keep-alive") { clientConfiguration.additionalHeaders = ["Connection": "close"] }
 clientConfiguration.retry = RetryPolicy(initialBackoff: .milliseconds(50), maxBackoff: .seconds(2), maxAttempts: 10_000, maxRetryAfter: .seconds(2))
 let outbox = try FileOutbox(directory: directory.appendingPathComponent("outbox"), options: outboxOptions)
 let client = try await AEPStreamingClient(configuration: clientConfiguration, outbox: outbox)
@@ -241,9 +223,9 @@ func libraryHeapMiB() -> Double {
 @MainActor func report() {
     let elapsed = milliseconds(clock.now - start) / 1000
     let metrics = client.metrics()
-    let disk = diskUse(of: directory.appendingPathComponent("outbox"))
+    let disk = DiskUse.bytes(in: directory.appendingPathComponent("outbox"))
     maxDisk = max(maxDisk, disk)
-    let rss = currentRSSMiB()
+    let rss = ProcessUsage.currentRSSMiB() ?? 0
     rssSamples.append((elapsed, rss))
     let heap = libraryHeapMiB()
     heapSamples.append((elapsed, heap))
@@ -353,7 +335,7 @@ print("""
       dead-lettered       \(metrics.deadLettered), dropped \(metrics.dropped.values.reduce(0, +))
       outbox disk use     max \(maxDisk / 1024) KiB (bound \(diskBound / 1024) KiB: maxBytes + 2 segments)
       library heap        \(heapVerdict) (heap in use less the harness's id tables)
-      RSS                 peak \(String(format: "%.0f", peakRSSMiB())) MiB; first-half peak \(String(format: "%.0f", firstHalfRSS)) MiB, at the end \(String(format: "%.0f", lastRSS)) MiB (reported, not judged)
+      RSS                 peak \(String(format: "%.0f", ProcessUsage.peakRSSMiB())) MiB; first-half peak \(String(format: "%.0f", firstHalfRSS)) MiB, at the end \(String(format: "%.0f", lastRSS)) MiB (reported, not judged)
       left in outbox      \(shutdown.remaining)\(drained ? "" : " (drain timed out)")
     """)
 let ok = lost == 0 && unexpected == 0 && ledger.unreadableIDs == 0 && shutdown.remaining == 0 && metrics.deadLettered == 0

@@ -7,8 +7,10 @@
 // (getrusage RUSAGE_SELF: user + system, all threads) is divided by the wall time until the last answer.
 //
 //   swift run -c release --package-path Benchmarks urlsession-wait [--requests 5] [--delay 1] [--rounds 3]
-//       [--mode delegate|completion] [--idle-timeout SECONDS] [--json FILE]
+//       [--mode delegate|completion] [--idle-timeout SECONDS]
 //   strace -f -c -o /tmp/wait.strace .build/release/urlsession-wait --rounds 1
+import BenchmarkSupport
+import ExampleSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -17,92 +19,18 @@ import FoundationNetworking
 import Glibc
 #endif
 
-func value(_ name: String) -> String? {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-    return arguments[index + 1]
-}
-let requests = value("--requests").flatMap(Int.init) ?? 5
-let delay = value("--delay").flatMap(Double.init) ?? 1
-let rounds = value("--rounds").flatMap(Int.init) ?? 3
-let mode = value("--mode") ?? "delegate"
-let idleTimeout = value("--idle-timeout").flatMap(Double.init) ?? 60
+enum Mode: String, CaseIterable { case delegate, completion }
 
-func cpuSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-}
-
-func now() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-}
-
-/// A loopback HTTP/1.1 server that answers each request `delay` seconds after reading its head, then closes.
-final class SlowServer: @unchecked Sendable {
-    let port: UInt16
-    private let listener: Int32
-    private let delay: Double
-
-    init(delay: Double) throws {
-        self.delay = delay
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard listener >= 0 else { throw POSIXError(.EIO) }
-        var yes: Int32 = 1
-        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(listener, 128) == 0 else { throw POSIXError(.EADDRINUSE) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-        }
-        port = UInt16(bigEndian: address.sin_port)
-        self.listener = listener
-        Thread.detachNewThread { [self] in acceptLoop() }
-    }
-
-    private func acceptLoop() {
-        while true {
-            let connection = accept(listener, nil, nil)
-            if connection < 0 { continue }
-            Thread.detachNewThread { [self] in serve(connection) }
-        }
-    }
-
-    private func serve(_ connection: Int32) {
-        defer { close(connection) }
-        var head = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        // Reads the head and a Content-Length body (the client posts a small one).
-        var bodyLeft = -1
-        while true {
-            let n = read(connection, &buffer, buffer.count)
-            if n <= 0 { return }
-            head.append(contentsOf: buffer[0..<n])
-            if bodyLeft < 0, let end = head.firstRange(of: Array("\r\n\r\n".utf8)) {
-                let text = String(decoding: head[..<end.lowerBound], as: UTF8.self).lowercased()
-                let length = text.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
-                    .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
-                bodyLeft = length - (head.count - end.upperBound)
-            } else if bodyLeft >= 0 {
-                bodyLeft -= n
-            }
-            if bodyLeft >= 0 && bodyLeft <= 0 { break }
-        }
-        usleep(useconds_t(delay * 1_000_000))
-        let answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"
-        _ = answer.utf8CString.withUnsafeBufferPointer { write(connection, $0.baseAddress, $0.count - 1) }
-    }
-}
+let tool = CommandLineTool(
+    name: "urlsession-wait",
+    usage: "Usage: urlsession-wait [--requests N] [--delay SECONDS] [--rounds N] [--mode delegate|completion] [--idle-timeout SECONDS]"
+)
+let options = tool.parse(valued: ["--requests", "--delay", "--rounds", "--mode", "--idle-timeout"])
+let requests = tool.checked { try options.positiveInteger("--requests") } ?? 5
+let delay = tool.checked { try options.number("--delay", in: 0 ... 3_600, what: "a number of seconds") } ?? 1
+let rounds = tool.checked { try options.positiveInteger("--rounds") } ?? 3
+let mode = (tool.checked { try options.choice("--mode", of: Mode.self) } ?? .delegate).rawValue
+let idleTimeout = tool.checked { try options.number("--idle-timeout", in: 0 ... 86_400, what: "a number of seconds") } ?? 60
 
 final class Delegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     let done: DispatchGroup
@@ -127,7 +55,7 @@ func round(server: SlowServer) -> (cpu: Double, wall: Double) {
     request.httpMethod = "POST"
     request.httpBody = Data(#"{"a":1}"#.utf8)
     request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-    let cpu0 = cpuSeconds(), wall0 = now()
+    let cpu0 = ProcessUsage.cpuSeconds(), wall0 = ProcessUsage.monotonicSeconds()
     for _ in 0..<requests {
         done.enter()
         if mode == "completion" {
@@ -140,7 +68,7 @@ func round(server: SlowServer) -> (cpu: Double, wall: Double) {
         }
     }
     done.wait()
-    let cpu = cpuSeconds() - cpu0, wall = now() - wall0
+    let cpu = ProcessUsage.cpuSeconds() - cpu0, wall = ProcessUsage.monotonicSeconds() - wall0
     session.finishTasksAndInvalidate()
     return (cpu, wall)
 }

@@ -11,6 +11,7 @@
 import AEPInletEmulator
 import AEPStreamingClient
 import ChatlioAEPAsyncHTTPClient
+import ExampleSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -18,11 +19,11 @@ import Glibc
 import Darwin
 #endif
 
-func value(_ name: String) -> String? {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-    return arguments[index + 1]
-}
+let tool = CommandLineTool(
+    name: "ahc-transport-bench",
+    usage: "Usage: ahc-transport-bench [--requests N] [--delay SECONDS] [--rounds N] [--events N] [--single N]"
+)
+let options = tool.parse(valued: ["--requests", "--delay", "--rounds", "--events", "--single"])
 
 func cpuSeconds() -> Double {
     var usage = rusage()
@@ -57,11 +58,11 @@ let contenders = [
     ),
 ]
 
-let requests = value("--requests").flatMap(Int.init) ?? 5
-let delay = value("--delay").flatMap(Double.init) ?? 1
-let rounds = value("--rounds").flatMap(Int.init) ?? 3
-let events = value("--events").flatMap(Int.init) ?? 20_000
-let singles = value("--single").flatMap(Int.init) ?? 2_000
+let requests = tool.checked { try options.positiveInteger("--requests") } ?? 5
+let delay = tool.checked { try options.number("--delay", in: 0 ... 3_600, what: "a number of seconds") } ?? 1
+let rounds = tool.checked { try options.positiveInteger("--rounds") } ?? 3
+let events = tool.checked { try options.positiveInteger("--events") } ?? 20_000
+let singles = tool.checked { try options.positiveInteger("--single") } ?? 2_000
 
 /// A batch of one valid XDM message, which the emulator accepts (200) after the injected delay.
 let oneMessageBatch = Data((#"{"messages":[{"header":{"schemaRef":{"id":"https://ns.adobe.com/acme/schemas/chatlio-experienceevent","#

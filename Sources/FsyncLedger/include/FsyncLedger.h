@@ -1,7 +1,8 @@
 #ifndef FSYNC_LEDGER_H
 #define FSYNC_LEDGER_H
-// Linked into crash-harness, whose fsync/fdatasync it replaces (forwarding to libc's): in a process
-// whose syncs are to be recorded (the --power-loss children), every
+// Linked into aep-client-harness (the SIGKILL child of the crash tests and of Benchmarks' crash-harness),
+// whose fsync/fdatasync it replaces (forwarding to libc's): in a process whose syncs are to be recorded
+// (the children of crash-harness --power-loss), every
 // successful fsync/fdatasync appends one line to the file named by $FSYNC_LEDGER (nothing when unset),
 //
 //   f <ns> <inode> <size> <path>\n                         a regular file (or anything not a directory)
