@@ -12,7 +12,7 @@
 //   callgrind_annotate --inclusive=yes sha.out | grep shaLoop
 // Each shaLoop… function runs its entry point `iterations × runs` times (plus one warm-up run); divide its
 // inclusive count by that.
-import ChatlioXDMMapper
+@_spi(ChatlioAEPInternal) import ChatlioWebhooks
 import Foundation
 import MallocCounter
 
@@ -88,7 +88,7 @@ func runSHABenchmark(_ arguments: [String]) -> Never {
     }
 }
 
-/// The shape of `XDMMapper.eventID`: a hasher fed in pieces.
+/// The shape of `ChatlioWebhook.eventID`: a hasher fed in pieces.
 @inline(never) func shaLoopHasher(_ message: [UInt8], _ iterations: Int) -> UInt8 {
     let head = min(20, message.count)
     var fold: UInt8 = 0

@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 import Foundation
 
 /// Every decision of the delivery pipeline as one value type: where each
@@ -88,7 +89,7 @@ struct DeliveryStateMachine: Sendable {
         case resolve([Resolution])
         /// Room was freed: every `send` waiting for it looks again.
         case wakeSpaceWaiters
-        case log(LogEvent.Level, String)
+        case log(ChatlioLogRecord.Level, String)
     }
 
     enum RunState: Sendable, Hashable {
