@@ -1,3 +1,4 @@
+import ChatlioJSON
 import ChatlioAEPSupport
 import ChatlioWebhooks
 import ChatlioAEPTestSupport
