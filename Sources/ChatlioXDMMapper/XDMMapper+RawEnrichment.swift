@@ -22,7 +22,7 @@ extension XDMMapper {
     /// | Key | Value |
     /// |---|---|
     /// | `kind` | the webhook kind (the route it arrived on), e.g. `conversation-started` |
-    /// | `id` | the event's `_id`: ``ChatlioWebhooks/ChatlioWebhook/eventID``, the same id XDM mode writes |
+    /// | `id` | the event's `_id`: `ChatlioWebhook.eventID`, the same id XDM mode writes |
     /// | `eventType` | ``ChatlioWebhooks/WebhookKind/xdmEventType``, e.g. `chat.conversationStarted` |
     /// | `timestamp` | the event time XDM mode writes: UTC, milliseconds, `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'` |
     /// | `visitorUUID` | the visitor UUID (the primary identity): the body's `visitor.UUID`; for a transcript, which has none, what ``identityStore`` learned from the conversation's earlier webhooks; absent when unknown |
