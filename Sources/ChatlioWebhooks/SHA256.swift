@@ -175,7 +175,7 @@ import CChatlioSHA256
     }
 
     /// `finalize()` as 64 lower-case hex digits, without the byte array in between
-    /// (for callers inside the module, such as `XDMMapper.eventID`).
+    /// (for callers inside the module, such as `ChatlioWebhook.eventID`).
     mutating func finalizeHex() -> String {
         padAndCompressLastBlocks()
         return withWords { state, _ in
