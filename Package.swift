@@ -19,6 +19,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "ChatlioJSON", targets: ["ChatlioJSON"]),
+        .library(name: "ChatlioAEPLogging", targets: ["ChatlioAEPLogging"]),
         .library(name: "ChatlioWebhooks", targets: ["ChatlioWebhooks"]),
         .library(name: "XDMSchemaRegistry", targets: ["XDMSchemaRegistry"]),
         .library(name: "ChatlioXDMMapper", targets: ["ChatlioXDMMapper"]),
@@ -40,12 +41,14 @@ let package = Package(
         // A JSON value type with an exact, bounded parser and a fast writer,
         // shared by every product.
         .target(name: "ChatlioJSON"),
-        // Shared internals (a lock, the log event, a seeded generator, HTTP dates): package symbols, not a product.
+        // The log record every log hook takes, one public type: re-exported by the products whose hooks take it.
+        .target(name: "ChatlioAEPLogging"),
+        // Shared internals (a lock, a seeded generator, HTTP dates, a constant-time compare): package symbols, not a product.
         .target(name: "ChatlioAEPSupport", dependencies: ["ChatlioJSON"]),
-        // Typed models of the five Chatlio webhook payloads.
+        // Typed models of the five Chatlio webhook payloads, and each event's identity (SHA-256 of its canonical bytes).
         .target(
             name: "ChatlioWebhooks",
-            dependencies: ["ChatlioJSON"]
+            dependencies: ["ChatlioJSON", "CChatlioSHA256"]
         ),
         // Source and XDM schemas, validation, compatibility, AEP export.
         .target(
@@ -57,7 +60,7 @@ let package = Package(
         // Webhook → XDM ExperienceEvent: identities, ids, timestamps, privacy, size budget.
         .target(
             name: "ChatlioXDMMapper",
-            dependencies: ["ChatlioWebhooks", "XDMSchemaRegistry", "ChatlioAEPSupport", "CChatlioSHA256"]
+            dependencies: ["ChatlioWebhooks", "XDMSchemaRegistry", "ChatlioAEPLogging", "ChatlioAEPSupport"]
         ),
         // Linux: stops URLSession (FoundationNetworking) spinning a core while a request awaits its
         // answer, by interposing libcurl's curl_multi_setopt (see the file's header). No curl headers needed.
@@ -68,22 +71,22 @@ let package = Package(
         // Durable, batched, retrying delivery to AEP's streaming inlet.
         .target(
             name: "AEPStreamingClient",
-            dependencies: ["ChatlioJSON", "ChatlioAEPSupport", "CURLSocketSourceFix"]
+            dependencies: ["ChatlioJSON", "ChatlioAEPLogging", "ChatlioAEPSupport", "CURLSocketSourceFix"]
         ),
         // Framework-agnostic webhook intake: size cap, URL token, decode, map, validate, durable send.
         .target(
             name: "ChatlioRelay",
-            dependencies: ["ChatlioWebhooks", "ChatlioXDMMapper", "XDMSchemaRegistry", "AEPStreamingClient", "ChatlioAEPSupport"]
+            dependencies: ["ChatlioWebhooks", "ChatlioXDMMapper", "XDMSchemaRegistry", "AEPStreamingClient", "ChatlioAEPLogging", "ChatlioAEPSupport"]
         ),
         // Provisions AEP's Chatlio source (or the HTTP API source) over the Platform APIs, idempotent and resumable.
         .target(
             name: "AEPProvisioning",
-            dependencies: ["ChatlioJSON", "ChatlioWebhooks", "XDMSchemaRegistry", "ChatlioXDMMapper", "AEPStreamingClient", "ChatlioAEPSupport"]
+            dependencies: ["ChatlioJSON", "ChatlioWebhooks", "XDMSchemaRegistry", "ChatlioXDMMapper", "AEPStreamingClient", "ChatlioAEPLogging", "ChatlioAEPSupport"]
         ),
         // An in-process AEP streaming inlet (DCS) over loopback HTTP, for tests.
         .target(
             name: "AEPInletEmulator",
-            dependencies: ["ChatlioJSON", "XDMSchemaRegistry", "ChatlioAEPSupport"]
+            dependencies: ["ChatlioJSON", "XDMSchemaRegistry", "ChatlioAEPLogging", "ChatlioAEPSupport"]
         ),
         .executableTarget(
             name: "aep-inlet-emulator",
@@ -145,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatlioWebhooksTests",
-            dependencies: ["ChatlioWebhooks", "ChatlioAEPTestSupport"]
+            dependencies: ["ChatlioWebhooks", "ChatlioAEPSupport", "ChatlioAEPTestSupport"]
         ),
         .testTarget(
             name: "XDMSchemaRegistryTests",
@@ -153,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatlioXDMMapperTests",
-            dependencies: ["ChatlioXDMMapper", "ChatlioAEPTestSupport"]
+            dependencies: ["ChatlioXDMMapper", "ChatlioAEPSupport", "ChatlioAEPTestSupport"]
         ),
         .testTarget(
             name: "ExampleSupportTests",
@@ -169,7 +172,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AEPProvisioningTests",
-            dependencies: ["AEPProvisioning", "AEPStreamingClient", "AEPInletEmulator", "XDMSchemaRegistry", "ChatlioXDMMapper", "ChatlioWebhooks", "ChatlioJSON", "ChatlioAEPTestSupport"]
+            dependencies: ["AEPProvisioning", "AEPStreamingClient", "AEPInletEmulator", "XDMSchemaRegistry", "ChatlioXDMMapper", "ChatlioWebhooks", "ChatlioJSON", "ChatlioAEPSupport", "ChatlioAEPTestSupport"]
         ),
         .testTarget(
             name: "AEPInletEmulatorTests",

@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 //
 // The Swift server ecosystem's side of ChatlioAEP, one module per bridge so a service takes only what it uses:
-//   ChatlioAEPSwiftLog          LogEvent → swift-log's Logger
+//   ChatlioAEPSwiftLog          ChatlioLogRecord → swift-log's Logger
 //   ChatlioAEPMetrics           client and relay metrics → swift-metrics, and a Prometheus text exposition
 //   ChatlioAEPAsyncHTTPClient   an HTTPTransport on AsyncHTTPClient (pool, keep-alive, no redirects, a body cap)
 //   ChatlioAEPServiceLifecycle  the client as a swift-service-lifecycle Service, drained on graceful shutdown
@@ -47,7 +47,7 @@ let package = Package(
             name: "ChatlioAEPSwiftLog",
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "AEPStreamingClient", package: root),
+                .product(name: "ChatlioAEPLogging", package: root),
             ],
             swiftSettings: strictSettings
         ),

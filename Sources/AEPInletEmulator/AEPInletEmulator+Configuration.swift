@@ -83,7 +83,7 @@ extension AEPInletEmulator {
         /// (the oldest messages are dropped, and counted, past it). Default: 1,000,000 messages, 1 GiB.
         public var recordLimits = InletRecord.Limits()
         /// Receives log events; the default discards them.
-        public var log: @Sendable (LogEvent) -> Void
+        public var log: @Sendable (ChatlioLogRecord) -> Void
         /// The clock behind `receivedTimeMs`.
         public var now: @Sendable () -> Date
         /// Leak accounting for this package's tests (see ``AEPInletEmulator/lastResourceReport``).
@@ -112,7 +112,7 @@ extension AEPInletEmulator {
             faultRate: Double = 0,
             faultSeed: UInt64 = 0,
             recordFile: URL? = nil,
-            log: @escaping @Sendable (LogEvent) -> Void = { _ in },
+            log: @escaping @Sendable (ChatlioLogRecord) -> Void = { _ in },
             now: @escaping @Sendable () -> Date = { Date() }
         ) {
             self.inletId = inletId

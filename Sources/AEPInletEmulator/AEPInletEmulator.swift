@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 public import Foundation
 import ChatlioJSON
 import XDMSchemaRegistry
@@ -117,7 +118,7 @@ public final class AEPInletEmulator: Sendable {
             state.lastServer = server
             state.port = server.port
         }
-        configuration.log(LogEvent(level: .info, message: "AEP inlet emulator listening at \(inletURL.absoluteString)"))
+        configuration.log(ChatlioLogRecord(level: .info, message: "AEP inlet emulator listening at \(inletURL.absoluteString)"))
         return inletURL
     }
 
@@ -131,7 +132,7 @@ public final class AEPInletEmulator: Sendable {
         guard let server else { return }
         server.stop()
         record.closeFile()
-        configuration.log(LogEvent(level: .info, message: "AEP inlet emulator on port \(server.port) stopped"))
+        configuration.log(ChatlioLogRecord(level: .info, message: "AEP inlet emulator on port \(server.port) stopped"))
     }
 
     /// Whether the emulator is serving.
@@ -145,7 +146,7 @@ public final class AEPInletEmulator: Sendable {
         state.withLock { $0.port }
     }
 
-    /// Connections open right now (0 when stopped).
+    /// Connections open right now (0 when stopped): a helper for tests of connection reuse, not API (README.md, "Stable API").
     public var openConnectionCount: Int {
         state.withLock { $0.server }?.openConnectionCount ?? 0
     }
@@ -219,7 +220,7 @@ public final class AEPInletEmulator: Sendable {
         )
         let fault = faults.decide(for: facts)
         if let fault {
-            configuration.log(LogEvent(level: .warning, message: "request \(number): injecting fault \(fault)"))
+            configuration.log(ChatlioLogRecord(level: .warning, message: "request \(number): injecting fault \(fault)"))
             if let delay = fault.delay, !context.sleep(for: delay) {
                 logRequest(number, request, endpoint: route.endpoint, status: nil, fault: fault, messages: 0, accepted: 0)
                 return .drop
@@ -258,7 +259,7 @@ public final class AEPInletEmulator: Sendable {
         for message in outcome.failedValidation {
             // Answered 200 like AEP's asynchronous validation, so the log is where a person sees it.
             let listed = message.violations.prefix(5).map(\.description).joined(separator: "; ")
-            configuration.log(LogEvent(
+            configuration.log(ChatlioLogRecord(
                 level: .warning,
                 message: "request \(number): message \(message.id ?? "without _id") failed schema validation (AEP: to the dataset's failed batch, not ingested): \(listed)"
             ))
@@ -295,7 +296,7 @@ public final class AEPInletEmulator: Sendable {
             number: number, endpoint: endpoint, method: request.method, target: request.target, status: status,
             fault: fault?.description, messageCount: messages, acceptedCount: accepted
         ))
-        configuration.log(LogEvent(
+        configuration.log(ChatlioLogRecord(
             level: .debug,
             message: "\(request.method) \(request.target) → \(status.map(String.init) ?? "dropped") (\(accepted)/\(messages) accepted)"
         ))

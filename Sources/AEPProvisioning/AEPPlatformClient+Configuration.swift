@@ -42,7 +42,7 @@ extension AEPPlatformClient {
         /// Plain http to a host other than loopback (never for real credentials).
         public var allowInsecureHTTP: Bool
         /// The log hook (retries, token refreshes). Messages never carry secrets.
-        public var log: AEPStreamingClient.LogHandler
+        public var log: @Sendable (ChatlioLogRecord) -> Void
 
         /// OAuth server-to-server: tokens from IMS with `credentials`; `x-api-key` is the client id.
         public init(credentials: OAuthClientCredentials, orgID: String, sandbox: String, platformURL: URL = Configuration.adobePlatformURL) {

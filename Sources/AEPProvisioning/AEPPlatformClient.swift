@@ -162,7 +162,7 @@ public final class AEPPlatformClient: Sendable {
     }
 
     private func wait(_ delay: Duration, reason: String, attempt: Int) async throws(AEPProvisioningError) {
-        configuration.log(LogEvent(level: .warning, message: "\(reason); attempt \(attempt + 1) of \(configuration.maxAttempts) in \(delay)"))
+        configuration.log(ChatlioLogRecord(level: .warning, message: "\(reason); attempt \(attempt + 1) of \(configuration.maxAttempts) in \(delay)"))
         do {
             try await sleep(delay)
         } catch {

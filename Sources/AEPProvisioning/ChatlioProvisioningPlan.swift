@@ -152,7 +152,7 @@ public struct ChatlioProvisioningPlan: Sendable {
             let outcome = try await runner.perform(step)
             runner.state[step] = outcome.id
             if let stateFile { try runner.state.save(to: stateFile) }
-            client.configuration.log(LogEvent(level: .info, message: outcome.description))
+            client.configuration.log(ChatlioLogRecord(level: .info, message: outcome.description))
             outcomes.append(outcome)
         }
         return ProvisioningResult(

@@ -60,7 +60,7 @@ extension AEPStreamingClient {
         /// Delivery reports kept for a slow reader before the oldest are discarded (counted).
         public var reportBufferSize: Int
         /// Log hook; the default discards everything.
-        public var log: LogHandler
+        public var log: @Sendable (ChatlioLogRecord) -> Void
         /// The wall clock (ages, `Retry-After` dates, token expiry).
         public var now: @Sendable () -> Date
         /// A seed for the backoff jitter; `nil` uses the system generator.

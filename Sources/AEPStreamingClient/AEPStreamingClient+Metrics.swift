@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 public import Foundation
 
 extension AEPStreamingClient {

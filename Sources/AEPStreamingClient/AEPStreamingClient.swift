@@ -91,7 +91,7 @@ public final class AEPStreamingClient: Sendable {
         let mode = configuration.batching.mode(for: configuration.format)
         let batchMode = mode.isBatch
         if mode != configuration.batching.mode {
-            configuration.log(LogEvent(level: .info, message: "raw format: messages go one per request to the single-message endpoint (Adobe documents no raw batches); batching.mode \(configuration.batching.mode) is not used"))
+            configuration.log(ChatlioLogRecord(level: .info, message: "raw format: messages go one per request to the single-message endpoint (Adobe documents no raw batches); batching.mode \(configuration.batching.mode) is not used"))
         }
         let cutter = BatchCutter(
             maxMessages: batchMode ? configuration.batching.maxMessages : 1,
@@ -137,7 +137,7 @@ public final class AEPStreamingClient: Sendable {
         self.cutter = cutter
         self.outbox = outbox
         await pipeline.start(recovered: recovered)
-        configuration.log(LogEvent(
+        configuration.log(ChatlioLogRecord(
             level: .info,
             message: "AEP streaming client started: \(URLSessionTransport.describe(batchMode ? urls.batch : urls.single)), format \(configuration.format), authentication \(configuration.authentication)"
         ))
@@ -199,7 +199,7 @@ public final class AEPStreamingClient: Sendable {
             try await outbox.append(OutboxRecord(id: event.id, payload: event.payload, enqueuedAt: enqueuedAt))
         } catch {
             await pipeline.admissionFailed(id: event.id, seq: seq, error: error)
-            configuration.log(LogEvent(level: .error, message: "event \(event.id) could not be stored: \(error.reason)"))
+            configuration.log(ChatlioLogRecord(level: .error, message: "event \(event.id) could not be stored: \(error.reason)"))
             throw error
         }
         await pipeline.admitted(id: event.id, seq: seq)

@@ -1,3 +1,5 @@
+import ChatlioAEPSupport
+
 /// A credential (client secret, access token) that never shows itself in
 /// logs, errors, `description`, `debugDescription` or `dump`.
 ///

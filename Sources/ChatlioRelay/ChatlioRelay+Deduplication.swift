@@ -1,3 +1,5 @@
+import ChatlioAEPSupport
+
 /// How a copy of an event gets past the deduplication window.
 ///
 /// An id is *reserved* while its first copy is being stored and counts as

@@ -1,3 +1,5 @@
+import ChatlioJSON
+import ChatlioAEPSupport
 import ChatlioWebhooks
 public import ChatlioXDMMapper
 public import Foundation
@@ -41,7 +43,7 @@ public final class ChatlioRelay: Sendable {
     private let sink: any RelayEventSink
     private let quarantine: any QuarantineStore
     private let journal: (any DeduplicationJournal)?
-    private let log: (@Sendable (RelayLogEvent) -> Void)?
+    private let log: (@Sendable (ChatlioLogRecord) -> Void)?
     private let now: @Sendable () -> Date
     let state: Locked<State>
 
@@ -77,7 +79,7 @@ public final class ChatlioRelay: Sendable {
         sink: any RelayEventSink,
         quarantine: any QuarantineStore,
         journal: (any DeduplicationJournal)? = nil,
-        log: (@Sendable (RelayLogEvent) -> Void)? = nil,
+        log: (@Sendable (ChatlioLogRecord) -> Void)? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws(ChatlioRelayError) {
         let sends = RelayPayloadFormat(configuration.mode)
@@ -143,7 +145,7 @@ public final class ChatlioRelay: Sendable {
         }
         if let secret = configuration.sharedSecret {
             let presented = request.pathToken ?? request.query[configuration.tokenParameter] ?? ""
-            guard ConstantTime.equals(presented, secret) else {
+            guard constantTimeEquals(presented, secret) else {
                 count { $0.unauthorized += 1 }
                 note(.warning, "refused a \(kind) webhook without the right URL token")
                 return .json(401, ["status": "unauthorized"])
@@ -251,7 +253,7 @@ public final class ChatlioRelay: Sendable {
             do {
                 let enriched = try XDMMapper.enrichedRawBody(body, of: webhook, adding: added)
                 // The enrichment carries the `_id` it computed: hashing the payload again would double the cost.
-                let id = added["id"]?.stringValue ?? XDMMapper.eventID(of: webhook)
+                let id = added["id"]?.stringValue ?? webhook.eventID
                 return .success(RelayEvent(id: id, kind: kind, body: enriched))
             } catch {
                 return .failure(Rejection(code: error.code.description, pointer: "/\(XDMMapper.rawEnrichmentKey)", reason: error.reason))
@@ -304,8 +306,8 @@ public final class ChatlioRelay: Sendable {
         state.withLock { update(&$0.metrics) }
     }
 
-    private func note(_ level: LogEvent.Level, _ message: String) {
-        log?(LogEvent(level: level, message: message))
+    private func note(_ level: ChatlioLogRecord.Level, _ message: String) {
+        log?(ChatlioLogRecord(level: level, message: message))
     }
 }
 

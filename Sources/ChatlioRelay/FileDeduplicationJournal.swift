@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 import ChatlioWebhooks
 public import Foundation
 #if canImport(Glibc)
@@ -67,7 +68,7 @@ public final class FileDeduplicationJournal: DeduplicationJournal {
 
     private let path: String
     private let temporaryPath: String
-    private let log: (@Sendable (LogEvent) -> Void)?
+    private let log: (@Sendable (ChatlioLogRecord) -> Void)?
     private let state: Locked<State>
 
     /// What a record waiting for durability is told.
@@ -114,7 +115,7 @@ public final class FileDeduplicationJournal: DeduplicationJournal {
     /// - Throws: ``DeduplicationJournalError`` with code `invalidCapacity`,
     ///   or `cannotOpen` naming the path and the problem (a parent that is a
     ///   regular file, a read-only directory, a file that cannot be read or repaired).
-    public init(directory: URL, capacity: Int = 100_000, log: (@Sendable (LogEvent) -> Void)? = nil) throws(DeduplicationJournalError) {
+    public init(directory: URL, capacity: Int = 100_000, log: (@Sendable (ChatlioLogRecord) -> Void)? = nil) throws(DeduplicationJournalError) {
         guard capacity >= 1 else {
             throw DeduplicationJournalError(.invalidCapacity, "the deduplication journal's capacity must be at least 1 (it is \(capacity))")
         }
@@ -161,7 +162,7 @@ public final class FileDeduplicationJournal: DeduplicationJournal {
         self.recovery = recovery
         state = Locked(opened)
         if scan.tornBytes > 0 || scan.unreadableLines > 0 {
-            log?(LogEvent(level: .warning, message: "the deduplication journal \(path) was repaired: \(scan.tornBytes) bytes of a torn last line cut off, \(scan.unreadableLines) unreadable lines skipped"))
+            log?(ChatlioLogRecord(level: .warning, message: "the deduplication journal \(path) was repaired: \(scan.tornBytes) bytes of a torn last line cut off, \(scan.unreadableLines) unreadable lines skipped"))
         }
     }
 
@@ -270,7 +271,7 @@ public final class FileDeduplicationJournal: DeduplicationJournal {
             ids = Scan(try POSIXFile.readAll(path, limit: state.length)).ids
         } catch {
             state.compactAt = state.lines + max(1, capacity / 2)
-            log?(LogEvent(level: .error, message: "the deduplication journal \(path) could not be read to compact it (tried again later): \(error)"))
+            log?(ChatlioLogRecord(level: .error, message: "the deduplication journal \(path) could not be read to compact it (tried again later): \(error)"))
             return
         }
         if Self.compact(&state, ids: ids, capacity: capacity, path: path, temporaryPath: temporaryPath, directoryPath: directory.path, log: log) {
@@ -283,7 +284,7 @@ public final class FileDeduplicationJournal: DeduplicationJournal {
     /// old file kept, with a later retry) when that fails.
     private static func compact(
         _ state: inout State, ids: [String], capacity: Int, path: String, temporaryPath: String, directoryPath: String,
-        log: (@Sendable (LogEvent) -> Void)?
+        log: (@Sendable (ChatlioLogRecord) -> Void)?
     ) -> Bool {
         var bytes: [UInt8] = []
         let kept = ids.suffix(capacity)
@@ -306,7 +307,7 @@ public final class FileDeduplicationJournal: DeduplicationJournal {
         } catch {
             try? POSIXFile.remove(temporaryPath)
             state.compactAt = state.lines + max(1, capacity / 2)
-            log?(LogEvent(level: .error, message: "the deduplication journal \(path) could not be compacted (it keeps growing; tried again later): \(error)"))
+            log?(ChatlioLogRecord(level: .error, message: "the deduplication journal \(path) could not be compacted (it keeps growing; tried again later): \(error)"))
             return false
         }
         // Renamed: from here the new file is the journal, whatever else fails.
@@ -318,7 +319,7 @@ public final class FileDeduplicationJournal: DeduplicationJournal {
         do {
             try POSIXFile.syncDirectory(directoryPath)
         } catch {
-            log?(LogEvent(level: .error, message: "the deduplication journal's compaction may not survive a power loss: \(error)"))
+            log?(ChatlioLogRecord(level: .error, message: "the deduplication journal's compaction may not survive a power loss: \(error)"))
         }
         return true
     }

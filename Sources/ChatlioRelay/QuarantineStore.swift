@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 public import Foundation
 
 /// Keeps the raw bodies of webhooks the relay could not accept, with the

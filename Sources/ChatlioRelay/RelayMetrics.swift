@@ -46,11 +46,6 @@ public struct RelayMetrics: Sendable, Hashable {
     public init() {}
 }
 
-/// One decision of the relay, for an injectable log hook: the `LogEvent`
-/// every ChatlioAEP product logs with. Messages never carry bodies, field
-/// values or secrets.
-public typealias RelayLogEvent = LogEvent
-
 /// Why a relay could not be created.
 ///
 /// ```swift

@@ -74,6 +74,7 @@ public struct WebhookResponse: Sendable, Hashable {
         self.body = body
     }
 
-    /// The body parsed, for tests and logs.
-    public var json: JSONValue? { try? JSONValue(parsing: body) }
+    /// The body parsed, for this package's tests and executables (not API:
+    /// a server passes ``body`` on as it is).
+    package var json: JSONValue? { try? JSONValue(parsing: body) }
 }

@@ -1,3 +1,4 @@
+import ChatlioJSON
 public import Foundation
 
 /// One Chatlio webhook, typed by kind.

@@ -1,3 +1,4 @@
+import ChatlioJSON
 /// Why a body is not an acceptable Chatlio webhook, and where.
 ///
 /// Every failure to decode a webhook is one of these, never a crash: compare

@@ -1,3 +1,4 @@
+import ChatlioJSON
 import ChatlioWebhooks
 
 extension EventDraft {

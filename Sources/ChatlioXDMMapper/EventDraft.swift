@@ -1,4 +1,4 @@
-import ChatlioWebhooks
+@_spi(ChatlioAEPInternal) import ChatlioWebhooks
 import Foundation
 import XDMSchemaRegistry
 

@@ -4,8 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-// `LogEvent`, the payload of the store's `log` hook, is shared by every ChatlioAEP product.
-public import ChatlioAEPSupport
+import ChatlioAEPSupport
 
 /// A ``ConversationIdentityStore`` that survives restarts: an in-memory
 /// bounded store plus an append-only NDJSON journal, replayed on open and
@@ -36,7 +35,7 @@ public final class FileConversationIdentityStore: ConversationIdentityStore {
 
     private let memory: InMemoryConversationIdentityStore
     private let journal: Locked<Journal>
-    private let log: @Sendable (LogEvent) -> Void
+    private let log: @Sendable (ChatlioLogRecord) -> Void
     private let writeJournal: JournalWrite
 
     /// The journal file.
@@ -70,12 +69,12 @@ public final class FileConversationIdentityStore: ConversationIdentityStore {
     ///   - log: receives a warning when a torn last line is repaired and an
     ///     error when a journal write fails; the default discards them.
     /// - Throws: when the file cannot be created, read or opened for writing.
-    public convenience init(url: URL, capacity: Int = 100_000, log: @escaping @Sendable (LogEvent) -> Void = { _ in }) throws {
+    public convenience init(url: URL, capacity: Int = 100_000, log: @escaping @Sendable (ChatlioLogRecord) -> Void = { _ in }) throws {
         try self.init(url: url, capacity: capacity, log: log, writeJournal: { handle, data in try handle.write(contentsOf: data) })
     }
 
     /// The designated initializer, with the write call injectable so tests can fail it like a full disk.
-    package init(url: URL, capacity: Int = 100_000, log: @escaping @Sendable (LogEvent) -> Void, writeJournal: @escaping JournalWrite) throws {
+    package init(url: URL, capacity: Int = 100_000, log: @escaping @Sendable (ChatlioLogRecord) -> Void, writeJournal: @escaping JournalWrite) throws {
         self.url = url
         self.log = log
         self.writeJournal = writeJournal
@@ -101,7 +100,7 @@ public final class FileConversationIdentityStore: ConversationIdentityStore {
                         keptLength = data.count
                         endsMidLine = true
                     } else {
-                        log(LogEvent(level: .warning, message: "identity journal \(url.path): removed a torn last line of \(line.count) bytes"))
+                        log(ChatlioLogRecord(level: .warning, message: "identity journal \(url.path): removed a torn last line of \(line.count) bytes"))
                     }
                     break
                 }
@@ -155,7 +154,7 @@ public final class FileConversationIdentityStore: ConversationIdentityStore {
                 // Entries recorded while writes failed are only in memory: write them all again.
                 let failures = journal.failures
                 if compact(&journal) {
-                    log(LogEvent(level: .info, message: "identity journal \(url.path): writes work again; rewrote it after \(failures) failed writes"))
+                    log(ChatlioLogRecord(level: .info, message: "identity journal \(url.path): writes work again; rewrote it after \(failures) failed writes"))
                 }
             } else if journal.lines > memory.capacity * 2 {
                 compact(&journal)
@@ -193,7 +192,7 @@ public final class FileConversationIdentityStore: ConversationIdentityStore {
         journal.failures += 1
         // The first failure of a run, then every 1000th: a full disk must not flood the log.
         if !journal.failing || journal.failures % 1000 == 0 {
-            log(LogEvent(
+            log(ChatlioLogRecord(
                 level: .error,
                 message: "identity journal \(url.path): \(action) failed (\(journal.failures) failed writes so far): \(error); "
                     + "entries stay in memory and are written again once a write succeeds"

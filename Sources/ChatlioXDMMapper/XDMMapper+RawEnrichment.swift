@@ -22,7 +22,7 @@ extension XDMMapper {
     /// | Key | Value |
     /// |---|---|
     /// | `kind` | the webhook kind (the route it arrived on), e.g. `conversation-started` |
-    /// | `id` | the event's `_id`: ``eventID(of:)``, the same id XDM mode writes |
+    /// | `id` | the event's `_id`: `ChatlioWebhook.eventID`, the same id XDM mode writes |
     /// | `eventType` | ``ChatlioWebhooks/WebhookKind/xdmEventType``, e.g. `chat.conversationStarted` |
     /// | `timestamp` | the event time XDM mode writes: UTC, milliseconds, `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'` |
     /// | `visitorUUID` | the visitor UUID (the primary identity): the body's `visitor.UUID`; for a transcript, which has none, what ``identityStore`` learned from the conversation's earlier webhooks; absent when unknown |
@@ -52,7 +52,7 @@ extension XDMMapper {
     public static func rawEnrichment(of webhook: ChatlioWebhook, receivedAt: Date) -> JSONObject {
         var added: JSONObject = [
             "kind": .string(webhook.kind.rawValue),
-            "id": .string(eventID(of: webhook)),
+            "id": .string(webhook.eventID),
             "eventType": .string(webhook.kind.xdmEventType),
             "timestamp": .string(eventTimestamp(eventTime: eventTime(of: webhook), receivedAt: receivedAt).text),
         ]

@@ -94,24 +94,7 @@ public struct XDMMapper: Sendable {
         draft.addAdditionalFields(of: webhook)
         draft.resolveIdentities()
         draft.setTimestamp(eventTime: Self.eventTime(of: webhook), receivedAt: receivedAt)
-        let id = Self.eventID(of: webhook)
-        return try draft.finish(id: id)
-    }
-
-    /// The `_id` of a webhook's event: SHA-256 hex of its kind and its
-    /// payload in canonical form (members sorted, numbers as written). It
-    /// depends on nothing else: not on receive time, configuration or chance.
-    ///
-    /// The canonical bytes are those of `webhook.serialized(sortedKeys: true)`,
-    /// streamed into the hasher in small chunks; for a decoded body they are
-    /// read from its bytes (its tape), without building the payload's tree.
-    public static func eventID(of webhook: ChatlioWebhook) -> String {
-        var hasher = SHA256()
-        var kind = webhook.kind.rawValue
-        kind.withUTF8 { hasher.update(UnsafeRawBufferPointer($0)) }
-        hasher.update(CollectionOfOne(UInt8(ascii: "\n")))
-        webhook.streamCanonicalBytes { hasher.update($0) }
-        return hasher.finalizeHex()
+        return try draft.finish(id: webhook.eventID)
     }
 
     /// The payload's own time: a transcript's `endedAt`, else its last

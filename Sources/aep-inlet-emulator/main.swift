@@ -36,7 +36,7 @@ if arguments.help {
 }
 
 let verbose = arguments.verbose
-let log: @Sendable (LogEvent) -> Void = { event in
+let log: @Sendable (ChatlioLogRecord) -> Void = { event in
     if verbose || event.level >= .warning { standardError(event.description) }
 }
 

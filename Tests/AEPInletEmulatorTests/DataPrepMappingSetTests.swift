@@ -178,7 +178,7 @@ struct DataPrepMappingSetChatlioTests {
         let entity = try Self.mapped(try JSONValue(parsing: Data(body)), mapper: mapper, sample: sample)
         let xdm = try Self.mapper().map(webhook, receivedAt: Self.receivedAt).value
 
-        #expect(entity["_id"]?.stringValue == XDMMapper.eventID(of: webhook))
+        #expect(entity["_id"]?.stringValue == webhook.eventID)
         #expect(entity["_id"] == xdm["_id"])
         #expect(entity["eventType"]?.stringValue == sample.kind.xdmEventType)
         #expect(entity["timestamp"] == xdm["timestamp"])

@@ -113,13 +113,13 @@ extension DescriptorHeavyTests {
 
 final class LockedEvents: @unchecked Sendable {
     private let lock = NSLock()
-    private var events: [LogEvent] = []
-    func append(_ event: LogEvent) {
+    private var events: [ChatlioLogRecord] = []
+    func append(_ event: ChatlioLogRecord) {
         lock.lock()
         events.append(event)
         lock.unlock()
     }
-    var all: [LogEvent] {
+    var all: [ChatlioLogRecord] {
         lock.lock()
         defer { lock.unlock() }
         return events

@@ -58,14 +58,14 @@ struct PlatformChatlioFlowMappingTests {
         let first = inlet.record.messages[0]
         let entity = try #require(first.mappedEntity)
         #expect(first.mappingErrors.isEmpty, "\(first.mappingErrors)")
-        #expect(entity["_id"]?.stringValue == XDMMapper.eventID(of: webhook))
-        #expect(first.id == XDMMapper.eventID(of: webhook), "the record finds raw messages by their mapped _id")
-        #expect(inlet.record.message(withID: XDMMapper.eventID(of: webhook))?.sequence == 0)
+        #expect(entity["_id"]?.stringValue == webhook.eventID)
+        #expect(first.id == webhook.eventID, "the record finds raw messages by their mapped _id")
+        #expect(inlet.record.message(withID: webhook.eventID)?.sequence == 0)
         #expect(entity["eventType"] == "chat.conversationStarted")
         #expect(entity["timestamp"] == (try mapper.map(webhook, receivedAt: Self.receivedAt).value["timestamp"]))
         #expect(entity["_acme"]?["chatlio"]?["visitor"]?["uuid"]?.stringValue == webhook.visitor?.uuid)
         #expect(entity["personalEmail"] == nil, "the anonymous visitor's \"\" is left out")
-        #expect(first.message[XDMMapper.rawEnrichmentKey]?["id"]?.stringValue == XDMMapper.eventID(of: webhook), "the raw body is kept as sent")
+        #expect(first.message[XDMMapper.rawEnrichmentKey]?["id"]?.stringValue == webhook.eventID, "the raw body is kept as sent")
 
         let second = inlet.record.messages[1]
         #expect(second.mappingErrors.isEmpty, "\(second.mappingErrors)")

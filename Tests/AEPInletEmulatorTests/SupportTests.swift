@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 @testable import AEPInletEmulator
 import Foundation
 import Testing

@@ -1,5 +1,6 @@
 @testable import AEPProvisioning
 import AEPStreamingClient
+import ChatlioAEPSupport
 import ChatlioJSON
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 @testable import AEPProvisioning
 import AEPStreamingClient
 import ChatlioJSON

@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 import AEPStreamingClient
 import ChatlioJSON
 import Foundation

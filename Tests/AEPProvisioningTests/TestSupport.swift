@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 @testable import AEPProvisioning
 import AEPStreamingClient
 import Foundation
@@ -13,7 +14,7 @@ final class SleepRecorder: Sendable {
 
 /// A client over `platform`, OAuth against its token endpoint, waits recorded.
 func makeClient(
-    _ platform: ScriptedPlatform, sleeps: SleepRecorder = SleepRecorder(), maxAttempts: Int = 4, log: @escaping AEPStreamingClient.LogHandler = { _ in }
+    _ platform: ScriptedPlatform, sleeps: SleepRecorder = SleepRecorder(), maxAttempts: Int = 4, log: @escaping @Sendable (ChatlioLogRecord) -> Void = { _ in }
 ) throws -> AEPPlatformClient {
     let credentials = OAuthClientCredentials(
         clientID: "client-1", clientSecret: Secret(platform.clientSecret), tokenURL: URL(string: "https://ims.test/ims/token/v3")!

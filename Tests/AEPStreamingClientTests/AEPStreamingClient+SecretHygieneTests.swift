@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 @testable import AEPStreamingClient
 import Foundation
 import Testing

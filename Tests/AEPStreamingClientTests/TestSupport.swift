@@ -188,14 +188,14 @@ final class RecordingTransport: HTTPTransport {
 
 /// Collects log events.
 final class LogCollector: Sendable {
-    private let events = Box<[AEPStreamingClient.LogEvent]>([])
+    private let events = Box<[ChatlioLogRecord]>([])
 
-    var handler: AEPStreamingClient.LogHandler {
+    var handler: @Sendable (ChatlioLogRecord) -> Void {
         let events = events
         return { event in events.mutate { $0.append(event) } }
     }
 
-    var all: [AEPStreamingClient.LogEvent] { events.get() }
+    var all: [ChatlioLogRecord] { events.get() }
 }
 
 /// Polls `condition` every 5 ms until it holds or `timeout` passes, and says

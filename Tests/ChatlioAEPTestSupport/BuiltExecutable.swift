@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 public import Foundation
 
 /// The package's executables, built next to the test bundle by

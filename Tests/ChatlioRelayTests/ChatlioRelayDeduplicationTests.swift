@@ -156,7 +156,7 @@ import Testing
 
 /// Deduplication across restarts, through a ``FileDeduplicationJournal``.
 @Suite struct ChatlioRelayJournalTests {
-    static func relay(sink: RecordingSink, journal: (any DeduplicationJournal)?, log: (@Sendable (RelayLogEvent) -> Void)? = nil) throws -> ChatlioRelay {
+    static func relay(sink: RecordingSink, journal: (any DeduplicationJournal)?, log: (@Sendable (ChatlioLogRecord) -> Void)? = nil) throws -> ChatlioRelay {
         try ChatlioRelay(
             mapper: XDMMapper(configuration: .init(tenantID: "acme")), sink: sink, quarantine: InMemoryQuarantineStore(),
             journal: journal, log: log, now: { RelayFixtures.receivedAt })
@@ -196,7 +196,7 @@ import Testing
 
     /// A journal that cannot write costs deduplication after a restart, not the event.
     @Test func aJournalFailureStillAnswers202CountedAndLogged() async throws {
-        let logs = Locked<[RelayLogEvent]>([])
+        let logs = Locked<[ChatlioLogRecord]>([])
         let sink = RecordingSink()
         let relay = try Self.relay(sink: sink, journal: FailingJournal(), log: { event in logs.withLock { $0.append(event) } })
         let request = try ChatlioRelayDeduplicationTests.request()

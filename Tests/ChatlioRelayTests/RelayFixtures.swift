@@ -136,7 +136,7 @@ enum RelayFixtures {
         _ configure: (inout ChatlioRelay.Configuration) -> Void = { _ in },
         anySink sink: any RelayEventSink,
         quarantine: any QuarantineStore = InMemoryQuarantineStore(),
-        log: (@Sendable (RelayLogEvent) -> Void)? = nil
+        log: (@Sendable (ChatlioLogRecord) -> Void)? = nil
     ) throws -> ChatlioRelay {
         var configuration = ChatlioRelay.Configuration()
         configure(&configuration)

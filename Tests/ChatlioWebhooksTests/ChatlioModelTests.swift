@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 import ChatlioWebhooks
 import ChatlioAEPTestSupport
 import Foundation

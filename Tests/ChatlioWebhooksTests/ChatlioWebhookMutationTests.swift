@@ -1,3 +1,5 @@
+import ChatlioJSON
+import ChatlioAEPSupport
 import ChatlioWebhooks
 import ChatlioAEPTestSupport
 import Foundation

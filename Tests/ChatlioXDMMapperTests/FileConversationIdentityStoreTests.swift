@@ -40,7 +40,7 @@ import Testing
     /// fit puts down what fits and fails with ENOSPC, as write(2) does.
     private final class Disk: Sendable {
         let space = Locked<Int?>(nil)
-        let events = Locked<[LogEvent]>([])
+        let events = Locked<[ChatlioLogRecord]>([])
 
         func write(_ handle: FileHandle, _ data: Data) throws {
             let fits = space.withLock { space -> Int in
@@ -108,7 +108,7 @@ import Testing
         }
         // The torn half line is still there: the process ended before space returned.
         #expect(try !String(contentsOf: url, encoding: .utf8).hasSuffix("\n"))
-        let events = Locked<[LogEvent]>([])
+        let events = Locked<[ChatlioLogRecord]>([])
         do {
             let store = try FileConversationIdentityStore(url: url, capacity: 100, log: { event in events.withLock { $0.append(event) } })
             #expect(events.withLock { $0 }.contains { $0.level == .warning && $0.message.contains("removed a torn last line") })

@@ -1,5 +1,5 @@
 @testable import ChatlioXDMMapper
-import ChatlioWebhooks
+@_spi(ChatlioAEPInternal) import ChatlioWebhooks
 import Foundation
 import XDMSchemaRegistry
 
@@ -460,6 +460,6 @@ extension XDMMapper {
         draft.addAdditionalFields(of: webhook)
         draft.resolveIdentities()
         draft.setTimestamp(eventTime: Self.eventTime(of: webhook), receivedAt: receivedAt)
-        return try draft.finish(id: Self.eventID(of: webhook))
+        return try draft.finish(id: webhook.eventID)
     }
 }

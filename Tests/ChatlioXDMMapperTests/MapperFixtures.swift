@@ -1,3 +1,4 @@
+import ChatlioJSON
 @testable import ChatlioXDMMapper
 import ChatlioWebhooks
 import ChatlioAEPTestSupport

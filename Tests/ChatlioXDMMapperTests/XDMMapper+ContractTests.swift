@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 @testable import ChatlioXDMMapper
 import ChatlioWebhooks
 import ChatlioAEPTestSupport

@@ -167,7 +167,7 @@ import XDMSchemaRegistry
         let output = try DataPrepEvaluator().apply(mapper.dataPrepMappingSet(), to: body)
         let xdm = try MapperFixtures.mapper().map(webhook, receivedAt: MapperFixtures.receivedAt).value
 
-        #expect(output["_id"]?.stringValue == XDMMapper.eventID(of: webhook))
+        #expect(output["_id"]?.stringValue == webhook.eventID)
         #expect(output["_id"] == xdm["_id"])
         #expect(output["eventType"]?.stringValue == sample.kind.xdmEventType)
         #expect(output["timestamp"] == xdm["timestamp"])

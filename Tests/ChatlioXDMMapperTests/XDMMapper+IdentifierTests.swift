@@ -1,5 +1,6 @@
+import ChatlioAEPSupport
 @testable import ChatlioXDMMapper
-import ChatlioWebhooks
+@_spi(ChatlioAEPInternal) import ChatlioWebhooks
 import ChatlioAEPTestSupport
 import Foundation
 import Testing
@@ -18,13 +19,13 @@ import Testing
     @Test func memberOrderAndWhitespaceDoNotMatter() throws {
         let compact = Data(#"{"visitor":{"UUID":"u","email":""},"message":"hi"}"#.utf8)
         let spaced = Data(#"{ "message" : "hi", "visitor" : { "email":"", "UUID":"u" } }"#.utf8)
-        #expect(XDMMapper.eventID(of: try ChatlioWebhook.decode(compact, kind: .conversationStarted))
-            == XDMMapper.eventID(of: try ChatlioWebhook.decode(spaced, kind: .conversationStarted)))
+        #expect(try ChatlioWebhook.decode(compact, kind: .conversationStarted).eventID
+            == (try ChatlioWebhook.decode(spaced, kind: .conversationStarted)).eventID)
     }
 
     @Test func anyChangeOfContentOrKindChangesTheID() throws {
         let base: JSONObject = ["visitor": ["UUID": "u", "email": ""], "message": "hi", "conversationUUID": "c"]
-        var ids: Set<String> = [XDMMapper.eventID(of: try MapperFixtures.webhook(.conversationStarted, base))]
+        var ids: Set<String> = [try MapperFixtures.webhook(.conversationStarted, base).eventID]
         let variants: [JSONObject] = [
             base.merging(["message": "hi!"]) { $1 },
             base.merging(["conversationUUID": "d"]) { $1 },
@@ -33,15 +34,15 @@ import Testing
             base.merging(["extra": 1]) { $1 },
             base.merging(["extra": .number(JSONNumber(text: "1.0") ?? JSONNumber(0))]) { $1 },  // 1.0 is not 1
         ]
-        for variant in variants { ids.insert(XDMMapper.eventID(of: try MapperFixtures.webhook(.conversationStarted, variant))) }
-        for kind in [WebhookKind.unansweredMessage, .visitorFeedback] { ids.insert(XDMMapper.eventID(of: try MapperFixtures.webhook(kind, base))) }
+        for variant in variants { ids.insert(try MapperFixtures.webhook(.conversationStarted, variant).eventID) }
+        for kind in [WebhookKind.unansweredMessage, .visitorFeedback] { ids.insert(try MapperFixtures.webhook(kind, base).eventID) }
         #expect(ids.count == variants.count + 3)
     }
 
     @Test func idsOfAllSamplesAreDistinct() throws {
         var ids: Set<String> = []
         for sample in SamplePayloads.all {
-            ids.insert(XDMMapper.eventID(of: try ChatlioWebhook.decode(sample.data, kind: sample.kind)))
+            ids.insert(try ChatlioWebhook.decode(sample.data, kind: sample.kind).eventID)
         }
         #expect(ids.count == SamplePayloads.all.count)
     }
@@ -49,7 +50,7 @@ import Testing
     @Test func idIsSHA256OfKindAndCanonicalPayload() throws {
         let webhook = try MapperFixtures.webhook(.visitorFeedback, ["visitor": ["UUID": "u"], "message": "ok"])
         let expected = SHA256.hexDigest(of: "visitor-feedback\n" + #"{"message":"ok","visitor":{"UUID":"u"}}"#)
-        #expect(XDMMapper.eventID(of: webhook) == expected)
+        #expect(webhook.eventID == expected)
     }
 }
 
@@ -83,7 +84,7 @@ extension XDMMapperIdentifierTests {
     @Test(arguments: SamplePayloads.all)
     func idsOfBundledSamplesArePinned(sample: SamplePayloads.Sample) throws {
         let webhook = try ChatlioWebhook.decode(sample.data, kind: sample.kind)
-        let id = XDMMapper.eventID(of: webhook)
+        let id = webhook.eventID
         #expect(id == Self.pinnedIDs[sample.description])
         // The previous, pure-Swift SHA-256 over the same canonical bytes.
         #expect(id == ReferenceSHA256.hexDigest(of: Array(sample.kind.rawValue.utf8) + [0x0A] + webhook.serialized(sortedKeys: true)))
@@ -188,7 +189,7 @@ extension XDMMapperIdentifierTests {
                 object[XDMMapperContractTests.pick(Self.awkwardTexts, &random) + "key"] = Self.freeForm(&random, depth: 1)
             }
             let webhook = try ChatlioWebhook(kind: kind, jsonObject: object)
-            #expect(XDMMapper.eventID(of: webhook) == OldCanonicalForm.eventID(of: webhook), "iteration \(iteration)")
+            #expect(webhook.eventID == OldCanonicalForm.eventID(of: webhook), "iteration \(iteration)")
             #expect(webhook.serialized(sortedKeys: true) == OldCanonicalForm.bytes(of: .object(webhook.jsonObject)), "iteration \(iteration)")
         }
     }

@@ -1,5 +1,5 @@
 @testable import ChatlioXDMMapper
-import ChatlioWebhooks
+@_spi(ChatlioAEPInternal) import ChatlioWebhooks
 import Foundation
 import Testing
 import XDMSchemaRegistry

@@ -14,7 +14,7 @@ import XDMSchemaRegistry
         let member = #""chatlioAEP":"# + JSONValue.object(added).jsonString(sortedKeys: true) + ","
         #expect(String(decoding: sent, as: UTF8.self) == #"  {"# + member + #""visitor": {"UUID": "v-1", "n": 1.50}, "message": "h\u00e9"}"#)
         #expect(added == [
-            "kind": "visitor-feedback", "id": .string(XDMMapper.eventID(of: webhook)), "eventType": "chat.feedback",
+            "kind": "visitor-feedback", "id": .string(webhook.eventID), "eventType": "chat.feedback",
             "timestamp": "2026-01-01T00:00:00.000Z", "visitorUUID": "v-1",
         ])
         // The enriched body still decodes as the same webhook kind, the member aside.

@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 @testable import ChatlioXDMMapper
 import ChatlioAEPTestSupport
 import ChatlioWebhooks

@@ -31,7 +31,7 @@ let package = Package(
     targets: [
         // The property check shared by every target.
         .target(name: "FuzzSupport", swiftSettings: fuzzSettings),
-        fuzzTarget("fuzz-webhook", [.product(name: "ChatlioWebhooks", package: root)]),
+        fuzzTarget("fuzz-webhook", [.product(name: "ChatlioWebhooks", package: root), .product(name: "ChatlioJSON", package: root)]),
         fuzzTarget("fuzz-json", [.product(name: "ChatlioJSON", package: root)]),
         fuzzTarget("fuzz-validator", [.product(name: "XDMSchemaRegistry", package: root)]),
         fuzzTarget("fuzz-timestamp", [.product(name: "ChatlioJSON", package: root)]),

@@ -87,7 +87,7 @@ enum IntakeStage: String, CaseIterable {
     case decode
     /// `XDMMapper.map` of a decoded webhook (includes `_id`).
     case map
-    /// `XDMMapper.eventID` alone: the sorted re-serialisation and SHA-256 inside `map`.
+    /// `ChatlioWebhook.eventID` alone: the sorted re-serialisation and SHA-256 inside `map`.
     case eventID = "_id"
     /// `XDMValidator.validate` of a mapped event.
     case validate
@@ -114,7 +114,7 @@ func runStage(_ stage: IntakeStage, kind: WebhookKind, count: Int, maxCount: Int
     case .map:
         for _ in 0..<count { _ = try mapper.map(webhook, receivedAt: receivedAt) }
     case .eventID:
-        for _ in 0..<count { _ = XDMMapper.eventID(of: webhook) }
+        for _ in 0..<count { _ = webhook.eventID }
     case .validate:
         // `value` is parsed from the bytes on access: parse once, count the walk alone.
         let value = event.value

@@ -13,7 +13,7 @@
 // Each shaLoop… function runs its entry point `iterations × runs` times (plus one warm-up run); divide its
 // inclusive count by that.
 import BenchmarkSupport
-import ChatlioXDMMapper
+@_spi(ChatlioAEPInternal) import ChatlioWebhooks
 import Foundation
 import MallocCounter
 
@@ -74,7 +74,7 @@ func runSHABenchmark(bytes: Int, iterations: Int, runs: Int) -> Never {
     }
 }
 
-/// The shape of `XDMMapper.eventID`: a hasher fed in pieces.
+/// The shape of `ChatlioWebhook.eventID`: a hasher fed in pieces.
 @inline(never) func shaLoopHasher(_ message: [UInt8], _ iterations: Int) -> UInt8 {
     let head = min(20, message.count)
     var fold: UInt8 = 0

@@ -249,7 +249,7 @@ while clock.now - start < .seconds(seconds) {
     let handled = clock.now
     let response = await relay.handle(WebhookRequest(route: kind.rawValue, body: body))
     intervalWebhook.append(milliseconds(clock.now - handled))
-    if response.status == 202, let id = response.json?["id"]?.stringValue {
+    if response.status == 202, let id = (try? JSONValue(parsing: response.body))?["id"]?.stringValue {
         ledger.accept(id, at: nowMilliseconds())
     } else {
         refused += 1

@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 import ChatlioJSON
 import XDMSchemaRegistry
 import Foundation
@@ -88,7 +89,7 @@ struct DCSRequestHandler: Sendable {
             if authorization.isEmpty || (parts.first?.lowercased() == "bearer" && presented.isEmpty) {
                 return .failure(HTTPResponseBox(DCSResponses.unauthorized(requestID: requestID)))
             }
-            let matchesRequired = settings.requiredToken.map { Self.constantTimeEquals(presented, $0) } ?? false
+            let matchesRequired = settings.requiredToken.map { constantTimeEquals(presented, $0) } ?? false
             guard matchesRequired || settings.acceptsToken?(presented) == true else {
                 return .failure(HTTPResponseBox(DCSResponses.forbidden(requestID: requestID)))
             }
@@ -102,11 +103,6 @@ struct DCSRequestHandler: Sendable {
         return .success(DCSRoute(endpoint: endpoint, syncValidation: sync, flowID: flowID?.isEmpty == true ? nil : flowID))
     }
 
-    /// Whether two tokens are equal, in time that depends only on the
-    /// expected token's length (ChatlioAEPSupport's `constantTimeEquals`).
-    static func constantTimeEquals(_ presented: String, _ expected: String) -> Bool {
-        ChatlioAEPSupport.constantTimeEquals(presented, expected)
-    }
 
     // MARK: - Processing
 

@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 public import ChatlioJSON
 
 /// The emulator's fault script: one-shot faults for the next requests, rules,

@@ -42,7 +42,7 @@ extension AEPPlatformEmulator {
         /// Request bodies above this many bytes get 413.
         public var maxRequestBodyBytes: Int
         /// Receives log events; the default discards them.
-        public var log: @Sendable (LogEvent) -> Void
+        public var log: @Sendable (ChatlioLogRecord) -> Void
         /// The clock behind `createdAt`, `created` and the like.
         public var now: @Sendable () -> Date
 
@@ -58,7 +58,7 @@ extension AEPPlatformEmulator {
             bindAddress: AEPInletEmulator.BindAddress = .ipv4Loopback,
             inlet: AEPInletEmulator.Configuration = AEPInletEmulator.Configuration(),
             maxRequestBodyBytes: Int = 1_048_576,
-            log: @escaping @Sendable (LogEvent) -> Void = { _ in },
+            log: @escaping @Sendable (ChatlioLogRecord) -> Void = { _ in },
             now: @escaping @Sendable () -> Date = { Date() }
         ) {
             self.tenantId = tenantId

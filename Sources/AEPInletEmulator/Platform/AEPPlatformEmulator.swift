@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 public import Foundation
 public import ChatlioJSON
 
@@ -104,7 +105,7 @@ public final class AEPPlatformEmulator: Sendable {
             state.server = server
             state.port = server.port
         }
-        configuration.log(LogEvent(level: .info, message: "AEP platform emulator listening at \(baseURL.absoluteString)"))
+        configuration.log(ChatlioLogRecord(level: .info, message: "AEP platform emulator listening at \(baseURL.absoluteString)"))
         return baseURL
     }
 
@@ -117,7 +118,7 @@ public final class AEPPlatformEmulator: Sendable {
         service.stopInlets()
         guard let server else { return }
         server.stop()
-        configuration.log(LogEvent(level: .info, message: "AEP platform emulator on port \(server.port) stopped"))
+        configuration.log(ChatlioLogRecord(level: .info, message: "AEP platform emulator on port \(server.port) stopped"))
     }
 
     /// Whether the emulator is serving.
@@ -289,7 +290,7 @@ public final class AEPPlatformEmulator: Sendable {
         guard let fault = faults.decide(for: PlatformFaults.Request(endpoint: endpoint, method: method, numberForEndpoint: endpointNumber)) else {
             return .proceed(nil)
         }
-        configuration.log(LogEvent(level: .warning, message: "platform request \(number): injecting fault \(fault)"))
+        configuration.log(ChatlioLogRecord(level: .warning, message: "platform request \(number): injecting fault \(fault)"))
         if let delay = fault.delay, !context.sleep(for: delay) {
             log(number, request, endpoint: endpoint, status: nil, fault: fault)
             return .answered(.drop)
@@ -314,6 +315,6 @@ public final class AEPPlatformEmulator: Sendable {
             number: number, endpoint: endpoint, method: request.method, target: target, status: status, fault: fault?.description
         )
         state.withLock { $0.requests.append(entry) }
-        configuration.log(LogEvent(level: .debug, message: "platform \(request.method) \(target) → \(status.map(String.init) ?? "dropped")"))
+        configuration.log(ChatlioLogRecord(level: .debug, message: "platform \(request.method) \(target) → \(status.map(String.init) ?? "dropped")"))
     }
 }

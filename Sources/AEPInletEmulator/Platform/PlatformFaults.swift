@@ -1,3 +1,5 @@
+import ChatlioAEPSupport
+
 /// The platform emulator's fault script: the inlet emulator's ``Fault`` values
 /// (status with `Retry-After`, dropped connections, delays), aimed at an
 /// endpoint and a method, for the next requests or for the Nth one.

@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 import ChatlioJSON
 import Foundation
 

@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 import ChatlioJSON
 import Foundation
 
@@ -93,7 +94,7 @@ final class PlatformService: Sendable {
         do {
             let inlet = try AEPInletEmulator(configuration: inletConfiguration)
             try inlet.start()
-            configuration.log(LogEvent(level: .info, message: "platform emulator: \(dataMode) inlet for flow \(flowID) at \(inlet.inletURL.absoluteString)"))
+            configuration.log(ChatlioLogRecord(level: .info, message: "platform emulator: \(dataMode) inlet for flow \(flowID) at \(inlet.inletURL.absoluteString)"))
             return inlet
         } catch {
             throw Self.refusal(PlatformProblem.problem(

@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 import Foundation
 import ChatlioJSON
 
@@ -32,11 +33,11 @@ public final class InletRecord: Sendable {
     }
 
     private let state = Locked(State())
-    private let log: @Sendable (LogEvent) -> Void
+    private let log: @Sendable (ChatlioLogRecord) -> Void
     /// What the record keeps in memory.
     public let limits: Limits
 
-    init(limits: Limits = Limits(), log: @escaping @Sendable (LogEvent) -> Void) {
+    init(limits: Limits = Limits(), log: @escaping @Sendable (ChatlioLogRecord) -> Void) {
         self.limits = limits
         self.log = log
     }
@@ -203,6 +204,6 @@ public final class InletRecord: Sendable {
             }
             return true
         }
-        if !ok { log(LogEvent(level: .error, message: "could not append to the record file: \(String(cString: strerror(errno)))")) }
+        if !ok { log(ChatlioLogRecord(level: .error, message: "could not append to the record file: \(String(cString: strerror(errno)))")) }
     }
 }

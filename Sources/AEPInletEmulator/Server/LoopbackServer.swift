@@ -70,13 +70,13 @@ final class LoopbackServer: Sendable {
     private let wakeWrite: Int32
     private let handler: Handler
     private let errorResponder: ErrorResponder
-    private let log: @Sendable (LogEvent) -> Void
+    private let log: @Sendable (ChatlioLogRecord) -> Void
     private let state = Locked(State())
     /// Held for the whole of `stop()`; `true` once stopped.
     private let stopGate = Locked(false)
 
     /// Binds and listens; call ``start()`` to accept connections.
-    init(settings: Settings, handler: @escaping Handler, errorResponder: @escaping ErrorResponder, log: @escaping @Sendable (LogEvent) -> Void) throws(AEPInletEmulatorError) {
+    init(settings: Settings, handler: @escaping Handler, errorResponder: @escaping ErrorResponder, log: @escaping @Sendable (ChatlioLogRecord) -> Void) throws(AEPInletEmulatorError) {
         self.settings = settings
         self.handler = handler
         self.errorResponder = errorResponder
@@ -185,7 +185,7 @@ final class LoopbackServer: Sendable {
             if fd < 0 {
                 let code = POSIX.lastError
                 if code == EAGAIN || code == EWOULDBLOCK || code == EINTR || code == ECONNABORTED { continue }
-                log(LogEvent(level: .error, message: "accept failed: \(POSIX.errorText(code))"))
+                log(ChatlioLogRecord(level: .error, message: "accept failed: \(POSIX.errorText(code))"))
                 // Out of descriptors or similar: back off briefly instead of spinning.
                 if !POSIX.sleep(milliseconds: 50, wake: wakeRead) { return }
                 continue
@@ -208,7 +208,7 @@ final class LoopbackServer: Sendable {
             }
             if state.openConnections.count - state.evicted.count >= settings.maxConnections {
                 guard let victim = state.waiting.min(by: { $0.value < $1.value }) else {
-                    log(LogEvent(level: .warning, message: "refused a connection: \(settings.maxConnections) already open, every one handling a request"))
+                    log(ChatlioLogRecord(level: .warning, message: "refused a connection: \(settings.maxConnections) already open, every one handling a request"))
                     POSIX.closeDescriptor(fd)
                     return
                 }
@@ -217,7 +217,7 @@ final class LoopbackServer: Sendable {
                 state.waiting[victim.key] = nil
                 state.evicted.insert(victim.key)
                 if let victimFD = state.openConnections[victim.key] { POSIX.shutdownBoth(victimFD) }
-                log(LogEvent(
+                log(ChatlioLogRecord(
                     level: .warning,
                     message: "\(settings.maxConnections) connections open: closed the one waiting longest for its request, to serve a new one"
                 ))
@@ -241,7 +241,7 @@ final class LoopbackServer: Sendable {
                 state.openConnections[id] = nil
                 state.waiting[id] = nil
                 POSIX.closeDescriptor(fd)
-                log(LogEvent(level: .error, message: "could not start a connection thread: \(POSIX.errorText(error.code))"))
+                log(ChatlioLogRecord(level: .error, message: "could not start a connection thread: \(POSIX.errorText(error.code))"))
             }
         }
     }
@@ -296,7 +296,7 @@ final class LoopbackServer: Sendable {
                 guard beginHandling(id) else { return }
                 switch handler(request, context) {
                 case .drop:
-                    log(LogEvent(level: .debug, message: "dropped the connection without a response"))
+                    log(ChatlioLogRecord(level: .debug, message: "dropped the connection without a response"))
                     return
                 case .respond(let response):
                     let stopping = state.withLock { $0.stopping }
@@ -314,7 +314,7 @@ final class LoopbackServer: Sendable {
             case .continueExpected:
                 guard POSIX.sendAll(fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) else { return }
             case .failure(let error):
-                log(LogEvent(level: .warning, message: "refused a malformed request (\(error.status)): \(error.reason)"))
+                log(ChatlioLogRecord(level: .warning, message: "refused a malformed request (\(error.status)): \(error.reason)"))
                 let bytes = errorResponder(error).serialized(date: HTTPDate.string(from: Date()), closeConnection: true)
                 _ = POSIX.sendAll(fd, bytes)
                 lingeringClose(fd)
@@ -365,7 +365,7 @@ final class LoopbackServer: Sendable {
         case .request:
             reason = "request not complete within \(settings.requestTimeout)"
         }
-        log(LogEvent(level: .warning, message: "closed a slow connection: \(reason)"))
+        log(ChatlioLogRecord(level: .warning, message: "closed a slow connection: \(reason)"))
         let error = HTTPParseError(status: 408, reason: reason)
         _ = POSIX.sendAll(fd, errorResponder(error).serialized(date: HTTPDate.string(from: Date()), closeConnection: true))
         lingeringClose(fd)

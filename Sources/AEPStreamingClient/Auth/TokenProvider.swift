@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 import ChatlioJSON
 package import Foundation
 
@@ -28,7 +29,7 @@ package actor TokenProvider {
     private let staticToken: Secret?
     private let transport: any HTTPTransport
     private let now: @Sendable () -> Date
-    private let log: AEPStreamingClient.LogHandler
+    private let log: @Sendable (ChatlioLogRecord) -> Void
     private let metrics: MetricsRecorder
 
     private var current: Token?
@@ -62,7 +63,7 @@ package actor TokenProvider {
 
     init(
         authentication: Authentication, transport: any HTTPTransport, now: @escaping @Sendable () -> Date,
-        log: @escaping AEPStreamingClient.LogHandler, metrics: MetricsRecorder
+        log: @escaping @Sendable (ChatlioLogRecord) -> Void, metrics: MetricsRecorder
     ) {
         switch authentication.kind {
         case .none:
@@ -86,7 +87,7 @@ package actor TokenProvider {
 
     /// A provider with its own counters, for other modules of this package
     /// (the client's metrics stay the client's).
-    package init(authentication: Authentication, transport: any HTTPTransport, now: @escaping @Sendable () -> Date, log: @escaping AEPStreamingClient.LogHandler) {
+    package init(authentication: Authentication, transport: any HTTPTransport, now: @escaping @Sendable () -> Date, log: @escaping @Sendable (ChatlioLogRecord) -> Void) {
         self.init(authentication: authentication, transport: transport, now: now, log: log, metrics: MetricsRecorder())
     }
 
@@ -153,7 +154,7 @@ package actor TokenProvider {
         case .success(let token):
             current = token
         case .failure(let error):
-            log(AEPStreamingClient.LogEvent(level: .warning, message: "token refresh failed (the current token is kept until it expires): \(error.reason)"))
+            log(ChatlioLogRecord(level: .warning, message: "token refresh failed (the current token is kept until it expires): \(error.reason)"))
         }
     }
 
@@ -170,7 +171,7 @@ package actor TokenProvider {
             if first { current = token }
             return token
         case .failure(let error):
-            log(AEPStreamingClient.LogEvent(level: .error, message: error.reason))
+            log(ChatlioLogRecord(level: .error, message: error.reason))
             throw error
         }
     }

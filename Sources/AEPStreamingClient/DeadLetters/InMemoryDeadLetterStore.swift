@@ -1,3 +1,5 @@
+import ChatlioAEPSupport
+
 /// A dead-letter store in memory: the default beside an ``InMemoryOutbox``,
 /// whose events do not outlive the process either, and in tests.
 ///

@@ -4,7 +4,7 @@ extension FileOutbox {
     /// Reads every segment and ack file of `directory` into `state`: live
     /// records are indexed, torn tails truncated, fully acknowledged segments
     /// deleted, and a live id found twice acknowledged in its later segment.
-    static func recover(directory: String, into state: inout State, log: AEPStreamingClient.LogHandler) throws(AEPStreamingClientError) -> Recovery {
+    static func recover(directory: String, into state: inout State, log: @Sendable (ChatlioLogRecord) -> Void) throws(AEPStreamingClientError) -> Recovery {
         var recovery = Recovery()
         let names: [String]
         do {
@@ -36,7 +36,7 @@ extension FileOutbox {
             if validEnd < bytes.count {
                 recovery.tornBytesSkipped += bytes.count - validEnd
                 recovery.tornFiles += 1
-                log(AEPStreamingClient.LogEvent(level: .warning, message: "FileOutbox: \(path) has \(bytes.count - validEnd) unreadable bytes after offset \(validEnd) (a torn write); skipped"))
+                log(ChatlioLogRecord(level: .warning, message: "FileOutbox: \(path) has \(bytes.count - validEnd) unreadable bytes after offset \(validEnd) (a torn write); skipped"))
                 if validEnd >= RecordFormat.magic.count { try POSIXFile.truncate(fd, to: validEnd, path: path) }
             }
 
@@ -56,7 +56,7 @@ extension FileOutbox {
                 if walk.validEnd < ackBytes.count {
                     recovery.tornBytesSkipped += ackBytes.count - walk.validEnd
                     recovery.tornFiles += 1
-                    log(AEPStreamingClient.LogEvent(level: .warning, message: "FileOutbox: \(ackPath) has \(ackBytes.count - walk.validEnd) unreadable bytes at its end; truncated"))
+                    log(ChatlioLogRecord(level: .warning, message: "FileOutbox: \(ackPath) has \(ackBytes.count - walk.validEnd) unreadable bytes at its end; truncated"))
                     try POSIXFile.truncate(ackFD, to: walk.validEnd, path: ackPath)
                 }
             }

@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 public import Foundation
 
 /// A durable outbox: append-only segment files in one directory per client.
@@ -184,7 +185,7 @@ public final class FileOutbox: Outbox {
     public let recovery: Recovery
 
     let state: Locked<State>
-    let log: AEPStreamingClient.LogHandler
+    let log: @Sendable (ChatlioLogRecord) -> Void
     /// `fsync` (tests substitute a counting or failing one).
     let syncFile: @Sendable (Int32, String) throws(AEPStreamingClientError) -> Void
     /// Acknowledgements are synced at most this often (and on close): one not synced yet only risks
@@ -198,12 +199,12 @@ public final class FileOutbox: Outbox {
     /// - Throws: ``AEPStreamingClientError/Code/outboxLocked`` when another
     ///   outbox has the directory open; ``AEPStreamingClientError/Code/outboxIO``
     ///   when files cannot be created or read.
-    public convenience init(directory: URL, options: Options = Options(), log: @escaping AEPStreamingClient.LogHandler = { _ in }) throws(AEPStreamingClientError) {
+    public convenience init(directory: URL, options: Options = Options(), log: @escaping @Sendable (ChatlioLogRecord) -> Void = { _ in }) throws(AEPStreamingClientError) {
         try self.init(directory: directory, options: options, log: log, syncFile: { fd, path throws(AEPStreamingClientError) in try POSIXFile.sync(fd, path: path) })
     }
 
     init(
-        directory: URL, options: Options, log: @escaping AEPStreamingClient.LogHandler,
+        directory: URL, options: Options, log: @escaping @Sendable (ChatlioLogRecord) -> Void,
         syncFile: @escaping @Sendable (Int32, String) throws(AEPStreamingClientError) -> Void, ackSyncInterval: Duration = .seconds(1)
     ) throws(AEPStreamingClientError) {
         self.ackSyncInterval = ackSyncInterval
@@ -235,7 +236,7 @@ public final class FileOutbox: Outbox {
         self.recovery = recovery
         self.state = Locked(state)
         if recovery.records > 0 || recovery.tornBytesSkipped > 0 {
-            log(AEPStreamingClient.LogEvent(
+            log(ChatlioLogRecord(
                 level: recovery.tornBytesSkipped > 0 ? .warning : .info, message: "FileOutbox \(path): recovered \(recovery)"
             ))
         }

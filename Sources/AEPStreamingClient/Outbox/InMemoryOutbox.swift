@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 public import Foundation
 
 /// An outbox in memory: same interface as ``FileOutbox``, nothing survives

@@ -15,7 +15,7 @@ actor DeliveryPipeline {
         var batchMode: Bool
         var headers: [(name: String, value: String)]
         var requestTimeout: Duration
-        var log: AEPStreamingClient.LogHandler
+        var log: @Sendable (ChatlioLogRecord) -> Void
         var now: @Sendable () -> Date
     }
 
@@ -73,8 +73,8 @@ actor DeliveryPipeline {
         )
     }
 
-    func log(_ level: AEPStreamingClient.LogEvent.Level, _ message: @autoclosure () -> String) {
-        settings.log(AEPStreamingClient.LogEvent(level: level, message: message()))
+    func log(_ level: ChatlioLogRecord.Level, _ message: @autoclosure () -> String) {
+        settings.log(ChatlioLogRecord(level: level, message: message()))
     }
 
     /// Takes in what the outbox held at start-up and starts delivering it.

@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking

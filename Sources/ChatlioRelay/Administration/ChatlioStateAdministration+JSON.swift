@@ -1,3 +1,4 @@
+import ChatlioJSON
 public import AEPStreamingClient
 public import ChatlioWebhooks
 public import Foundation

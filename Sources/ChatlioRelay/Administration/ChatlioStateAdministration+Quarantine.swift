@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 import ChatlioXDMMapper
 import ChatlioWebhooks
 import Foundation

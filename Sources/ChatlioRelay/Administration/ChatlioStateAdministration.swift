@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 public import AEPStreamingClient
 public import ChatlioXDMMapper
 public import Foundation

@@ -94,7 +94,7 @@ import Testing
 
         // The relay's own _id rule: the same id the relay gives the same body.
         let webhook = try ChatlioWebhook.decode(SamplePayloads.named(.conversationStarted, "basic"), kind: .conversationStarted)
-        let expectedID = XDMMapper.eventID(of: webhook)
+        let expectedID = webhook.eventID
         #expect(outcome.replayed.first?.eventID == expectedID)
         #expect(try await StateFixture.outboxIDs(state) == [StateFixture.queuedID, expectedID])
         let payload = try JSONValue(parsing: try #require(try await StateFixture.outboxPayload(state, id: expectedID)))

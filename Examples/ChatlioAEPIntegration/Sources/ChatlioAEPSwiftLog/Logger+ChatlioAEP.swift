@@ -1,16 +1,16 @@
-public import AEPStreamingClient
+public import ChatlioAEPLogging
 public import Logging
 
 extension Logger {
     /// A log hook for any ChatlioAEP component (the streaming client, the
-    /// relay, the emulator, the journals): each `LogEvent` becomes one record
-    /// on this logger at the mapped level (`LogEvent.Level.swiftLogLevel`),
+    /// relay, the emulator, the journals): each `ChatlioLogRecord` becomes one record
+    /// on this logger at the mapped level (`ChatlioLogRecord.Level.swiftLogLevel`),
     /// with `component` in its metadata and as its `source`.
     ///
-    /// The event's message is all that is logged: the library writes its
+    /// The record's message is all that is logged: the library writes its
     /// messages without secrets, payloads or field values (tokens are redacted
     /// before they reach a message), and this bridge adds only the names given
-    /// here, so the records stay as clean as the events.
+    /// here, so swift-log's records stay as clean as ChatlioAEP's.
     ///
     /// ```swift
     /// var logger = Logger(label: "chatlio-relay")
@@ -25,25 +25,24 @@ extension Logger {
     ///   - component: which part of ChatlioAEP speaks, e.g. `aep-client` or `relay`.
     ///   - metadata: more fixed metadata for every record (an instance name, a tenant);
     ///     `component` wins over a key of the same name.
-    public func chatlioLogHandler(component: String, metadata: Logger.Metadata = [:]) -> AEPStreamingClient.LogHandler {
+    public func chatlioLogHandler(component: String, metadata: Logger.Metadata = [:]) -> @Sendable (ChatlioLogRecord) -> Void {
         var fixed = metadata
         fixed["component"] = .string(component)
         let logger = self
         let recordMetadata = fixed
-        return { event in
-            logger.log(level: event.level.swiftLogLevel, "\(event.message)", metadata: recordMetadata, source: component)
+        return { record in
+            logger.log(level: record.level.swiftLogLevel, "\(record.message)", metadata: recordMetadata, source: component)
         }
     }
 }
 
-// `AEPStreamingClient.LogEvent`: swift-log has a `LogEvent` of its own.
-extension AEPStreamingClient.LogEvent.Level {
+extension ChatlioLogRecord.Level {
     /// swift-log's level for this one: the four ChatlioAEP levels map to the
     /// swift-log levels of the same names (`debug`, `info`, `warning`, `error`);
     /// ChatlioAEP never logs at `trace`, `notice` or `critical`.
     ///
     /// ```swift
-    /// LogEvent.Level.warning.swiftLogLevel   // Logger.Level.warning
+    /// ChatlioLogRecord.Level.warning.swiftLogLevel   // Logger.Level.warning
     /// ```
     public var swiftLogLevel: Logger.Level {
         // Level is a struct of static constants (extensible), so an unknown

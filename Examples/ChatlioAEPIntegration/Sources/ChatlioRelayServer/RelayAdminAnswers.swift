@@ -1,3 +1,4 @@
+import AEPStreamingClient
 public import ChatlioRelay
 public import ChatlioWebhooks
 public import Foundation
@@ -19,7 +20,7 @@ public struct RelayAdminAnswers: Sendable {
     public static let maxBodyBytes = 1 << 20
 
     public let administration: ChatlioStateAdministration
-    private let expectedAuthorization: String
+    private let expectedAuthorization: Secret
 
     /// - Throws: ``ChatlioStateAdministrationError`` with code `invalidArgument` when the token is
     ///   shorter than 16 bytes (guessable).
@@ -28,13 +29,13 @@ public struct RelayAdminAnswers: Sendable {
             throw ChatlioStateAdministrationError(.invalidArgument, "the admin token must be at least 16 bytes (it is guessable otherwise)")
         }
         self.administration = administration
-        expectedAuthorization = "Bearer " + token
+        expectedAuthorization = Secret("Bearer " + token)
     }
 
     /// Whether the `Authorization` header carries the admin token, compared in constant
-    /// time: how much of a guess matches must not show in the answer time.
+    /// time (`Secret`'s `==`): how much of a guess matches must not show in the answer time.
     public func isAuthorized(authorization: String?) -> Bool {
-        ConstantTime.equals(authorization ?? "", expectedAuthorization)
+        Secret(authorization ?? "") == expectedAuthorization
     }
 
     /// 401 with `WWW-Authenticate: Bearer`.

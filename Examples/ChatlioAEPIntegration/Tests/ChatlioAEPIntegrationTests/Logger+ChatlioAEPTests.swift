@@ -10,17 +10,17 @@ import Testing
 struct LoggerChatlioAEPTests {
     @Test("the four ChatlioAEP levels map to the swift-log levels of the same names")
     func levelMapping() {
-        #expect(AEPStreamingClient.LogEvent.Level.debug.swiftLogLevel == .debug)
-        #expect(AEPStreamingClient.LogEvent.Level.info.swiftLogLevel == .info)
-        #expect(AEPStreamingClient.LogEvent.Level.warning.swiftLogLevel == .warning)
-        #expect(AEPStreamingClient.LogEvent.Level.error.swiftLogLevel == .error)
+        #expect(ChatlioLogRecord.Level.debug.swiftLogLevel == .debug)
+        #expect(ChatlioLogRecord.Level.info.swiftLogLevel == .info)
+        #expect(ChatlioLogRecord.Level.warning.swiftLogLevel == .warning)
+        #expect(ChatlioLogRecord.Level.error.swiftLogLevel == .error)
     }
 
     @Test("each event is one record: its message, its level, the component as metadata and source, the fixed metadata kept")
     func oneRecordPerEvent() throws {
         let (logger, store) = CapturingLogHandler.logger()
         let handler = logger.chatlioLogHandler(component: "relay", metadata: ["instance": "relay-1", "component": "overridden"])
-        handler(AEPStreamingClient.LogEvent(level: .warning, message: "refused a body: 413"))
+        handler(ChatlioLogRecord(level: .warning, message: "refused a body: 413"))
         let records = store.all
         try #require(records.count == 1)
         #expect(records[0].level == .warning)
@@ -34,8 +34,8 @@ struct LoggerChatlioAEPTests {
     func loggerLevelFilters() {
         let (logger, store) = CapturingLogHandler.logger(level: .info)
         let handler = logger.chatlioLogHandler(component: "aep-client")
-        handler(AEPStreamingClient.LogEvent(level: .debug, message: "POST … → 200"))
-        handler(AEPStreamingClient.LogEvent(level: .info, message: "started"))
+        handler(ChatlioLogRecord(level: .debug, message: "POST … → 200"))
+        handler(ChatlioLogRecord(level: .info, message: "started"))
         #expect(store.all.map(\.message) == ["started"])
     }
 

@@ -111,7 +111,7 @@ extension DeliveryStateMachine {
         }
         let until = retry.requestFailed(now: now.scheduling, retryAfter: failure.retryAfter.map(now.scheduling(fromWall:)), random: &random)
         let pause = String(format: "%.3f", until.timeIntervalSince(now.scheduling))
-        let level: LogEvent.Level = failure.cause == .configuration ? .error : .warning
+        let level: ChatlioLogRecord.Level = failure.cause == .configuration ? .error : .warning
         actions.append(.log(level, "\(status) for \(ids.count) messages (\(failure.message)); the inlet is unavailable: \(ids.count) events wait (no attempt counted), requests pause \(pause) s, then one probe"))
         if request.kind == .probe { lastFailedProbe = ids.first?.seq }
         if request.kind == .isolation {

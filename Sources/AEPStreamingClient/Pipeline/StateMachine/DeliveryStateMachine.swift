@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 import Foundation
 
 /// Every decision of the delivery pipeline as one value type: where each
@@ -99,7 +100,7 @@ struct DeliveryStateMachine: Sendable {
         case resolve([Resolution])
         /// Room was freed: every `send` waiting for it looks again.
         case wakeSpaceWaiters
-        case log(LogEvent.Level, String)
+        case log(ChatlioLogRecord.Level, String)
     }
 
     enum RunState: Sendable, Hashable {

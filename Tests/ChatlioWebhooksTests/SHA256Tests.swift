@@ -1,4 +1,5 @@
-@testable import ChatlioXDMMapper
+import ChatlioAEPSupport
+@_spi(ChatlioAEPInternal) @testable import ChatlioWebhooks
 import ChatlioAEPTestSupport
 import Foundation
 import Testing

@@ -2,8 +2,8 @@ import CChatlioSHA256
 
 /// SHA-256 (FIPS 180-4), because Foundation on Linux has none.
 ///
-/// Used for deterministic event ids and for hashed identities
-/// (`Email_LC_SHA256`). Whole 64-byte blocks are compressed straight from the
+/// Used for event identity (``ChatlioWebhook/eventID``) and, by the mapper,
+/// for hashed identities (`Email_LC_SHA256`). Whole 64-byte blocks are compressed straight from the
 /// caller's memory by the package's C target, which picks, once and at run time,
 /// the fastest code the CPU and OS allow: the x86 SHA extensions, else an AVX2
 /// message schedule with BMI2 rounds, else portable C compiled for BMI2, else
@@ -23,7 +23,11 @@ import CChatlioSHA256
 /// let body: [UInt8] = Array(#"{"message":"hi"}"#.utf8)
 /// body.withUnsafeBytes { SHA256.hash($0) }   // one pass, no copies
 /// ```
-public struct SHA256: Sendable {
+///
+/// Not API: an SPI (`@_spi(ChatlioAEPInternal) import ChatlioWebhooks`) for
+/// the mapper, the tests and the Benchmarks package's `chatlio-bench --sha`,
+/// which is a package of its own and cannot see `package` symbols.
+@_spi(ChatlioAEPInternal) public struct SHA256: Sendable {
     /// Which compression code a hasher runs: `automatic` in production, the
     /// others so tests can compare both on the same machine.
     enum Backend: Sendable, CaseIterable, CustomStringConvertible {
@@ -171,7 +175,7 @@ public struct SHA256: Sendable {
     }
 
     /// `finalize()` as 64 lower-case hex digits, without the byte array in between
-    /// (for callers inside the module, such as `XDMMapper.eventID`).
+    /// (for callers inside the module, such as `ChatlioWebhook.eventID`).
     mutating func finalizeHex() -> String {
         padAndCompressLastBlocks()
         return withWords { state, _ in

@@ -1,13 +1,18 @@
 /// One thing a ChatlioAEP component wants a person to know: the payload of
-/// every injectable log hook (client, relay, emulator). Messages never carry
-/// secrets, payloads or field values.
+/// every injectable log hook (the client, the relay, the emulators, the
+/// journals). Messages never carry secrets, payloads or field values; they
+/// may carry event ids.
+///
+/// Its own name, not `LogEvent`: servers import swift-log, whose `LogEvent`
+/// would otherwise clash with it. Every product whose API takes a log hook
+/// re-exports this one type, so importing that product is enough.
 ///
 /// ```swift
-/// configuration.log = { event in
-///     if event.level >= .warning { FileHandle.standardError.write(Data("\(event)\n".utf8)) }
+/// configuration.log = { record in
+///     if record.level >= .warning { FileHandle.standardError.write(Data("\(record)\n".utf8)) }
 /// }
 /// ```
-public struct LogEvent: Sendable, Hashable, CustomStringConvertible {
+public struct ChatlioLogRecord: Sendable, Hashable, CustomStringConvertible {
     /// How much a person should care.
     public struct Level: Sendable, Hashable, Comparable, CustomStringConvertible {
         private let rank: Int
@@ -35,11 +40,12 @@ public struct LogEvent: Sendable, Hashable, CustomStringConvertible {
     /// What happened.
     public let message: String
 
-    /// Creates an event.
+    /// Creates a record.
     public init(level: Level, message: String) {
         self.level = level
         self.message = message
     }
 
+    /// `[level] message`, the form the example executables print.
     public var description: String { "[\(level)] \(message)" }
 }

@@ -1,18 +1,18 @@
-// The pure-Swift SHA-256 this module shipped before the C target (FIPS 180-4,
+// The pure-Swift SHA-256 the mapper shipped before the C target (FIPS 180-4,
 // one block at a time), kept verbatim as the oracle the fast code is checked against.
-struct ReferenceSHA256: Sendable {
+package struct ReferenceSHA256: Sendable {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
     )
     private var buffer: [UInt8] = []
     private var totalBytes: UInt64 = 0
 
-    init() {
+    package init() {
         buffer.reserveCapacity(64)
     }
 
     /// Feeds more input.
-    mutating func update(_ bytes: some Sequence<UInt8>) {
+    package mutating func update(_ bytes: some Sequence<UInt8>) {
         let handled: Void? = bytes.withContiguousStorageIfAvailable { update(UnsafeRawBufferPointer($0)) }
         if handled == nil {
             let array = Array(bytes)
@@ -21,7 +21,7 @@ struct ReferenceSHA256: Sendable {
     }
 
     /// Feeds more input from raw memory.
-    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         totalBytes &+= UInt64(bytes.count)
         var offset = 0
         if !buffer.isEmpty {
@@ -43,7 +43,7 @@ struct ReferenceSHA256: Sendable {
     }
 
     /// Pads, processes the last block and returns the 32-byte digest.
-    mutating func finalize() -> [UInt8] {
+    package mutating func finalize() -> [UInt8] {
         let bitLength = totalBytes &* 8
         var padding: [UInt8] = [0x80]
         let afterMarker = (buffer.count + 1) % 64
@@ -67,23 +67,23 @@ struct ReferenceSHA256: Sendable {
     }
 
     /// The digest of `bytes`.
-    static func digest(of bytes: some Sequence<UInt8>) -> [UInt8] {
+    package static func digest(of bytes: some Sequence<UInt8>) -> [UInt8] {
         var hasher = ReferenceSHA256()
         hasher.update(bytes)
         return hasher.finalize()
     }
 
     /// The digest of `bytes` as 64 lower-case hex digits.
-    static func hexDigest(of bytes: some Sequence<UInt8>) -> String {
+    package static func hexDigest(of bytes: some Sequence<UInt8>) -> String {
         hex(digest(of: bytes))
     }
 
     /// The digest of a string's UTF-8 bytes as lower-case hex.
-    static func hexDigest(of string: String) -> String {
+    package static func hexDigest(of string: String) -> String {
         hexDigest(of: string.utf8)
     }
 
-    static func hex(_ digest: [UInt8]) -> String {
+    package static func hex(_ digest: [UInt8]) -> String {
         let alphabet: [UInt8] = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(digest.count * 2)

@@ -1,2 +1,0 @@
-// `LogEvent`, the payload of ``AEPInletEmulator/Configuration/log``, is shared by every ChatlioAEP product.
-@_exported public import ChatlioAEPSupport

@@ -1,0 +1,2 @@
+// The payload of this product's log hooks, so importing the product is enough to write one.
+@_exported public import struct ChatlioAEPLogging.ChatlioLogRecord

@@ -1,2 +1,0 @@
-// Tests use the package's seeded generator, SplitMix64.
-@_exported import ChatlioAEPSupport
