@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Logging
 
 /// A swift-log handler that keeps every record it gets, so a test can check what was logged: a
