@@ -5,7 +5,9 @@
 //   ChatlioAEPMetrics           client and relay metrics → swift-metrics, and a Prometheus text exposition
 //   ChatlioAEPAsyncHTTPClient   an HTTPTransport on AsyncHTTPClient (pool, keep-alive, no redirects, a body cap)
 //   ChatlioAEPServiceLifecycle  the client as a swift-service-lifecycle Service, drained on graceful shutdown
-//   ChatlioRelayServer          what every relay server shares (settings, /health, /ready, /metrics, admin answers)
+//   ChatlioRelayServer          what every relay server shares (start-up, settings, /health, /ready, /metrics, admin answers)
+//   ChatlioRelayServerTesting   what the relay servers' tests (and this package's) share: the built executable's checks,
+//                               the admin scenario, a capturing log handler, loopback requests, bounded polls; tests only
 // The root package stays dependency-free; this one depends on it by path.
 //   swift test --package-path Examples/ChatlioAEPIntegration
 import Foundation
@@ -14,7 +16,7 @@ import PackageDescription
 // A path dependency is named after its folder, which is whatever the clone is called.
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
-// The root package's settings.
+// The root package's settings, applied to every target in one loop at the end, as the root does.
 let strictSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
@@ -31,6 +33,7 @@ let package = Package(
         .library(name: "ChatlioAEPAsyncHTTPClient", targets: ["ChatlioAEPAsyncHTTPClient"]),
         .library(name: "ChatlioAEPServiceLifecycle", targets: ["ChatlioAEPServiceLifecycle"]),
         .library(name: "ChatlioRelayServer", targets: ["ChatlioRelayServer"]),
+        .library(name: "ChatlioRelayServerTesting", targets: ["ChatlioRelayServerTesting"]),
         .executable(name: "ahc-transport-bench", targets: ["ahc-transport-bench"]),
     ],
     dependencies: [
@@ -48,8 +51,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ChatlioAEPLogging", package: root),
-            ],
-            swiftSettings: strictSettings
+            ]
         ),
         .target(
             name: "ChatlioAEPMetrics",
@@ -59,8 +61,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "AEPStreamingClient", package: root),
                 .product(name: "ChatlioRelay", package: root),
-            ],
-            swiftSettings: strictSettings
+            ]
         ),
         .target(
             name: "ChatlioAEPAsyncHTTPClient",
@@ -70,8 +71,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "AEPStreamingClient", package: root),
-            ],
-            swiftSettings: strictSettings
+            ]
         ),
         .target(
             name: "ChatlioAEPServiceLifecycle",
@@ -79,8 +79,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AEPStreamingClient", package: root),
-            ],
-            swiftSettings: strictSettings
+            ]
         ),
         // What every relay server shares, whatever its HTTP framework: settings from the environment,
         // the /health and /ready answers, the admin answers, /metrics, and the relay and client built from the settings.
@@ -97,8 +96,20 @@ let package = Package(
                 .product(name: "ChatlioXDMMapper", package: root),
                 .product(name: "AEPInletEmulator", package: root),
                 .product(name: "XDMSchemaRegistry", package: root),
-            ],
-            swiftSettings: strictSettings
+            ]
+        ),
+        // For the relay servers' test targets: imports Testing, so its checks report at the caller's line.
+        .target(
+            name: "ChatlioRelayServerTesting",
+            dependencies: [
+                "ChatlioRelayServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AEPInletEmulator", package: root),
+                .product(name: "AEPStreamingClient", package: root),
+                .product(name: "ChatlioJSON", package: root),
+                .product(name: "ChatlioRelay", package: root),
+                .product(name: "ChatlioXDMMapper", package: root),
+            ]
         ),
         // CPU while waiting on a slow inlet, and throughput, of this transport beside URLSession's.
         .executableTarget(
@@ -108,8 +119,7 @@ let package = Package(
                 .product(name: "AEPStreamingClient", package: root),
                 .product(name: "AEPInletEmulator", package: root),
                 .product(name: "ExampleSupport", package: root),
-            ],
-            swiftSettings: strictSettings
+            ]
         ),
         .testTarget(
             name: "ChatlioAEPIntegrationTests",
@@ -118,6 +128,7 @@ let package = Package(
                 "ChatlioAEPMetrics",
                 "ChatlioAEPAsyncHTTPClient",
                 "ChatlioAEPServiceLifecycle",
+                "ChatlioRelayServerTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
@@ -127,8 +138,7 @@ let package = Package(
                 .product(name: "AEPStreamingClient", package: root),
                 .product(name: "ChatlioRelay", package: root),
                 .product(name: "AEPInletEmulator", package: root),
-            ],
-            swiftSettings: strictSettings
+            ]
         ),
         .testTarget(
             name: "ChatlioRelayServerTests",
@@ -139,8 +149,11 @@ let package = Package(
                 .product(name: "ChatlioRelay", package: root),
                 .product(name: "AEPStreamingClient", package: root),
                 .product(name: "ChatlioWebhooks", package: root),
-            ],
-            swiftSettings: strictSettings
+            ]
         ),
     ]
 )
+
+for target in package.targets {
+    target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
+}

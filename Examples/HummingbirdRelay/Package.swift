@@ -9,7 +9,13 @@ import PackageDescription
 // A path dependency is named after its folder, which is whatever the clone is called.
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
-let settings: [SwiftSetting] = [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
+// The root package's settings, applied to every target in one loop at the end, as the root does.
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
 
 let package = Package(
     name: "HummingbirdRelay",
@@ -34,29 +40,32 @@ let package = Package(
                 .product(name: "ChatlioRelay", package: root),
                 .product(name: "AEPStreamingClient", package: root),
                 .product(name: "ChatlioWebhooks", package: root),
-            ],
-            swiftSettings: settings
+            ]
         ),
         .executableTarget(
             name: "chatlio-hummingbird-relay",
             dependencies: [
                 "ChatlioHummingbird",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ChatlioRelayServer", package: "ChatlioAEPIntegration"),
-            ],
-            swiftSettings: settings
+                .product(name: "ChatlioRelay", package: root),
+            ]
         ),
         .testTarget(
             name: "ChatlioHummingbirdTests",
             dependencies: [
                 "ChatlioHummingbird",
                 .product(name: "ChatlioRelayServer", package: "ChatlioAEPIntegration"),
+                .product(name: "ChatlioRelayServerTesting", package: "ChatlioAEPIntegration"),
                 .product(name: "ChatlioWebhooks", package: root),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AEPInletEmulator", package: root),
-            ],
-            swiftSettings: settings
+            ]
         ),
     ]
 )
+
+for target in package.targets {
+    target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
+}

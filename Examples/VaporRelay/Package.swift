@@ -10,7 +10,7 @@ import PackageDescription
 // A path dependency is named after its folder, which is whatever the clone is called.
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
-// The root package's settings.
+// The root package's settings, applied to every target in one loop at the end, as the root does.
 let strictSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
@@ -41,8 +41,7 @@ let package = Package(
                 .product(name: "ChatlioRelay", package: root),
                 .product(name: "AEPStreamingClient", package: root),
                 .product(name: "ChatlioWebhooks", package: root),
-            ],
-            swiftSettings: strictSettings
+            ]
         ),
         .executableTarget(
             name: "chatlio-vapor-relay",
@@ -51,8 +50,7 @@ let package = Package(
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ChatlioRelayServer", package: "ChatlioAEPIntegration"),
-            ],
-            swiftSettings: strictSettings
+            ]
         ),
         .testTarget(
             name: "ChatlioVaporTests",
@@ -61,13 +59,17 @@ let package = Package(
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ChatlioRelayServer", package: "ChatlioAEPIntegration"),
+                .product(name: "ChatlioRelayServerTesting", package: "ChatlioAEPIntegration"),
                 .product(name: "ChatlioRelay", package: root),
                 .product(name: "AEPStreamingClient", package: root),
                 .product(name: "ChatlioWebhooks", package: root),
                 .product(name: "ChatlioXDMMapper", package: root),
                 .product(name: "AEPInletEmulator", package: root),
-            ],
-            swiftSettings: strictSettings
+            ]
         ),
     ]
 )
+
+for target in package.targets {
+    target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
+}

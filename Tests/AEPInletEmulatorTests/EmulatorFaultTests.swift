@@ -1,5 +1,6 @@
 import ChatlioAEPSupport
 @testable import AEPInletEmulator
+import ChatlioAEPTestSupport
 import ChatlioJSON
 import Foundation
 import Testing
@@ -115,27 +116,16 @@ struct EmulatorFaultTests {
         do {
             let late = try RawConnection(port: emulator.port)
             late.send(.post(emulator.inletURL.path, body: Fixture.envelope(id: "late").jsonString()))
-            #expect(await Self.eventually { emulator.faults.injectedCount >= 1 })
+            #expect(await eventually(timeout: .seconds(30)) { emulator.faults.injectedCount >= 1 })
             withExtendedLifetime(late) {}
         }
-        #expect(await Self.eventually { emulator.record.message(withID: "late") != nil })
+        #expect(await eventually(timeout: .seconds(30)) { emulator.record.message(withID: "late") != nil })
         // A request stuck in a 30 s delay does not hold up stop(): it is interrupted.
         let stuck = Task { try? await Client().post(emulator.inletURL, json: Fixture.envelope(id: "stuck")) }
-        #expect(await Self.eventually { emulator.faults.injectedCount >= 2 })
+        #expect(await eventually(timeout: .seconds(30)) { emulator.faults.injectedCount >= 2 })
         emulator.stop()
         #expect(await stuck.value?.status == nil)
         #expect(emulator.record.message(withID: "stuck") == nil)
-    }
-
-    /// Polls `condition` every 10 ms for up to `bound`; a generous bound, since
-    /// sanitizer builds run many times slower.
-    private static func eventually(within bound: Duration = .seconds(30), _ condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now.advanced(by: bound)
-        while !condition() {
-            if ContinuousClock.now >= deadline { return false }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return true
     }
 
     @Test func seededRandomFaultsAreReproducibleOverHTTP() async throws {

@@ -1,4 +1,5 @@
 @testable import AEPInletEmulator
+import ChatlioAEPTestSupport
 import ChatlioJSON
 import Foundation
 import Testing
@@ -19,14 +20,6 @@ extension DescriptorHeavyTests {
             index < endlessHead.count ? [endlessHead[index]] : [UInt8(ascii: "a")]
         }
 
-        private static func eventually(within bound: Duration = .seconds(30), _ condition: () -> Bool) async -> Bool {
-            let deadline = ContinuousClock.now.advanced(by: bound)
-            while !condition() {
-                if ContinuousClock.now >= deadline { return false }
-                try? await Task.sleep(for: .milliseconds(10))
-            }
-            return true
-        }
 
         @Test func otherClientsAreServedWhile300ConnectionsTrickle() async throws {
             // The default 256 connections; a header deadline far past the test, so the crowd stays
@@ -39,7 +32,7 @@ extension DescriptorHeavyTests {
                 connection.send(Self.byte(0))
                 tricklers.append(connection)
             }
-            #expect(await Self.eventually { emulator.openConnectionCount >= 256 })
+            #expect(await eventually(timeout: .seconds(30)) { emulator.openConnectionCount >= 256 })
             let client = Task { try await Client().post(emulator.inletURL, json: Fixture.envelope(id: "patient")) }
             // Trickle on while the client waits: a byte to every connection every 200 ms.
             var sent = 1
@@ -100,9 +93,9 @@ extension DescriptorHeavyTests {
             emulator.faults.delayNext(by: .seconds(15))
             // One connection is being handled (its response delayed), one waits idle.
             let busy = Task { try await Client().post(emulator.inletURL, json: Fixture.envelope(id: "busy")) }
-            #expect(await Self.eventually { emulator.faults.injectedCount == 1 })
+            #expect(await eventually(timeout: .seconds(30)) { emulator.faults.injectedCount == 1 })
             let idle = try RawConnection(port: emulator.port)
-            #expect(await Self.eventually { emulator.openConnectionCount == 2 })
+            #expect(await eventually(timeout: .seconds(30)) { emulator.openConnectionCount == 2 })
             // A third: the idle one makes room, the busy one is answered.
             #expect(try await Client().post(emulator.inletURL, json: Fixture.envelope(id: "third")).status == 200)
             #expect(idle.isClosedByPeer())

@@ -1,5 +1,6 @@
 @testable import AEPStreamingClient
 import AEPInletEmulator
+import ChatlioAEPTestSupport
 import Foundation
 import Testing
 

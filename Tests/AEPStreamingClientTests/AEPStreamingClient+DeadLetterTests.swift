@@ -1,5 +1,6 @@
 @testable import AEPStreamingClient
 import AEPInletEmulator
+import ChatlioAEPTestSupport
 import ChatlioJSON
 import Foundation
 import Testing
@@ -75,7 +76,7 @@ struct AEPStreamingClientDeadLetterTests {
         let port = first.port
         first.stop()
         // Held while the inlet is down, so no other test's server gets the port and answers in its place.
-        let reservation = try PortReservation(port: port)
+        let reservation = try ReservedLoopbackPort(port: port)
         let logs = LogCollector()
         let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: first) {
             $0.retry.maxAttempts = 1

@@ -1,5 +1,6 @@
 @testable import AEPStreamingClient
 import AEPInletEmulator
+import ChatlioAEPTestSupport
 import ChatlioJSON
 import Foundation
 import Testing

@@ -1,10 +1,12 @@
 @testable import AEPStreamingClient
+import AEPInletEmulator
+import ChatlioAEPTestSupport
 import Foundation
 import Testing
 
 @Suite("AEPStreamingClient over loopback: redirects and oversized answers from the inlet", loopbackTimeLimit)
 struct AEPStreamingClientRedirectTests {
-    func configuration(_ inlet: LoopbackHTTPServer) -> AEPStreamingClient.Configuration {
+    func configuration(_ inlet: ScriptedHTTPServer) -> AEPStreamingClient.Configuration {
         var configuration = AEPStreamingClient.Configuration(
             inletURL: inlet.url("/collection/test-inlet"),
             format: .xdm(schemaID: Fixture.schemaID, datasetID: Fixture.datasetID, sourceName: "tests"),
@@ -21,12 +23,12 @@ struct AEPStreamingClientRedirectTests {
     // and the bearer token went to that origin.
     @Test("an inlet redirecting to another origin: nothing is delivered, the other origin gets no request and no token", arguments: [301, 302, 307, 308])
     func redirectedInlet(_ status: Int) async throws {
-        let other = try LoopbackHTTPServer { _, connection in
+        let other = try ScriptedHTTPServer { _, connection in
             connection.respond(status: 200, headers: [("Content-Type", "application/json")], body: #"{"inletId":"other","xactionId":"x","receivedTimeMs":1}"#)
         }
         defer { other.stop() }
         let target = other.url("/collection/test-inlet").absoluteString
-        let inlet = try LoopbackHTTPServer { _, connection in
+        let inlet = try ScriptedHTTPServer { _, connection in
             connection.respond(status: status, headers: [("Location", target)], body: "moved")
         }
         defer { inlet.stop() }
@@ -51,7 +53,7 @@ struct AEPStreamingClientRedirectTests {
             // A 1 GiB answer that never ends: 4 MiB (four times the client's cap) as fast as it
             // goes, then nothing until the client hangs up; or a byte every 50 ms. (A real 1 GiB
             // flood keeps FoundationNetworking's shared queue busy, stalling every other test.)
-            let inlet = try LoopbackHTTPServer { _, connection in
+            let inlet = try ScriptedHTTPServer { _, connection in
                 guard connection.writeHead(status: 500, headers: [("Content-Length", "\(1 << 30)"), ("Connection", "close")]) else { return }
                 let piece = [UInt8](repeating: UInt8(ascii: "x"), count: trickle ? 1 : 64 * 1024)
                 for _ in 0 ..< (trickle ? 1 << 30 : 4 << 20) / piece.count {

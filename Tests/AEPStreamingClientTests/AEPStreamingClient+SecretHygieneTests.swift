@@ -1,5 +1,6 @@
 import ChatlioAEPSupport
 @testable import AEPStreamingClient
+import AEPInletEmulator
 import Foundation
 import Testing
 
@@ -9,9 +10,9 @@ struct AEPStreamingClientSecretHygieneTests {
 
     /// An inlet that refuses the one message with a 400 whose message echoes the Authorization header raw,
     /// percent-encoded and form-encoded, after one 503 that does the same.
-    static func echoingInlet() throws -> LoopbackHTTPServer {
+    static func echoingInlet() throws -> ScriptedHTTPServer {
         let answered = Locked(0)
-        return try LoopbackHTTPServer { request, connection in
+        return try ScriptedHTTPServer { request, connection in
             let header = request.headers["authorization"] ?? ""
             let encoded = header.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             let form = header.replacingOccurrences(of: " ", with: "+")

@@ -1,5 +1,6 @@
 @testable import AEPStreamingClient
 import ChatlioAEPSupport
+import ChatlioAEPTestSupport
 import Foundation
 import Testing
 

@@ -198,65 +198,6 @@ final class LogCollector: Sendable {
     var all: [ChatlioLogRecord] { events.get() }
 }
 
-/// Polls `condition` every 5 ms until it holds or `timeout` passes, and says
-/// whether it held: a test that waits for another task never hangs when that
-/// task does not get there, and a slow machine (or a sanitizer) only makes it
-/// wait longer, never fail.
-func eventually(timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let clock = ContinuousClock()
-    let deadline = clock.now.advanced(by: timeout)
-    while try await !condition() {
-        if clock.now >= deadline { return false }
-        try? await Task.sleep(for: .milliseconds(5))
-    }
-    return true
-}
-
 /// A bound on every loopback test, so a hang fails the test with a message
 /// instead of stalling the whole run (CI's limit is the only other bound).
 let loopbackTimeLimit: any SuiteTrait = .timeLimit(.minutes(2))
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Keeps a loopback TCP port bound but not listening: connections to it are
-/// refused (the inlet is down), and the kernel hands it to no other test's
-/// server meanwhile, as it could a port merely left free.
-final class PortReservation {
-    private var descriptor: Int32
-
-    /// Binds 127.0.0.1:`port` (with `SO_REUSEADDR`, as the emulator binds).
-    init(port: Int) throws {
-        #if canImport(Glibc)
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        descriptor = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard descriptor >= 0 else { throw POSIXError(.EMFILE) }
-        var yes: Int32 = 1
-        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else {
-            close(descriptor)
-            throw POSIXError(.EADDRINUSE)
-        }
-    }
-
-    /// Frees the port, for the server that takes it next.
-    func release() {
-        guard descriptor >= 0 else { return }
-        close(descriptor)
-        descriptor = -1
-    }
-
-    deinit { release() }
-}

@@ -1,5 +1,6 @@
 import ChatlioAEPSupport
 @testable import AEPStreamingClient
+import AEPInletEmulator
 import ChatlioJSON
 import Foundation
 import Testing
@@ -26,7 +27,7 @@ struct TokenProviderTests {
     }
 
     /// An answer echoing the request's body and headers in a JSON problem.
-    static func echo(status: Int, _ request: LoopbackHTTPServer.Request) -> String {
+    static func echo(status: Int, _ request: ScriptedHTTPServer.Request) -> String {
         let echoed = String(decoding: request.body, as: UTF8.self) + " | " + request.headers.map { "\($0): \($1)" }.sorted().joined(separator: " | ")
         let problem = JSONValue.object(["error": .string("invalid_client: \(echoed)"), "error_description": .string("we got \(echoed)")])
         return String(decoding: problem.serialized(sortedKeys: true), as: UTF8.self)
@@ -35,7 +36,7 @@ struct TokenProviderTests {
     // Regression (issue 13): a token endpoint echoing the form body put the URL-encoded client secret into logs and errors.
     @Test("a token endpoint echoing the form body: no form of the secret in the error or the logs")
     func echoedFormBody() async throws {
-        let endpoint = try LoopbackHTTPServer { request, connection in
+        let endpoint = try ScriptedHTTPServer { request, connection in
             connection.respond(status: 400, headers: [("Content-Type", "application/json")], body: Self.echo(status: 400, request))
         }
         defer { endpoint.stop() }
@@ -67,11 +68,11 @@ struct TokenProviderTests {
     @Test("an inlet echoing the Authorization header: the provider's redactor removes the access token in every form")
     func echoedBearerToken() async throws {
         let accessToken = "eyJhbGciOi.J9-ab+c/d="
-        let endpoint = try LoopbackHTTPServer { _, connection in
+        let endpoint = try ScriptedHTTPServer { _, connection in
             connection.respond(status: 200, headers: [("Content-Type", "application/json")], body: #"{"access_token":"\#(accessToken)","expires_in":86399}"#)
         }
         defer { endpoint.stop() }
-        let inlet = try LoopbackHTTPServer { request, connection in
+        let inlet = try ScriptedHTTPServer { request, connection in
             let echoed = request.headers["authorization"] ?? ""
             let encoded = echoed.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             connection.respond(status: 401, body: #"{"title":"Unauthorized","detail":"bad \#(echoed), also \#(encoded)"}"#)
@@ -95,7 +96,7 @@ struct TokenProviderTests {
     @Test("the redactor keeps knowing the last few access tokens after a refresh, and no more")
     func remembersRecentTokens() async throws {
         let counter = Locked(0)
-        let endpoint = try LoopbackHTTPServer { _, connection in
+        let endpoint = try ScriptedHTTPServer { _, connection in
             let number = counter.withLock { $0 += 1; return $0 }
             connection.respond(status: 200, body: #"{"access_token":"tok-\#(number)-x","expires_in":86399}"#)
         }
@@ -124,13 +125,13 @@ struct TokenProviderTests {
     // Regression (issue 13): redirects were followed, carrying the credentials to another origin.
     @Test("a redirect from the token endpoint is an authentication error naming the status and Location; the other origin gets nothing", arguments: [301, 302, 303, 307, 308])
     func tokenEndpointRedirect(_ status: Int) async throws {
-        let other = try LoopbackHTTPServer { _, connection in
+        let other = try ScriptedHTTPServer { _, connection in
             connection.respond(status: 200, body: #"{"access_token":"stolen","expires_in":86399}"#)
         }
         defer { other.stop() }
         // The Location echoes the secret (form-encoded) in its query: it must not reach the error either.
         let target = other.url("/ims/token/v3").absoluteString
-        let endpoint = try LoopbackHTTPServer { request, connection in
+        let endpoint = try ScriptedHTTPServer { request, connection in
             let form = String(decoding: request.body, as: UTF8.self)
             connection.respond(status: status, headers: [("Location", "\(target)?\(form)")])
         }
@@ -155,7 +156,7 @@ struct TokenProviderTests {
 
     @Test("an oversized token answer is unreadable: an error saying so, no token from its first bytes")
     func oversizedTokenAnswer() async throws {
-        let endpoint = try LoopbackHTTPServer { _, connection in
+        let endpoint = try ScriptedHTTPServer { _, connection in
             let padding = String(repeating: " ", count: 2 << 20)
             connection.respond(status: 200, body: #"{"access_token":"partial","expires_in":86399,"pad":"\#(padding)"}"#)
         }
@@ -187,7 +188,7 @@ struct TokenProviderRefreshTests {
     @Test("an invalidated token never comes back: every token() after invalidate fetches a new one")
     func invalidatedTokenStaysGone() async throws {
         let counter = Locked(0)
-        let endpoint = try LoopbackHTTPServer { _, connection in
+        let endpoint = try ScriptedHTTPServer { _, connection in
             let number = counter.withLock { $0 += 1; return $0 }
             connection.respond(status: 200, body: #"{"access_token":"tok-\#(number)","expires_in":86399}"#)
         }

@@ -1,10 +1,11 @@
+import AEPInletEmulator
 import ChatlioAEPSupport
 import Foundation
 
-/// A tiny OAuth token endpoint on loopback (the emulator cannot issue
-/// tokens), on ``LoopbackHTTPServer``: answers each `POST` with the next
-/// scripted reply, records the form fields it received, closes each
-/// connection after one answer.
+/// A tiny OAuth token endpoint on loopback, scripted: a handler on ``ScriptedHTTPServer`` that
+/// answers each `POST` with the next scripted reply, records the form fields it received, and
+/// closes each connection after one answer. (The Platform emulator's IMS issuer always grants;
+/// these tests need stale, wrong and refused tokens, in order, and slow answers.)
 final class TokenServer: Sendable {
     struct Reply: Sendable {
         var status: Int
@@ -24,8 +25,7 @@ final class TokenServer: Sendable {
     }
 
     private let script: Locked<Script>
-    private let server: LoopbackHTTPServer
-    let port: Int
+    private let server: ScriptedHTTPServer
 
     /// - Parameters:
     ///   - replies: answers to the first requests, in order; then `fallback` forever.
@@ -33,7 +33,7 @@ final class TokenServer: Sendable {
     init(replies: [Reply], fallback: Reply, delay: TimeInterval = 0) throws {
         let script = Locked(Script(replies: replies, fallback: fallback))
         self.script = script
-        server = try LoopbackHTTPServer { request, connection in
+        server = try ScriptedHTTPServer { request, connection in
             let form = Self.formFields(request.body)
             let reply = script.withLock { script in
                 script.forms.append(form)
@@ -42,12 +42,9 @@ final class TokenServer: Sendable {
             if delay > 0 { Thread.sleep(forTimeInterval: delay) }
             connection.respond(status: reply.status, headers: [("Content-Type", "application/json")], body: reply.body)
         }
-        port = server.port
     }
 
-    var url: URL {
-        URL(string: "http://127.0.0.1:\(port)/ims/token/v3") ?? URL(fileURLWithPath: "/")
-    }
+    var url: URL { server.url("/ims/token/v3") }
 
     /// The form fields of every request received.
     var receivedForms: [[String: String]] { script.withLock { $0.forms } }

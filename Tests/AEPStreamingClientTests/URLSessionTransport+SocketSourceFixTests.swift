@@ -1,4 +1,6 @@
 @testable import AEPStreamingClient
+import AEPInletEmulator
+import ChatlioAEPTestSupport
 import Foundation
 import Testing
 
@@ -22,7 +24,7 @@ struct URLSessionTransportSocketSourceFixTests {
     func awaitingAnAnswerIsIdle(bodyBytes: Int) async throws {
         let held = DispatchSemaphore(value: 0)
         let clientPort = Box<Int?>(nil)
-        let server = try LoopbackHTTPServer { _, connection in
+        let server = try ScriptedHTTPServer { _, connection in
             clientPort.mutate { $0 = connection.peerPort }
             // Bounded: a test that fails before releasing the answer does not leave this thread behind.
             _ = held.wait(timeout: .now() + 30)

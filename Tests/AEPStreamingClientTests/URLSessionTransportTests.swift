@@ -1,4 +1,6 @@
 @testable import AEPStreamingClient
+import AEPInletEmulator
+import ChatlioAEPTestSupport
 import Foundation
 import Testing
 
@@ -15,12 +17,12 @@ struct URLSessionTransportTests {
     // other origin, whose 200 marked events delivered, with the bearer token sent along.
     @Test("a redirect is never followed: the 3xx and its Location reach the caller, the other origin gets nothing", arguments: [301, 302, 303, 307, 308])
     func redirectIsNotFollowed(_ status: Int) async throws {
-        let other = try LoopbackHTTPServer { _, connection in
+        let other = try ScriptedHTTPServer { _, connection in
             connection.respond(status: 200, headers: [("Content-Type", "application/json")], body: #"{"inlet":"other"}"#)
         }
         defer { other.stop() }
         let target = other.url("/collection/stolen").absoluteString
-        let inlet = try LoopbackHTTPServer { _, connection in
+        let inlet = try ScriptedHTTPServer { _, connection in
             connection.respond(status: status, headers: [("Location", target), ("Content-Type", "text/plain")], body: "moved")
         }
         defer { inlet.stop() }
@@ -40,7 +42,7 @@ struct URLSessionTransportTests {
 
     @Test("a relative Location is not followed either: one request, to the configured path")
     func relativeRedirectIsNotFollowed() async throws {
-        let inlet = try LoopbackHTTPServer { request, connection in
+        let inlet = try ScriptedHTTPServer { request, connection in
             if request.target == "/collection/abc" {
                 connection.respond(status: 307, headers: [("Location", "/elsewhere")])
             } else {
@@ -58,7 +60,7 @@ struct URLSessionTransportTests {
     // it cannot follow (no Location), so the answer read as "not an HTTP response".
     @Test("a 3xx without a Location still comes back with its status", arguments: [301, 302, 307])
     func redirectWithoutLocation(_ status: Int) async throws {
-        let inlet = try LoopbackHTTPServer { _, connection in connection.respond(status: status, body: "nowhere") }
+        let inlet = try ScriptedHTTPServer { _, connection in connection.respond(status: status, body: "nowhere") }
         defer { inlet.stop() }
         let response = try await URLSessionTransport().send(post(inlet.url("/collection/abc")))
         #expect(response.status == status)
@@ -66,38 +68,12 @@ struct URLSessionTransportTests {
         #expect(!response.bodyTruncated)
     }
 
-    /// Streams a `status` answer of `total` bytes with a `Content-Length`, or
-    /// (`total` nil) chunked without end, in 64 KiB pieces until the peer stops reading.
-    ///
-    /// Every URLSession in a process shares one FoundationNetworking queue, which goes on
-    /// reading a cancelled transfer for a while: a flood of hundreds of MiB stalls every other
-    /// test's requests (seen under ThreadSanitizer). So the "endless" chunked answer sends
-    /// `floodBytes`, then holds the connection open, sending nothing, until the peer closes it:
-    /// to the client it never ends.
-    static func streaming(status: Int, total: Int?, floodBytes: Int = 4 << 20) throws -> LoopbackHTTPServer {
-        try LoopbackHTTPServer { _, connection in
-            let piece = [UInt8](repeating: UInt8(ascii: "x"), count: 64 * 1024)
-            if let total {
-                guard connection.writeHead(status: status, headers: [("Content-Length", "\(total)"), ("Connection", "close")]) else { return }
-                var left = total
-                while left > 0, connection.write(Array(piece.prefix(left))) { left -= min(left, piece.count) }
-            } else {
-                guard connection.writeHead(status: status, headers: [("Transfer-Encoding", "chunked"), ("Connection", "close")]) else { return }
-                let chunk = Array(String(piece.count, radix: 16).utf8) + [13, 10] + piece + [13, 10]
-                for _ in 0 ..< floodBytes / piece.count {
-                    guard connection.write(chunk) else { return }
-                }
-                _ = connection.waitForPeerClose(seconds: 60)
-            }
-        }
-    }
-
     // Regression (issue 13): a 500 with a 1 GiB body took the client to 5.2 GiB RSS.
     @Test("an answer 64 times the cap is cut at the cap: the body returned is the cap, flagged, and the connection closed")
     func largeAnswerIsCut() async throws {
         #expect(URLSessionTransport().maxResponseBytes == 1 << 20, "1 MiB by default")
         let cap = 64 << 10
-        let server = try Self.streaming(status: 500, total: 64 * cap)
+        let server = try ScriptedHTTPServer.streaming(status: 500, total: 64 * cap)
         defer { server.stop() }
         let transport = URLSessionTransport(maxResponseBytes: cap)
 
@@ -115,7 +91,7 @@ struct URLSessionTransportTests {
     // Without the cap this request could only end by its deadline, having buffered all it read.
     @Test("an endless chunked answer is cut at a configured cap and the call returns")
     func endlessChunkedAnswerIsCut() async throws {
-        let server = try Self.streaming(status: 200, total: nil, floodBytes: 1 << 20)
+        let server = try ScriptedHTTPServer.streaming(status: 200, total: nil, floodBytes: 1 << 20)
         defer { server.stop() }
         let transport = URLSessionTransport(maxResponseBytes: 10_000)
         let response = try await transport.send(post(server.url("/collection/abc")))
@@ -129,7 +105,7 @@ struct URLSessionTransportTests {
     @Test("a body of exactly the cap is whole, not truncated; one byte more is")
     func capBoundary() async throws {
         for (length, truncated) in [(4096, false), (4097, true)] {
-            let server = try LoopbackHTTPServer { _, connection in
+            let server = try ScriptedHTTPServer { _, connection in
                 connection.respond(status: 400, body: String(repeating: "y", count: length))
             }
             defer { server.stop() }
@@ -147,7 +123,7 @@ struct URLSessionTransportTests {
     @Test("a redirect with a body four times the cap: the 3xx comes back, its body cut at the cap")
     func largeRedirectIsCut() async throws {
         let cap = 64 << 10
-        let server = try LoopbackHTTPServer { _, connection in
+        let server = try ScriptedHTTPServer { _, connection in
             let body = [UInt8](repeating: UInt8(ascii: "z"), count: 4 * cap)
             if connection.writeHead(status: 302, headers: [("Location", "http://127.0.0.1:9/x"), ("Content-Length", "\(body.count)"), ("Connection", "close")]) {
                 connection.write(body)
@@ -209,7 +185,7 @@ struct URLSessionTransportTests {
     func gzipBombIsCut() async throws {
         let cap = 64 << 10
         let bomb = Self.gzipBomb(repeats: (4 << 20) / 258)
-        let server = try LoopbackHTTPServer { _, connection in
+        let server = try ScriptedHTTPServer { _, connection in
             if connection.writeHead(status: 500, headers: [("Content-Encoding", "gzip"), ("Content-Length", "\(bomb.bytes.count)"), ("Connection", "close")]) {
                 connection.write(bomb.bytes)
             }
@@ -226,7 +202,7 @@ struct URLSessionTransportTests {
     @Test("the gzip helper is a real gzip file: a small one decodes whole")
     func gzipHelperDecodes() async throws {
         let small = Self.gzipBomb(repeats: 10)
-        let server = try LoopbackHTTPServer { _, connection in
+        let server = try ScriptedHTTPServer { _, connection in
             if connection.writeHead(status: 200, headers: [("Content-Encoding", "gzip"), ("Content-Length", "\(small.bytes.count)"), ("Connection", "close")]) {
                 connection.write(small.bytes)
             }
@@ -239,8 +215,8 @@ struct URLSessionTransportTests {
     }
 
     /// Answers with a head, then trickles one body byte every 50 ms for as long as the peer listens.
-    static func trickling() throws -> LoopbackHTTPServer {
-        try LoopbackHTTPServer { _, connection in
+    static func trickling() throws -> ScriptedHTTPServer {
+        try ScriptedHTTPServer { _, connection in
             guard connection.writeHead(status: 500, headers: [("Content-Length", "100000000"), ("Connection", "close")]) else { return }
             while connection.write([UInt8(ascii: "t")]) { Thread.sleep(forTimeInterval: 0.05) }
         }
@@ -265,7 +241,7 @@ struct URLSessionTransportTests {
 
     @Test("headers trickled forever do not keep the request past its timeout either")
     func trickledHeadersTimeOut() async throws {
-        let server = try LoopbackHTTPServer { _, connection in
+        let server = try ScriptedHTTPServer { _, connection in
             guard connection.write("HTTP/1.1 200 OK\r\n") else { return }
             while connection.write("X-Slow: a\r\n") { Thread.sleep(forTimeInterval: 0.05) }
         }
@@ -299,7 +275,7 @@ struct URLSessionTransportTests {
 
     @Test("a task cancelled before it sends never opens a connection")
     func cancelledBeforeSending() async throws {
-        let server = try LoopbackHTTPServer { _, connection in connection.respond(status: 200, body: "{}") }
+        let server = try ScriptedHTTPServer { _, connection in connection.respond(status: 200, body: "{}") }
         defer { server.stop() }
         let transport = URLSessionTransport()
         let request = post(server.url("/"))
@@ -320,7 +296,7 @@ struct URLSessionTransportRedirectRaceTests {
     // cancellations here land around the moment the 302 arrives, over and over.
     @Test("deadlines and cancellations racing 302 answers end every request, and nothing traps")
     func deadlinesRacingRedirects() async throws {
-        let server = try LoopbackHTTPServer { request, connection in
+        let server = try ScriptedHTTPServer { request, connection in
             let delay = Double(request.target.split(separator: "=").last.flatMap { Int($0) } ?? 0) / 1000
             Thread.sleep(forTimeInterval: delay)
             connection.respond(status: 302, headers: [("Location", "http://127.0.0.1:9/elsewhere")])

@@ -13,15 +13,19 @@ import PackageDescription
 let root = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
-let fuzzSettings: [SwiftSetting] = [
+// The root package's settings, applied to every target in one loop at the end, as the root does.
+let strictSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
-    // No `main`: the entry point is `LLVMFuzzerTestOneInput`, libFuzzer supplies `main`.
-    .unsafeFlags(["-sanitize=fuzzer,address", "-parse-as-library"]),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+// No `main`: the entry point is `LLVMFuzzerTestOneInput`, libFuzzer supplies `main`.
+let fuzzFlags: [SwiftSetting] = [.unsafeFlags(["-sanitize=fuzzer,address", "-parse-as-library"])]
+
 func fuzzTarget(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
-    .executableTarget(name: name, dependencies: ["FuzzSupport"] + dependencies, swiftSettings: fuzzSettings)
+    .executableTarget(name: name, dependencies: ["FuzzSupport"] + dependencies)
 }
 
 let package = Package(
@@ -30,7 +34,7 @@ let package = Package(
     dependencies: [.package(path: "../..")],
     targets: [
         // The property check shared by every target.
-        .target(name: "FuzzSupport", swiftSettings: fuzzSettings),
+        .target(name: "FuzzSupport"),
         fuzzTarget("fuzz-webhook", [.product(name: "ChatlioWebhooks", package: root), .product(name: "ChatlioJSON", package: root)]),
         fuzzTarget("fuzz-json", [.product(name: "ChatlioJSON", package: root)]),
         fuzzTarget("fuzz-validator", [.product(name: "XDMSchemaRegistry", package: root)]),
@@ -42,3 +46,7 @@ let package = Package(
         fuzzTarget("fuzz-aep-response", [.product(name: "AEPStreamingClient", package: root), .product(name: "ChatlioJSON", package: root)]),
     ]
 )
+
+for target in package.targets {
+    target.swiftSettings = (target.swiftSettings ?? []) + strictSettings + fuzzFlags
+}

@@ -24,7 +24,7 @@ extension AEPInletEmulator {
         let request = HTTPRequest(method: method, target: target, headers: headers, body: body)
         switch handle(request, context: ServerContext(wakeFD: -1)) {
         case .respond(let response): return InProcessResponse(status: response.status, body: response.body)
-        case .drop: return InProcessResponse(status: nil, body: [])
+        case .drop, .wroteOwnAnswer: return InProcessResponse(status: nil, body: [])
         }
     }
 }

@@ -11,7 +11,7 @@ import Glibc
 /// thread per connection, every thread joined by ``stop()``.
 ///
 /// It knows nothing about AEP: requests go to `handler`, malformed ones to
-/// `errorResponder`. Stopping writes to a wake pipe that every `poll` watches
+/// `errorResponder`. It serves the two emulators and ``ScriptedHTTPServer``. Stopping writes to a wake pipe that every `poll` watches
 /// and shuts down every open connection, so blocked reads and writes return.
 ///
 /// Slow clients cannot starve the others: each request must arrive within
@@ -60,6 +60,8 @@ final class LoopbackServer: Sendable {
         var spawnedThreads = 0
         var joinedThreads = 0
         var descriptorIdentities: [(fd: Int32, identity: String)] = []
+        var acceptedConnections = 0
+        var closedConnections = 0
     }
 
     let settings: Settings
@@ -167,6 +169,16 @@ final class LoopbackServer: Sendable {
         state.withLock { $0.openConnections.count }
     }
 
+    /// Connections accepted and served so far, whether or not a request arrived on them.
+    var acceptedConnectionCount: Int {
+        state.withLock { $0.acceptedConnections }
+    }
+
+    /// Served connections since closed.
+    var closedConnectionCount: Int {
+        state.withLock { $0.closedConnections }
+    }
+
     // MARK: - Accepting
 
     private func acceptLoop() {
@@ -224,6 +236,7 @@ final class LoopbackServer: Sendable {
             }
             let id = state.nextConnectionID
             state.nextConnectionID += 1
+            state.acceptedConnections += 1
             state.openConnections[id] = fd
             let accepted = ContinuousClock.now
             state.waiting[id] = accepted
@@ -240,6 +253,7 @@ final class LoopbackServer: Sendable {
             case .failure(let error):
                 state.openConnections[id] = nil
                 state.waiting[id] = nil
+                state.closedConnections += 1
                 POSIX.closeDescriptor(fd)
                 log(ChatlioLogRecord(level: .error, message: "could not start a connection thread: \(POSIX.errorText(error.code))"))
             }
@@ -249,7 +263,10 @@ final class LoopbackServer: Sendable {
     private func finish(_ id: Int) {
         state.withLock { state in
             // Closed under the lock so `stop()` never shuts down a reused descriptor.
-            if let fd = state.openConnections.removeValue(forKey: id) { POSIX.closeDescriptor(fd) }
+            if let fd = state.openConnections.removeValue(forKey: id) {
+                POSIX.closeDescriptor(fd)
+                state.closedConnections += 1
+            }
             state.waiting[id] = nil
             state.evicted.remove(id)
             if let thread = state.runningThreads.removeValue(forKey: id) { state.finishedThreads.append(thread) }
@@ -286,7 +303,7 @@ final class LoopbackServer: Sendable {
     private func serve(_ fd: Int32, id: Int, accepted: ContinuousClock.Instant) {
         var parser = HTTPRequestParser(limits: settings.limits)
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        let context = ServerContext(wakeFD: wakeRead)
+        var context = ServerContext(wakeFD: wakeRead, connectionFD: fd)
         var deadline = RequestDeadline(
             limits: .init(idle: settings.idleTimeout, head: settings.headTimeout, request: settings.requestTimeout), accepted: accepted
         )
@@ -299,15 +316,20 @@ final class LoopbackServer: Sendable {
                     log(ChatlioLogRecord(level: .debug, message: "dropped the connection without a response"))
                     return
                 case .respond(let response):
-                    let stopping = state.withLock { $0.stopping }
-                    let keep = request.keepAlive && !stopping
+                    let keep = request.keepAlive && !isStopping
                     let bytes = response.serialized(date: HTTPDate.string(from: Date()), closeConnection: !keep)
                     guard POSIX.sendAll(fd, bytes) else { return }
                     if !keep {
                         lingeringClose(fd)
                         return
                     }
+                case .wroteOwnAnswer(let keepAlive):
+                    guard keepAlive, request.keepAlive, !isStopping else {
+                        lingeringClose(fd)
+                        return
+                    }
                 }
+                context.requestsBefore += 1
                 let now = ContinuousClock.now
                 deadline.responded(at: now, nextRequestBuffered: parser.hasPartialRequest)
                 resumeWaiting(id, since: now)
@@ -344,6 +366,10 @@ final class LoopbackServer: Sendable {
                 }
             }
         }
+    }
+
+    private var isStopping: Bool {
+        state.withLock { $0.stopping }
     }
 
     /// A `poll` timeout covering `duration`, rounded up so it never wakes just before the deadline.
@@ -401,25 +427,8 @@ final class LoopbackServer: Sendable {
         }
         POSIX.setCloseOnExec(fd)
         _ = POSIX.setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
-        let bindResult: Int32
-        if ipv6 {
-            _ = POSIX.setOption(fd, level: Int32(IPPROTO_IPV6), name: IPV6_V6ONLY, value: 1)
-            var address = sockaddr_in6()
-            address.sin6_family = sa_family_t(AF_INET6)
-            address.sin6_port = in_port_t(UInt16(settings.port)).bigEndian
-            address.sin6_addr = in6addr_loopback
-            bindResult = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
-            }
-        } else {
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(settings.port)).bigEndian
-            address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
-            bindResult = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-        }
+        if ipv6 { _ = POSIX.setOption(fd, level: Int32(IPPROTO_IPV6), name: IPV6_V6ONLY, value: 1) }
+        let bindResult = POSIX.withLoopbackAddress(ipv6: ipv6, port: settings.port) { bind(fd, $0, $1) }
         guard bindResult == 0 else {
             let code = POSIX.lastError
             POSIX.closeDescriptor(fd)
@@ -431,23 +440,11 @@ final class LoopbackServer: Sendable {
             throw AEPInletEmulatorError(.listenFailed, "listen: \(POSIX.errorText(code))")
         }
         POSIX.setNonBlocking(fd)
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let named = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else {
+        guard let port = POSIX.port(of: fd, peer: false) else {
             let code = POSIX.lastError
             POSIX.closeDescriptor(fd)
             throw AEPInletEmulatorError(.bindFailed, "getsockname: \(POSIX.errorText(code))")
         }
-        let port: UInt16 = withUnsafePointer(to: &storage) { pointer in
-            if ipv6 {
-                pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin6_port) }
-            } else {
-                pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) }
-            }
-        }
-        return (fd, Int(port))
+        return (fd, port)
     }
 }

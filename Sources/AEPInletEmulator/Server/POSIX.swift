@@ -90,8 +90,9 @@ enum POSIX {
         return !(result > 0)
     }
 
-    /// Writes every byte, retrying short writes; `false` when the peer is gone.
-    static func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+    /// Writes every byte, retrying short writes, telling `progress` each count the kernel took;
+    /// `false` when the peer is gone.
+    static func sendAll(_ fd: Int32, _ bytes: [UInt8], progress: (Int) -> Void = { _ in }) -> Bool {
         var offset = 0
         return bytes.withUnsafeBytes { buffer -> Bool in
             guard let base = buffer.baseAddress else { return true }
@@ -102,8 +103,47 @@ enum POSIX {
                     return false
                 }
                 offset += written
+                progress(written)
             }
             return true
+        }
+    }
+
+    /// Calls `body` with the loopback address (127.0.0.1, or ::1) at `port`, as `bind` and `connect` take it.
+    static func withLoopbackAddress<T>(ipv6: Bool, port: Int, _ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
+        if ipv6 {
+            var address = sockaddr_in6()
+            address.sin6_family = sa_family_t(AF_INET6)
+            address.sin6_port = in_port_t(UInt16(clamping: port)).bigEndian
+            address.sin6_addr = in6addr_loopback
+            return withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+            }
+        }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(clamping: port)).bigEndian
+        address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+    }
+
+    /// The port of a socket's own address (`getsockname`) or its peer's (`getpeername`), IPv4 or IPv6.
+    static func port(of fd: Int32, peer: Bool) -> Int? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let named = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { peer ? getpeername(fd, $0, &length) : getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { return nil }
+        let family = Int32(storage.ss_family)
+        return withUnsafePointer(to: &storage) { pointer in
+            if family == AF_INET6 {
+                pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+            } else {
+                pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+            }
         }
     }
 

@@ -12,4 +12,9 @@ enum RetryAfterHeader {
     static func httpDate(_ text: String) -> Date? {
         HTTPDate.date(from: text)
     }
+
+    /// The IMF-fixdate of `date`, for the fuzz oracle's round trip.
+    static func imfFixdate(_ date: Date) -> String {
+        HTTPDate.string(from: date)
+    }
 }

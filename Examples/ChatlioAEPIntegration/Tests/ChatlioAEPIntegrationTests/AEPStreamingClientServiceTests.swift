@@ -2,6 +2,7 @@ import AEPInletEmulator
 import AEPStreamingClient
 import ChatlioAEPAsyncHTTPClient
 import ChatlioAEPServiceLifecycle
+import ChatlioRelayServerTesting
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -65,7 +66,7 @@ struct AEPStreamingClientServiceTests {
 
     @Test("a graceful shutdown with the inlet down: the drain ends at its timeout, logs the remaining count, and the events stay in the file outbox")
     func drainTimeoutLeavesEventsInTheOutbox() async throws {
-        let reservation = try PortReservation()
+        let reservation = try ReservedLoopbackPort()
         defer { reservation.release() }
         let directory = Fixture.temporaryDirectory("service")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -99,7 +100,7 @@ struct AEPStreamingClientServiceTests {
 
     @Test("the group cancelled instead: the client is shut down at once, not graceful, its remaining count logged")
     func cancellationShutsDownAtOnce() async throws {
-        let reservation = try PortReservation()
+        let reservation = try ReservedLoopbackPort()
         defer { reservation.release() }
         let url = try #require(URL(string: "http://127.0.0.1:\(reservation.port)/collection/integration"))
         let client = try await AEPStreamingClient(configuration: Fixture.configuration(inletURL: url), outbox: InMemoryOutbox())

@@ -1,6 +1,7 @@
 import AEPInletEmulator
 import AEPStreamingClient
 import ChatlioAEPAsyncHTTPClient
+import ChatlioRelayServerTesting
 import Foundation
 import Testing
 
@@ -36,7 +37,7 @@ struct AsyncHTTPClientTransportTests {
 
     @Test("sequential requests reuse one connection: the server sees one connection for five requests")
     func keepAlive() async throws {
-        let server = try LoopbackHTTPServer.keepAlive(requests: 5)
+        let server = try ScriptedHTTPServer.keepAlive(requests: 5)
         defer { server.stop() }
         let transport = AsyncHTTPClientTransport()
         for _ in 0 ..< 5 {
@@ -49,12 +50,12 @@ struct AsyncHTTPClientTransportTests {
 
     @Test("a redirect is never followed: the 3xx and its Location reach the caller, the other origin gets nothing", arguments: [301, 302, 303, 307, 308])
     func redirectIsNotFollowed(_ status: Int) async throws {
-        let other = try LoopbackHTTPServer { _, connection in
+        let other = try ScriptedHTTPServer { _, connection in
             connection.respond(status: 200, headers: [("Content-Type", "application/json")], body: #"{"inlet":"other"}"#)
         }
         defer { other.stop() }
         let target = other.url("/collection/stolen").absoluteString
-        let inlet = try LoopbackHTTPServer { _, connection in
+        let inlet = try ScriptedHTTPServer { _, connection in
             connection.respond(status: status, headers: [("Location", target), ("Content-Type", "text/plain")], body: "moved")
         }
         defer { inlet.stop() }
@@ -91,7 +92,7 @@ struct AsyncHTTPClientTransportTests {
     func largeAnswerIsCut() async throws {
         #expect(AsyncHTTPClientTransport.Configuration().maxResponseBytes == URLSessionTransport.defaultMaxResponseBytes)
         let cap = 64 << 10
-        let server = try LoopbackHTTPServer.streaming(status: 500, total: 64 * cap)
+        let server = try ScriptedHTTPServer.streaming(status: 500, total: 64 * cap)
         defer { server.stop() }
         let transport = AsyncHTTPClientTransport(configuration: .init(maxResponseBytes: cap))
 
@@ -108,7 +109,7 @@ struct AsyncHTTPClientTransportTests {
     @Test("an endless chunked answer is cut at the cap and the call returns")
     func endlessAnswerIsCut() async throws {
         let cap = 256 << 10
-        let server = try LoopbackHTTPServer.streaming(status: 200, total: nil)
+        let server = try ScriptedHTTPServer.streaming(status: 200, total: nil)
         defer { server.stop() }
         let transport = AsyncHTTPClientTransport(configuration: .init(maxResponseBytes: cap))
         let response = try await transport.send(post(server.url("/collection/abc"), timeout: .seconds(60)))
@@ -121,7 +122,7 @@ struct AsyncHTTPClientTransportTests {
     func exactCap() async throws {
         let cap = 1000
         for (total, truncated) in [(cap, false), (cap + 1, true)] {
-            let server = try LoopbackHTTPServer.streaming(status: 200, total: total)
+            let server = try ScriptedHTTPServer.streaming(status: 200, total: total)
             defer { server.stop() }
             let transport = AsyncHTTPClientTransport(configuration: .init(maxResponseBytes: cap))
             let response = try await transport.send(post(server.url("/collection/abc")))
@@ -133,7 +134,7 @@ struct AsyncHTTPClientTransportTests {
 
     @Test("a refused connection is a transport error, thrown at once rather than after the connect timeout")
     func connectionRefused() async throws {
-        let reservation = try PortReservation()
+        let reservation = try ReservedLoopbackPort()
         defer { reservation.release() }
         let transport = AsyncHTTPClientTransport(configuration: .init(connectTimeout: .seconds(60)))
         let url = try #require(URL(string: "http://127.0.0.1:\(reservation.port)/collection/abc"))
@@ -145,7 +146,7 @@ struct AsyncHTTPClientTransportTests {
 
     @Test("a client on a refused inlet counts no attempt and dead-letters nothing; once a server takes the port, all is delivered")
     func refusedIsTransient() async throws {
-        let reservation = try PortReservation()
+        let reservation = try ReservedLoopbackPort()
         let port = reservation.port
         let transport = AsyncHTTPClientTransport()
         let url = try #require(URL(string: "http://127.0.0.1:\(port)/collection/integration"))
@@ -169,7 +170,7 @@ struct AsyncHTTPClientTransportTests {
 
     @Test("a body trickled forever does not keep the request past its timeout: a transport error, the connection closed")
     func trickleEndsAtTheDeadline() async throws {
-        let server = try LoopbackHTTPServer { _, connection in
+        let server = try ScriptedHTTPServer { _, connection in
             guard connection.writeHead(status: 200, headers: [("Content-Length", "1000000")]) else { return }
             while connection.write("x") { usleep(50_000) }
         }
@@ -186,7 +187,7 @@ struct AsyncHTTPClientTransportTests {
 
     @Test("cancelling the calling task ends a waiting request at once")
     func cancellation() async throws {
-        let server = try LoopbackHTTPServer { _, connection in _ = connection.waitForPeerClose(seconds: 60) }
+        let server = try ScriptedHTTPServer { _, connection in _ = connection.waitForPeerClose(seconds: 60) }
         defer { server.stop() }
         let transport = AsyncHTTPClientTransport()
         let request = post(server.url("/collection/abc"), timeout: .seconds(60))
@@ -199,27 +200,5 @@ struct AsyncHTTPClientTransportTests {
         #expect(throws: AEPStreamingClientError.self) { try result.get() }
         #expect(await eventually { server.closedConnections == 1 })
         try await transport.shutdown()
-    }
-}
-
-extension LoopbackHTTPServer {
-    /// Streams a `status` answer of `total` bytes with a `Content-Length`, or
-    /// (`total` nil) chunked: 4 MiB, then nothing until the peer closes (to the client it never ends).
-    static func streaming(status: Int, total: Int?, floodBytes: Int = 4 << 20) throws -> LoopbackHTTPServer {
-        try LoopbackHTTPServer { _, connection in
-            let piece = [UInt8](repeating: UInt8(ascii: "x"), count: 64 * 1024)
-            if let total {
-                guard connection.writeHead(status: status, headers: [("Content-Length", "\(total)"), ("Connection", "close")]) else { return }
-                var left = total
-                while left > 0, connection.write(Array(piece.prefix(left))) { left -= min(left, piece.count) }
-            } else {
-                guard connection.writeHead(status: status, headers: [("Transfer-Encoding", "chunked"), ("Connection", "close")]) else { return }
-                let chunk = Array(String(piece.count, radix: 16).utf8) + [13, 10] + piece + [13, 10]
-                for _ in 0 ..< floodBytes / piece.count {
-                    guard connection.write(chunk) else { return }
-                }
-                _ = connection.waitForPeerClose(seconds: 60)
-            }
-        }
     }
 }

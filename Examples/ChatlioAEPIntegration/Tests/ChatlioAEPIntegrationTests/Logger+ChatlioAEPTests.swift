@@ -2,6 +2,7 @@ import AEPInletEmulator
 import AEPStreamingClient
 import ChatlioAEPAsyncHTTPClient
 import ChatlioAEPSwiftLog
+import ChatlioRelayServerTesting
 import Foundation
 import Logging
 import Testing
@@ -61,7 +62,7 @@ struct LoggerChatlioAEPTests {
     @Test("an inlet echoing the bearer token in its error body: no record, message or metadata, holds the token")
     func noSecretsReachTheLogger() async throws {
         let token = "tok-7f3a9c1e5b2d4068a1b3c5d7e9f10234"
-        let inlet = try LoopbackHTTPServer { request, connection in
+        let inlet = try ScriptedHTTPServer { request, connection in
             let echoed = request.headers["authorization"] ?? ""
             connection.respond(status: 400, headers: [("Content-Type", "application/json")], body: #"{"message":"bad credential \#(echoed)","report":{"message":"\#(echoed)"}}"#)
         }

@@ -1,6 +1,7 @@
 import AEPInletEmulator
 import AEPStreamingClient
 import ChatlioAEPMetrics
+import ChatlioRelayServerTesting
 import Foundation
 import MetricsTestKit
 import Testing

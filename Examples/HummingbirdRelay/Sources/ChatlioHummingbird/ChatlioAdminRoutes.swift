@@ -1,10 +1,10 @@
 import AEPStreamingClient
-import ChatlioRelay
-import ChatlioRelayServer
+public import ChatlioRelay
+public import ChatlioRelayServer
 import ChatlioWebhooks
 import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 
 /// The operator's endpoints on a running relay, behind an admin token
 /// (`Authorization: Bearer <token>`, compared in constant time), so dead

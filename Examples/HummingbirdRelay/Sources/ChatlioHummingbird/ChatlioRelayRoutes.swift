@@ -1,12 +1,12 @@
-import AEPStreamingClient
-import ChatlioRelay
-import ChatlioRelayServer
+public import AEPStreamingClient
+public import ChatlioRelay
+public import ChatlioRelayServer
 import ChatlioWebhooks
-import Foundation
+public import Foundation
 import HTTPTypes
-import Hummingbird
-import Logging
-import ServiceLifecycle
+public import Hummingbird
+public import Logging
+public import ServiceLifecycle
 
 /// The Chatlio routes on a Hummingbird router:
 /// `POST /chatlio/{kind}` (token in `?token=`), `POST /chatlio/{token}/{kind}`

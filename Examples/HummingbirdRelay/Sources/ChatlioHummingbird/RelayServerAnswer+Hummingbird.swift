@@ -1,6 +1,6 @@
-import ChatlioRelayServer
+public import ChatlioRelayServer
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 
 extension RelayServerAnswer {
     /// The answer as a Hummingbird response.

@@ -10,49 +10,12 @@
 //   can be tried with no account). `chatlio-aep-setup --apply` prints the values. LOG_LEVEL (info): stderr.
 // A bad value stops it at once with status 2 and a line naming the variable (RelayServerSettings).
 import ChatlioHummingbird
+import ChatlioRelay
 import ChatlioRelayServer
-import Foundation
-import Logging
+import Hummingbird
 
-/// Each line reaches a pipe or a file as it is written, not when a buffer fills or at exit
-/// (`print` buffers stdout fully when it is not a terminal).
-func say(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
-}
-
-if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-h") {
-    print("""
-        Usage: chatlio-hummingbird-relay
-        Serves POST /chatlio/{kind}, POST /chatlio/{token}/{kind}, GET /health, GET /ready and GET /metrics; with ADMIN_TOKEN also
-        /admin/status, /admin/dead-letters[/{id}|/redrive|/purge], /admin/quarantine[/{id}|/replay|/purge]
-        (Authorization: Bearer $ADMIN_TOKEN).
-        Environment: PORT, HOST, STATE_DIR, CHATLIO_TENANT, CHATLIO_URL_TOKEN (or ALLOW_UNAUTHENTICATED=1), ADMIN_TOKEN,
-                     AEP_FORMAT (xdm|raw), AEP_INLET_URL, AEP_SCHEMA_ID, AEP_DATASET_ID, AEP_FLOW_ID, LOG_LEVEL (info)
-        Logs go to stderr, one line per refused or failed request and per change of AEP's state.
-        """)
-    exit(0)
-}
-
-func fail(_ message: String, status: Int32 = 1) -> Never {
-    FileHandle.standardError.write(Data("chatlio-hummingbird-relay: \(message)\n".utf8))
-    exit(status)
-}
-
-let settings: RelayServerSettings
-do {
-    settings = try RelayServerSettings(environment: ProcessInfo.processInfo.environment)
-} catch {
-    // A configuration error is a usage error, as in the other tools.
-    fail("\(error)", status: 2)
-}
-LoggingSystem.bootstrap { label in
-    var handler = StreamLogHandler.standardError(label: label)
-    handler.logLevel = settings.logLevel
-    return handler
-}
-var logger = Logger(label: "chatlio-relay")
-logger.logLevel = settings.logLevel
-for warning in settings.warnings { logger.warning("\(warning)") }
+let launch = RelayServerLaunch(executable: "chatlio-hummingbird-relay")
+let (settings, logger) = launch.begin()
 
 do {
     let components = try await RelayServerComponents.make(settings: settings, logger: logger)
@@ -60,11 +23,11 @@ do {
         relay: components.relay, client: components.client, admin: components.admin.map(ChatlioAdminRoutes.init(answers:)),
         metrics: components.metrics, host: settings.host, port: settings.port, stateDirectory: components.state.root, logger: logger
     ) { port in
-        say("chatlio-hummingbird-relay listening on http://\(settings.host):\(port)/chatlio/{kind}")
+        launch.sayListening(host: settings.host, port: port)
     }
     // The client drain (StreamingClientDrain) runs in the app's service group on SIGTERM/SIGINT.
     try await app.runService()
     components.stop()
 } catch {
-    fail("\(error)")
+    launch.fail("\(error)")
 }

@@ -13,49 +13,10 @@
 // SIGTERM or SIGINT: the server stops taking requests, the client delivers what is queued (up to 10 s), exit 0.
 import ChatlioRelayServer
 import ChatlioVapor
-import Foundation
-import Logging
 import Vapor
 
-/// Each line reaches a pipe or a file as it is written, not when a buffer fills or at exit
-/// (`print` buffers stdout fully when it is not a terminal).
-func say(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
-}
-
-func fail(_ message: String, status: Int32 = 1) -> Never {
-    FileHandle.standardError.write(Data("chatlio-vapor-relay: \(message)\n".utf8))
-    exit(status)
-}
-
-if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-h") {
-    say("""
-        Usage: chatlio-vapor-relay
-        Serves POST /chatlio/{kind}, POST /chatlio/{token}/{kind}, GET /health, GET /ready and GET /metrics; with
-        ADMIN_TOKEN also /admin/status, /admin/dead-letters[/{id}|/redrive|/purge], /admin/quarantine[/{id}|/replay|/purge]
-        (Authorization: Bearer $ADMIN_TOKEN).
-        Environment: PORT, HOST, STATE_DIR, CHATLIO_TENANT, CHATLIO_URL_TOKEN (or ALLOW_UNAUTHENTICATED=1), ADMIN_TOKEN,
-                     AEP_FORMAT (xdm|raw), AEP_INLET_URL, AEP_SCHEMA_ID, AEP_DATASET_ID, AEP_FLOW_ID, LOG_LEVEL (info)
-        Logs go to stderr, one line per refused or failed request and per change of AEP's state.
-        """)
-    exit(0)
-}
-
-let settings: RelayServerSettings
-do {
-    settings = try RelayServerSettings(environment: ProcessInfo.processInfo.environment)
-} catch {
-    // A configuration error is a usage error, as in the other tools.
-    fail("\(error)", status: 2)
-}
-LoggingSystem.bootstrap { label in
-    var handler = StreamLogHandler.standardError(label: label)
-    handler.logLevel = settings.logLevel
-    return handler
-}
-var logger = Logger(label: "chatlio-relay")
-logger.logLevel = settings.logLevel
-for warning in settings.warnings { logger.warning("\(warning)") }
+let launch = RelayServerLaunch(executable: "chatlio-vapor-relay")
+let (settings, logger) = launch.begin()
 
 do {
     let components = try await RelayServerComponents.make(settings: settings, logger: logger)
@@ -66,18 +27,18 @@ do {
         // `serve` starts the server and stops it on SIGTERM or SIGINT.
         try await app.startup()
         let port = app.http.server.shared.localAddress?.port ?? settings.port
-        say("chatlio-vapor-relay listening on http://\(settings.host):\(port)/chatlio/{kind}")
+        launch.sayListening(host: settings.host, port: port)
         try await app.running?.onStop.get()
     } catch {
         logger.error("the server stopped: \(error)")
         await components.drain()
         try? await app.asyncShutdown()
         components.stop()
-        fail("\(error)")
+        launch.fail("\(error)")
     }
     await components.drain()
     try await app.asyncShutdown()
     components.stop()
 } catch {
-    fail("\(error)")
+    launch.fail("\(error)")
 }

@@ -2,6 +2,7 @@ import AEPInletEmulator
 import AEPStreamingClient
 import ChatlioRelay
 import ChatlioRelayServer
+import ChatlioRelayServerTesting
 import ChatlioVapor
 import ChatlioWebhooks
 import ChatlioXDMMapper
@@ -29,10 +30,10 @@ import FoundationNetworking
         let state = Fixture.temporaryDirectory("vapor-ready")
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: state) }
-        let lines = CapturedLines()
+        let (logger, store) = CapturingLogHandler.logger()
         try await LoopbackRelay.with(
             relay: relay, client: client, metrics: RelayServerMetrics(relay: relay, client: client), stateDirectory: state,
-            logger: Logger(label: "test") { _ in CapturingLogHandler(lines) }) { server in
+            logger: logger) { server in
             let body = Data(#"{"visitor":{"UUID":"vapor-visitor-1","email":"jane@example.com"},"message":"Hello from Vapor","conversationUUID":"vapor-1"}"#.utf8)
 
             #expect(try await server.send("/chatlio/conversation-started", method: "POST", body: body).status == 401)
@@ -56,9 +57,9 @@ import FoundationNetworking
                 "/chatlio/conversation-started?token=\(Fixture.urlToken)", method: "POST", body: Data(repeating: 0x20, count: 2 << 20))
             #expect(try tooLarge == 413 && (JSONValue(parsing: tooLargeBody))["maxBytes"]?.int64Value == Int64(relay.configuration.maxBodyBytes))
             #expect(relay.metrics().tooLarge == 1)
-            #expect(lines.all.contains { $0.contains("405") })
-            #expect(lines.all.contains { $0.contains("404") && $0.contains("GET /nowhere/") })
-            #expect(!lines.all.contains { $0.contains(Fixture.urlToken) }, "\(lines.all)")
+            #expect(store.lines.contains { $0.contains("405") })
+            #expect(store.lines.contains { $0.contains("404") && $0.contains("GET /nowhere/") })
+            #expect(!store.lines.contains { $0.contains(Fixture.urlToken) }, "\(store.lines)")
 
             #expect(await client.flush(timeout: .seconds(20)))
             let arrived = try #require(emulator.record.message(withID: id))

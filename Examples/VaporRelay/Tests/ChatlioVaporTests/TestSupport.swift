@@ -2,6 +2,7 @@ import AEPInletEmulator
 import AEPStreamingClient
 import ChatlioRelay
 import ChatlioRelayServer
+import ChatlioRelayServerTesting
 import ChatlioVapor
 import Foundation
 import Logging
@@ -10,28 +11,6 @@ import Vapor
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-
-/// Log lines, as a handler gets them.
-final class CapturedLines: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-    func add(_ line: String) { lock.withLock { lines.append(line) } }
-    var all: [String] { lock.withLock { lines } }
-}
-
-struct CapturingLogHandler: LogHandler {
-    let lines: CapturedLines
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-    init(_ lines: CapturedLines) { self.lines = lines }
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-    func log(event: Logging.LogEvent) {
-        lines.add("\(event.level) \(event.message)")
-    }
-}
 
 /// A Vapor relay listening on a free loopback port, reached over real TCP with URLSession.
 struct LoopbackRelay {
@@ -72,14 +51,7 @@ struct LoopbackRelay {
 
     /// A request over loopback: status, body and the response's headers.
     func send(_ path: String, method: String = "GET", body: Data? = nil, headers: [String: String] = [:]) async throws -> (status: Int, body: Data, response: HTTPURLResponse?) {
-        var request = URLRequest(url: try #require(URL(string: "http://127.0.0.1:\(port)\(path)")))
-        request.httpMethod = method
-        request.httpBody = body
-        if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let http = response as? HTTPURLResponse
-        return (http?.statusCode ?? 0, data, http)
+        try await LoopbackHTTP.send(port: port, path, method: method, body: body, headers: headers)
     }
 
     /// Stops taking requests, drains the client, shuts Vapor down.

@@ -91,20 +91,20 @@ private func checkRetryAfter(_ value: String, now: Date) {
     // checked; second 60, a leap second, is the next second).
     guard let date = RetryAfterHeader.httpDate(value) else { return }
     let parts = value.split(separator: " ")
-    let again = imfFixdate(date).split(separator: " ")
-    require(parts.count == 6 && again.count == 6, "\(value.debugDescription) accepted as \(imfFixdate(date))")
+    let again = RetryAfterHeader.imfFixdate(date).split(separator: " ")
+    require(parts.count == 6 && again.count == 6, "\(value.debugDescription) accepted as \(RetryAfterHeader.imfFixdate(date))")
     if parts[4].hasSuffix(":60") {
         var earlier = parts.map(String.init)
         earlier[4] = earlier[4].dropLast(2) + "59"
         let previous = earlier.joined(separator: " ")
         require(RetryAfterHeader.httpDate(previous).map { $0.addingTimeInterval(1) } == date, "leap second \(value.debugDescription) is \(show(date))")
     } else {
-        require(parts[1 ... 4] == again[1 ... 4], "\(value.debugDescription) accepted as \(imfFixdate(date))")
+        require(parts[1 ... 4] == again[1 ... 4], "\(value.debugDescription) accepted as \(RetryAfterHeader.imfFixdate(date))")
     }
 }
 
 private func checkRoundTrip(_ date: Date, now: Date) {
-    let text = imfFixdate(date)
+    let text = RetryAfterHeader.imfFixdate(date)
     require(RetryAfterHeader.httpDate(text) == date, "\(text) parsed as \(show(RetryAfterHeader.httpDate(text))), not \(show(date))")
     let expected = min(max(date, now), now.addingTimeInterval(maxDelay))
     let resume = RetryAfterHeader.resumeDate(text, now: now)
@@ -312,26 +312,4 @@ private func replacing(_ pattern: [UInt8], with replacement: [UInt8], in bytes: 
         }
     }
     return result
-}
-
-/// IMF-fixdate written by hand (civil-from-days, the inverse of the parser's
-/// days-from-civil), for dates 1970...9999.
-private func imfFixdate(_ date: Date) -> String {
-    let total = Int(date.timeIntervalSince1970)
-    let days = total.quotientAndRemainder(dividingBy: 86_400).quotient
-    let secondOfDay = total - days * 86_400
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let dayOfEra = z - era * 146_097
-    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-    let mp = (5 * dayOfYear + 2) / 153
-    let day = dayOfYear - (153 * mp + 2) / 5 + 1
-    let month = mp < 10 ? mp + 3 : mp - 9
-    let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-    let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]   // 1970-01-01 was a Thursday
-    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-    return "\(weekdays[days % 7]), \(two(day)) \(months[month - 1]) \(year) \(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) GMT"
 }
