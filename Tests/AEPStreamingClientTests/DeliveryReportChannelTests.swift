@@ -1,4 +1,5 @@
 @testable import AEPStreamingClient
+import ChatlioAEPTestSupport
 import Foundation
 import Testing
 

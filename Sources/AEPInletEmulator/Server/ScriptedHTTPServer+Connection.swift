@@ -1,3 +1,4 @@
+import ChatlioAEPSupport
 #if canImport(Darwin)
 import Darwin
 #elseif canImport(Glibc)

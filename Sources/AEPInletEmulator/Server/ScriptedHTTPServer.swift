@@ -1,4 +1,5 @@
 public import Foundation
+import ChatlioAEPSupport
 
 /// A loopback HTTP/1.1 server whose answers a test writes by hand, for test doubles the emulator
 /// is not: a token endpoint, a redirect to another origin, a body that never ends, a body trickled
