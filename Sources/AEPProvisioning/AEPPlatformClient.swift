@@ -1,4 +1,5 @@
 public import AEPStreamingClient
+import ChatlioAEPSupport
 import ChatlioJSON
 package import Foundation
 
@@ -120,7 +121,7 @@ public final class AEPPlatformClient: Sendable {
             let problem = answer.bodyTruncated ? nil : PlatformProblem(json: Self.json(answer.body), redactor: tokens.redactor)
             let retryable = status == 429 || (500 ..< 600).contains(status)
             if retryable, attempt < configuration.maxAttempts {
-                let asked = RetryAfter.delay(answer.header("Retry-After"), now: now())
+                let asked = RetryAfterValue.delay(answer.header("Retry-After"), now: now())
                 let delay = min(asked ?? backoff(attempt), configuration.maxRetryDelay)
                 try await wait(delay, reason: describe(request, status, problem, answer), attempt: attempt)
                 attempt += 1

@@ -25,4 +25,11 @@ package enum RetryAfterValue {
         // The same bound as delay seconds: a date in year 9999 is no reason to wait millennia.
         return min(max(date, now), now.addingTimeInterval(maxDelay))
     }
+
+    /// The wait `value` asks for from `now`, rounded up to the millisecond;
+    /// `nil` when absent or unreadable. The caller bounds it (a maximum retry delay).
+    package static func delay(_ value: String?, now: Date) -> Duration? {
+        guard let value, let resume = resumeDate(value, now: now) else { return nil }
+        return .milliseconds(Int64((resume.timeIntervalSince(now) * 1000).rounded(.up)))
+    }
 }

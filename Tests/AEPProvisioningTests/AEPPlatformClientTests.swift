@@ -75,15 +75,6 @@ struct AEPPlatformClientTests {
         #expect(sleeps.all == [.seconds(60)])
     }
 
-    @Test("Retry-After as delay-seconds or an HTTP-date; anything else is ignored")
-    func retryAfterForms() throws {
-        let now = Date(timeIntervalSince1970: 1_700_000_000)
-        #expect(RetryAfter.delay("Tue, 14 Nov 2023 22:13:30 GMT", now: now) == .seconds(10))
-        #expect(RetryAfter.delay("120", now: now) == .seconds(120))
-        #expect(RetryAfter.delay("soon", now: now) == nil)
-        #expect(RetryAfter.delay(nil, now: now) == nil)
-    }
-
     @Test("5xx until the attempts run out: unavailable, quoting AEP's problem, after maxAttempts tries with growing waits")
     func exhaustedRetries() async throws {
         let platform = ScriptedPlatform()

@@ -51,4 +51,14 @@ struct RetryAfterValueTests {
     func invalid(_ value: String) {
         #expect(RetryAfterValue.resumeDate(value, now: now) == nil)
     }
+
+    @Test("as a Duration (what the Platform client waits): rounded up to the millisecond; anything else is nil")
+    func delay() {
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        #expect(RetryAfterValue.delay("Tue, 14 Nov 2023 22:13:30 GMT", now: now) == .seconds(10))
+        #expect(RetryAfterValue.delay("120", now: now) == .seconds(120))
+        #expect(RetryAfterValue.delay("soon", now: now) == nil)
+        #expect(RetryAfterValue.delay(nil, now: now) == nil)
+        #expect(RetryAfterValue.delay("Tue, 14 Nov 2023 22:13:19 GMT", now: now.addingTimeInterval(-0.0004)) == .milliseconds(0))
+    }
 }
