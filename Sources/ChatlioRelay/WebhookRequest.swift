@@ -1,4 +1,4 @@
-public import ChatlioWebhooks
+package import ChatlioWebhooks
 public import Foundation
 
 /// One webhook POST as any Swift HTTP framework sees it.
