@@ -140,7 +140,7 @@ let package = Package(
 
         .testTarget(
             name: "ChatlioJSONTests",
-            dependencies: ["ChatlioJSON"]
+            dependencies: ["ChatlioJSON", "ChatlioAEPSupport"]
         ),
         .testTarget(
             name: "ChatlioAEPSupportTests",

@@ -1,4 +1,5 @@
 @testable import AEPInletEmulator
+import ChatlioAEPSupport
 import ChatlioJSON
 import Testing
 
@@ -225,17 +226,11 @@ struct EnvelopeScannerTests {
 
 /// Seeded random envelopes and a JSON writer that escapes and spaces at random.
 struct RandomEnvelopes {
-    private var state: UInt64
+    private var source: SplitMix64
 
-    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1 }
+    init(seed: UInt64) { source = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ 1) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { source.next() }
 
     /// In `low..<high`.
     mutating func int(_ low: Int, _ high: Int) -> Int { low + Int(next() % UInt64(max(high - low, 1))) }

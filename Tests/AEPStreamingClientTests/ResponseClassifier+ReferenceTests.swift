@@ -1,4 +1,5 @@
 @testable import AEPStreamingClient
+import ChatlioAEPSupport
 import Foundation
 import Testing
 
@@ -137,17 +138,11 @@ struct ResponseClassifierReferenceTests {
         return "{" + members.shuffled(using: &random).joined(separator: ",") + "}"
     }
 
-    /// SplitMix64: reproducible per seed.
+    /// SplitMix64 (the package's): reproducible per seed.
     struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1 }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var source: SplitMix64
+        init(seed: UInt64) { source = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ 1) }
+        mutating func next() -> UInt64 { source.next() }
         mutating func below(_ bound: Int) -> Int { bound <= 0 ? 0 : Int(next() % UInt64(bound)) }
         mutating func pick<T>(_ options: [T]) -> T { options[below(options.count)] }
     }

@@ -1,4 +1,5 @@
 @testable import ChatlioJSON
+import ChatlioAEPSupport
 import Foundation
 import Testing
 
@@ -191,17 +192,11 @@ func expectSameOutcome(_ input: [UInt8], options: JSONParsingOptions, sourceLoca
 /// Seeded random JSON: values with awkward names and strings, written with
 /// random spacing and random (valid) escapes.
 struct TestRandom {
-    private var state: UInt64
+    private var source: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { source = SplitMix64(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { source.next() }
 
     mutating func next(_ bound: Int) -> Int { bound <= 0 ? 0 : Int(next() % UInt64(bound)) }
 
