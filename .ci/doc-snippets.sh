@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compiles every ```swift block of README.md, Documentation/*.md and the DocC catalogs
-# (Sources/*/*.docc/**/*.md) against the library products, so a snippet that stops compiling fails CI.
+# (Sources/*/*.docc/**/*.md, Examples/ExampleSupport/*.docc) against the library products, so a snippet that stops compiling fails CI.
 #
 #   bash .ci/doc-snippets.sh            # builds the products (debug) if needed, then type-checks every snippet
 #
@@ -33,7 +33,7 @@ bin="$(swift build --show-bin-path)"
 
 docs=(README.md Documentation/*.md)
 while IFS= read -r -d '' article; do docs+=("$article"); done \
-    < <(find Sources -path '*.docc/*' -name '*.md' -print0 | sort -z)
+    < <(find Sources Examples/ExampleSupport -path '*.docc/*' -name '*.md' -print0 | sort -z)
 
 # One generated file per block; blocks.tsv lines: "<mode>\t<doc>:<line>\t<skip reason>".
 awk -v out="$work" -v products="$products" '

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the DocC catalog of every library product (Sources/<Module>/<Module>.docc) with the toolchain's own
-# docc, and fails on any warning: a broken symbol link, an undocumented parameter, a catalog that is missing.
+# Builds the DocC catalog of every library product (Sources/<Module>/<Module>.docc, and ExampleSupport's in
+# Examples/ExampleSupport) with the toolchain's own docc, and fails on any warning: a broken symbol link, an
+# undocumented parameter, a catalog that is missing.
 #
 #   bash .ci/docc.sh               # archives in a temporary folder, removed at the end
 #   bash .ci/docc.sh OUT           # keeps them: OUT/<Module>.doccarchive (open with `docc preview` or host)
@@ -38,6 +39,8 @@ graphs="$(sed -n 's/^Files written to //p' "$work/dump.log" | tail -n 1)"
 failed=0
 for module in $products; do
     catalog="Sources/$module/$module.docc"
+    # ExampleSupport lives beside the executables it serves.
+    [ -d "$catalog" ] || [ ! -d "Examples/$module" ] || catalog="Examples/$module/$module.docc"
     if [ ! -f "$catalog/$module.md" ]; then
         echo "error: $module is a library product without a catalog landing page at $catalog/$module.md" >&2
         failed=1

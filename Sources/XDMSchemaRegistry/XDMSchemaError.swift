@@ -3,14 +3,14 @@
 ///
 /// An extensible error in the style of async-http-client: compare ``code`` with
 /// the static constants; new codes can be added without breaking callers. The
-/// ``message`` names the location (a schema `$id` and JSON Pointer, or a
+/// ``reason`` names the location (a schema `$id` and JSON Pointer, or a
 /// byte offset) and the problem.
 ///
 /// ```swift
 /// do {
 ///     _ = try registry.expanded(id: "https://ns.adobe.com/acme/schemas/chat")
 /// } catch where error.code == .unresolvableReference {
-///     print(error.message)   // "#/allOf/2: $ref "https://…/mixins/x" names no registered schema"
+///     print(error.reason)   // "#/allOf/2: $ref "https://…/mixins/x" names no registered schema"
 /// }
 /// ```
 public struct XDMSchemaError: Error, Sendable, Hashable, CustomStringConvertible {
