@@ -51,7 +51,13 @@ public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
     /// Whether `text` is a valid RFC 3339 date-time (`date-time` in JSON Schema).
     public static func isValid(_ text: String) -> Bool {
         var copy = text
-        return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) != nil }
+        return copy.withUTF8 { isValid(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Whether `utf8` is an RFC 3339 date-time: ``isValid(_:)`` over bytes,
+    /// for readers that keep a field's place in the body rather than its text.
+    package static func isValid(utf8: UnsafeRawBufferPointer) -> Bool {
+        parse(utf8) != nil
     }
 
     /// Formats an instant in UTC with exactly `fractionDigits` (0 to 9)

@@ -1,3 +1,5 @@
+package import ChatlioJSON
+
 /// "Exporting chat transcripts": the whole conversation, posted when a chat
 /// ends or when an agent runs `/chatlio send-to-webhook`.
 ///
@@ -17,6 +19,8 @@ public struct ChatTranscript: ChatlioWebhookPayload {
 
     /// The object as received: a tape entry, built into a tree only when asked for.
     let source: PayloadObject
+    /// The body the fields' entries index, for readers that copy its bytes.
+    package var tape: JSONTape { source.tape }
     /// The object exactly as received; built from the body's bytes on each access.
     public var jsonObject: JSONObject { source.jsonObject }
     /// Whether ``jsonObject`` has keys this model does not know, noted while
@@ -24,40 +28,54 @@ public struct ChatTranscript: ChatlioWebhookPayload {
     let hasAdditionalFields: Bool
 
     /// `conversationUUID`: the conversation id. Required.
-    public let conversationUUID: String
+    public var conversationUUID: String { source.text(conversationUUIDEntry) ?? "" }
+    package let conversationUUIDEntry: Int32
     /// `agentEmail`: the Slack agent's email.
-    public let agentEmail: String?
+    public var agentEmail: String? { source.text(agentEmailEntry) }
+    package let agentEmailEntry: Int32
     /// `agentName`: the Slack agent's name.
-    public let agentName: String?
+    public var agentName: String? { source.text(agentNameEntry) }
+    package let agentNameEntry: Int32
     /// `archiveUrl`: the Slack archive of the channel (note Chatlio's `Url` spelling).
-    public let archiveURL: String?
+    public var archiveURL: String? { source.text(archiveURLEntry) }
+    package let archiveURLEntry: Int32
     /// `extraData`: free-form strings; empty when `null` or absent.
     public let extraData: [String]
     /// `channelId`: the per-visitor Slack channel.
-    public let channelId: String?
+    public var channelId: String? { source.text(channelIdEntry) }
+    package let channelIdEntry: Int32
     /// `channelName`: that channel's name.
-    public let channelName: String?
+    public var channelName: String? { source.text(channelNameEntry) }
+    package let channelNameEntry: Int32
     /// `startedAt`: when the chat began.
-    public let startedAt: RFC3339Timestamp?
+    public var startedAt: RFC3339Timestamp? { source.timestamp(startedAtEntry) }
+    package let startedAtEntry: Int32
     /// `endedAt`: when the chat ended; the event's own time.
-    public let endedAt: RFC3339Timestamp?
+    public var endedAt: RFC3339Timestamp? { source.timestamp(endedAtEntry) }
+    package let endedAtEntry: Int32
     /// `htmlBody`: the transcript rendered as HTML. Opaque.
-    public let htmlBody: String?
+    public var htmlBody: String? { source.text(htmlBodyEntry) }
+    package let htmlBodyEntry: Int32
     /// `textBody`: the transcript as plain text. Opaque.
-    public let textBody: String?
+    public var textBody: String? { source.text(textBodyEntry) }
+    package let textBodyEntry: Int32
     /// `messages`: the structured messages; empty when `null` or absent.
     public let messages: [TranscriptMessage]
     /// `visitorEmail`: the visitor's email, when known.
-    public let visitorEmail: String?
+    public var visitorEmail: String? { source.text(visitorEmailEntry) }
+    package let visitorEmailEntry: Int32
     /// `replyToEmail`: the visitor's email when known, else Chatlio's choice.
-    public let replyToEmail: String?
+    public var replyToEmail: String? { source.text(replyToEmailEntry) }
+    package let replyToEmailEntry: Int32
     /// `visitorName`: the visitor's name or handle.
-    public let visitorName: String?
+    public var visitorName: String? { source.text(visitorNameEntry) }
+    package let visitorNameEntry: Int32
     /// `visitorTraits`: free-form traits with snake_case keys; an object, or a
     /// string as some receivers have seen it.
     public let visitorTraits: Traits?
     /// `slackTeamID`: the Slack team, seen only in older payloads.
-    public let slackTeamID: String?
+    public var slackTeamID: String? { source.text(slackTeamIDEntry) }
+    package let slackTeamIDEntry: Int32
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case conversationUUID, agentEmail, agentName
@@ -92,27 +110,32 @@ public struct ChatTranscript: ChatlioWebhookPayload {
                 + "which \(shape.kinds.map(\.rawValue).joined(separator: ", ")) post; a chat transcript has none: is this webhook pointed at the wrong URL?")
     }
 
+    // Equal objects have equal fields, which are read from them.
+    public static func == (lhs: ChatTranscript, rhs: ChatTranscript) -> Bool { lhs.source == rhs.source }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(conversationUUID) }
+
     init(reader: PayloadReader) throws(ChatlioWebhookError) {
         var reader = reader
         source = reader.source
         try Self.refuseOtherShapes(source)
-        conversationUUID = try reader.requiredText("conversationUUID")
-        agentEmail = try reader.text("agentEmail")
-        agentName = try reader.text("agentName")
-        archiveURL = try reader.text("archiveUrl")
+        conversationUUIDEntry = try reader.requiredText("conversationUUID")
+        agentEmailEntry = try reader.text("agentEmail")
+        agentNameEntry = try reader.text("agentName")
+        archiveURLEntry = try reader.text("archiveUrl")
         extraData = try reader.stringArray("extraData")
-        channelId = try reader.text("channelId")
-        channelName = try reader.text("channelName")
-        startedAt = try reader.timestamp("startedAt")
-        endedAt = try reader.timestamp("endedAt")
-        htmlBody = try reader.text("htmlBody")
-        textBody = try reader.text("textBody")
+        channelIdEntry = try reader.text("channelId")
+        channelNameEntry = try reader.text("channelName")
+        startedAtEntry = try reader.timestamp("startedAt")
+        endedAtEntry = try reader.timestamp("endedAt")
+        htmlBodyEntry = try reader.text("htmlBody")
+        textBodyEntry = try reader.text("textBody")
         messages = try reader.objectArray("messages", TranscriptMessage.init(reader:))
-        visitorEmail = try reader.text("visitorEmail")
-        replyToEmail = try reader.text("replyToEmail")
-        visitorName = try reader.text("visitorName")
+        visitorEmailEntry = try reader.text("visitorEmail")
+        replyToEmailEntry = try reader.text("replyToEmail")
+        visitorNameEntry = try reader.text("visitorName")
         visitorTraits = try reader.traits("visitorTraits", allowObject: true)
-        slackTeamID = try reader.text("slackTeamID")
+        slackTeamIDEntry = try reader.text("slackTeamID")
         hasAdditionalFields = reader.hasUnreadMembers
     }
 }

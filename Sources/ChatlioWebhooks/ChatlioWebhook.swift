@@ -1,4 +1,4 @@
-import ChatlioJSON
+package import ChatlioJSON
 public import Foundation
 
 /// One Chatlio webhook, typed by kind.
@@ -69,6 +69,17 @@ public enum ChatlioWebhook: Sendable, Hashable {
     }
 
     /// The visitor, for the kinds that carry one (all but transcripts).
+    /// The body's tape, which every model of the webhook reads.
+    package var tape: JSONTape {
+        switch self {
+        case .chatTranscript(let payload): payload.tape
+        case .offlineMessage(let payload): payload.tape
+        case .conversationStarted(let payload): payload.event.tape
+        case .unansweredMessage(let payload): payload.event.tape
+        case .visitorFeedback(let payload): payload.event.tape
+        }
+    }
+
     public var visitor: Visitor? {
         switch self {
         case .chatTranscript: nil

@@ -1,3 +1,5 @@
+package import ChatlioJSON
+
 /// The body Chatlio posts for three webhooks: a new conversation started, a
 /// visitor got no answer in time, a visitor left feedback.
 ///
@@ -14,6 +16,8 @@
 public struct ConversationEvent: Sendable, Hashable {
     /// The object as received: a tape entry, built into a tree only when asked for.
     let source: PayloadObject
+    /// The body the fields' entries index, for readers that copy its bytes.
+    package var tape: JSONTape { source.tape }
     /// The object exactly as received; built from the body's bytes on each access.
     public var jsonObject: JSONObject { source.jsonObject }
     /// Whether ``jsonObject`` has keys this model does not know, noted while
@@ -24,15 +28,20 @@ public struct ConversationEvent: Sendable, Hashable {
     public let visitor: Visitor
     /// `message`: the visitor's first message, the unanswered message, or the
     /// feedback, depending on the webhook.
-    public let message: String?
+    public var message: String? { source.text(messageEntry) }
+    package let messageEntry: Int32
     /// `conversationUUID`: the conversation id, shared with its transcript.
-    public let conversationUUID: String?
+    public var conversationUUID: String? { source.text(conversationUUIDEntry) }
+    package let conversationUUIDEntry: Int32
     /// `channelId`: the Slack channel of this conversation.
-    public let channelId: String?
+    public var channelId: String? { source.text(channelIdEntry) }
+    package let channelIdEntry: Int32
     /// `slackChannelName`: the widget's Slack channel name.
-    public let slackChannelName: String?
+    public var slackChannelName: String? { source.text(slackChannelNameEntry) }
+    package let slackChannelNameEntry: Int32
     /// `slackChannelId`: the widget's Slack channel id.
-    public let slackChannelId: String?
+    public var slackChannelId: String? { source.text(slackChannelIdEntry) }
+    package let slackChannelIdEntry: Int32
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case visitor, message, conversationUUID, channelId, slackChannelName, slackChannelId
@@ -45,15 +54,20 @@ public struct ConversationEvent: Sendable, Hashable {
         hasAdditionalFields ? source.members(notIn: Self.knownFieldNames) : [:]
     }
 
+    // Equal objects have equal fields, which are read from them.
+    public static func == (lhs: ConversationEvent, rhs: ConversationEvent) -> Bool { lhs.source == rhs.source }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(visitor) }
+
     init(reader: PayloadReader) throws(ChatlioWebhookError) {
         var reader = reader
         source = reader.source
         visitor = try reader.requiredNested("visitor", Visitor.init(reader:))
-        message = try reader.text("message")
-        conversationUUID = try reader.text("conversationUUID")
-        channelId = try reader.text("channelId")
-        slackChannelName = try reader.text("slackChannelName")
-        slackChannelId = try reader.text("slackChannelId")
+        messageEntry = try reader.text("message")
+        conversationUUIDEntry = try reader.text("conversationUUID")
+        channelIdEntry = try reader.text("channelId")
+        slackChannelNameEntry = try reader.text("slackChannelName")
+        slackChannelIdEntry = try reader.text("slackChannelId")
         hasAdditionalFields = reader.hasUnreadMembers
     }
 }

@@ -1,3 +1,5 @@
+package import ChatlioJSON
+
 /// "Exporting offline messages": a visitor left a message while no agent was
 /// online.
 ///
@@ -16,6 +18,8 @@ public struct OfflineMessage: ChatlioWebhookPayload {
 
     /// The object as received: a tape entry, built into a tree only when asked for.
     let source: PayloadObject
+    /// The body the fields' entries index, for readers that copy its bytes.
+    package var tape: JSONTape { source.tape }
     /// The object exactly as received; built from the body's bytes on each access.
     public var jsonObject: JSONObject { source.jsonObject }
     /// Whether ``jsonObject`` has keys this model does not know, noted while
@@ -25,15 +29,20 @@ public struct OfflineMessage: ChatlioWebhookPayload {
     /// `visitor`: who left the message. Required.
     public let visitor: Visitor
     /// `name`: the name typed into the offline form.
-    public let name: String?
+    public var name: String? { source.text(nameEntry) }
+    package let nameEntry: Int32
     /// `email`: the address typed into the offline form.
-    public let email: String?
+    public var email: String? { source.text(emailEntry) }
+    package let emailEntry: Int32
     /// `emailPretty`: the display address, `"Name" <address>`.
-    public let emailPretty: String?
+    public var emailPretty: String? { source.text(emailPrettyEntry) }
+    package let emailPrettyEntry: Int32
     /// `message`: the message itself.
-    public let message: String?
+    public var message: String? { source.text(messageEntry) }
+    package let messageEntry: Int32
     /// `subject`: a subject line, seen only in older payloads.
-    public let subject: String?
+    public var subject: String? { source.text(subjectEntry) }
+    package let subjectEntry: Int32
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case visitor, name, email, emailPretty, message, subject
@@ -50,15 +59,20 @@ public struct OfflineMessage: ChatlioWebhookPayload {
         try self.init(reader: Self.rootReader(given: jsonObject, options: options))
     }
 
+    // Equal objects have equal fields, which are read from them.
+    public static func == (lhs: OfflineMessage, rhs: OfflineMessage) -> Bool { lhs.source == rhs.source }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(visitor) }
+
     init(reader: PayloadReader) throws(ChatlioWebhookError) {
         var reader = reader
         source = reader.source
         visitor = try reader.requiredNested("visitor", Visitor.init(reader:))
-        name = try reader.text("name")
-        email = try reader.text("email")
-        emailPretty = try reader.text("emailPretty")
-        message = try reader.text("message")
-        subject = try reader.text("subject")
+        nameEntry = try reader.text("name")
+        emailEntry = try reader.text("email")
+        emailPrettyEntry = try reader.text("emailPretty")
+        messageEntry = try reader.text("message")
+        subjectEntry = try reader.text("subject")
         hasAdditionalFields = reader.hasUnreadMembers
     }
 }

@@ -36,6 +36,19 @@ struct PayloadObject: Sendable, Hashable {
         }
     }
 
+    /// The entry of a text field the model does not have (absent, `null` or `""`).
+    static let noEntry: Int32 = -1
+
+    /// The text of a field's string entry, or `nil` for ``noEntry``.
+    func text(_ entry: Int32) -> String? {
+        entry < 0 ? nil : tape.string(at: Int(entry))
+    }
+
+    /// The timestamp at a field's entry, which the reader has checked, or `nil` for ``noEntry``.
+    func timestamp(_ entry: Int32) -> RFC3339Timestamp? {
+        text(entry).flatMap(RFC3339Timestamp.init(parsing:))
+    }
+
     /// The object, as given or built from the tape.
     var jsonObject: JSONObject {
         given ?? tape.object(at: index)

@@ -111,22 +111,26 @@ struct PayloadReader {
 
     private func kind(at value: Int) -> JSONTape.Entry.Kind { tape.entries[value].kind }
 
-    /// A text field: `nil` when absent, `null` or `""`.
-    mutating func text(_ key: StaticString) throws(ChatlioWebhookError) -> String? {
-        guard let value = present(key) else { return nil }
+    /// A text field's value entry: ``PayloadObject/noEntry`` when absent, `null` or `""`.
+    ///
+    /// Models keep the entry, not a `String`: the text is made when a
+    /// caller asks for it, and the mapper copies the body's bytes instead.
+    mutating func text(_ key: StaticString) throws(ChatlioWebhookError) -> Int32 {
+        guard let value = present(key) else { return PayloadObject.noEntry }
         let entry = source.tape.entries[value]
         guard case .string = entry.kind else { throw mismatch(key, expected: "a string", found: value) }
         // Only "" spans no bytes: an escape always decodes to something.
-        return entry.end == entry.start ? nil : source.tape.string(at: value)
+        return entry.end == entry.start ? PayloadObject.noEntry : Int32(truncatingIfNeeded: value)
     }
 
     /// A text field that must be present and non-empty.
-    mutating func requiredText(_ key: StaticString) throws(ChatlioWebhookError) -> String {
+    mutating func requiredText(_ key: StaticString) throws(ChatlioWebhookError) -> Int32 {
         let found = foundMembers
-        guard let string = try text(key) else {
+        let entry = try text(key)
+        guard entry != PayloadObject.noEntry else {
             throw error(.missingField, key, foundMembers == found ? "the field is required" : "the field is required and must not be null or empty")
         }
-        return string
+        return entry
     }
 
     mutating func bool(_ key: StaticString) throws(ChatlioWebhookError) -> Bool? {
@@ -138,13 +142,19 @@ struct PayloadReader {
         }
     }
 
-    /// An RFC 3339 timestamp: `nil` when absent, `null` or `""`.
-    mutating func timestamp(_ key: StaticString) throws(ChatlioWebhookError) -> RFC3339Timestamp? {
-        guard let string = try text(key) else { return nil }
-        guard let timestamp = RFC3339Timestamp(parsing: string) else {
+    /// An RFC 3339 timestamp's entry, checked: ``PayloadObject/noEntry`` when absent, `null` or `""`.
+    mutating func timestamp(_ key: StaticString) throws(ChatlioWebhookError) -> Int32 {
+        let entry = try text(key)
+        guard entry != PayloadObject.noEntry else { return entry }
+        let value = source.tape.entries[Int(entry)]
+        // An escape in a timestamp is odd but legal JSON: check the decoded text then.
+        let valid = value.hasEscapes
+            ? RFC3339Timestamp.isValid(source.tape.string(at: Int(entry)))
+            : source.tape.bytes.withUnsafeBytes { RFC3339Timestamp.isValid(utf8: UnsafeRawBufferPointer(rebasing: $0[Int(value.start)..<Int(value.end)])) }
+        guard valid else {
             throw error(.invalidValue, key, "expected an RFC 3339 date-time such as 2018-05-19T18:14:32.000026941+02:00")
         }
-        return timestamp
+        return entry
     }
 
     /// A nested object field, read by `read`.

@@ -1,3 +1,5 @@
+package import ChatlioJSON
+
 /// One message of a chat transcript.
 ///
 /// Only ``ts`` is required: Slack's message id, and the only exact ordering
@@ -12,6 +14,8 @@
 public struct TranscriptMessage: ChatlioModel {
     /// The object as received: a tape entry, built into a tree only when asked for.
     let source: PayloadObject
+    /// The body the fields' entries index, for readers that copy its bytes.
+    package var tape: JSONTape { source.tape }
     /// The object exactly as received; built from the body's bytes on each access.
     public var jsonObject: JSONObject { source.jsonObject }
     /// Whether ``jsonObject`` has keys this model does not know, noted while
@@ -19,15 +23,20 @@ public struct TranscriptMessage: ChatlioModel {
     let hasAdditionalFields: Bool
 
     /// `ts`: the Slack timestamp, `seconds.microseconds`, kept as text. Required.
-    public let ts: String
+    public var ts: String { source.text(tsEntry) ?? "" }
+    package let tsEntry: Int32
     /// `text`: the message, in Slack's formatting.
-    public let text: String?
+    public var text: String? { source.text(textEntry) }
+    package let textEntry: Int32
     /// `sentAt`: when the message was sent.
-    public let sentAt: RFC3339Timestamp?
+    public var sentAt: RFC3339Timestamp? { source.timestamp(sentAtEntry) }
+    package let sentAtEntry: Int32
     /// `userId`: the Slack user id of an agent; `nil` for visitor messages.
-    public let userId: String?
+    public var userId: String? { source.text(userIdEntry) }
+    package let userIdEntry: Int32
     /// `username`: the agent's or visitor's display name.
-    public let username: String?
+    public var username: String? { source.text(usernameEntry) }
+    package let usernameEntry: Int32
     /// `isVisitorMsg`: whether the visitor wrote it.
     public let isVisitorMessage: Bool?
 
@@ -47,14 +56,19 @@ public struct TranscriptMessage: ChatlioModel {
         try self.init(reader: PayloadReader(PayloadObject(given: jsonObject, kind: nil), kind: nil, depth: 1, options: options))
     }
 
+    // Equal objects have equal fields, which are read from them.
+    public static func == (lhs: TranscriptMessage, rhs: TranscriptMessage) -> Bool { lhs.source == rhs.source }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(ts) }
+
     init(reader: PayloadReader) throws(ChatlioWebhookError) {
         var reader = reader
         source = reader.source
-        ts = try reader.requiredText("ts")
-        text = try reader.text("text")
-        sentAt = try reader.timestamp("sentAt")
-        userId = try reader.text("userId")
-        username = try reader.text("username")
+        tsEntry = try reader.requiredText("ts")
+        textEntry = try reader.text("text")
+        sentAtEntry = try reader.timestamp("sentAt")
+        userIdEntry = try reader.text("userId")
+        usernameEntry = try reader.text("username")
         isVisitorMessage = try reader.bool("isVisitorMsg")
         hasAdditionalFields = reader.hasUnreadMembers
     }

@@ -1,3 +1,5 @@
+package import ChatlioJSON
+
 /// The website visitor, as carried by offline messages and conversation events.
 ///
 /// Only ``uuid`` is required: it is Chatlio's visitor id and the identity every
@@ -14,6 +16,8 @@
 public struct Visitor: ChatlioModel {
     /// The object as received: a tape entry, built into a tree only when asked for.
     let source: PayloadObject
+    /// The body the fields' entries index, for readers that copy its bytes.
+    package var tape: JSONTape { source.tape }
     /// The object exactly as received; built from the body's bytes on each access.
     public var jsonObject: JSONObject { source.jsonObject }
     /// Whether ``jsonObject`` has keys this model does not know, noted while
@@ -22,30 +26,41 @@ public struct Visitor: ChatlioModel {
 
     /// `UUID`: Chatlio's visitor id. Required. Kept as text: it is not a valid
     /// RFC 4122 UUID and `Foundation.UUID` would upper-case it.
-    public let uuid: String
+    public var uuid: String { source.text(uuidEntry) ?? "" }
+    package let uuidEntry: Int32
     /// `email`, when the visitor gave one.
-    public let email: String?
+    public var email: String? { source.text(emailEntry) }
+    package let emailEntry: Int32
     /// `name`, when the visitor gave one.
-    public let name: String?
+    public var name: String? { source.text(nameEntry) }
+    package let nameEntry: Int32
     /// `identUserId`: the user id the site passed to `_chatlio.identify`.
-    public let identUserId: String?
+    public var identUserId: String? { source.text(identUserIdEntry) }
+    package let identUserIdEntry: Int32
     /// `identTraits`: the traits passed to `_chatlio.identify`, JSON inside a string.
     public let identifyTraits: Traits?
     /// `userAgent`: the browser's user agent.
-    public let userAgent: String?
+    public var userAgent: String? { source.text(userAgentEntry) }
+    package let userAgentEntry: Int32
     /// `handle`: Chatlio's generated name for the visitor, such as `united-states-27`.
-    public let handle: String?
+    public var handle: String? { source.text(handleEntry) }
+    package let handleEntry: Int32
     /// `currentPage`: the URL the visitor was on.
-    public let currentPage: String?
+    public var currentPage: String? { source.text(currentPageEntry) }
+    package let currentPageEntry: Int32
     /// `referrerURL`: the page that referred the visitor.
-    public let referrerURL: String?
+    public var referrerURL: String? { source.text(referrerURLEntry) }
+    package let referrerURLEntry: Int32
     /// `createdAt`: when Chatlio first saw the visitor.
-    public let createdAt: RFC3339Timestamp?
+    public var createdAt: RFC3339Timestamp? { source.timestamp(createdAtEntry) }
+    package let createdAtEntry: Int32
     /// `IPAddress`: the visitor's address as Chatlio saw it (IPv4 or IPv6 text, unchecked).
-    public let ipAddress: String?
+    public var ipAddress: String? { source.text(ipAddressEntry) }
+    package let ipAddressEntry: Int32
     /// `location`: free text such as `Los Angeles, California, United States`.
     /// Missing from some payloads.
-    public let location: String?
+    public var location: String? { source.text(locationEntry) }
+    package let locationEntry: Int32
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case uuid = "UUID"
@@ -67,21 +82,26 @@ public struct Visitor: ChatlioModel {
         try self.init(reader: PayloadReader(PayloadObject(given: jsonObject, kind: nil), kind: nil, depth: 1, options: options))
     }
 
+    // Equal objects have equal fields, which are read from them.
+    public static func == (lhs: Visitor, rhs: Visitor) -> Bool { lhs.source == rhs.source }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(uuid) }
+
     init(reader: PayloadReader) throws(ChatlioWebhookError) {
         var reader = reader
         source = reader.source
-        uuid = try reader.requiredText("UUID")
-        email = try reader.text("email")
-        name = try reader.text("name")
-        identUserId = try reader.text("identUserId")
+        uuidEntry = try reader.requiredText("UUID")
+        emailEntry = try reader.text("email")
+        nameEntry = try reader.text("name")
+        identUserIdEntry = try reader.text("identUserId")
         identifyTraits = try reader.traits("identTraits", allowObject: false)
-        userAgent = try reader.text("userAgent")
-        handle = try reader.text("handle")
-        currentPage = try reader.text("currentPage")
-        referrerURL = try reader.text("referrerURL")
-        createdAt = try reader.timestamp("createdAt")
-        ipAddress = try reader.text("IPAddress")
-        location = try reader.text("location")
+        userAgentEntry = try reader.text("userAgent")
+        handleEntry = try reader.text("handle")
+        currentPageEntry = try reader.text("currentPage")
+        referrerURLEntry = try reader.text("referrerURL")
+        createdAtEntry = try reader.timestamp("createdAt")
+        ipAddressEntry = try reader.text("IPAddress")
+        locationEntry = try reader.text("location")
         hasAdditionalFields = reader.hasUnreadMembers
     }
 }

@@ -7,21 +7,25 @@ extension EventDraft {
     /// The whole `xdmEntity` as compact JSON, written in one pass. An object
     /// is opened only when it will hold a member, so no `{}` is written.
     func written(id: String) -> [UInt8] {
+        DraftBody.borrowing(texts.body) { body in written(id: id, body: body) }
+    }
+
+    private func written(id: String, body: DraftBody) -> [UInt8] {
         var out = EventJSONWriter(capacity: estimatedSize)
         out.openObject()
         out.key("_id"); out.string(id)
         out.key("timestamp"); out.string(timestamp)
         out.key("eventType"); out.string(kind.xdmEventType)
         out.key("producedBy"); out.literal("\"self\"")
-        writeIdentityMap(into: &out)
+        writeIdentityMap(into: &out, body: body)
         if environmentType != nil || ipV4 != nil || ipV6 != nil || userAgent != nil {
             out.key("environment"); out.openObject()
-            if let environmentType { out.key("type"); out.string(environmentType) }
-            if let ipV4 { out.key("ipV4"); out.string(ipV4) }
-            if let ipV6 { out.key("ipV6"); out.string(ipV6) }
+            if let environmentType { out.key("type"); out.string(environmentType, in: body) }
+            if let ipV4 { out.key("ipV4"); out.string(ipV4, in: body) }
+            if let ipV6 { out.key("ipV6"); out.string(ipV6, in: body) }
             if let userAgent {
                 out.key("browserDetails"); out.openObject()
-                out.key("userAgent"); out.string(userAgent)
+                out.key("userAgent"); out.string(userAgent, in: body)
                 out.closeObject()
             }
             out.closeObject()
@@ -30,12 +34,12 @@ extension EventDraft {
             out.key("web"); out.openObject()
             if let pageURL {
                 out.key("webPageDetails"); out.openObject()
-                out.key("URL"); out.string(pageURL)
+                out.key("URL"); out.string(pageURL, in: body)
                 out.closeObject()
             }
             if let referrerURL {
                 out.key("webReferrer"); out.openObject()
-                out.key("URL"); out.string(referrerURL)
+                out.key("URL"); out.string(referrerURL, in: body)
                 out.closeObject()
             }
             out.closeObject()
@@ -43,41 +47,41 @@ extension EventDraft {
         if geoCity != nil || geoStateProvince != nil || geoCountryCode != nil {
             out.key("placeContext"); out.openObject()
             out.key("geo"); out.openObject()
-            if let geoCity { out.key("city"); out.string(geoCity) }
-            if let geoStateProvince { out.key("stateProvince"); out.string(geoStateProvince) }
-            if let geoCountryCode { out.key("countryCode"); out.string(geoCountryCode) }
+            if let geoCity { out.key("city"); out.string(geoCity, in: body) }
+            if let geoStateProvince { out.key("stateProvince"); out.string(geoStateProvince, in: body) }
+            if let geoCountryCode { out.key("countryCode"); out.string(geoCountryCode, in: body) }
             out.closeObject()
             out.closeObject()
         }
         if let personalEmail {
             out.key("personalEmail"); out.openObject()
-            out.key("address"); out.string(personalEmail)
+            out.key("address"); out.string(personalEmail, in: body)
             out.closeObject()
         }
         if let fullName {
             out.key("person"); out.openObject()
             out.key("name"); out.openObject()
-            out.key("fullName"); out.string(fullName)
+            out.key("fullName"); out.string(fullName, in: body)
             out.closeObject()
             out.closeObject()
         }
         out.key(named: tenantNamespace); out.openObject()
         out.key("chatlio")
-        writeChatlio(into: &out)
+        writeChatlio(into: &out, body: body)
         out.closeObject()
         out.closeObject()
         return out.finish()
     }
 
     /// `identityMap`: one array per namespace, items in the order found.
-    private func writeIdentityMap(into out: inout EventJSONWriter) {
+    private func writeIdentityMap(into out: inout EventJSONWriter, body: DraftBody) {
         guard !identities.isEmpty else { return }
         out.key("identityMap"); out.openObject()
         for (index, first) in identities.enumerated() where !identities[..<index].contains(where: { $0.namespace == first.namespace }) {
             out.key(named: first.namespace); out.openArray()
             for item in identities[index...] where item.namespace == first.namespace {
                 out.element(); out.openObject()
-                out.key("id"); out.string(item.id)
+                out.key("id"); out.string(item.id, in: body)
                 out.key("primary"); out.bool(item.primary)
                 out.key("authenticatedState"); out.literal(item.authenticated ? "\"authenticated\"" : "\"ambiguous\"")
                 out.closeObject()
@@ -87,28 +91,28 @@ extension EventDraft {
         out.closeObject()
     }
 
-    private func writeChatlio(into out: inout EventJSONWriter) {
+    private func writeChatlio(into out: inout EventJSONWriter, body: DraftBody) {
         out.openObject()
         out.key("webhookKind"); out.string(kind.rawValue)
         let fields = chatlio
-        if let value = fields.conversationId { out.key("conversationId"); out.string(value) }
-        if let value = fields.channelId { out.key("channelId"); out.string(value) }
-        if let value = fields.channelName { out.key("channelName"); out.string(value) }
-        if let value = fields.slackChannelId { out.key("slackChannelId"); out.string(value) }
-        if let value = fields.slackChannelName { out.key("slackChannelName"); out.string(value) }
-        if let value = fields.slackTeamId { out.key("slackTeamId"); out.string(value) }
-        if let value = fields.message { out.key("message"); out.string(value) }
-        if let value = fields.subject { out.key("subject"); out.string(value) }
-        if let value = fields.emailPretty { out.key("emailPretty"); out.string(value) }
-        if let value = fields.additionalFieldsJSON { out.key("additionalFieldsJSON"); out.string(value) }
-        if !visitor.isEmpty { writeVisitor(into: &out) }
+        if let value = fields.conversationId { out.key("conversationId"); out.string(value, in: body) }
+        if let value = fields.channelId { out.key("channelId"); out.string(value, in: body) }
+        if let value = fields.channelName { out.key("channelName"); out.string(value, in: body) }
+        if let value = fields.slackChannelId { out.key("slackChannelId"); out.string(value, in: body) }
+        if let value = fields.slackChannelName { out.key("slackChannelName"); out.string(value, in: body) }
+        if let value = fields.slackTeamId { out.key("slackTeamId"); out.string(value, in: body) }
+        if let value = fields.message { out.key("message"); out.string(value, in: body) }
+        if let value = fields.subject { out.key("subject"); out.string(value, in: body) }
+        if let value = fields.emailPretty { out.key("emailPretty"); out.string(value, in: body) }
+        if let value = fields.additionalFieldsJSON { out.key("additionalFieldsJSON"); out.string(value, in: body) }
+        if !visitor.isEmpty { writeVisitor(into: &out, body: body) }
         if agent.name != nil || agent.email != nil {
             out.key("agent"); out.openObject()
-            if let value = agent.name { out.key("name"); out.string(value) }
-            if let value = agent.email { out.key("email"); out.string(value) }
+            if let value = agent.name { out.key("name"); out.string(value, in: body) }
+            if let value = agent.email { out.key("email"); out.string(value, in: body) }
             out.closeObject()
         }
-        writeTranscript(into: &out)
+        writeTranscript(into: &out, body: body)
         out.key("mapping"); out.openObject()
         out.key("mapperVersion"); out.string(XDMMapper.version)
         out.key("timestampSource"); out.string(report.timestampSource.rawValue)
@@ -127,21 +131,21 @@ extension EventDraft {
         out.closeObject()
     }
 
-    private func writeVisitor(into out: inout EventJSONWriter) {
+    private func writeVisitor(into out: inout EventJSONWriter, body: DraftBody) {
         out.key("visitor"); out.openObject()
-        if let value = visitor.uuid { out.key("uuid"); out.string(value) }
-        if let value = visitor.handle { out.key("handle"); out.string(value) }
-        if let value = visitor.identUserId { out.key("identUserId"); out.string(value) }
-        if let value = visitor.name { out.key("name"); out.string(value) }
-        if let value = visitor.email { out.key("email"); out.string(value) }
-        if let value = visitor.ipAddress { out.key("ipAddress"); out.string(value) }
-        if let value = visitor.location { out.key("location"); out.string(value) }
-        if let value = visitor.identifyTraitsJSON { out.key("identifyTraitsJSON"); out.string(value) }
-        if let value = visitor.createdAt { out.key("createdAt"); out.string(value) }
+        if let value = visitor.uuid { out.key("uuid"); out.string(value, in: body) }
+        if let value = visitor.handle { out.key("handle"); out.string(value, in: body) }
+        if let value = visitor.identUserId { out.key("identUserId"); out.string(value, in: body) }
+        if let value = visitor.name { out.key("name"); out.string(value, in: body) }
+        if let value = visitor.email { out.key("email"); out.string(value, in: body) }
+        if let value = visitor.ipAddress { out.key("ipAddress"); out.string(value, in: body) }
+        if let value = visitor.location { out.key("location"); out.string(value, in: body) }
+        if let value = visitor.identifyTraitsJSON { out.key("identifyTraitsJSON"); out.string(value, in: body) }
+        if let value = visitor.createdAt { out.key("createdAt"); out.string(value, in: body) }
         out.closeObject()
     }
 
-    private func writeTranscript(into out: inout EventJSONWriter) {
+    private func writeTranscript(into out: inout EventJSONWriter, body: DraftBody) {
         let fields = transcript
         guard fields.startedAt != nil || fields.endedAt != nil || fields.archiveURL != nil || fields.textBody != nil
             || fields.htmlBody != nil || fields.replyToEmail != nil || fields.visitorName != nil || fields.visitorEmail != nil
@@ -149,21 +153,21 @@ extension EventDraft {
             || !extraData.isEmpty || droppedExtraData > 0
         else { return }
         out.key("transcript"); out.openObject()
-        if let value = fields.startedAt { out.key("startedAt"); out.string(value) }
-        if let value = fields.endedAt { out.key("endedAt"); out.string(value) }
-        if let value = fields.archiveURL { out.key("archiveURL"); out.string(value) }
-        if let value = fields.textBody { out.key("textBody"); out.string(value) }
-        if let value = fields.htmlBody { out.key("htmlBody"); out.string(value) }
-        if let value = fields.replyToEmail { out.key("replyToEmail"); out.string(value) }
-        if let value = fields.visitorName { out.key("visitorName"); out.string(value) }
-        if let value = fields.visitorEmail { out.key("visitorEmail"); out.string(value) }
-        if let value = fields.visitorTraitsJSON { out.key("visitorTraitsJSON"); out.string(value) }
+        if let value = fields.startedAt { out.key("startedAt"); out.string(value, in: body) }
+        if let value = fields.endedAt { out.key("endedAt"); out.string(value, in: body) }
+        if let value = fields.archiveURL { out.key("archiveURL"); out.string(value, in: body) }
+        if let value = fields.textBody { out.key("textBody"); out.string(value, in: body) }
+        if let value = fields.htmlBody { out.key("htmlBody"); out.string(value, in: body) }
+        if let value = fields.replyToEmail { out.key("replyToEmail"); out.string(value, in: body) }
+        if let value = fields.visitorName { out.key("visitorName"); out.string(value, in: body) }
+        if let value = fields.visitorEmail { out.key("visitorEmail"); out.string(value, in: body) }
+        if let value = fields.visitorTraitsJSON { out.key("visitorTraitsJSON"); out.string(value, in: body) }
         if let value = fields.messageCount { out.key("messageCount"); out.integer(value) }
         if !messages.isEmpty {
             out.key("messages"); out.openArray()
             for message in messages {
                 out.element()
-                Self.write(message, into: &out)
+                Self.write(message, into: &out, body: body)
             }
             out.closeArray()
         }
@@ -177,13 +181,13 @@ extension EventDraft {
         out.closeObject()
     }
 
-    static func write(_ message: TranscriptMessage, into out: inout EventJSONWriter) {
+    static func write(_ message: TranscriptMessage, into out: inout EventJSONWriter, body: DraftBody) {
         out.openObject()
-        if let value = message.ts { out.key("ts"); out.string(value) }
-        if let value = message.sentAt { out.key("sentAt"); out.string(value) }
-        if let value = message.text { out.key("text"); out.string(value) }
-        if let value = message.userId { out.key("userId"); out.string(value) }
-        if let value = message.username { out.key("username"); out.string(value) }
+        if let value = message.ts { out.key("ts"); out.string(value, in: body) }
+        if let value = message.sentAt { out.key("sentAt"); out.string(value, in: body) }
+        if let value = message.text { out.key("text"); out.string(value, in: body) }
+        if let value = message.userId { out.key("userId"); out.string(value, in: body) }
+        if let value = message.username { out.key("username"); out.string(value, in: body) }
         if let value = message.isVisitorMsg { out.key("isVisitorMsg"); out.bool(value) }
         out.closeObject()
     }
@@ -191,12 +195,12 @@ extension EventDraft {
     /// Room for the fixed members plus the long strings, so the buffer is
     /// allocated once (escaping rarely adds more than an eighth).
     private var estimatedSize: Int {
-        var size = 1_024
-        for text in [chatlio.message, chatlio.subject, chatlio.additionalFieldsJSON, visitor.identifyTraitsJSON, userAgent, pageURL,
-                     referrerURL, transcript.textBody, transcript.htmlBody, transcript.visitorTraitsJSON] {
-            size &+= text?.utf8.count ?? 0
-        }
-        for message in messages { size &+= 96 &+ (message.text?.utf8.count ?? 0) &+ (message.username?.utf8.count ?? 0) }
+        // Summed field by field: an array of the fields would be a heap
+        // allocation and a copy of each value, for a guess.
+        var size = 1_024 &+ texts.byteCount(chatlio.message) &+ texts.byteCount(chatlio.subject) &+ texts.byteCount(chatlio.additionalFieldsJSON)
+        size &+= texts.byteCount(visitor.identifyTraitsJSON) &+ texts.byteCount(userAgent) &+ texts.byteCount(pageURL) &+ texts.byteCount(referrerURL)
+        size &+= texts.byteCount(transcript.textBody) &+ texts.byteCount(transcript.htmlBody) &+ texts.byteCount(transcript.visitorTraitsJSON)
+        for message in messages { size &+= 96 &+ texts.byteCount(message.text) &+ texts.byteCount(message.username) }
         for item in extraData { size &+= 3 &+ item.utf8.count }
         return size &+ size / 8
     }
@@ -264,14 +268,18 @@ extension EventDraft {
             guard !messages.isEmpty else { return false }
             // Drop enough of the oldest messages to cover the excess, plus room
             // for the note that records it; the caller re-measures.
-            var freed = 0
-            var count = 0
-            var scratch = EventJSONWriter(capacity: 256)
-            while count < messages.count, freed < excess + 64 {
-                let before = scratch.count
-                Self.write(messages[count], into: &scratch)
-                freed += scratch.count - before + 1
-                count += 1
+            let messages = messages
+            let count = DraftBody.borrowing(texts.body) { body in
+                var freed = 0
+                var count = 0
+                var scratch = EventJSONWriter(capacity: 256)
+                while count < messages.count, freed < excess + 64 {
+                    let before = scratch.count
+                    Self.write(messages[count], into: &scratch, body: body)
+                    freed += scratch.count - before + 1
+                    count += 1
+                }
+                return count
             }
             dropOldestMessages(count)
             return !messages.isEmpty

@@ -1,3 +1,4 @@
+import ChatlioJSON
 @_spi(ChatlioAEPInternal) import ChatlioWebhooks
 import Foundation
 import XDMSchemaRegistry
@@ -12,18 +13,22 @@ struct EventDraft {
     var report = MappingReport()
     var timestamp = ""
 
+    /// The webhook's body, which every ``DraftText/entry(_:)`` value
+    /// indexes, and the privacy policy: how fields become values.
+    let texts: DraftTexts
+
     // Standard field groups.
-    var environmentType: String?
-    var ipV4: String?
-    var ipV6: String?
-    var userAgent: String?
-    var pageURL: String?
-    var referrerURL: String?
-    var geoCity: String?
-    var geoStateProvince: String?
-    var geoCountryCode: String?
-    var personalEmail: String?
-    var fullName: String?
+    var environmentType: DraftText?
+    var ipV4: DraftText?
+    var ipV6: DraftText?
+    var userAgent: DraftText?
+    var pageURL: DraftText?
+    var referrerURL: DraftText?
+    var geoCity: DraftText?
+    var geoStateProvince: DraftText?
+    var geoCountryCode: DraftText?
+    var personalEmail: DraftText?
+    var fullName: DraftText?
     /// `identityMap`'s items in order; items sharing a namespace go into one array.
     var identities: [IdentityItem] = []
 
@@ -40,49 +45,50 @@ struct EventDraft {
     var droppedExtraData = 0
 
     // Identities found, before policy and primary selection.
-    var conversationID: String?
-    var visitorUUID: String?
-    var emails: [String] = []
-    var identUserId: String?
+    var conversationID: DraftText?
+    var visitorUUID: DraftText?
+    var emails: [DraftText] = []
+    var identUserId: DraftText?
 
     var configuration: XDMMapper.Configuration { mapper.configuration }
     var privacy: XDMMapper.PrivacyPolicy { configuration.privacy }
 
-    init(mapper: XDMMapper, kind: WebhookKind) {
+    init(mapper: XDMMapper, kind: WebhookKind, body: JSONTape?) {
         self.mapper = mapper
         self.kind = kind
+        texts = DraftTexts(body: body, privacy: mapper.configuration.privacy)
     }
 
     struct IdentityItem {
         var namespace: String
-        var id: String
+        var id: DraftText
         var primary: Bool
         var authenticated: Bool
     }
 
     struct ChatlioFields {
-        var conversationId: String?
-        var channelId: String?
-        var channelName: String?
-        var slackChannelId: String?
-        var slackChannelName: String?
-        var slackTeamId: String?
-        var message: String?
-        var subject: String?
-        var emailPretty: String?
-        var additionalFieldsJSON: String?
+        var conversationId: DraftText?
+        var channelId: DraftText?
+        var channelName: DraftText?
+        var slackChannelId: DraftText?
+        var slackChannelName: DraftText?
+        var slackTeamId: DraftText?
+        var message: DraftText?
+        var subject: DraftText?
+        var emailPretty: DraftText?
+        var additionalFieldsJSON: DraftText?
     }
 
     struct VisitorFields {
-        var uuid: String?
-        var handle: String?
-        var identUserId: String?
-        var name: String?
-        var email: String?
-        var ipAddress: String?
-        var location: String?
-        var identifyTraitsJSON: String?
-        var createdAt: String?
+        var uuid: DraftText?
+        var handle: DraftText?
+        var identUserId: DraftText?
+        var name: DraftText?
+        var email: DraftText?
+        var ipAddress: DraftText?
+        var location: DraftText?
+        var identifyTraitsJSON: DraftText?
+        var createdAt: DraftText?
 
         var isEmpty: Bool {
             uuid == nil && handle == nil && identUserId == nil && name == nil && email == nil && ipAddress == nil
@@ -91,35 +97,36 @@ struct EventDraft {
     }
 
     struct AgentFields {
-        var name: String?
-        var email: String?
+        var name: DraftText?
+        var email: DraftText?
     }
 
     struct TranscriptFields {
-        var startedAt: String?
-        var endedAt: String?
-        var archiveURL: String?
-        var textBody: String?
-        var htmlBody: String?
-        var replyToEmail: String?
-        var visitorName: String?
-        var visitorEmail: String?
-        var visitorTraitsJSON: String?
+        var startedAt: DraftText?
+        var endedAt: DraftText?
+        var archiveURL: DraftText?
+        var textBody: DraftText?
+        var htmlBody: DraftText?
+        var replyToEmail: DraftText?
+        var visitorName: DraftText?
+        var visitorEmail: DraftText?
+        var visitorTraitsJSON: DraftText?
         var messageCount: Int?
     }
 
     struct TranscriptMessage {
-        var ts: String?
-        var sentAt: String?
-        var text: String?
-        var userId: String?
-        var username: String?
+        var ts: DraftText?
+        var sentAt: DraftText?
+        var text: DraftText?
+        var userId: DraftText?
+        var username: DraftText?
         var isVisitorMsg: Bool?
     }
 
     /// Stores `value` in `slot` unless it is `nil` or empty (an earlier value then stays).
-    static func put(_ value: String?, _ slot: inout String?) {
-        guard let value, !value.isEmpty else { return }
+    static func put(_ value: DraftText?, _ slot: inout DraftText?) {
+        guard let value else { return }
+        if case .text(let text) = value, text.isEmpty { return }
         slot = value
     }
 
@@ -127,53 +134,59 @@ struct EventDraft {
 
     mutating func add(_ event: ConversationEvent) {
         add(event.visitor)
-        conversationID = event.conversationUUID
-        Self.put(event.conversationUUID, &chatlio.conversationId)
-        Self.put(event.channelId, &chatlio.channelId)
-        Self.put(event.slackChannelName, &chatlio.slackChannelName)
-        Self.put(event.slackChannelId, &chatlio.slackChannelId)
-        Self.put(applying(privacy.messageText, to: event.message), &chatlio.message)
+        let tape = event.tape
+        conversationID = texts.text(event.conversationUUIDEntry, of: tape)
+        Self.put(conversationID, &chatlio.conversationId)
+        Self.put(texts.text(event.channelIdEntry, of: tape), &chatlio.channelId)
+        Self.put(texts.text(event.slackChannelNameEntry, of: tape), &chatlio.slackChannelName)
+        Self.put(texts.text(event.slackChannelIdEntry, of: tape), &chatlio.slackChannelId)
+        Self.put(texts.applying(privacy.messageText, to: texts.text(event.messageEntry, of: tape)), &chatlio.message)
     }
 
     mutating func add(_ offline: OfflineMessage) {
+        let tape = offline.tape
+        let name = texts.text(offline.nameEntry, of: tape)
         // What the visitor typed into the form is the better identity; the visitor record follows.
-        addEmail(offline.email)
-        if privacy.name == .keep, let name = offline.name?.trimmed, !name.isEmpty { fullName = name }
+        addEmail(texts.text(offline.emailEntry, of: tape))
+        if privacy.name == .keep, let name = texts.trimmed(name) { fullName = name }
         add(offline.visitor)
-        Self.put(applying(privacy.messageText, to: offline.message), &chatlio.message)
-        Self.put(applying(privacy.messageText, to: offline.subject), &chatlio.subject)
-        if privacy.email == .keep { Self.put(offline.emailPretty, &chatlio.emailPretty) }
-        if privacy.name == .hash, let name = Self.hashedName(offline.name) { visitor.name = name }
+        Self.put(texts.applying(privacy.messageText, to: texts.text(offline.messageEntry, of: tape)), &chatlio.message)
+        Self.put(texts.applying(privacy.messageText, to: texts.text(offline.subjectEntry, of: tape)), &chatlio.subject)
+        if privacy.email == .keep { Self.put(texts.text(offline.emailPrettyEntry, of: tape), &chatlio.emailPretty) }
+        if privacy.name == .hash, let name = texts.hashedName(name) { visitor.name = name }
     }
 
     mutating func add(_ payload: ChatTranscript) {
-        conversationID = payload.conversationUUID
-        Self.put(payload.conversationUUID, &chatlio.conversationId)
-        Self.put(payload.channelId, &chatlio.channelId)
-        Self.put(payload.channelName, &chatlio.channelName)
-        Self.put(payload.slackTeamID, &chatlio.slackTeamId)
-        Self.put(applyingName(payload.agentName), &agent.name)
-        Self.put(applyingEmailText(payload.agentEmail), &agent.email)
-        addEmail(payload.visitorEmail)
-        Self.put(payload.startedAt?.text, &transcript.startedAt)
-        Self.put(payload.endedAt?.text, &transcript.endedAt)
-        Self.put(payload.archiveURL, &transcript.archiveURL)
-        Self.put(applying(privacy.messageText, to: payload.textBody), &transcript.textBody)
-        Self.put(applying(privacy.messageText, to: payload.htmlBody), &transcript.htmlBody)
-        Self.put(applyingEmailText(payload.replyToEmail), &transcript.replyToEmail)
-        Self.put(applyingName(payload.visitorName), &transcript.visitorName)
-        Self.put(applyingEmailText(payload.visitorEmail), &transcript.visitorEmail)
-        Self.put(payload.visitorTraits.map(Self.jsonText), &transcript.visitorTraitsJSON)
+        let tape = payload.tape
+        conversationID = texts.text(payload.conversationUUIDEntry, of: tape)
+        Self.put(conversationID, &chatlio.conversationId)
+        Self.put(texts.text(payload.channelIdEntry, of: tape), &chatlio.channelId)
+        Self.put(texts.text(payload.channelNameEntry, of: tape), &chatlio.channelName)
+        Self.put(texts.text(payload.slackTeamIDEntry, of: tape), &chatlio.slackTeamId)
+        Self.put(texts.applyingName(texts.text(payload.agentNameEntry, of: tape)), &agent.name)
+        Self.put(texts.applyingEmailText(texts.text(payload.agentEmailEntry, of: tape)), &agent.email)
+        let visitorEmail = texts.text(payload.visitorEmailEntry, of: tape)
+        addEmail(visitorEmail)
+        Self.put(texts.text(payload.startedAtEntry, of: tape), &transcript.startedAt)
+        Self.put(texts.text(payload.endedAtEntry, of: tape), &transcript.endedAt)
+        Self.put(texts.text(payload.archiveURLEntry, of: tape), &transcript.archiveURL)
+        Self.put(texts.applying(privacy.messageText, to: texts.text(payload.textBodyEntry, of: tape)), &transcript.textBody)
+        Self.put(texts.applying(privacy.messageText, to: texts.text(payload.htmlBodyEntry, of: tape)), &transcript.htmlBody)
+        Self.put(texts.applyingEmailText(texts.text(payload.replyToEmailEntry, of: tape)), &transcript.replyToEmail)
+        Self.put(texts.applyingName(texts.text(payload.visitorNameEntry, of: tape)), &transcript.visitorName)
+        Self.put(texts.applyingEmailText(visitorEmail), &transcript.visitorEmail)
+        Self.put(payload.visitorTraits.map { .text(Self.jsonText($0)) }, &transcript.visitorTraitsJSON)
         transcript.messageCount = payload.messages.count
         extraData = payload.extraData.filter { !$0.isEmpty }
         messages.reserveCapacity(payload.messages.count)
         for message in payload.messages {
+            let tape = message.tape
             var item = TranscriptMessage()
-            Self.put(message.ts, &item.ts)
-            Self.put(message.sentAt?.text, &item.sentAt)
-            Self.put(applying(privacy.messageText, to: message.text), &item.text)
-            Self.put(message.userId, &item.userId)
-            Self.put(applyingName(message.username), &item.username)
+            Self.put(texts.text(message.tsEntry, of: tape), &item.ts)
+            Self.put(texts.text(message.sentAtEntry, of: tape), &item.sentAt)
+            Self.put(texts.applying(privacy.messageText, to: texts.text(message.textEntry, of: tape)), &item.text)
+            Self.put(texts.text(message.userIdEntry, of: tape), &item.userId)
+            Self.put(texts.applyingName(texts.text(message.usernameEntry, of: tape)), &item.username)
             item.isVisitorMsg = message.isVisitorMessage
             messages.append(item)
         }
@@ -181,34 +194,39 @@ struct EventDraft {
     }
 
     mutating func add(_ source: Visitor) {
-        visitorUUID = source.uuid
-        identUserId = source.identUserId
-        addEmail(source.email)
-        Self.put(source.uuid, &visitor.uuid)
-        Self.put(source.handle, &visitor.handle)
-        Self.put(source.identUserId, &visitor.identUserId)
-        Self.put(source.location, &visitor.location)
-        Self.put(source.createdAt?.text, &visitor.createdAt)
-        Self.put(source.identifyTraits.map(Self.jsonText), &visitor.identifyTraitsJSON)
+        let tape = source.tape
+        let uuid = texts.text(source.uuidEntry, of: tape)
+        visitorUUID = uuid
+        identUserId = texts.text(source.identUserIdEntry, of: tape)
+        addEmail(texts.text(source.emailEntry, of: tape))
+        Self.put(uuid, &visitor.uuid)
+        Self.put(texts.text(source.handleEntry, of: tape), &visitor.handle)
+        Self.put(identUserId, &visitor.identUserId)
+        let location = texts.text(source.locationEntry, of: tape)
+        Self.put(location, &visitor.location)
+        Self.put(texts.text(source.createdAtEntry, of: tape), &visitor.createdAt)
+        Self.put(source.identifyTraits.map { .text(Self.jsonText($0)) }, &visitor.identifyTraitsJSON)
+        let name = texts.text(source.nameEntry, of: tape)
         switch privacy.name {
-        case .keep: if fullName == nil, let name = source.name?.trimmed, !name.isEmpty { fullName = name }
-        case .hash: Self.put(Self.hashedName(source.name), &visitor.name)
+        case .keep: if fullName == nil, let name = texts.trimmed(name) { fullName = name }
+        case .hash: Self.put(texts.hashedName(name), &visitor.name)
         case .drop: break
         }
+        let userAgent = texts.text(source.userAgentEntry, of: tape)
         switch privacy.userAgent {
-        case .keep: Self.put(source.userAgent, &userAgent)
-        case .hash: Self.put(source.userAgent.map(SHA256.hexDigest(of:)), &userAgent)
+        case .keep: Self.put(userAgent, &self.userAgent)
+        case .hash: Self.put(userAgent.map { .text(SHA256.hexDigest(of: texts.string($0))) }, &self.userAgent)
         case .drop: break
         }
-        addIPAddress(source.ipAddress)
-        Self.put(source.currentPage, &pageURL)
-        Self.put(source.referrerURL, &referrerURL)
-        if let text = source.location, let location = ChatlioLocation(parsing: text) {
-            Self.put(location.city, &geoCity)
-            Self.put(location.stateProvince, &geoStateProvince)
-            Self.put(location.countryCode, &geoCountryCode)
+        addIPAddress(texts.text(source.ipAddressEntry, of: tape))
+        Self.put(texts.text(source.currentPageEntry, of: tape), &pageURL)
+        Self.put(texts.text(source.referrerURLEntry, of: tape), &referrerURL)
+        if let location, let parsed = ChatlioLocation(parsing: texts.string(location)) {
+            Self.put(parsed.city.map(DraftText.text), &geoCity)
+            Self.put(parsed.stateProvince.map(DraftText.text), &geoStateProvince)
+            if !parsed.countryCode.isEmpty { geoCountryCode = .text(parsed.countryCode) }
         }
-        environmentType = configuration.environmentType
+        environmentType = .text(configuration.environmentType)
     }
 
     mutating func addAdditionalFields(of webhook: ChatlioWebhook) {
@@ -223,70 +241,40 @@ struct EventDraft {
             }
             if !perMessage.isEmpty { unknown["messages"] = .object(perMessage) }
         }
-        if !unknown.isEmpty { chatlio.additionalFieldsJSON = JSONValue.object(unknown).jsonString(sortedKeys: true) }
+        if !unknown.isEmpty { chatlio.additionalFieldsJSON = .text(JSONValue.object(unknown).jsonString(sortedKeys: true)) }
     }
 
     // MARK: Personal data
 
-    private mutating func addEmail(_ raw: String?) {
+    private mutating func addEmail(_ raw: DraftText?) {
         guard let raw, privacy.email != .drop else { return }
-        let normalized = raw.trimmed.lowercased()
-        guard !normalized.isEmpty else { return }
-        guard XDMFormat.email.matches(normalized) else {
+        guard let normalized = texts.normalizedEmail(raw) else { return }
+        guard texts.matches(.email, normalized) else {
             report.omitted.append("personalEmail.address: not a valid email address")
-            if privacy.email == .keep { Self.put(raw.trimmed, &visitor.email) }
+            if privacy.email == .keep { Self.put(texts.trimmed(raw), &visitor.email) }
             return
         }
-        if !emails.contains(normalized) { emails.append(normalized) }
+        if !emails.contains(where: { texts.string($0) == texts.string(normalized) }) { emails.append(normalized) }
         if privacy.email == .keep, personalEmail == nil { personalEmail = normalized }
     }
 
-    private mutating func addIPAddress(_ raw: String?) {
-        guard let raw, !raw.isEmpty else { return }
+    private mutating func addIPAddress(_ raw: DraftText?) {
+        guard let raw else { return }
         switch privacy.ipAddress {
         case .drop:
             return
         case .hash:
-            Self.put(SHA256.hexDigest(of: raw), &visitor.ipAddress)
+            visitor.ipAddress = .text(SHA256.hexDigest(of: texts.string(raw)))
         case .keep:
-            if XDMFormat.ipv4.matches(raw) {
+            if texts.matches(.ipv4, raw) {
                 ipV4 = raw
-            } else if XDMFormat.ipv6.matches(raw) {
+            } else if texts.matches(.ipv6, raw) {
                 ipV6 = raw
             } else {
                 report.omitted.append("environment.ipV4: not a valid IPv4 or IPv6 address")
                 visitor.ipAddress = raw
             }
         }
-    }
-
-    private func applying(_ action: XDMMapper.PrivacyAction, to text: String?) -> String? {
-        guard let text else { return nil }
-        switch action {
-        case .keep: return text
-        case .hash: return SHA256.hexDigest(of: text)
-        case .drop: return nil
-        }
-    }
-
-    private func applyingName(_ name: String?) -> String? {
-        privacy.name == .hash ? Self.hashedName(name) : applying(privacy.name, to: name)
-    }
-
-    /// An email in a Chatlio-specific field: trimmed and lower-cased, hashed, or dropped.
-    private func applyingEmailText(_ email: String?) -> String? {
-        guard let email = email?.trimmed, !email.isEmpty else { return nil }
-        switch privacy.email {
-        case .keep: return email.lowercased()
-        case .hash: return SHA256.hexDigest(of: email.lowercased())
-        case .drop: return nil
-        }
-    }
-
-    /// SHA-256 of a trimmed, lower-cased name, or `nil` when there is no name.
-    private static func hashedName(_ name: String?) -> String? {
-        guard let normalized = name?.trimmed.lowercased(), !normalized.isEmpty else { return nil }
-        return SHA256.hexDigest(of: normalized)
     }
 
     private static func jsonText(_ traits: Traits) -> String {
@@ -299,22 +287,23 @@ struct EventDraft {
     /// it, and writes `identityMap` with exactly one primary identity.
     mutating func resolveIdentities() {
         if let conversationID, let store = mapper.identityStore {
-            let seen = ConversationIdentities(visitorUUID: visitorUUID, email: emails.first, identUserId: identUserId)
-            if let known = store.identities(forConversation: conversationID) {
+            let seen = ConversationIdentities(visitorUUID: visitorUUID.map(texts.string), email: emails.first.map(texts.string), identUserId: identUserId.map(texts.string))
+            let conversation = texts.string(conversationID)
+            if let known = store.identities(forConversation: conversation) {
                 let filled = seen.filling(from: known)
-                if visitorUUID == nil { visitorUUID = filled.visitorUUID }
-                if identUserId == nil { identUserId = filled.identUserId }
-                if emails.isEmpty, let email = filled.email, privacy.email != .drop { emails = [email] }
+                if visitorUUID == nil { visitorUUID = filled.visitorUUID.map(DraftText.text) }
+                if identUserId == nil { identUserId = filled.identUserId.map(DraftText.text) }
+                if emails.isEmpty, let email = filled.email, privacy.email != .drop { emails = [.text(email)] }
             }
-            store.record(seen, forConversation: conversationID)
+            store.record(seen, forConversation: conversation)
         }
         let namespaces = configuration.namespaces
-        var entries: [(source: XDMMapper.IdentitySource, namespace: String, id: String, authenticated: Bool)] = []
+        var entries: [(source: XDMMapper.IdentitySource, namespace: String, id: DraftText, authenticated: Bool)] = []
         entries.reserveCapacity(2 + emails.count)
         if let visitorUUID { entries.append((.visitorUUID, namespaces.visitorUUID, visitorUUID, false)) }
         switch privacy.email {
         case .keep: entries += emails.map { (.email, namespaces.email, $0, false) }
-        case .hash: entries += emails.map { (.email, namespaces.hashedEmail, SHA256.hexDigest(of: $0), false) }
+        case .hash: entries += emails.map { (.email, namespaces.hashedEmail, .text(SHA256.hexDigest(of: texts.string($0))), false) }
         case .drop: break
         }
         if let identUserId, let namespace = namespaces.identUserId { entries.append((.identUserId, namespace, identUserId, true)) }
@@ -338,11 +327,7 @@ struct EventDraft {
 
 extension String {
     var trimmed: String {
-        guard let first = utf8.first, let last = utf8.last, first.isWhitespaceByte || last.isWhitespaceByte else { return self }
+        guard let first = utf8.first, let last = utf8.last, first.isTrimmable || last.isTrimmable else { return self }
         return trimmingCharacters(in: .whitespacesAndNewlines)
     }
-}
-
-extension UInt8 {
-    fileprivate var isWhitespaceByte: Bool { self == 0x20 || self == 0x09 || self == 0x0A || self == 0x0D || self >= 0x80 }
 }

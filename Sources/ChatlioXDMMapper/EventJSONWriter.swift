@@ -144,6 +144,12 @@ struct EventJSONWriter: ~Copyable, JSONByteSink {
         needsComma = true
     }
 
+    /// A string already in JSON form, quotes included, copied as it is.
+    mutating func quotedRun(_ literal: UnsafeRawBufferPointer) {
+        append(literal)
+        needsComma = true
+    }
+
     /// A JSON string: `"…"` with `"`, `\` and control characters escaped.
     mutating func string(_ value: String) {
         var value = value

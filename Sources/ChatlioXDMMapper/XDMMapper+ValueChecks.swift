@@ -81,11 +81,19 @@ extension XDMMapper {
 
             /// Why `value` breaks the rule, in the validator's words, or `nil`.
             func problem(_ value: String) -> String? {
-                if let format, !format.matches(value) { return "not a valid \(format.rawValue)" }
-                if let pattern, !pattern.matches(value) { return "does not match the pattern \(pattern.source)" }
-                if let enumValues, !enumValues.contains(value) { return "not one of the allowed values" }
+                var value = value
+                return value.withUTF8 { problem(utf8: $0) }
+            }
+
+            /// Why the UTF-8 text `utf8` breaks the rule, or `nil`: ``problem(_:)``
+            /// over bytes, so the mapper checks the body's text without making a `String`.
+            func problem(utf8: UnsafeBufferPointer<UInt8>) -> String? {
+                if let format, !format.matches(utf8: utf8) { return "not a valid \(format.rawValue)" }
+                if let pattern, !pattern.matches(utf8: utf8) { return "does not match the pattern \(pattern.source)" }
+                if let enumValues, !enumValues.contains(String(decoding: utf8, as: UTF8.self)) { return "not one of the allowed values" }
                 if minLength != nil || maxLength != nil {
-                    let length = value.unicodeScalars.count
+                    // Unicode scalars: every byte but UTF-8's continuation bytes starts one.
+                    let length = utf8.reduce(0) { $0 &+ ($1 & 0xC0 == 0x80 ? 0 : 1) }
                     if let minLength, length < minLength { return "shorter than \(minLength) characters" }
                     if let maxLength, length > maxLength { return "longer than \(maxLength) characters" }
                 }

@@ -83,7 +83,7 @@ public struct XDMMapper: Sendable {
     ///   of the schema, so every event returned is valid when
     ///   ``guaranteesValidEvents`` is true.
     public func map(_ webhook: ChatlioWebhook, receivedAt: Date) throws(XDMMapperError) -> XDMExperienceEvent {
-        var draft = EventDraft(mapper: self, kind: webhook.kind)
+        var draft = EventDraft(mapper: self, kind: webhook.kind, body: webhook.tape)
         switch webhook {
         case .chatTranscript(let transcript): draft.add(transcript)
         case .offlineMessage(let offline): draft.add(offline)

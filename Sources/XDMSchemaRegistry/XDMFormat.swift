@@ -31,16 +31,20 @@ public enum XDMFormat: String, Sendable, Hashable, CaseIterable {
     /// Whether `string` is in this format.
     public func matches(_ string: String) -> Bool {
         var string = string
-        return string.withUTF8 { bytes in
-            switch self {
-            case .dateTime: FormatCheck.isDateTime(bytes)
-            case .date: FormatCheck.isFullDate(bytes, from: 0) == bytes.count
-            case .email: FormatCheck.isEmail(bytes)
-            case .ipv4: FormatCheck.isIPv4(bytes[...])
-            case .ipv6: FormatCheck.isIPv6(bytes[...])
-            case .uri: FormatCheck.isURI(bytes, requireScheme: true)
-            case .uriReference: FormatCheck.isURI(bytes, requireScheme: false)
-            }
+        return string.withUTF8 { matches(utf8: $0) }
+    }
+
+    /// Whether the UTF-8 text `bytes` is in this format: ``matches(_:)`` for
+    /// callers that hold bytes, such as the mapper checking the body's text.
+    package func matches(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch self {
+        case .dateTime: FormatCheck.isDateTime(bytes)
+        case .date: FormatCheck.isFullDate(bytes, from: 0) == bytes.count
+        case .email: FormatCheck.isEmail(bytes)
+        case .ipv4: FormatCheck.isIPv4(bytes[...])
+        case .ipv6: FormatCheck.isIPv6(bytes[...])
+        case .uri: FormatCheck.isURI(bytes, requireScheme: true)
+        case .uriReference: FormatCheck.isURI(bytes, requireScheme: false)
         }
     }
 }

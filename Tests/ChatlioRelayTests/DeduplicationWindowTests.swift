@@ -69,15 +69,18 @@ struct DeduplicationWindowTests {
         #expect(store(&window, "id-9999", "id-9899") == [.stored, .reserved])
     }
 
-    @Test("ids that share their first 16 bytes (what the key hashes) are still told apart by the whole id")
-    func idsSharingTheHashedPrefixStayDistinct() {
+    @Test("ids that share what the key hashes (first 16 bytes, last 8, length) are still told apart by the whole id")
+    func idsSharingTheHashedBytesStayDistinct() {
         var window = DeduplicationWindow(capacity: 8)
         let prefix = "0123456789abcdef"
-        let ids = [prefix, prefix + "0", prefix + "1", prefix + String(repeating: "f", count: 48), "short", ""]
+        let suffix = "01234567"
+        let ids = [prefix, prefix + "0", prefix + "1", prefix + "0" + suffix, prefix + "1" + suffix, prefix + String(repeating: "f", count: 48), "short", ""]
         #expect(ids.map { store(&window, $0) } == Array(repeating: [.reserved], count: ids.count))
         #expect(ids.map { store(&window, $0) } == Array(repeating: [.stored], count: ids.count))
-        #expect(DeduplicationWindow.Key(prefix + "0") != DeduplicationWindow.Key(prefix + "1"))
-        #expect(DeduplicationWindow.Key(prefix + "0").hashValue == DeduplicationWindow.Key(prefix + "1").hashValue,
-                "same length and prefix: the same hash, so equality alone separates them")
+        let (first, second) = (DeduplicationWindow.Key(prefix + "0" + suffix), DeduplicationWindow.Key(prefix + "1" + suffix))
+        #expect(first != second)
+        #expect(first.hashValue == second.hashValue, "the same hashed bytes: the same hash, so equality alone separates them")
+        #expect(DeduplicationWindow.Key(prefix + "0").hashValue != DeduplicationWindow.Key(prefix + "1").hashValue,
+                "the last 8 bytes are hashed: ids that differ only there spread")
     }
 }

@@ -48,10 +48,14 @@ public struct XDMPattern: Sendable, Hashable {
     /// Whether `string` contains a match.
     public func matches(_ string: String) -> Bool {
         var string = string
-        return string.withUTF8 { bytes in
-            program.withUnsafeBufferPointer { program in
-                PikeVM.search(program, in: bytes)
-            }
+        return string.withUTF8 { matches(utf8: $0) }
+    }
+
+    /// Whether the UTF-8 text `utf8` contains a match: ``matches(_:)`` for
+    /// callers that hold bytes, such as the mapper checking the body's text.
+    package func matches(utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        program.withUnsafeBufferPointer { program in
+            PikeVM.search(program, in: utf8)
         }
     }
 }
