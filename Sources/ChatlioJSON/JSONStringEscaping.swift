@@ -79,10 +79,26 @@ package enum JSONStringEscaping {
     @inlinable @inline(__always)
     package static func write<Sink: JSONByteSink & ~Copyable>(_ utf8: UnsafeRawBufferPointer, to sink: inout Sink) {
         sink.append(UInt8(ascii: "\""))
-        guard let base = utf8.baseAddress else {
-            sink.append(UInt8(ascii: "\""))
-            return
-        }
+        writeEscaping(utf8, to: &sink)
+        sink.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends checked JSON string text, the bytes between the quotes with
+    /// their escapes, as ``write(_:to:)-(UnsafeRawBufferPointer,_)`` writes
+    /// the text they decode to: each decoded run is escaped as it comes, so
+    /// no decoded copy is made. Escaping looks at one byte at a time, so
+    /// escaping the runs one by one gives the bytes escaping their whole would.
+    @inlinable
+    package static func write<Sink: JSONByteSink & ~Copyable>(escaped raw: UnsafeRawBufferPointer, to sink: inout Sink) {
+        sink.append(UInt8(ascii: "\""))
+        JSONStringUnescaping.unescape(raw) { run in writeEscaping(run, to: &sink) }
+        sink.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `utf8` escaped, without quotes.
+    @inlinable @inline(__always)
+    package static func writeEscaping<Sink: JSONByteSink & ~Copyable>(_ utf8: UnsafeRawBufferPointer, to sink: inout Sink) {
+        guard let base = utf8.baseAddress else { return }
         let count = utf8.count
         var runStart = 0
         while true {
@@ -92,7 +108,6 @@ package enum JSONStringEscaping {
             appendEscape(of: base.load(fromByteOffset: escape, as: UInt8.self), to: &sink)
             runStart = escape + 1
         }
-        sink.append(UInt8(ascii: "\""))
     }
 
     /// Appends a string's UTF-8 as a JSON string literal.

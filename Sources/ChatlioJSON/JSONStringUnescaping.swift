@@ -10,6 +10,7 @@ package enum JSONStringUnescaping {
     }
 
     /// Hands the decoded bytes of checked string text to `append`, in runs.
+    @usableFromInline
     package static func unescape(_ raw: UnsafeRawBufferPointer, _ append: (UnsafeRawBufferPointer) -> Void) {
         guard let base = raw.baseAddress else { return }
         let count = raw.count

@@ -105,10 +105,7 @@ extension CanonicalChunk {
     mutating func writeString(_ tape: TapeView, _ entry: JSONTape.Entry) {
         let raw = UnsafeRawBufferPointer(start: tape.base + Int(entry.start), count: entry.byteCount)
         if entry.hasEscapes {
-            var decoded: [UInt8] = []
-            decoded.reserveCapacity(raw.count)
-            JSONStringUnescaping.unescape(raw) { decoded.append(contentsOf: $0) }
-            decoded.withUnsafeBytes { JSONStringEscaping.write($0, to: &self) }
+            JSONStringEscaping.write(escaped: raw, to: &self)
         } else {
             append(UInt8(ascii: "\""))
             append(raw)

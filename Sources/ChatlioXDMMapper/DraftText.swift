@@ -66,7 +66,7 @@ extension EventJSONWriter {
         case .entry(let index):
             let entry = body.entries[Int(index)]
             if entry.hasEscapes {
-                string(JSONStringUnescaping.string(unescaping: UnsafeRawBufferPointer(rebasing: body.bytes[Int(entry.start)..<Int(entry.end)])))
+                string(escaped: UnsafeRawBufferPointer(rebasing: body.bytes[Int(entry.start)..<Int(entry.end)]))
             } else {
                 quotedRun(UnsafeRawBufferPointer(rebasing: body.bytes[Int(entry.start) - 1..<Int(entry.end) + 1]))
             }

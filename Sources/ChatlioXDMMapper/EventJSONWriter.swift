@@ -150,6 +150,14 @@ struct EventJSONWriter: ~Copyable, JSONByteSink {
         needsComma = true
     }
 
+    /// A JSON string given as checked string text with its escapes (the
+    /// bytes between a string's quotes in the body), written as
+    /// ``string(_:)`` writes the text it decodes to.
+    mutating func string(escaped raw: UnsafeRawBufferPointer) {
+        JSONStringEscaping.write(escaped: raw, to: &self)
+        needsComma = true
+    }
+
     /// A JSON string: `"…"` with `"`, `\` and control characters escaped.
     mutating func string(_ value: String) {
         var value = value

@@ -1,0 +1,52 @@
+import ChatlioJSON
+import Foundation
+@testable import ChatlioXDMMapper
+import Testing
+import XDMSchemaRegistry
+
+/// Values the draft keeps as entries of the body's tape: written from the
+/// body's bytes, they must be exactly what `JSONWriter` writes for their text,
+/// however the body spelled them.
+@Suite struct DraftTextTests {
+    static let texts = [
+        "", "plain", "\"", "\\", "a\"b\\c", "tab\there", "line\nbreak\r\n", "\u{08}\u{0C}", "Zoë 🚀 カート", "a/b",
+        "0123456789abcdef\"", String(repeating: "x", count: 70) + "\u{01}", "<p>Hi</p>\n<p>Bye</p>",
+    ] + (0..<0x20).map { String(UnicodeScalar(UInt8($0))) + "12345678" }
+
+    /// The same text as a JSON string three ways: as `JSONWriter` writes it,
+    /// every UTF-16 unit as `\uXXXX`, and with every `/` escaped.
+    static func spellings(of text: String) -> [String] {
+        let minimal = String(decoding: JSONValue.string(text).serialized(), as: UTF8.self)
+        let units: [String] = text.utf16.map { unit in
+            let hex = String(unit, radix: 16)
+            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        }
+        let unicode = "\"" + units.joined() + "\""
+        return [minimal, unicode, minimal.replacingOccurrences(of: "/", with: "\\/")]
+    }
+
+    @Test(arguments: texts)
+    func anEntryIsWrittenAsJSONWriterWritesItsText(_ text: String) throws {
+        for spelling in Self.spellings(of: text) {
+            let tape = try JSONTape(bytes: Array(spelling.utf8))
+            var writer = EventJSONWriter(capacity: 1)  // one byte, so the writes grow the buffer
+            DraftBody.borrowing(tape) { body in writer.string(.entry(0), in: body) }
+            #expect(writer.finish() == JSONValue.string(text).serialized(), "\(spelling)")
+            let texts = DraftTexts(body: tape, privacy: .init())
+            #expect(texts.string(.entry(0)) == text)
+            #expect(texts.byteCount(.entry(0)) == spelling.utf8.count - 2, "the bytes between the quotes")
+        }
+    }
+
+    @Test func entriesStayEntriesOnlyWhenNormalisingChangesNothing() throws {
+        let tape = try JSONTape(bytes: Array(#"["ann@example.com"," ann@example.com","Ann@Example.com","\u0061nn@example.com","","  "]"#.utf8))
+        let texts = DraftTexts(body: tape, privacy: .init())
+        func normalized(_ entry: Int32) -> String? { texts.normalizedEmail(.entry(entry)).map(texts.string) }
+        guard case .entry? = texts.normalizedEmail(.entry(1)) else { Issue.record("a plain lower-case email is kept as its entry"); return }
+        #expect([1, 2, 3, 4].map(normalized) == ["ann@example.com", "ann@example.com", "ann@example.com", "ann@example.com"])
+        #expect(normalized(6) == nil, "white space only normalises to nothing")
+        guard case .text? = texts.trimmed(.entry(2)) else { Issue.record("a text with space to trim becomes text"); return }
+        #expect(texts.trimmed(.entry(6)) == nil)
+        #expect(texts.matches(.email, .entry(1)) && !texts.matches(.email, .entry(2)))
+    }
+}
