@@ -30,12 +30,14 @@ struct InstructionFigure: Encodable {
     let executable = try strippedCopy(of: selfExecutablePath(), in: directory)
 
     /// Total instructions of one child run under callgrind (the `Collected :` line of its log).
+    /// Hashing is made deterministic: with a random seed per process, the probes of the
+    /// relay's tables differed from run to run and the figures by ±2,000.
     func collected(_ label: String, _ program: String, _ arguments: [String]) throws -> Int {
         let log = directory.appendingPathComponent("\(label).log")
         let result = try runChild(valgrind, [
             "--tool=callgrind", "--callgrind-out-file=\(directory.appendingPathComponent("\(label).out").path)",
             "--log-file=\(log.path)", program,
-        ] + arguments)
+        ] + arguments, environment: ["SWIFT_DETERMINISTIC_HASHING": "1"])
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         guard result.status == 0 else { throw BenchError("\(label) under callgrind exited with \(result.status); see \(log.path)") }
         guard let line = text.split(separator: "\n").last(where: { $0.contains("Collected :") }),
