@@ -70,14 +70,33 @@ extension XDMMapper {
         }
 
         /// What the schema asks of one field's values.
-        struct Rule: Sendable {
-            var format: XDMFormat?
-            var pattern: XDMPattern?
-            var enumValues: [String]?
-            var minLength: Int?
-            var maxLength: Int?
-            var minimum: Double?
-            var maximum: Double?
+        ///
+        /// A class: every event walks the active rules, and a struct's copy
+        /// retained its pattern and enum arrays, rule by rule.
+        final class Rule: Sendable {
+            let format: XDMFormat?
+            let pattern: XDMPattern?
+            let enumValues: [String]?
+            let minLength: Int?
+            let maxLength: Int?
+            let minimum: Double?
+            let maximum: Double?
+
+            init(format: XDMFormat? = nil, pattern: XDMPattern? = nil, enumValues: [String]? = nil, minLength: Int? = nil, maxLength: Int? = nil,
+                 minimum: Double? = nil, maximum: Double? = nil) {
+                self.format = format
+                self.pattern = pattern
+                self.enumValues = enumValues
+                self.minLength = minLength
+                self.maxLength = maxLength
+                self.minimum = minimum
+                self.maximum = maximum
+            }
+
+            /// The rule without its format, for a field whose format the mapper checks before writing it.
+            func removingFormat() -> Rule {
+                Rule(pattern: pattern, enumValues: enumValues, minLength: minLength, maxLength: maxLength, minimum: minimum, maximum: maximum)
+            }
 
             /// Why `value` breaks the rule, in the validator's words, or `nil`.
             func problem(_ value: String) -> String? {
@@ -125,7 +144,7 @@ extension XDMMapper {
                 guard let node = resolve(components(field.rawValue), in: schema, path: field.rawValue) else { continue }
                 let rule = field.isInteger ? integerRule(node, field.rawValue) : stringRule(node, field.rawValue)
                 guard var rule else { continue }
-                if let format = field.checkedBeforeWriting, rule.format == format { rule.format = nil }
+                if let format = field.checkedBeforeWriting, rule.format == format { rule = rule.removingFormat() }
                 // Geo codes come only from the built-in table: when every code
                 // in it keeps the rule, no event can break it.
                 if let codes = field.tableValues, codes.allSatisfy({ rule.problem($0) == nil }) { continue }
@@ -166,20 +185,22 @@ extension XDMMapper {
             if node.minimum != nil || node.maximum != nil || node.minItems != nil || node.maxItems != nil || node.required != nil {
                 uncovered.append("\(path): a keyword the mapper's checks do not cover")
             }
-            var rule = Rule(minLength: node.minLength, maxLength: node.maxLength)
-            if let format = node.format {
-                guard let known = XDMFormat(rawValue: format) else { uncovered.append("\(path): unknown format \(format)"); return nil }
-                rule.format = known
+            var format: XDMFormat?
+            if let name = node.format {
+                guard let known = XDMFormat(rawValue: name) else { uncovered.append("\(path): unknown format \(name)"); return nil }
+                format = known
             }
-            if let pattern = node.pattern {
-                do { rule.pattern = try XDMPattern(pattern) } catch { uncovered.append("\(path): \(error)"); return nil }
+            var pattern: XDMPattern?
+            if let source = node.pattern {
+                do { pattern = try XDMPattern(source) } catch { uncovered.append("\(path): \(error)"); return nil }
             }
+            var enumValues: [String]?
             if let values = node.enumValues {
                 let strings = values.compactMap(\.stringValue)
                 if strings.count != values.count { uncovered.append("\(path): an enum with non-string values") }
-                rule.enumValues = strings
+                enumValues = strings
             }
-            return rule
+            return Rule(format: format, pattern: pattern, enumValues: enumValues, minLength: node.minLength, maxLength: node.maxLength)
         }
 
         private mutating func integerRule(_ node: XDMSchema, _ path: String) -> Rule? {

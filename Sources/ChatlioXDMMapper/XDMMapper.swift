@@ -22,13 +22,32 @@ public import XDMSchemaRegistry
 /// ```
 public struct XDMMapper: Sendable {
     /// The configuration the mapper was created with.
-    public let configuration: Configuration
+    public var configuration: Configuration { state.configuration }
     /// Where identities of earlier events of a conversation are remembered, if anywhere.
-    public let identityStore: (any ConversationIdentityStore)?
+    public var identityStore: (any ConversationIdentityStore)? { state.identityStore }
     /// The built-in schemas for the configured tenant.
-    public let chatlioXDM: ChatlioXDM
+    public var chatlioXDM: ChatlioXDM { state.chatlioXDM }
     /// The schema's rules for the values the mapper writes, read at init.
-    let valueChecks: ValueChecks
+    var valueChecks: ValueChecks { state.valueChecks }
+
+    /// Everything the mapper holds, in one box: the mapper is copied into
+    /// every event's draft and every relay, and a copy of the fields
+    /// themselves retained each of their strings and tables.
+    private final class State: Sendable {
+        let configuration: Configuration
+        let identityStore: (any ConversationIdentityStore)?
+        let chatlioXDM: ChatlioXDM
+        let valueChecks: ValueChecks
+
+        init(configuration: Configuration, identityStore: (any ConversationIdentityStore)?, chatlioXDM: ChatlioXDM, valueChecks: ValueChecks) {
+            self.configuration = configuration
+            self.identityStore = identityStore
+            self.chatlioXDM = chatlioXDM
+            self.valueChecks = valueChecks
+        }
+    }
+
+    private let state: State
 
     /// The mapper version written to `_{tenantID}.chatlio.mapping.mapperVersion`.
     public static let version = "1.0"
@@ -40,6 +59,7 @@ public struct XDMMapper: Sendable {
     ///   or an array cap below 1 (the reason names the field, e.g.
     ///   `arrayCaps.transcriptMessages`).
     public init(configuration: Configuration, identityStore: (any ConversationIdentityStore)? = nil) throws(XDMMapperError) {
+        let chatlioXDM: ChatlioXDM
         do {
             chatlioXDM = try ChatlioXDM(tenantID: configuration.tenantID)
         } catch {
@@ -54,14 +74,14 @@ public struct XDMMapper: Sendable {
             throw XDMMapperError(.invalidConfiguration, "the size budget must be positive")
         }
         try configuration.arrayCaps.validate()
+        let valueChecks: ValueChecks
         do {
             valueChecks = ValueChecks(schema: try chatlioXDM.expandedExperienceEventSchema(), tenantNamespace: "_" + configuration.tenantID,
                                       environmentType: configuration.environmentType)
         } catch {
             throw XDMMapperError(.invalidConfiguration, "the ExperienceEvent schema does not expand: \(error)")
         }
-        self.configuration = configuration
-        self.identityStore = identityStore
+        state = State(configuration: configuration, identityStore: identityStore, chatlioXDM: chatlioXDM, valueChecks: valueChecks)
     }
 
     /// A validator for this mapper's events: the Chatlio ExperienceEvent

@@ -261,6 +261,10 @@ enum FormatCheck {
         var fragmentSeen = false
         while index < bytes.count {
             let byte = bytes[index]
+            if URIMask.plain.contains(byte) {
+                index += 1
+                continue
+            }
             if byte == UInt8(ascii: "%") {
                 guard index + 2 < bytes.count, isHex(bytes[index + 1]), isHex(bytes[index + 2]) else { return false }
                 index += 3
@@ -276,5 +280,27 @@ enum FormatCheck {
             index += 1
         }
         return true
+    }
+}
+
+/// The URI characters that need no further look (all but `%`, `#`, `[` and
+/// `]`) as a 128-bit mask: one shift and test per byte for the long runs of
+/// a URL, where the character switch cost about fifteen instructions a byte.
+struct URIMask {
+    let low: UInt64
+    let high: UInt64
+
+    static let plain: URIMask = {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        for byte in UInt8(0)..<128 where FormatCheck.isURICharacter(byte) && !"%#[]".utf8.contains(byte) {
+            if byte < 64 { low |= 1 << UInt64(byte) } else { high |= 1 << UInt64(byte - 64) }
+        }
+        return URIMask(low: low, high: high)
+    }()
+
+    @inline(__always)
+    func contains(_ byte: UInt8) -> Bool {
+        byte < 64 ? (low >> UInt64(byte)) & 1 != 0 : byte < 128 && (high >> UInt64(byte &- 64)) & 1 != 0
     }
 }
