@@ -42,6 +42,34 @@ package enum JSONStringEscaping {
         return count
     }
 
+    /// ``nextEscape(in:from:count:)`` that also stops at the first byte above
+    /// 0x7F: the parser's one pass over a string that is plain ASCII to its
+    /// closing quote, as nearly all are.
+    @inlinable @inline(__always)
+    package static func nextEscapeOrNonASCII(in base: UnsafeRawPointer, from start: Int, count: Int) -> Int {
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        var offset = start
+        while offset + 8 <= count {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            // The high-bit test is exact byte by byte, so the lowest flag stays exact.
+            let flags = escapeFlags(word) | (word & highBits)
+            if flags != 0 { return offset + flags.trailingZeroBitCount >> 3 }
+            offset += 8
+        }
+        if offset < count, offset > start {
+            let wordStart = count - 8
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: wordStart, as: UInt64.self))
+            let flags = (escapeFlags(word) | (word & highBits)) & (~0 << UInt64((offset - wordStart) * 8))
+            return flags != 0 ? wordStart + flags.trailingZeroBitCount >> 3 : count
+        }
+        while offset < count {
+            let byte = base.load(fromByteOffset: offset, as: UInt8.self)
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C || byte >= 0x80 { return offset }
+            offset += 1
+        }
+        return count
+    }
+
     /// The high bit of each byte of `word` (little-endian) that may be an escape: the classic
     /// "has a byte below n" and "has a zero byte" tests. A borrow can flag a byte above a real
     /// hit but never one below it, so the lowest flag is exact.

@@ -149,25 +149,30 @@ struct JSONTapeBuilder: ~Copyable {
         return entry.isContainer ? Int(entry.next) : position + 1
     }
 
+    /// Pairwise over signatures, but only for names whose signature's bit in
+    /// a 128-bit filter of those seen is already set: most names are new,
+    /// and the filter says so in a few instructions.
     private func refusePlainDuplicates(inObjectAt position: Int, count: Int) throws(JSONParsingError) {
         guard let base = bytes.baseAddress else { return }
         let duplicate: Int? = withUnsafeTemporaryAllocation(of: (key: Int, signature: UInt64).self, capacity: count) { names in
+            var seen: (low: UInt64, high: UInt64) = (0, 0)
             var key = position + 1
             for offset in 0..<count {
-                names[offset] = (key, Self.signature(of: entries[key], in: base))
-                key = skip(key + 1)
-            }
-            for later in 1..<count {
-                let (laterKey, laterSignature) = names[later]
-                for earlier in 0..<later where names[earlier].signature == laterSignature {
-                    let first = entries[names[earlier].key]
-                    let second = entries[laterKey]
-                    if first.byteCount == second.byteCount,
-                        memcmp(base + Int(first.start), base + Int(second.start), first.byteCount) == 0
-                    {
-                        return laterKey
+                let signature = Self.signature(of: entries[key], in: base)
+                let bit = signature >> 57  // the best-mixed bits of the products
+                let mask: UInt64 = 1 << (bit & 63)
+                if (bit < 64 ? seen.low : seen.high) & mask != 0 {
+                    let entry = entries[key]
+                    for earlier in 0..<offset where names[earlier].signature == signature {
+                        let first = entries[names[earlier].key]
+                        if first.byteCount == entry.byteCount, memcmp(base + Int(first.start), base + Int(entry.start), entry.byteCount) == 0 {
+                            return key
+                        }
                     }
                 }
+                if bit < 64 { seen.low |= mask } else { seen.high |= mask }
+                names[offset] = (key, signature)
+                key = skip(key + 1)
             }
             return nil
         }
@@ -253,23 +258,31 @@ struct JSONTapeBuilder: ~Copyable {
         guard let base = bytes.baseAddress else {
             throw JSONParsingError(.invalidSyntax, at: open, "unterminated string")
         }
-        index = JSONStringEscaping.nextEscape(in: base, from: start, count: bytes.count)
+        index = JSONStringEscaping.nextEscapeOrNonASCII(in: base, from: start, count: bytes.count)
         guard index < bytes.count else {
             throw JSONParsingError(.invalidSyntax, at: open, "unterminated string")
         }
-        let byte = bytes[index]
+        var byte = bytes[index]
         if byte == UInt8(ascii: "\"") {
-            let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-            var flags: UInt8 = 0
-            if !JSONStringEscaping.isASCII(slice) {
-                guard JSONUTF8.isValid(slice) else {
-                    throw JSONParsingError(.invalidUTF8, at: open, "the string is not valid UTF-8")
-                }
-                flags = JSONTape.Entry.nonASCII
-            }
-            entries.append(JSONTape.Entry(.string, start: start, end: index, flags: flags))
+            // Plain ASCII to the quote, found in one pass.
+            entries.append(JSONTape.Entry(.string, start: start, end: index))
             index += 1
             return
+        }
+        if byte >= 0x80 {
+            index = JSONStringEscaping.nextEscape(in: base, from: index, count: bytes.count)
+            guard index < bytes.count else {
+                throw JSONParsingError(.invalidSyntax, at: open, "unterminated string")
+            }
+            byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                guard JSONUTF8.isValid(UnsafeRawBufferPointer(rebasing: bytes[start..<index])) else {
+                    throw JSONParsingError(.invalidUTF8, at: open, "the string is not valid UTF-8")
+                }
+                entries.append(JSONTape.Entry(.string, start: start, end: index, flags: JSONTape.Entry.nonASCII))
+                index += 1
+                return
+            }
         }
         if byte < 0x20 {
             throw JSONParsingError(.invalidSyntax, at: index, "unescaped control character 0x\(String(byte, radix: 16)) in a string")

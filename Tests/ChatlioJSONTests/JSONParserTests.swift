@@ -75,6 +75,31 @@ import Testing
         #expect(nested == ["a": ["b": ["c": 1], "d": 2], "e": ["f": 3], "g": [["h": 4], ["h": 5]]])
     }
 
+    /// The byte-compared check (a filter of name signatures, then pairs): for
+    /// every size up to the pairwise limit and every pair of positions, the
+    /// repeated name is refused at its second occurrence, and distinct names
+    /// that share a length and first and last bytes are not mistaken for it.
+    @Test func everyRepeatedNameIsFoundWhateverItsPlace() throws {
+        for count in 2...64 {
+            let names = (0..<count).map { "name-\(String(repeating: "x", count: $0 % 3))-\($0 * 7919 % 1000)-end" }
+            let distinct = "{" + names.map { #""\#($0)":1"# }.joined(separator: ",") + "}"
+            #expect(throws: Never.self) { _ = try JSONTape(bytes: Array(distinct.utf8)) }
+            for second in stride(from: 1, to: count, by: max(1, count / 9)) {
+                for first in stride(from: 0, to: second, by: max(1, second / 5)) {
+                    var members = names
+                    members[second] = names[first]
+                    let text = "{" + members.map { #""\#($0)":1"# }.joined(separator: ",") + "}"
+                    #expect {
+                        _ = try JSONTape(bytes: Array(text.utf8))
+                    } throws: { error in
+                        guard let error = error as? JSONParsingError else { return false }
+                        return error.code == .duplicateKey && error.pointer == "/" + names[first]
+                    }
+                }
+            }
+        }
+    }
+
     @Test func refusesInvalidUTF8() {
         let bytes: [UInt8] = Array(#"{"name":"ab"#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
         #expect {
