@@ -61,7 +61,7 @@ struct CanonicalChunk: JSONByteSink {
                 return
             }
         }
-        (base + count).copyMemory(from: source, byteCount: run.count)
+        ShortByteRuns.copy(to: base + count, from: source, count: run.count)
         count += run.count
     }
 

@@ -82,7 +82,7 @@ struct PayloadReader {
                     if nameEntry.flags == 0 {
                         // Plain ASCII: bytes compare as the names do.
                         matches = Int(nameEntry.end) &- Int(nameEntry.start) == keyCount
-                            && memcmp(base + Int(nameEntry.start), key.utf8Start, keyCount) == 0
+                            && ShortByteRuns.equal(base + Int(nameEntry.start), key.utf8Start, count: keyCount)
                     } else {
                         // Escapes or non-ASCII bytes (U+212A KELVIN SIGN equals "K"): as `String` compares.
                         matches = tape.string(at: name) == key.description

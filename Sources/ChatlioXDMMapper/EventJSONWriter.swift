@@ -60,7 +60,7 @@ struct EventJSONWriter: ~Copyable, JSONByteSink {
     mutating func append(_ run: UnsafeRawBufferPointer) {
         guard let source = run.baseAddress else { return }
         reserve(run.count)
-        UnsafeMutableRawPointer(base + count).copyMemory(from: source, byteCount: run.count)
+        ShortByteRuns.copy(to: base + count, from: source, count: run.count)
         count &+= run.count
     }
 
@@ -94,7 +94,7 @@ struct EventJSONWriter: ~Copyable, JSONByteSink {
         reserve(name.utf8CodeUnitCount &+ 4)
         if needsComma { base[count] = UInt8(ascii: ","); count &+= 1 }
         base[count] = UInt8(ascii: "\"")
-        UnsafeMutableRawPointer(base + (count &+ 1)).copyMemory(from: name.utf8Start, byteCount: name.utf8CodeUnitCount)
+        ShortByteRuns.copy(to: base + (count &+ 1), from: name.utf8Start, count: name.utf8CodeUnitCount)
         count &+= name.utf8CodeUnitCount &+ 1
         base[count] = UInt8(ascii: "\"")
         base[count &+ 1] = UInt8(ascii: ":")
@@ -173,7 +173,7 @@ struct EventJSONWriter: ~Copyable, JSONByteSink {
             }
             reserve(text.count &+ 2)
             base[count] = UInt8(ascii: "\"")
-            UnsafeMutableRawPointer(base + (count &+ 1)).copyMemory(from: source, byteCount: text.count)
+            ShortByteRuns.copy(to: base + (count &+ 1), from: source, count: text.count)
             count &+= text.count &+ 1
             base[count] = UInt8(ascii: "\"")
             count &+= 1

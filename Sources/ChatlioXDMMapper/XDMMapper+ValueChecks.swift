@@ -57,13 +57,23 @@ extension XDMMapper {
                 }
             }
 
-            /// The format the mapper itself checks before it writes the field
-            /// there (an invalid value goes elsewhere, reported in `omitted`).
-            var checkedBeforeWriting: XDMFormat? {
+            /// The format every value the mapper writes in the field already
+            /// has, so checking it again per event would find nothing:
+            /// - IP addresses and the email are checked before they are
+            ///   written there (an invalid value goes elsewhere, reported in `omitted`);
+            /// - `_id` is 64 lower-case hex digits, a relative reference
+            ///   (unreserved characters only), and `timestamp` is written by
+            ///   `RFC3339Timestamp.utcString`, always `YYYY-MM-DDTHH:MM:SS.sssZ`;
+            /// - the payload's own times are the texts the reader accepted as
+            ///   RFC 3339 date-times, a subset of what the `date-time` check
+            ///   accepts (pinned by `ValueChecksTests`).
+            var formatEnsuredBeforeWriting: XDMFormat? {
                 switch self {
                 case .ipV4: .ipv4
                 case .ipV6: .ipv6
                 case .personalEmail: .email
+                case .id: .uriReference
+                case .timestamp, .visitorCreatedAt, .startedAt, .endedAt, .messageSentAt: .dateTime
                 default: nil
                 }
             }
@@ -144,7 +154,7 @@ extension XDMMapper {
                 guard let node = resolve(components(field.rawValue), in: schema, path: field.rawValue) else { continue }
                 let rule = field.isInteger ? integerRule(node, field.rawValue) : stringRule(node, field.rawValue)
                 guard var rule else { continue }
-                if let format = field.checkedBeforeWriting, rule.format == format { rule = rule.removingFormat() }
+                if let format = field.formatEnsuredBeforeWriting, rule.format == format { rule = rule.removingFormat() }
                 // Geo codes come only from the built-in table: when every code
                 // in it keeps the rule, no event can break it.
                 if let codes = field.tableValues, codes.allSatisfy({ rule.problem($0) == nil }) { continue }

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Copying and comparing the short byte runs JSON is made of (member names,
+/// ids, most values) without a call: runs up to 32 bytes move as a few
+/// overlapping word loads and stores, longer ones through `memcpy` and
+/// `memcmp`, whose call and dispatch cost more than a short run itself.
+///
+/// ```swift
+/// ShortByteRuns.copy(to: destination, from: source, count: 12)   // two 8-byte moves
+/// ```
+package enum ShortByteRuns {
+    /// Copies `count` bytes from `source` to `destination`; the two must not overlap.
+    @inlinable @inline(__always)
+    package static func copy(to destination: UnsafeMutableRawPointer, from source: UnsafeRawPointer, count: Int) {
+        if count >= 8 {
+            guard count <= 32 else {
+                destination.copyMemory(from: source, byteCount: count)
+                return
+            }
+            // Every word lies inside the run; where two overlap they carry the same bytes.
+            let first = source.loadUnaligned(as: UInt64.self)
+            let last = source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            if count > 16 {
+                let second = source.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                let third = source.loadUnaligned(fromByteOffset: count - 16, as: UInt64.self)
+                destination.storeBytes(of: second, toByteOffset: 8, as: UInt64.self)
+                destination.storeBytes(of: third, toByteOffset: count - 16, as: UInt64.self)
+            }
+            destination.storeBytes(of: first, as: UInt64.self)
+            destination.storeBytes(of: last, toByteOffset: count - 8, as: UInt64.self)
+        } else if count >= 4 {
+            let first = source.loadUnaligned(as: UInt32.self)
+            let last = source.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            destination.storeBytes(of: first, as: UInt32.self)
+            destination.storeBytes(of: last, toByteOffset: count - 4, as: UInt32.self)
+        } else {
+            for offset in 0..<count {
+                destination.storeBytes(of: source.load(fromByteOffset: offset, as: UInt8.self), toByteOffset: offset, as: UInt8.self)
+            }
+        }
+    }
+
+    /// Whether the `count` bytes at `left` and at `right` are equal.
+    @inlinable @inline(__always)
+    package static func equal(_ left: UnsafeRawPointer, _ right: UnsafeRawPointer, count: Int) -> Bool {
+        if count >= 8 {
+            guard count <= 16 else { return memcmp(left, right, count) == 0 }
+            return left.loadUnaligned(as: UInt64.self) == right.loadUnaligned(as: UInt64.self)
+                && left.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == right.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        }
+        if count >= 4 {
+            return left.loadUnaligned(as: UInt32.self) == right.loadUnaligned(as: UInt32.self)
+                && left.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self) == right.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+        }
+        for offset in 0..<count where left.load(fromByteOffset: offset, as: UInt8.self) != right.load(fromByteOffset: offset, as: UInt8.self) {
+            return false
+        }
+        return true
+    }
+}
