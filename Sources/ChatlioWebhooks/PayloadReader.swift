@@ -242,8 +242,7 @@ struct PayloadReader {
                 return Traits(wireValue: .string(text), parsed: nil)
             }
         case .object where allowObject:
-            let object = tape.value(at: value)
-            return Traits(wireValue: object, parsed: object)
+            return Traits(object: PayloadObject(tape: tape, index: value))
         default:
             throw mismatch(key, expected: allowObject ? "an object or a string" : "a string", found: value)
         }

@@ -11,18 +11,72 @@
 /// traits?.rawText                                // the string as received
 /// ```
 public struct Traits: Sendable, Hashable {
+    /// An object of the body stays on its tape until asked for: a tree is
+    /// built only for a caller that reads it, and the mapper writes its
+    /// canonical text straight from the bytes.
+    private enum Storage: Sendable {
+        case values(wire: JSONValue, parsed: JSONValue?)
+        case object(PayloadObject)
+    }
+
+    private let storage: Storage
+
+    init(wireValue: JSONValue, parsed: JSONValue?) {
+        storage = .values(wire: wireValue, parsed: parsed)
+    }
+
+    init(object: PayloadObject) {
+        storage = .object(object)
+    }
+
     /// The value as it appeared in the payload: a string or an object.
-    public let wireValue: JSONValue
+    public var wireValue: JSONValue {
+        switch storage {
+        case .values(let wire, _): wire
+        case .object(let object): .object(object.jsonObject)
+        }
+    }
+
     /// The parsed traits: the object itself, or the JSON inside the string;
     /// `nil` when the string is not valid JSON.
-    public let parsed: JSONValue?
+    public var parsed: JSONValue? {
+        switch storage {
+        case .values(_, let parsed): parsed
+        case .object(let object): .object(object.jsonObject)
+        }
+    }
 
     /// The traits as an object, when they are one.
     public var object: JSONObject? { parsed?.objectValue }
 
     /// The string as received, when the traits came as a string.
-    public var rawText: String? { wireValue.stringValue }
+    public var rawText: String? {
+        guard case .values(let wire, _) = storage else { return nil }
+        return wire.stringValue
+    }
 
     /// Whether the traits came as a string that is not valid JSON.
     public var isUnparsedText: Bool { parsed == nil }
+
+    /// ``wireValue`` as compact JSON with its members sorted
+    /// (`jsonString(sortedKeys: true)`); an object of the body is written
+    /// from its bytes, without a tree.
+    package var sortedJSONText: String {
+        switch storage {
+        case .values(let wire, _):
+            return wire.jsonString(sortedKeys: true)
+        case .object(let object):
+            var bytes: [UInt8] = []
+            object.streamCanonicalBytes { bytes.append(contentsOf: $0) }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    public static func == (lhs: Traits, rhs: Traits) -> Bool {
+        lhs.wireValue == rhs.wireValue && lhs.parsed == rhs.parsed
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(wireValue)
+    }
 }

@@ -278,7 +278,7 @@ struct EventDraft {
     }
 
     private static func jsonText(_ traits: Traits) -> String {
-        traits.rawText ?? traits.wireValue.jsonString(sortedKeys: true)
+        traits.rawText ?? traits.sortedJSONText
     }
 
     // MARK: Identities

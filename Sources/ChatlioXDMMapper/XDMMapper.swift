@@ -121,6 +121,7 @@ public struct XDMMapper: Sendable {
     /// message's `sentAt`, else `startedAt`; `nil` for the other kinds.
     static func eventTime(of webhook: ChatlioWebhook) -> RFC3339Timestamp? {
         guard case .chatTranscript(let transcript) = webhook else { return nil }
-        return transcript.endedAt ?? transcript.messages.last(where: { $0.sentAt != nil })?.sentAt ?? transcript.startedAt
+        // The entries say which times are there (the reader checked them): each time read is parsed once.
+        return transcript.endedAt ?? transcript.messages.last(where: { $0.sentAtEntry >= 0 })?.sentAt ?? transcript.startedAt
     }
 }
