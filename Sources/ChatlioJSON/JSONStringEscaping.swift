@@ -116,11 +116,68 @@ package enum JSONStringEscaping {
     /// the text they decode to: each decoded run is escaped as it comes, so
     /// no decoded copy is made. Escaping looks at one byte at a time, so
     /// escaping the runs one by one gives the bytes escaping their whole would.
+    ///
+    /// Text whose every escape is one this writer would write itself (what
+    /// `JSON.stringify` writes: `\"`, `\\`, the short control escapes and
+    /// `\u00xx` for the other control characters) is its own output and is
+    /// copied as it is.
     @inlinable
     package static func write<Sink: JSONByteSink & ~Copyable>(escaped raw: UnsafeRawBufferPointer, to sink: inout Sink) {
         sink.append(UInt8(ascii: "\""))
-        JSONStringUnescaping.unescape(raw) { run in writeEscaping(run, to: &sink) }
+        if isWrittenForm(raw) {
+            sink.append(raw)
+        } else {
+            JSONStringUnescaping.unescape(raw) { run in writeEscaping(run, to: &sink) }
+        }
         sink.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether checked string text is exactly what ``write(_:to:)-(UnsafeRawBufferPointer,_)``
+    /// writes for the text it decodes to: every escape is `\"`, `\\`, `\b`,
+    /// `\f`, `\n`, `\r`, `\t`, or `\u00` and two lower-case hex digits of a
+    /// control character that has no short form. (The grammar has checked the
+    /// text, so no raw byte needs an escape.)
+    @usableFromInline
+    package static func isWrittenForm(_ raw: UnsafeRawBufferPointer) -> Bool {
+        guard let base = raw.baseAddress else { return true }
+        let count = raw.count
+        var index = 0
+        while index < count {
+            guard base.load(fromByteOffset: index, as: UInt8.self) == UInt8(ascii: "\\") else {
+                index += 1
+                continue
+            }
+            guard index + 1 < count else { return false }
+            switch base.load(fromByteOffset: index + 1, as: UInt8.self) {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                index += 2
+            case UInt8(ascii: "u"):
+                guard index + 5 < count,
+                    base.load(fromByteOffset: index + 2, as: UInt8.self) == UInt8(ascii: "0"),
+                    base.load(fromByteOffset: index + 3, as: UInt8.self) == UInt8(ascii: "0")
+                else { return false }
+                let high = base.load(fromByteOffset: index + 4, as: UInt8.self)
+                let low = base.load(fromByteOffset: index + 5, as: UInt8.self)
+                guard high == UInt8(ascii: "0") || high == UInt8(ascii: "1"), let digit = lowerHexValue(low) else { return false }
+                let scalar = (high &- UInt8(ascii: "0")) << 4 | digit
+                // These have short forms, which the writer uses.
+                guard scalar != 0x08, scalar != 0x09, scalar != 0x0A, scalar != 0x0C, scalar != 0x0D else { return false }
+                index += 6
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
+    /// The value of a digit the writer writes (`0`–`9`, `a`–`f`), or `nil`.
+    @usableFromInline
+    static func lowerHexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte &- UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte &- UInt8(ascii: "a") &+ 10
+        default: nil
+        }
     }
 
     /// Appends `utf8` escaped, without quotes.
