@@ -322,22 +322,54 @@ extension WebhookResponse {
     /// The 202 every stored event gets, `{"id":…,"kind":…,"status":"accepted"}`: the bytes
     /// `json(202, …)` writes (members sorted), put together from fixed text and the id.
     static func accepted(id: String, kind: WebhookKind) -> WebhookResponse {
-        var writer = JSONWriter(capacity: 128)
-        writer.writeRawText(#"{"id":"#)
-        writer.writeString(id)
-        writer.writeRawText(#","kind":"#)
-        writer.writeString(kind.rawValue)
-        writer.writeRawText(#","status":"accepted"}"#)
-        return WebhookResponse(status: 202, headers: jsonHeaders, body: writer.data)
+        WebhookResponse(status: 202, headers: jsonHeaders, body: fixedAnswer(#"{"id":"#, id, #","kind":"#, kind.rawValue, #","status":"accepted"}"#))
     }
 
     /// The 200 of a copy whose event is stored, `{"id":…,"status":"duplicate"}`, likewise.
     static func duplicate(id: String) -> WebhookResponse {
-        var writer = JSONWriter(capacity: 104)
-        writer.writeRawText(#"{"id":"#)
-        writer.writeString(id)
-        writer.writeRawText(#","status":"duplicate"}"#)
-        return WebhookResponse(status: 200, headers: jsonHeaders, body: writer.data)
+        WebhookResponse(status: 200, headers: jsonHeaders, body: fixedAnswer(#"{"id":"#, id, #","status":"duplicate"}"#))
+    }
+
+    /// `head`, `first` as a JSON string, `middle`, `second` as a JSON string
+    /// (when given), `tail`: written into a stack buffer and copied into the
+    /// `Data` once, as `JSONWriter` would write them.
+    private static func fixedAnswer(_ head: StaticString, _ first: String, _ middle: StaticString, _ second: String? = nil, _ tail: StaticString = "") -> Data {
+        func fixed(_ text: StaticString, into buffer: UnsafeMutableRawBufferPointer, at offset: inout Int) -> Bool {
+            guard offset + text.utf8CodeUnitCount <= buffer.count, let base = buffer.baseAddress else { return false }
+            (base + offset).copyMemory(from: text.utf8Start, byteCount: text.utf8CodeUnitCount)
+            offset += text.utf8CodeUnitCount
+            return true
+        }
+        func quoted(_ text: String, into buffer: UnsafeMutableRawBufferPointer, at offset: inout Int) -> Bool {
+            var text = text
+            return text.withUTF8 { utf8 in
+                guard let source = utf8.baseAddress, let base = buffer.baseAddress, offset + utf8.count + 2 <= buffer.count,
+                    JSONStringEscaping.nextEscape(in: source, from: 0, count: utf8.count) == utf8.count
+                else { return false }
+                base.storeBytes(of: UInt8(ascii: "\""), toByteOffset: offset, as: UInt8.self)
+                (base + offset + 1).copyMemory(from: source, byteCount: utf8.count)
+                base.storeBytes(of: UInt8(ascii: "\""), toByteOffset: offset + 1 + utf8.count, as: UInt8.self)
+                offset += utf8.count + 2
+                return true
+            }
+        }
+        let data: Data? = withUnsafeTemporaryAllocation(byteCount: 256, alignment: 8) { buffer in
+            var offset = 0
+            guard fixed(head, into: buffer, at: &offset), quoted(first, into: buffer, at: &offset), fixed(middle, into: buffer, at: &offset),
+                second.map({ quoted($0, into: buffer, at: &offset) }) ?? true, fixed(tail, into: buffer, at: &offset),
+                let base = buffer.baseAddress
+            else { return nil }
+            return Data(bytes: base, count: offset)
+        }
+        if let data { return data }
+        // An id that needs escapes or does not fit: the general writer.
+        var writer = JSONWriter(capacity: 128)
+        writer.writeRawText(String(describing: head))
+        writer.writeString(first)
+        writer.writeRawText(String(describing: middle))
+        if let second { writer.writeString(second) }
+        writer.writeRawText(String(describing: tail))
+        return writer.data
     }
 
     /// A 503 with `Retry-After`: a reason fit for the outside and the correlation id of the log event with the detail.
