@@ -56,6 +56,19 @@ public enum ChatlioWebhook: Sendable, Hashable {
         }
     }
 
+    /// Whether the body, its visitor or any of its messages has keys the
+    /// models do not know (noted while reading), so the mapper looks for
+    /// them only when there are some.
+    package var hasUnknownKeys: Bool {
+        switch self {
+        case .chatTranscript(let payload): payload.hasAdditionalFields || payload.messages.contains { $0.hasAdditionalFields }
+        case .offlineMessage(let payload): payload.hasAdditionalFields || payload.visitor.hasAdditionalFields
+        case .conversationStarted(let payload): payload.event.hasAdditionalFields || payload.event.visitor.hasAdditionalFields
+        case .unansweredMessage(let payload): payload.event.hasAdditionalFields || payload.event.visitor.hasAdditionalFields
+        case .visitorFeedback(let payload): payload.event.hasAdditionalFields || payload.event.visitor.hasAdditionalFields
+        }
+    }
+
     /// The body exactly as received.
     public var jsonObject: JSONObject {
         // Directly per case: through `payload` every read would box the model in an existential.

@@ -230,6 +230,7 @@ struct EventDraft {
     }
 
     mutating func addAdditionalFields(of webhook: ChatlioWebhook) {
+        guard webhook.hasUnknownKeys else { return }
         var unknown = webhook.additionalFields
         if let visitorUnknown = webhook.visitor?.additionalFields, !visitorUnknown.isEmpty {
             unknown["visitor"] = .object(visitorUnknown)
