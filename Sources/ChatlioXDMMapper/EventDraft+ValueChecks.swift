@@ -17,11 +17,11 @@ extension EventDraft {
         if environmentType != nil, let problem = checks.environmentTypeProblem {
             throw invalid(.environmentType, problem)
         }
-        for (field, rule) in checks.active { try check(field, rule, body: body, id: id) }
+        for (field, rule) in checks.active { try checkField(field, rule, body: body, id: id) }
     }
 
     /// Checks the values written in `field` against its rule.
-    private func check(_ field: XDMMapper.ValueChecks.Field, _ rule: XDMMapper.ValueChecks.Rule, body: DraftBody, id: String) throws(XDMMapperError) {
+    private func checkField(_ field: XDMMapper.ValueChecks.Field, _ rule: XDMMapper.ValueChecks.Rule, body: DraftBody, id: String) throws(XDMMapperError) {
         switch field {
         case .id: try check(id, field, rule)
         case .timestamp: try check(timestamp, field, rule)
