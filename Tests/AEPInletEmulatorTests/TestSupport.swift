@@ -58,6 +58,22 @@ enum Fixture {
     static func threadCount() -> Int {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? -1
     }
+
+    /// The inodes of the IPv4 sockets listening on `port` (`/proc/net/tcp`), or `nil`
+    /// where there is no such file: a socket is told apart from another server's on the same
+    /// port number by its inode.
+    static func listeningSocketInodes(port: Int) -> Set<String>? {
+        guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return nil }
+        let portHex = String(format: ":%04X", port)
+        var inodes = Set<String>()
+        for line in table.split(separator: "\n").dropFirst() {
+            let columns = line.split(separator: " ")
+            // sl local_address rem_address st … inode: LISTEN is state 0A.
+            guard columns.count > 9, columns[1].hasSuffix(portHex), columns[3] == "0A" else { continue }
+            inodes.insert(String(columns[9]))
+        }
+        return inodes
+    }
 }
 
 /// A response as the tests see it.
