@@ -331,45 +331,43 @@ extension WebhookResponse {
     }
 
     /// `head`, `first` as a JSON string, `middle`, `second` as a JSON string
-    /// (when given), `tail`: written into a stack buffer and copied into the
-    /// `Data` once, as `JSONWriter` would write them.
+    /// (when given), `tail`, escaped as `JSONWriter` escapes: written into a
+    /// stack buffer sized for the worst escaping and copied into the `Data` once.
     private static func fixedAnswer(_ head: StaticString, _ first: String, _ middle: StaticString, _ second: String? = nil, _ tail: StaticString = "") -> Data {
-        func fixed(_ text: StaticString, into buffer: UnsafeMutableRawBufferPointer, at offset: inout Int) -> Bool {
-            guard offset + text.utf8CodeUnitCount <= buffer.count, let base = buffer.baseAddress else { return false }
-            (base + offset).copyMemory(from: text.utf8Start, byteCount: text.utf8CodeUnitCount)
-            offset += text.utf8CodeUnitCount
-            return true
+        // Six bytes at most for one byte of text (`\u00XX`), two for the quotes.
+        let capacity = head.utf8CodeUnitCount + middle.utf8CodeUnitCount + tail.utf8CodeUnitCount
+            + 6 * (first.utf8.count + (second?.utf8.count ?? 0)) + 4
+        return withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 8) { buffer in
+            var answer = StackAnswer(buffer: buffer)
+            answer.append(head)
+            JSONStringEscaping.write(first, to: &answer)
+            answer.append(middle)
+            if let second { JSONStringEscaping.write(second, to: &answer) }
+            answer.append(tail)
+            return answer.data
         }
-        func quoted(_ text: String, into buffer: UnsafeMutableRawBufferPointer, at offset: inout Int) -> Bool {
-            var text = text
-            return text.withUTF8 { utf8 in
-                guard let source = utf8.baseAddress, let base = buffer.baseAddress, offset + utf8.count + 2 <= buffer.count,
-                    JSONStringEscaping.nextEscape(in: source, from: 0, count: utf8.count) == utf8.count
-                else { return false }
-                base.storeBytes(of: UInt8(ascii: "\""), toByteOffset: offset, as: UInt8.self)
-                (base + offset + 1).copyMemory(from: source, byteCount: utf8.count)
-                base.storeBytes(of: UInt8(ascii: "\""), toByteOffset: offset + 1 + utf8.count, as: UInt8.self)
-                offset += utf8.count + 2
-                return true
-            }
+    }
+
+    /// A buffer the caller sized for everything written into it.
+    private struct StackAnswer: JSONByteSink {
+        let buffer: UnsafeMutableRawBufferPointer
+        var count = 0
+
+        mutating func append(_ byte: UInt8) {
+            buffer[count] = byte
+            count += 1
         }
-        let data: Data? = withUnsafeTemporaryAllocation(byteCount: 256, alignment: 8) { buffer in
-            var offset = 0
-            guard fixed(head, into: buffer, at: &offset), quoted(first, into: buffer, at: &offset), fixed(middle, into: buffer, at: &offset),
-                second.map({ quoted($0, into: buffer, at: &offset) }) ?? true, fixed(tail, into: buffer, at: &offset),
-                let base = buffer.baseAddress
-            else { return nil }
-            return Data(bytes: base, count: offset)
+
+        mutating func append(_ run: UnsafeRawBufferPointer) {
+            UnsafeMutableRawBufferPointer(rebasing: buffer[count..<count + run.count]).copyMemory(from: run)
+            count += run.count
         }
-        if let data { return data }
-        // An id that needs escapes or does not fit: the general writer.
-        var writer = JSONWriter(capacity: 128)
-        writer.writeRawText(String(describing: head))
-        writer.writeString(first)
-        writer.writeRawText(String(describing: middle))
-        if let second { writer.writeString(second) }
-        writer.writeRawText(String(describing: tail))
-        return writer.data
+
+        mutating func append(_ text: StaticString) {
+            append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
+
+        var data: Data { Data(UnsafeRawBufferPointer(rebasing: buffer[..<count])) }
     }
 
     /// A 503 with `Retry-After`: a reason fit for the outside and the correlation id of the log event with the detail.
@@ -378,10 +376,4 @@ extension WebhookResponse {
         response.headers["retry-after"] = String(max(1, retryAfterSeconds))
         return response
     }
-}
-
-extension JSONWriter {
-    /// The bytes written, as `Data` in one copy (`Data(_: [UInt8])` takes the
-    /// generic sequence path; `Data.append` costs more than the whole answer).
-    fileprivate var data: Data { bytes.withUnsafeBytes { Data($0) } }
 }

@@ -5,8 +5,8 @@ import Foundation
 import Testing
 
 /// The relay's fixed answers, put together from literal text and the id,
-/// against `JSONWriter`'s bytes for the same object: for hex ids (the stack
-/// buffer) and for ids that need escapes or do not fit (the writer).
+/// against `JSONWriter`'s bytes for the same object: hex ids, ids that need
+/// escapes (up to six bytes each, which the stack buffer is sized for) and long ones.
 @Suite struct WebhookResponseTests {
     static let ids = [String(repeating: "ab12", count: 16), "", "a\"b\\c\nd", "Zoë 🚀", String(repeating: "x", count: 300)]
 
