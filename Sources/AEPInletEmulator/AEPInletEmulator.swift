@@ -151,6 +151,12 @@ public final class AEPInletEmulator: Sendable {
         state.withLock { $0.server }?.openConnectionCount ?? 0
     }
 
+    /// What the running server's listening descriptor refers to, `socket:[inode]`
+    /// (tests only; `nil` when stopped or without `/proc`).
+    var listeningSocketIdentity: String? {
+        state.withLock { $0.server }?.listeningSocketIdentity
+    }
+
     /// What the last server left behind after ``stop()`` (tests only; needs
     /// `Configuration.tracksResources`).
     var lastResourceReport: LoopbackServer.ResourceReport? {

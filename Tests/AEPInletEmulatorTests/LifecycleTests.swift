@@ -61,20 +61,22 @@ extension DescriptorHeavyTests {
             let port = emulator.port
             #expect(port > 0)
             _ = try RawConnection(port: port)
-            guard let listening = Fixture.listeningSocketInodes(port: port) else {
+            guard let listening = emulator.listeningSocketIdentity else {
                 // No /proc: the port itself must refuse.
                 emulator.stop()
                 emulator.stop()
                 #expect(throws: (any Error).self) { try RawConnection(port: port) }
                 return
             }
-            #expect(!listening.isEmpty, "the emulator listens on \(port)")
+            #expect(listening.hasPrefix("socket:["), "the emulator listens on \(port) through \(listening)")
+            #expect(Fixture.openDescriptorIdentities()?.contains(listening) == true)
             emulator.stop()
             emulator.stop()
             // The port number is every suite's: another test's server may bind it the moment it
             // is free (a connection then succeeds, as one did in CI). What must be gone is this
-            // emulator's listening socket, told by its inode.
-            #expect(Fixture.listeningSocketInodes(port: port)?.isDisjoint(with: listening) == true)
+            // emulator's listening socket: no descriptor of the process refers to it any more.
+            #expect(emulator.listeningSocketIdentity == nil)
+            #expect(Fixture.openDescriptorIdentities()?.contains(listening) == false)
         }
 
         @Test func startTwiceFailsAndAFixedPortIsReusable() throws {
@@ -111,13 +113,14 @@ extension DescriptorHeavyTests {
         }
 
         /// Starts `emulator` on `port`, just freed by a stopped emulator of this test; `false`
-        /// when the bind fails while a socket listens there, which can only be another test's.
+        /// when the bind is refused: another test's server took the number (a socket of this
+        /// test's own still listening would be refused on all five attempts).
         private static func start(_ emulator: AEPInletEmulator, onFreedPort port: Int) throws -> Bool {
             do {
                 try emulator.start()
                 return true
             } catch {
-                guard error.code == .bindFailed, Fixture.listeningSocketInodes(port: port)?.isEmpty == false else { throw error }
+                guard error.code == .bindFailed else { throw error }
                 return false
             }
         }

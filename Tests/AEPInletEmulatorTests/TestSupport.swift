@@ -59,20 +59,19 @@ enum Fixture {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? -1
     }
 
-    /// The inodes of the IPv4 sockets listening on `port` (`/proc/net/tcp`), or `nil`
-    /// where there is no such file: a socket is told apart from another server's on the same
-    /// port number by its inode.
-    static func listeningSocketInodes(port: Int) -> Set<String>? {
-        guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return nil }
-        let portHex = String(format: ":%04X", port)
-        var inodes = Set<String>()
-        for line in table.split(separator: "\n").dropFirst() {
-            let columns = line.split(separator: " ")
-            // sl local_address rem_address st … inode: LISTEN is state 0A.
-            guard columns.count > 9, columns[1].hasSuffix(portHex), columns[3] == "0A" else { continue }
-            inodes.insert(String(columns[9]))
+    /// What each open descriptor of this process refers to (`socket:[inode]`, a path, …),
+    /// or `nil` without `/proc`. A socket is told apart from another server's on the same
+    /// port number by its inode, and only this process's descriptors are read: no table of
+    /// the machine's sockets (`/proc/net/tcp` lists none in some sandboxes) is needed.
+    static func openDescriptorIdentities() -> Set<String>? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return nil }
+        var identities = Set<String>()
+        for name in names {
+            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(name)") {
+                identities.insert(target)
+            }
         }
-        return inodes
+        return identities
     }
 }
 

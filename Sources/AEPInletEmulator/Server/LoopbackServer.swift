@@ -106,6 +106,14 @@ final class LoopbackServer: Sendable {
         state.withLock { $0.descriptorIdentities.append((fd, identity)) }
     }
 
+    /// What the listening descriptor refers to (`socket:[inode]`, from `/proc/self/fd`),
+    /// read while it is open; `nil` without `/proc` or once stopped. Tests tell this
+    /// server's socket from another one later bound to the same port number by it.
+    var listeningSocketIdentity: String? {
+        let stopped = state.withLock { $0.stopping }
+        return stopped ? nil : POSIX.identity(of: listenFD)
+    }
+
     /// Leak accounting for tests (needs `Settings.tracksResources` and `/proc`).
     var resourceReport: ResourceReport {
         let (threads, identities) = state.withLock { ($0.spawnedThreads - $0.joinedThreads, $0.descriptorIdentities) }
