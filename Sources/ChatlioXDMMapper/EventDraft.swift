@@ -299,21 +299,25 @@ struct EventDraft {
             store.record(seen, forConversation: conversation)
         }
         let namespaces = configuration.namespaces
-        var entries: [(source: XDMMapper.IdentitySource, namespace: String, id: DraftText, authenticated: Bool)] = []
-        entries.reserveCapacity(2 + emails.count)
-        if let visitorUUID { entries.append((.visitorUUID, namespaces.visitorUUID, visitorUUID, false)) }
+        let emailCount = privacy.email == .drop ? 0 : emails.count
+        let count = (visitorUUID == nil ? 0 : 1) + emailCount + (identUserId != nil && namespaces.identUserId != nil ? 1 : 0)
+        guard count > 0 else { return }
+        // Straight into `identities`, one allocation: the first of the configured primary
+        // source is primary, or the first identity when that source is absent.
+        identities.reserveCapacity(count)
+        var primaryIndex: Int?
+        func add(_ source: XDMMapper.IdentitySource, _ namespace: String, _ id: DraftText, authenticated: Bool) {
+            if primaryIndex == nil, source == configuration.primaryIdentity { primaryIndex = identities.count }
+            identities.append(IdentityItem(namespace: namespace, id: id, primary: false, authenticated: authenticated))
+        }
+        if let visitorUUID { add(.visitorUUID, namespaces.visitorUUID, visitorUUID, authenticated: false) }
         switch privacy.email {
-        case .keep: entries += emails.map { (.email, namespaces.email, $0, false) }
-        case .hash: entries += emails.map { (.email, namespaces.hashedEmail, .text(SHA256.hexDigest(of: texts.string($0))), false) }
+        case .keep: for email in emails { add(.email, namespaces.email, email, authenticated: false) }
+        case .hash: for email in emails { add(.email, namespaces.hashedEmail, .text(SHA256.hexDigest(of: texts.string(email))), authenticated: false) }
         case .drop: break
         }
-        if let identUserId, let namespace = namespaces.identUserId { entries.append((.identUserId, namespace, identUserId, true)) }
-        guard !entries.isEmpty else { return }
-        let primaryIndex = entries.firstIndex { $0.source == configuration.primaryIdentity } ?? 0
-        identities.reserveCapacity(entries.count)
-        for (index, entry) in entries.enumerated() {
-            identities.append(IdentityItem(namespace: entry.namespace, id: entry.id, primary: index == primaryIndex, authenticated: entry.authenticated))
-        }
+        if let identUserId, let namespace = namespaces.identUserId { add(.identUserId, namespace, identUserId, authenticated: true) }
+        identities[primaryIndex ?? 0].primary = true
     }
 
     // MARK: Time
