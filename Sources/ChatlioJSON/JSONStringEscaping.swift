@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where JSON text goes while it is written: the writer's growing array, the
 /// fixed chunk of ``JSONValue/streamCanonicalBytes(of:_:)``, or the mapper's
 /// event buffer. Noncopyable sinks may own their memory.
@@ -143,10 +145,10 @@ package enum JSONStringEscaping {
         let count = raw.count
         var index = 0
         while index < count {
-            guard base.load(fromByteOffset: index, as: UInt8.self) == UInt8(ascii: "\\") else {
-                index += 1
-                continue
-            }
+            // libc's vectorised search: a message's runs between escapes are long, and a
+            // byte loop here cost more than the rest of writing the transcript's text.
+            guard let backslash = memchr(base + index, Int32(UInt8(ascii: "\\")), count - index) else { return true }
+            index = UnsafeRawPointer(backslash) - base
             guard index + 1 < count else { return false }
             switch base.load(fromByteOffset: index + 1, as: UInt8.self) {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):

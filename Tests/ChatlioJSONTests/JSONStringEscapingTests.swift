@@ -1,4 +1,5 @@
 @testable import ChatlioJSON
+import ChatlioAEPSupport
 import Testing
 
 /// `nextEscape` looks at eight bytes per step and at the tail as one overlapping word; each
@@ -51,6 +52,35 @@ import Testing
             let bytes = (0..<count).map { _ in next() % 9 == 0 ? alphabet[Int(next() % UInt64(alphabet.count))] : UInt8(ascii: "x") }
             let start = count == 0 ? 0 : Int(next() % UInt64(count + 1))
             #expect(Self.nextEscape(bytes, from: start) == Self.reference(bytes, from: start), "\(bytes) from \(start)")
+        }
+    }
+
+    /// `isWrittenForm` finds each backslash with libc's search: random spellings of random
+    /// texts (every escape form, long runs between escapes, escapes at both ends) are their own
+    /// output exactly when the writer, given the decoded text, writes the same bytes.
+    @Test func writtenFormIsExactlyTheWritersOwnSpelling() throws {
+        var random = SplitMix64(seed: 0x5EED_0E5C)
+        let spellings: [(text: String, forms: [String])] = [
+            ("a", ["a"]), ("é", ["é", "\\u00e9", "\\u00E9"]), ("/", ["/", "\\/"]), ("\"", ["\\\"", "\\u0022"]),
+            ("\\", ["\\\\", "\\u005c"]), ("\n", ["\\n", "\\u000a"]), ("\t", ["\\t", "\\u0009"]),
+            ("\u{01}", ["\\u0001"]), ("\u{0B}", ["\\u000b", "\\u000B"]), ("\u{1F}", ["\\u001f", "\\u001F"]), ("\u{7F}", ["\u{7F}", "\\u007f"]),
+        ]
+        for _ in 0..<3_000 {
+            var text = ""
+            var raw = ""
+            for _ in 0..<Int(random.next() % 12) {
+                let run = Int(random.next() % 4) == 0 ? Int(random.next() % 40) : 0
+                text += String(repeating: "x", count: run)
+                raw += String(repeating: "x", count: run)
+                let pick = spellings[Int(random.next() % UInt64(spellings.count))]
+                text += pick.text
+                raw += pick.forms[Int(random.next() % UInt64(pick.forms.count))]
+            }
+            let tape = try JSONTape(bytes: Array("\"\(raw)\"".utf8))
+            #expect(tape.string(at: 0) == text, "\(raw)")
+            let written = JSONValue.string(text).serialized()
+            let own = Array(raw.utf8).withUnsafeBytes(JSONStringEscaping.isWrittenForm)
+            #expect(own == (written == Array("\"\(raw)\"".utf8)), "\(raw)")
         }
     }
 }
