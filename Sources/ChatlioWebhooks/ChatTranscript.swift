@@ -118,19 +118,20 @@ public struct ChatTranscript: ChatlioWebhookPayload {
     init(reader: PayloadReader) throws(ChatlioWebhookError) {
         var reader = reader
         source = reader.source
+        // Fields in the order Chatlio sends them: each look-up finds its key at the reader's cursor.
         try Self.refuseOtherShapes(source)
-        conversationUUIDEntry = try reader.requiredText("conversationUUID")
         agentEmailEntry = try reader.text("agentEmail")
         agentNameEntry = try reader.text("agentName")
         archiveURLEntry = try reader.text("archiveUrl")
         extraData = try reader.stringArray("extraData")
         channelIdEntry = try reader.text("channelId")
         channelNameEntry = try reader.text("channelName")
-        startedAtEntry = try reader.timestamp("startedAt")
+        conversationUUIDEntry = try reader.requiredText("conversationUUID")
         endedAtEntry = try reader.timestamp("endedAt")
         htmlBodyEntry = try reader.text("htmlBody")
         textBodyEntry = try reader.text("textBody")
         messages = try reader.objectArray("messages", TranscriptMessage.init(reader:))
+        startedAtEntry = try reader.timestamp("startedAt")
         visitorEmailEntry = try reader.text("visitorEmail")
         replyToEmailEntry = try reader.text("replyToEmail")
         visitorNameEntry = try reader.text("visitorName")

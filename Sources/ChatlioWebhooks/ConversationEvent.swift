@@ -62,6 +62,7 @@ public struct ConversationEvent: Sendable, Hashable {
     init(reader: PayloadReader) throws(ChatlioWebhookError) {
         var reader = reader
         source = reader.source
+        // Fields in the order Chatlio sends them: each look-up finds its key at the reader's cursor.
         visitor = try reader.requiredNested("visitor", Visitor.init(reader:))
         messageEntry = try reader.text("message")
         conversationUUIDEntry = try reader.text("conversationUUID")

@@ -67,11 +67,12 @@ public struct OfflineMessage: ChatlioWebhookPayload {
     init(reader: PayloadReader) throws(ChatlioWebhookError) {
         var reader = reader
         source = reader.source
-        visitor = try reader.requiredNested("visitor", Visitor.init(reader:))
+        // Fields in the order Chatlio sends them: each look-up finds its key at the reader's cursor.
         nameEntry = try reader.text("name")
         emailEntry = try reader.text("email")
         emailPrettyEntry = try reader.text("emailPretty")
         messageEntry = try reader.text("message")
+        visitor = try reader.requiredNested("visitor", Visitor.init(reader:))
         subjectEntry = try reader.text("subject")
         hasAdditionalFields = reader.hasUnreadMembers
     }

@@ -64,8 +64,9 @@ public struct TranscriptMessage: ChatlioModel {
     init(reader: PayloadReader) throws(ChatlioWebhookError) {
         var reader = reader
         source = reader.source
-        tsEntry = try reader.requiredText("ts")
+        // Fields in the order Chatlio sends them: each look-up finds its key at the reader's cursor.
         textEntry = try reader.text("text")
+        tsEntry = try reader.requiredText("ts")
         sentAtEntry = try reader.timestamp("sentAt")
         userIdEntry = try reader.text("userId")
         usernameEntry = try reader.text("username")

@@ -90,8 +90,9 @@ public struct Visitor: ChatlioModel {
     init(reader: PayloadReader) throws(ChatlioWebhookError) {
         var reader = reader
         source = reader.source
-        uuidEntry = try reader.requiredText("UUID")
+        // Fields in the order Chatlio sends them: each look-up finds its key at the reader's cursor.
         emailEntry = try reader.text("email")
+        uuidEntry = try reader.requiredText("UUID")
         nameEntry = try reader.text("name")
         identUserIdEntry = try reader.text("identUserId")
         identifyTraits = try reader.traits("identTraits", allowObject: false)
