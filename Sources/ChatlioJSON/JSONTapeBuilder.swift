@@ -16,9 +16,6 @@ struct JSONTapeBuilder: ~Copyable {
     private var depth = 0
     private(set) var entries: [JSONTape.Entry] = []
 
-    /// Objects with more members than this check duplicate names through a `Set<String>`.
-    private static let pairwiseDuplicateCheckLimit = 64
-
     init(bytes: UnsafeRawBufferPointer, maxDepth: Int) {
         self.bytes = bytes
         self.maxDepth = maxDepth
@@ -84,12 +81,14 @@ struct JSONTapeBuilder: ~Copyable {
             return
         }
         var count = 0
+        var names = NameFilter()
         while true {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                 throw JSONParsingError(.invalidSyntax, at: index, "expected a member name in double quotes, found \(describeByte(at: index))")
             }
             let keyPosition = entries.count
             try parseString()
+            names.add(keyPosition, of: position, in: self)
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
                 throw JSONParsingError(.invalidSyntax, at: index, "expected ':' after a member name, found \(describeByte(at: index))")
@@ -115,32 +114,15 @@ struct JSONTapeBuilder: ~Copyable {
                 index += 1
                 depth -= 1
                 close(position, count: count)
-                try refuseDuplicateNames(inObjectAt: position)
+                if names.needsStringComparison {
+                    try refuseDuplicateStrings(inObjectAt: position)
+                } else if let duplicate = names.firstDuplicate {
+                    throw duplicateError(duplicate, keyString(duplicate))
+                }
                 return
             default:
                 throw JSONParsingError(.invalidSyntax, at: index, "expected ',' or '}' in an object, found \(describeByte(at: index))")
             }
-        }
-    }
-
-    /// Refuses a member name that appears twice, at its second occurrence, as
-    /// the parser's dictionary does (so with `String` equality: names are
-    /// compared as bytes only when every name is plain ASCII, where the two agree).
-    private func refuseDuplicateNames(inObjectAt position: Int) throws(JSONParsingError) {
-        let object = entries[position]
-        let count = Int(object.count)
-        guard count > 1 else { return }
-        let end = Int(object.next)
-        var allPlain = true
-        var key = position + 1
-        while key < end {
-            if !entries[key].isPlainASCII { allPlain = false; break }
-            key = skip(key + 1)
-        }
-        if allPlain && count <= Self.pairwiseDuplicateCheckLimit {
-            try refusePlainDuplicates(inObjectAt: position, count: count)
-        } else {
-            try refuseDuplicateStrings(inObjectAt: position)
         }
     }
 
@@ -149,34 +131,22 @@ struct JSONTapeBuilder: ~Copyable {
         return entry.isContainer ? Int(entry.next) : position + 1
     }
 
-    /// Pairwise over signatures, but only for names whose signature's bit in
-    /// a 128-bit filter of those seen is already set: most names are new,
-    /// and the filter says so in a few instructions.
-    private func refusePlainDuplicates(inObjectAt position: Int, count: Int) throws(JSONParsingError) {
-        guard let base = bytes.baseAddress else { return }
-        let duplicate: Int? = withUnsafeTemporaryAllocation(of: (key: Int, signature: UInt64).self, capacity: count) { names in
-            var seen: (low: UInt64, high: UInt64) = (0, 0)
-            var key = position + 1
-            for offset in 0..<count {
-                let signature = Self.signature(of: entries[key], in: base)
-                let bit = signature >> 57  // the best-mixed bits of the products
-                let mask: UInt64 = 1 << (bit & 63)
-                if (bit < 64 ? seen.low : seen.high) & mask != 0 {
-                    let entry = entries[key]
-                    for earlier in 0..<offset where names[earlier].signature == signature {
-                        let first = entries[names[earlier].key]
-                        if first.byteCount == entry.byteCount, memcmp(base + Int(first.start), base + Int(entry.start), entry.byteCount) == 0 {
-                            return key
-                        }
-                    }
-                }
-                if bit < 64 { seen.low |= mask } else { seen.high |= mask }
-                names[offset] = (key, signature)
-                key = skip(key + 1)
+    fileprivate var base: UnsafeRawPointer? { bytes.baseAddress }
+
+    /// Whether the plain name at entry `key` has the bytes of a name before it in
+    /// the object at entry `object` (whose names so far are all plain).
+    fileprivate func repeatsEarlierName(_ key: Int, of object: Int) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let name = entries[key]
+        var earlier = object + 1
+        while earlier < key {
+            let candidate = entries[earlier]
+            if candidate.byteCount == name.byteCount, memcmp(base + Int(candidate.start), base + Int(name.start), name.byteCount) == 0 {
+                return true
             }
-            return nil
+            earlier = skip(earlier + 1)
         }
-        if let duplicate { throw duplicateError(duplicate, keyString(duplicate)) }
+        return false
     }
 
     private func refuseDuplicateStrings(inObjectAt position: Int) throws(JSONParsingError) {
@@ -193,23 +163,6 @@ struct JSONTapeBuilder: ~Copyable {
     private func duplicateError(_ key: Int, _ name: String) -> JSONParsingError {
         JSONParsingError(.duplicateKey, at: Int(entries[key].start) - 1, "the member \"\(name)\" appears more than once")
             .prepending(name)
-    }
-
-    /// Length and the first and last eight bytes of a name: equal names have
-    /// equal signatures, and short names that differ nearly always differ here.
-    @inline(__always)
-    private static func signature(of entry: JSONTape.Entry, in base: UnsafeRawPointer) -> UInt64 {
-        let start = Int(entry.start)
-        let count = entry.byteCount
-        var head: UInt64 = 0
-        var tail: UInt64 = 0
-        if count >= 8 {
-            head = base.loadUnaligned(fromByteOffset: start, as: UInt64.self)
-            tail = base.loadUnaligned(fromByteOffset: start + count - 8, as: UInt64.self)
-        } else {
-            for offset in 0..<count { head = head << 8 | UInt64(base.load(fromByteOffset: start + offset, as: UInt8.self)) }
-        }
-        return (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(count)
     }
 
     private mutating func parseArray() throws(JSONParsingError) {
@@ -400,5 +353,67 @@ struct JSONTapeBuilder: ~Copyable {
         let byte = bytes[offset]
         if byte >= 0x20 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
         return "byte 0x\(String(byte, radix: 16))"
+    }
+}
+
+/// Duplicate member names of one object, found as the names are read, as the
+/// parser's dictionary finds them: the first name that repeats an earlier one is
+/// the one refused, once the object has parsed. Names are compared as bytes only
+/// while every name is plain ASCII (where bytes and `String` equality agree); an
+/// object with any other name, or with more than ``byteComparisonLimit``,
+/// compares decoded `String`s once it is closed.
+///
+/// Each name sets one bit of a 128-bit filter by its signature; only a name whose
+/// bit is already set is compared with the names before it, and most names are new.
+struct NameFilter {
+    /// Beyond this many names an object compares through a `Set<String>`: with
+    /// the filter full, every name would be compared with all before it.
+    static let byteComparisonLimit = 64
+
+    private var low: UInt64 = 0
+    private var high: UInt64 = 0
+    private var count = 0
+    private(set) var needsStringComparison = false
+    /// The entry of the first name equal to an earlier one.
+    private(set) var firstDuplicate: Int?
+
+    /// Takes the name at entry `key` of the object at entry `object`.
+    @inline(__always)
+    mutating func add(_ key: Int, of object: Int, in builder: borrowing JSONTapeBuilder) {
+        guard !needsStringComparison, firstDuplicate == nil else { return }
+        count += 1
+        let entry = builder.entries[key]
+        guard entry.isPlainASCII, count <= Self.byteComparisonLimit, let base = builder.base else {
+            needsStringComparison = true
+            return
+        }
+        let signature = Self.signature(of: entry, in: base)
+        let bit = signature >> 57  // the best-mixed bits of the products
+        let mask: UInt64 = 1 << (bit & 63)
+        if (bit < 64 ? low : high) & mask != 0, builder.repeatsEarlierName(key, of: object) {
+            firstDuplicate = key
+        }
+        if bit < 64 { low |= mask } else { high |= mask }
+    }
+
+    /// Length and the first and last eight bytes of a name: equal names have
+    /// equal signatures, and short names that differ nearly always differ here.
+    @inline(__always)
+    static func signature(of entry: JSONTape.Entry, in base: UnsafeRawPointer) -> UInt64 {
+        let start = Int(entry.start)
+        let count = entry.byteCount
+        var head: UInt64 = 0
+        var tail: UInt64 = 0
+        if count >= 8 {
+            head = base.loadUnaligned(fromByteOffset: start, as: UInt64.self)
+            tail = base.loadUnaligned(fromByteOffset: start + count - 8, as: UInt64.self)
+        } else if count > 0, start + count >= 8 {
+            // The eight bytes that end with the name, its opening quote and what comes
+            // before it shifted out: the name's bytes, little-endian, as the loop packs them.
+            head = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start + count - 8, as: UInt64.self)) >> UInt64(8 * (8 - count))
+        } else {
+            for offset in 0..<count { head |= UInt64(base.load(fromByteOffset: start + offset, as: UInt8.self)) << UInt64(8 * offset) }
+        }
+        return (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(count)
     }
 }

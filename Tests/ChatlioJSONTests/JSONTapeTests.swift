@@ -132,6 +132,29 @@ import Testing
         expectSameOutcome(Array(("{" + mixed + #","\u006b4":0}"#).utf8), options: .default)
     }
 
+    /// Names are checked as they are read, but refused as the parser refuses them: once the
+    /// object has parsed (a later syntax error wins), at the earliest second occurrence, inner
+    /// objects first.
+    @Test func duplicatesFoundWhileReadingAreRefusedWhereTheParserRefusesThem() {
+        for text in [
+            #"{"a":1,"b":2,"b":3,"a":4}"#, #"{"a":1,"a":2,"b":}"#, #"{"a":1,"a":2,"b":3"#,
+            #"{"a":{"x":1,"x":2},"a":1}"#, #"{"a":1,"\u0061":2,"a":3}"#, #"{"é":1,"\u00e9":2}"#,
+            #"[{"a":1},{"a":2},{"b":1,"b":1}]"#,
+        ] {
+            expectSameOutcome(Array(text.utf8), options: .default)
+        }
+        // Names of one to seven bytes are read as the word that ends with them, or byte by
+        // byte where the document starts too close: a repeat is found either way.
+        for length in 1...7 {
+            let short = (0..<6).map { String(repeating: Character(UnicodeScalar(UInt8(ascii: "a") + UInt8($0))), count: length) }
+            for repeated in 0..<short.count {
+                let members = short.map { #""\#($0)":1"# } + [#""\#(short[repeated])":2"#]
+                expectSameOutcome(Array(("{" + members.joined(separator: ",") + "}").utf8), options: .default)
+                expectSameOutcome(Array(("{" + members.dropLast().joined(separator: ",") + "}").utf8), options: .default)
+            }
+        }
+    }
+
     /// Random documents with random damage: the tape and the parser agree on
     /// every one, value or error.
     @Test func agreesWithTheParserOnRandomDocumentsAndDamage() {
