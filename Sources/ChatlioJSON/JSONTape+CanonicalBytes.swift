@@ -45,6 +45,27 @@ struct TapeView {
         return entry.isContainer ? Int(entry.next) : index + 1
     }
 
+    /// A plain ASCII name's first eight bytes as a big-endian number, zeros after a
+    /// shorter name: names whose numbers differ are in the numbers' order (no name holds a
+    /// zero byte), and only names that share their first eight bytes need ``precedes(_:_:)``.
+    @inline(__always)
+    func orderPrefix(_ name: JSONTape.Entry) -> UInt64 {
+        let start = Int(name.start)
+        let count = name.byteCount
+        if count >= 8 { return UInt64(bigEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self)) }
+        guard count > 0 else { return 0 }
+        if start + count >= 8 {
+            // The eight bytes that end with the name, the bytes before it shifted out.
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start + count - 8, as: UInt64.self)) >> UInt64(8 * (8 - count))
+            return word.byteSwapped
+        }
+        var prefix: UInt64 = 0
+        for offset in 0..<count {
+            prefix |= UInt64(base.load(fromByteOffset: start + offset, as: UInt8.self)) << UInt64(8 * (7 - offset))
+        }
+        return prefix
+    }
+
     /// Byte order of two plain ASCII names: `String` order for them.
     @inline(__always)
     func precedes(_ left: JSONTape.Entry, _ right: JSONTape.Entry) -> Bool {
@@ -121,37 +142,43 @@ extension CanonicalChunk {
             append(UInt8(ascii: "}"))
             return
         }
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { keys in
+        withUnsafeTemporaryAllocation(of: (prefix: UInt64, key: Int).self, capacity: count) { members in
             var key = index + 1
             var allPlain = true
             for offset in 0..<count {
-                keys[offset] = key
-                if !tape.entries[key].isPlainASCII { allPlain = false }
+                let name = tape.entries[key]
+                if !name.isPlainASCII { allPlain = false }
+                members[offset] = (tape.orderPrefix(name), key)
                 key = tape.skip(key + 1)
             }
             if allPlain {
-                // Insertion sort: objects are small, and often nearly in order already.
+                // Insertion sort on the names' first eight bytes as one number: objects are
+                // small, and a name rarely shares them with another (then the bytes decide).
                 for position in 1..<count {
-                    let moving = keys[position]
-                    let movingEntry = tape.entries[moving]
+                    let moving = members[position]
                     var slot = position
-                    while slot > 0, tape.precedes(movingEntry, tape.entries[keys[slot - 1]]) {
-                        keys[slot] = keys[slot - 1]
+                    while slot > 0 {
+                        let previous = members[slot - 1]
+                        guard moving.prefix < previous.prefix
+                            || (moving.prefix == previous.prefix && tape.precedes(tape.entries[moving.key], tape.entries[previous.key]))
+                        else { break }
+                        members[slot] = previous
                         slot -= 1
                     }
-                    keys[slot] = moving
+                    members[slot] = moving
                 }
             } else {
-                let names = (0..<count).map { JSONTape.decodeString(tape.entries[keys[$0]], in: tape.bytes) }
+                let names = (0..<count).map { JSONTape.decodeString(tape.entries[members[$0].key], in: tape.bytes) }
                 let order = (0..<count).sorted { names[$0] < names[$1] }
-                let original = Array(keys)
-                for (offset, ordinal) in order.enumerated() { keys[offset] = original[ordinal] }
+                let original = Array(members)
+                for (offset, ordinal) in order.enumerated() { members[offset] = original[ordinal] }
             }
             for offset in 0..<count {
                 if offset > 0 { append(UInt8(ascii: ",")) }
-                writeString(tape, tape.entries[keys[offset]])
+                let key = members[offset].key
+                writeString(tape, tape.entries[key])
                 append(UInt8(ascii: ":"))
-                _ = writeCanonical(tape, keys[offset] + 1)
+                _ = writeCanonical(tape, key + 1)
             }
         }
         append(UInt8(ascii: "}"))

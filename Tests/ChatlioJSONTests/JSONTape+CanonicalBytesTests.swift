@@ -23,6 +23,23 @@ import Testing
                 == #"{"":14,"B":5,"a":2,"aa":4,"ab":3,"abcdefghi":12,"abcdefghij":11,"abcdefghik":13,"b":1,"z":{},"z~":0}"#)
     }
 
+    /// Plain names are sorted on their first eight bytes as a number, then on their bytes:
+    /// names of every length up to 20 that share long prefixes, at every offset (the first
+    /// names of a document are read byte by byte, the others as a word), sort as `String`s do.
+    @Test func plainNamesSharingLongPrefixesSortAsStrings() throws {
+        var random = TestRandom(seed: 0x5_0F7)
+        for iteration in 0..<2000 {
+            var object = JSONObject()
+            for _ in 0..<random.next(10) {
+                let length = random.next(21)
+                let name = String((0..<length).map { _ in random.next(4) == 0 ? "b" : "a" })
+                object[name] = random.next(3) == 0 ? .object([String(repeating: "a", count: random.next(9)): 1, "ab": 2]) : 1
+            }
+            let text = random.text(of: .object(object))
+            #expect(tapeCanonical(try JSONTape(bytes: text)) == treeCanonical(object), "iteration \(iteration): \(String(decoding: text, as: UTF8.self))")
+        }
+    }
+
     @Test func writesStringsAsTheWriterEscapesThem() throws {
         let text = #"["\u0041\/\u00e9\ud83d\ude80\u007f\u001f\n\"\\","raw é 🚀 / ~","\u2028"]"#
         let tape = try JSONTape(bytes: Array(text.utf8))
