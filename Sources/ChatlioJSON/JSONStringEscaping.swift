@@ -3,7 +3,7 @@ import Foundation
 /// Where JSON text goes while it is written: the writer's growing array, the
 /// fixed chunk of ``JSONValue/streamCanonicalBytes(of:_:)``, or the mapper's
 /// event buffer. Noncopyable sinks may own their memory.
-package protocol JSONByteSink: ~Copyable {
+@_spi(ChatlioAEPInternal) public protocol JSONByteSink: ~Copyable {
     mutating func append(_ byte: UInt8)
     mutating func append(_ run: UnsafeRawBufferPointer)
 }
@@ -14,11 +14,14 @@ package protocol JSONByteSink: ~Copyable {
 /// Almost every string the products read or write needs no escape at all, so
 /// the scan looks at eight bytes per step and copies each run between escapes
 /// in one go.
-package enum JSONStringEscaping {
+///
+/// Not API: an SPI for this package's modules (see ``ShortByteRuns``), so that the
+/// inlinable scans and writers are inlined and specialised where they are used.
+@_spi(ChatlioAEPInternal) public enum JSONStringEscaping {
     /// The offset of the first byte at or after `start` that RFC 8259 makes a
     /// string escape (a control character, `"` or `\`), or `count`.
     @inlinable @inline(__always)
-    package static func nextEscape(in base: UnsafeRawPointer, from start: Int, count: Int) -> Int {
+    public static func nextEscape(in base: UnsafeRawPointer, from start: Int, count: Int) -> Int {
         var offset = start
         while offset + 8 <= count {
             let flags = escapeFlags(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
@@ -48,7 +51,7 @@ package enum JSONStringEscaping {
     /// 0x7F: the parser's one pass over a string that is plain ASCII to its
     /// closing quote, as nearly all are.
     @inlinable @inline(__always)
-    package static func nextEscapeOrNonASCII(in base: UnsafeRawPointer, from start: Int, count: Int) -> Int {
+    public static func nextEscapeOrNonASCII(in base: UnsafeRawPointer, from start: Int, count: Int) -> Int {
         let highBits: UInt64 = 0x8080_8080_8080_8080
         var offset = start
         while offset + 8 <= count {
@@ -89,7 +92,7 @@ package enum JSONStringEscaping {
 
     /// Whether every byte is below 0x80, eight at a time.
     @inlinable @inline(__always)
-    package static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    public static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         let count = bytes.count
         var offset = 0
@@ -107,7 +110,7 @@ package enum JSONStringEscaping {
 
     /// Appends `utf8` as a JSON string literal, quotes included.
     @inlinable @inline(__always)
-    package static func write<Sink: JSONByteSink & ~Copyable>(_ utf8: UnsafeRawBufferPointer, to sink: inout Sink) {
+    public static func write<Sink: JSONByteSink & ~Copyable>(_ utf8: UnsafeRawBufferPointer, to sink: inout Sink) {
         sink.append(UInt8(ascii: "\""))
         writeEscaping(utf8, to: &sink)
         sink.append(UInt8(ascii: "\""))
@@ -124,7 +127,7 @@ package enum JSONStringEscaping {
     /// `\u00xx` for the other control characters) is its own output and is
     /// copied as it is.
     @inlinable
-    package static func write<Sink: JSONByteSink & ~Copyable>(escaped raw: UnsafeRawBufferPointer, to sink: inout Sink) {
+    public static func write<Sink: JSONByteSink & ~Copyable>(escaped raw: UnsafeRawBufferPointer, to sink: inout Sink) {
         sink.append(UInt8(ascii: "\""))
         if isWrittenForm(raw) {
             sink.append(raw)
@@ -184,7 +187,7 @@ package enum JSONStringEscaping {
 
     /// Appends `utf8` escaped, without quotes.
     @inlinable @inline(__always)
-    package static func writeEscaping<Sink: JSONByteSink & ~Copyable>(_ utf8: UnsafeRawBufferPointer, to sink: inout Sink) {
+    public static func writeEscaping<Sink: JSONByteSink & ~Copyable>(_ utf8: UnsafeRawBufferPointer, to sink: inout Sink) {
         guard let base = utf8.baseAddress else { return }
         let count = utf8.count
         var runStart = 0
@@ -199,7 +202,7 @@ package enum JSONStringEscaping {
 
     /// Appends a string's UTF-8 as a JSON string literal.
     @inlinable @inline(__always)
-    package static func write<Sink: JSONByteSink & ~Copyable>(_ string: String, to sink: inout Sink) {
+    public static func write<Sink: JSONByteSink & ~Copyable>(_ string: String, to sink: inout Sink) {
         var string = string
         string.withUTF8 { write(UnsafeRawBufferPointer($0), to: &sink) }
     }

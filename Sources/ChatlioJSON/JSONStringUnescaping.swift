@@ -1,6 +1,6 @@
 /// Decoding the escapes of string text a grammar has already checked: shared
 /// by the tape, its canonical writer and the emulator's envelope scanner.
-package enum JSONStringUnescaping {
+@usableFromInline package enum JSONStringUnescaping {
     /// The decoded text of checked string bytes (the part between the quotes).
     package static func string(unescaping raw: UnsafeRawBufferPointer) -> String {
         var buffer: [UInt8] = []

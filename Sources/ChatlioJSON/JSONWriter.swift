@@ -75,14 +75,14 @@ public struct JSONWriter: Sendable {
     }
 }
 
-extension JSONWriter: JSONByteSink {
+@_spi(ChatlioAEPInternal) extension JSONWriter: JSONByteSink {
     @inline(__always)
-    package mutating func append(_ byte: UInt8) {
+    public mutating func append(_ byte: UInt8) {
         bytes.append(byte)
     }
 
     @inline(__always)
-    package mutating func append(_ run: UnsafeRawBufferPointer) {
+    public mutating func append(_ run: UnsafeRawBufferPointer) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: run.baseAddress?.assumingMemoryBound(to: UInt8.self), count: run.count))
     }
 }

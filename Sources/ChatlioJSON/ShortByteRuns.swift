@@ -2,16 +2,22 @@ import Foundation
 
 /// Copying and comparing the short byte runs JSON is made of (member names,
 /// ids, most values) without a call: runs up to 32 bytes move as a few
-/// overlapping word loads and stores, longer ones through `memcpy` and
-/// `memcmp`, whose call and dispatch cost more than a short run itself.
+/// overlapping word loads and stores (longer copies go through `memcpy`, whose
+/// call and dispatch cost more than a short run itself), and runs compare a word
+/// at a time.
 ///
 /// ```swift
 /// ShortByteRuns.copy(to: destination, from: source, count: 12)   // two 8-byte moves
 /// ```
-package enum ShortByteRuns {
+///
+/// Not API: an SPI (`@_spi(ChatlioAEPInternal) import ChatlioJSON`) for this package's
+/// modules. Public, because the bodies of `package` inlinable functions are not
+/// serialised: other modules called every one of these, and ran the generic writers
+/// unspecialised.
+@_spi(ChatlioAEPInternal) public enum ShortByteRuns {
     /// Copies `count` bytes from `source` to `destination`; the two must not overlap.
     @inlinable @inline(__always)
-    package static func copy(to destination: UnsafeMutableRawPointer, from source: UnsafeRawPointer, count: Int) {
+    public static func copy(to destination: UnsafeMutableRawPointer, from source: UnsafeRawPointer, count: Int) {
         if count >= 8 {
             guard count <= 32 else {
                 destination.copyMemory(from: source, byteCount: count)
@@ -42,9 +48,9 @@ package enum ShortByteRuns {
 
     /// Whether the `count` bytes at `left` and at `right` are equal.
     @inlinable @inline(__always)
-    package static func equal(_ left: UnsafeRawPointer, _ right: UnsafeRawPointer, count: Int) -> Bool {
+    public static func equal(_ left: UnsafeRawPointer, _ right: UnsafeRawPointer, count: Int) -> Bool {
         if count >= 8 {
-            guard count <= 16 else { return memcmp(left, right, count) == 0 }
+            guard count <= 16 else { return longRunsEqual(left, right, count: count) }
             return left.loadUnaligned(as: UInt64.self) == right.loadUnaligned(as: UInt64.self)
                 && left.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == right.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
         }
@@ -56,5 +62,16 @@ package enum ShortByteRuns {
             return false
         }
         return true
+    }
+
+    /// Runs of more than 16 bytes, a word at a time and the last word overlapping.
+    @inlinable
+    static func longRunsEqual(_ left: UnsafeRawPointer, _ right: UnsafeRawPointer, count: Int) -> Bool {
+        var offset = 0
+        while offset + 8 < count {
+            guard left.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == right.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
+            offset += 8
+        }
+        return left.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == right.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
     }
 }

@@ -1,4 +1,4 @@
-import ChatlioJSON
+@_spi(ChatlioAEPInternal) import ChatlioJSON
 import Foundation
 
 /// Reads the known fields of one payload object from the body's tape,

@@ -1,4 +1,4 @@
-import ChatlioJSON
+@_spi(ChatlioAEPInternal) import ChatlioJSON
 
 /// Compact JSON written straight into one byte buffer, for the mapper's
 /// fixed layout: keys are static literals, values the draft's strings.
@@ -90,6 +90,8 @@ struct EventJSONWriter: ~Copyable, JSONByteSink {
     }
 
     /// Starts a member: `,"name":` (the comma when one is due). `name` needs no escaping.
+    /// Inlined, so each call site copies a name of known length with fixed moves.
+    @inline(__always)
     mutating func key(_ name: StaticString) {
         reserve(name.utf8CodeUnitCount &+ 4)
         if needsComma { base[count] = UInt8(ascii: ","); count &+= 1 }

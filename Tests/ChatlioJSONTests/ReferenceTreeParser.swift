@@ -1,4 +1,4 @@
-@testable import ChatlioJSON
+@_spi(ChatlioAEPInternal) @testable import ChatlioJSON
 
 /// The tests' oracle for the module's grammar: the recursive-descent parser
 /// that built `JSONValue` trees directly before the tape's builder became the
