@@ -116,10 +116,12 @@ extension CanonicalChunk {
                 element = writeCanonical(tape, element)
             }
             append(UInt8(ascii: "]"))
+            return Int(entry.next)
         case .object:
             writeCanonicalObject(tape, index)
+            return Int(entry.next)
         }
-        return entry.isContainer ? Int(entry.next) : index + 1
+        return index + 1
     }
 
     @inline(__always)

@@ -24,33 +24,37 @@ package import Foundation
 /// ```
 ///
 /// Offsets are 32-bit: documents above 4 GiB are refused as too large.
-package final class JSONTape: Sendable {
+///
+/// Not API: an SPI (`@_spi(ChatlioAEPInternal)`) for this package's modules, public so
+/// that the entries' one-line accessors are inlined where the models read them (the
+/// bodies of `package` inlinable code are not serialised).
+@_spi(ChatlioAEPInternal) public final class JSONTape: Sendable {
     /// The document's bytes, as given.
     package let bytes: [UInt8]
     /// The values and member names, in document order; the root is entry 0.
     package let entries: [Entry]
 
     /// One value or member name.
-    package struct Entry: Sendable, Hashable {
-        package enum Kind: UInt8, Sendable {
+    public struct Entry: Sendable, Hashable {
+        @usableFromInline package enum Kind: UInt8, Sendable {
             case null, `true`, `false`, number, string, array, object
         }
 
-        package var kind: Kind
+        @usableFromInline package var kind: Kind
         /// For strings: whether the text holds a `\` escape, and whether it holds
         /// bytes above 0x7F.
-        package var flags: UInt8
+        @usableFromInline package var flags: UInt8
         /// Strings: the first byte after the opening quote; others: the first byte.
-        package var start: UInt32
+        @usableFromInline package var start: UInt32
         /// Strings: the closing quote; others: one past the last byte.
-        package var end: UInt32
+        @usableFromInline package var end: UInt32
         /// Containers: how many members or elements.
-        package var count: UInt32
+        @usableFromInline package var count: UInt32
         /// Containers: the index of the entry after the last descendant.
-        package var next: UInt32
+        @usableFromInline package var next: UInt32
 
-        static let escaped: UInt8 = 1
-        static let nonASCII: UInt8 = 2
+        @usableFromInline static let escaped: UInt8 = 1
+        @usableFromInline static let nonASCII: UInt8 = 2
 
         init(_ kind: Kind, start: Int, end: Int, flags: UInt8 = 0) {
             self.kind = kind
@@ -62,10 +66,10 @@ package final class JSONTape: Sendable {
         }
 
         /// A string without escapes whose bytes are all ASCII: its bytes compare as its `String` does.
-        package var isPlainASCII: Bool { flags == 0 }
-        package var hasEscapes: Bool { flags & Self.escaped != 0 }
-        package var isContainer: Bool { kind == .object || kind == .array }
-        package var byteCount: Int { Int(end) - Int(start) }
+        @inlinable package var isPlainASCII: Bool { flags == 0 }
+        @inlinable package var hasEscapes: Bool { flags & Self.escaped != 0 }
+        @inlinable package var isContainer: Bool { kind == .object || kind == .array }
+        @inlinable package var byteCount: Int { Int(end) - Int(start) }
     }
 
     /// Indexes `data`, copying its bytes.

@@ -1,4 +1,4 @@
-package import ChatlioJSON
+@_spi(ChatlioAEPInternal) package import ChatlioJSON
 
 /// "Exporting chat transcripts": the whole conversation, posted when a chat
 /// ends or when an agent runs `/chatlio send-to-webhook`.

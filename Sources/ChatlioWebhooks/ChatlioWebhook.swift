@@ -1,4 +1,4 @@
-package import ChatlioJSON
+@_spi(ChatlioAEPInternal) package import ChatlioJSON
 public import Foundation
 
 /// One Chatlio webhook, typed by kind.

@@ -1,4 +1,4 @@
-package import ChatlioJSON
+@_spi(ChatlioAEPInternal) package import ChatlioJSON
 
 /// The body Chatlio posts for three webhooks: a new conversation started, a
 /// visitor got no answer in time, a visitor left feedback.

@@ -1,4 +1,4 @@
-package import ChatlioJSON
+@_spi(ChatlioAEPInternal) package import ChatlioJSON
 
 /// "Exporting offline messages": a visitor left a message while no agent was
 /// online.

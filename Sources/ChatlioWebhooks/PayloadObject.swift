@@ -1,4 +1,4 @@
-import ChatlioJSON
+@_spi(ChatlioAEPInternal) import ChatlioJSON
 
 /// Where a model's JSON object lives: an object entry of the body's tape,
 /// and, for models made with `init(jsonObject:)`, the object they were given.

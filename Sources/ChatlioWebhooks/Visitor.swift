@@ -1,4 +1,4 @@
-package import ChatlioJSON
+@_spi(ChatlioAEPInternal) package import ChatlioJSON
 
 /// The website visitor, as carried by offline messages and conversation events.
 ///

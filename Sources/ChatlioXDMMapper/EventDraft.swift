@@ -1,4 +1,4 @@
-import ChatlioJSON
+@_spi(ChatlioAEPInternal) import ChatlioJSON
 @_spi(ChatlioAEPInternal) import ChatlioWebhooks
 import Foundation
 import XDMSchemaRegistry

@@ -1,5 +1,5 @@
 @testable import AEPStreamingClient
-import ChatlioJSON
+@_spi(ChatlioAEPInternal) import ChatlioJSON
 import Foundation
 
 /// The classifier as it was before it read answers from a `JSONTape`: the

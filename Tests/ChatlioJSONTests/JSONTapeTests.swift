@@ -1,4 +1,4 @@
-@testable import ChatlioJSON
+@_spi(ChatlioAEPInternal) @testable import ChatlioJSON
 import ChatlioAEPSupport
 import Foundation
 import Testing

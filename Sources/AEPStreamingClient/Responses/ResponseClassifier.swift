@@ -1,4 +1,4 @@
-import ChatlioJSON
+@_spi(ChatlioAEPInternal) import ChatlioJSON
 import Foundation
 
 /// Maps inlet answers to ``BatchOutcome``s.
