@@ -2,7 +2,7 @@ import ChatlioWebhooks
 
 extension EventDraft {
     /// Where the draft's Chatlio fields go.
-    var tenantNamespace: String { "_" + configuration.tenantID }
+    var tenantNamespace: String { mapper.tenantNamespace }
 
     /// The whole `xdmEntity` as compact JSON, written in one pass. An object
     /// is opened only when it will hold a member, so no `{}` is written.
@@ -13,9 +13,9 @@ extension EventDraft {
     private func written(id: String, body: DraftBody) -> [UInt8] {
         var out = EventJSONWriter(capacity: estimatedSize)
         out.openObject()
-        out.key("_id"); out.string(id)
-        out.key("timestamp"); out.string(timestamp)
-        out.key("eventType"); out.string(kind.xdmEventType)
+        out.key("_id"); out.string(verbatim: id)
+        out.key("timestamp"); out.string(verbatim: timestamp)
+        out.key("eventType"); out.string(verbatim: kind.xdmEventType)
         out.key("producedBy"); out.literal("\"self\"")
         writeIdentityMap(into: &out, body: body)
         if environmentType != nil || ipV4 != nil || ipV6 != nil || userAgent != nil {
@@ -93,7 +93,7 @@ extension EventDraft {
 
     private func writeChatlio(into out: inout EventJSONWriter, body: DraftBody) {
         out.openObject()
-        out.key("webhookKind"); out.string(kind.rawValue)
+        out.key("webhookKind"); out.string(verbatim: kind.rawValue)
         let fields = chatlio
         if let value = fields.conversationId { out.key("conversationId"); out.string(value, in: body) }
         if let value = fields.channelId { out.key("channelId"); out.string(value, in: body) }
@@ -114,8 +114,8 @@ extension EventDraft {
         }
         writeTranscript(into: &out, body: body)
         out.key("mapping"); out.openObject()
-        out.key("mapperVersion"); out.string(XDMMapper.version)
-        out.key("timestampSource"); out.string(report.timestampSource.rawValue)
+        out.key("mapperVersion"); out.string(verbatim: XDMMapper.version)
+        out.key("timestampSource"); out.string(verbatim: report.timestampSource.rawValue)
         if report.timestampClamped { out.key("timestampClamped"); out.bool(true) }
         if !report.trimmed.isEmpty {
             out.key("trimmed"); out.openArray()

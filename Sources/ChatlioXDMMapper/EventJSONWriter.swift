@@ -160,6 +160,28 @@ struct EventJSONWriter: ~Copyable, JSONByteSink {
         needsComma = true
     }
 
+    /// A JSON string whose text needs no escape by construction: an `_id`'s hex, a
+    /// timestamp `RFC3339Timestamp.utcString` wrote, the mapper's own names. Copied
+    /// without the scan ``string(_:)`` makes (checked in debug builds).
+    mutating func string(verbatim value: String) {
+        var value = value
+        value.withUTF8 { utf8 in
+            guard let source = utf8.baseAddress else {
+                append(UInt8(ascii: "\""))
+                append(UInt8(ascii: "\""))
+                return
+            }
+            assert(JSONStringEscaping.nextEscape(in: UnsafeRawPointer(source), from: 0, count: utf8.count) == utf8.count, "\(utf8.count) bytes need escaping")
+            reserve(utf8.count &+ 2)
+            base[count] = UInt8(ascii: "\"")
+            ShortByteRuns.copy(to: base + (count &+ 1), from: source, count: utf8.count)
+            count &+= utf8.count &+ 1
+            base[count] = UInt8(ascii: "\"")
+            count &+= 1
+        }
+        needsComma = true
+    }
+
     /// A JSON string: `"…"` with `"`, `\` and control characters escaped.
     mutating func string(_ value: String) {
         var value = value

@@ -30,6 +30,9 @@ public struct XDMMapper: Sendable {
     /// The schema's rules for the values the mapper writes, read at init.
     var valueChecks: ValueChecks { state.valueChecks }
 
+    /// `_{tenantID}`, the object that holds the Chatlio fields, made once.
+    var tenantNamespace: String { state.tenantNamespace }
+
     /// Everything the mapper holds, in one box: the mapper is copied into
     /// every event's draft and every relay, and a copy of the fields
     /// themselves retained each of their strings and tables.
@@ -38,9 +41,11 @@ public struct XDMMapper: Sendable {
         let identityStore: (any ConversationIdentityStore)?
         let chatlioXDM: ChatlioXDM
         let valueChecks: ValueChecks
+        let tenantNamespace: String
 
         init(configuration: Configuration, identityStore: (any ConversationIdentityStore)?, chatlioXDM: ChatlioXDM, valueChecks: ValueChecks) {
             self.configuration = configuration
+            tenantNamespace = "_" + configuration.tenantID
             self.identityStore = identityStore
             self.chatlioXDM = chatlioXDM
             self.valueChecks = valueChecks
