@@ -23,6 +23,22 @@ public enum WebhookKind: String, Sendable, Hashable, Codable, CaseIterable, Cust
 
     public var description: String { rawValue }
 
+    /// The kind whose route is `rawValue`, or `nil`. Told by length first, so one
+    /// comparison decides (the synthesised initialiser compared the text with each
+    /// route in turn, about 570 instructions for the fourth).
+    public init?(rawValue: String) {
+        let candidate: WebhookKind
+        switch rawValue.utf8.count {
+        case 15: candidate = rawValue.utf8.first == UInt8(ascii: "c") ? .chatTranscript : .offlineMessage
+        case 16: candidate = .visitorFeedback
+        case 18: candidate = .unansweredMessage
+        case 20: candidate = .conversationStarted
+        default: return nil
+        }
+        guard rawValue == candidate.rawValue else { return nil }
+        self = candidate
+    }
+
     /// The payload shape Chatlio posts for this kind. Three kinds share the
     /// conversation-event shape and cannot be told apart by their bodies.
     public var payloadShape: PayloadShape {
