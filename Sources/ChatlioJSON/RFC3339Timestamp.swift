@@ -128,7 +128,26 @@ public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func parse(_ bytes: UnsafeRawBufferPointer) -> (Int64, Int32, Int32, Int8)? {
-        var index = 0
+        // "YYYY-MM-DDTHH:MM:SS" has fixed places: read once the length allows them all,
+        // each pair of digits checked together (a closure per field with a bounds check per
+        // byte cost more than the rest of the parse).
+        guard bytes.count >= 20 else { return nil }
+        @inline(__always) func byte(_ offset: Int) -> UInt8 { bytes[offset] }
+        @inline(__always) func pair(_ offset: Int) -> Int64? {
+            let tens = byte(offset) &- UInt8(ascii: "0")
+            let ones = byte(offset &+ 1) &- UInt8(ascii: "0")
+            guard tens < 10, ones < 10 else { return nil }
+            return Int64(tens &* 10 &+ ones)
+        }
+        guard let century = pair(0), let yearOfCentury = pair(2), byte(4) == UInt8(ascii: "-"),
+            let month = pair(5), byte(7) == UInt8(ascii: "-"),
+            let day = pair(8), byte(10) == UInt8(ascii: "T") || byte(10) == UInt8(ascii: "t"),
+            let hour = pair(11), byte(13) == UInt8(ascii: ":"),
+            let minute = pair(14), byte(16) == UInt8(ascii: ":"),
+            let second = pair(17)
+        else { return nil }
+        let year = century * 100 + yearOfCentury
+        var index = 19
         func number(_ width: Int) -> Int64? {
             guard index + width <= bytes.count else { return nil }
             var value: Int64 = 0
@@ -140,18 +159,11 @@ public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
             }
             return value
         }
-        func expect(_ byte: UInt8, or alternative: UInt8? = nil) -> Bool {
-            guard index < bytes.count, bytes[index] == byte || bytes[index] == alternative else { return false }
+        func expect(_ byte: UInt8) -> Bool {
+            guard index < bytes.count, bytes[index] == byte else { return false }
             index += 1
             return true
         }
-        guard let year = number(4), expect(UInt8(ascii: "-")),
-            let month = number(2), expect(UInt8(ascii: "-")),
-            let day = number(2), expect(UInt8(ascii: "T"), or: UInt8(ascii: "t")),
-            let hour = number(2), expect(UInt8(ascii: ":")),
-            let minute = number(2), expect(UInt8(ascii: ":")),
-            let second = number(2)
-        else { return nil }
         guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
             hour < 24, minute < 60, second < 60
         else { return nil }
