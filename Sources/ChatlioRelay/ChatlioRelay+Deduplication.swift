@@ -33,17 +33,21 @@ extension ChatlioRelay {
         case reserved, stored, released, timedOut
     }
 
-    func admit(_ id: String) async -> Admission {
-        // Nearly every copy is the first or a repeat of a stored one: decided under one lock,
-        // without a waiter token or a continuation. Only an id in flight takes the loop below.
-        let immediate = state.withLock { state -> Admission? in
+    /// Nearly every copy is the first or a repeat of a stored one: decided under one lock,
+    /// without a waiter token, a continuation or an async frame. `nil` for an id in flight,
+    /// whose copy waits in ``admit(_:)``.
+    func admitNow(_ id: String) -> Admission? {
+        state.withLock { state -> Admission? in
             switch state.window.reserve(id) {
             case .reserved: .reserved
             case .stored: .duplicate
             case .inFlight: nil
             }
         }
-        if let immediate { return immediate }
+    }
+
+    func admit(_ id: String) async -> Admission {
+        if let immediate = admitNow(id) { return immediate }
         let clock = ContinuousClock()
         let deadline = clock.now + configuration.concurrentCopyWait
         var counted = false

@@ -160,7 +160,9 @@ public final class ChatlioRelay: Sendable {
             return await reject(request, kind: kind, rejection, receivedAt: receivedAt)
         }
 
-        switch await admit(event.id) {
+        let admission: Admission
+        if let immediate = admitNow(event.id) { admission = immediate } else { admission = await admit(event.id) }
+        switch admission {
         case .reserved:
             break
         case .duplicate:
