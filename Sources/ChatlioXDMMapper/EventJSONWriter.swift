@@ -172,12 +172,7 @@ struct EventJSONWriter: ~Copyable, JSONByteSink {
                 return
             }
             assert(JSONStringEscaping.nextEscape(in: UnsafeRawPointer(source), from: 0, count: utf8.count) == utf8.count, "\(utf8.count) bytes need escaping")
-            reserve(utf8.count &+ 2)
-            base[count] = UInt8(ascii: "\"")
-            ShortByteRuns.copy(to: base + (count &+ 1), from: source, count: utf8.count)
-            count &+= utf8.count &+ 1
-            base[count] = UInt8(ascii: "\"")
-            count &+= 1
+            appendQuoted(UnsafeRawPointer(source), count: utf8.count)
         }
         needsComma = true
     }
@@ -190,18 +185,23 @@ struct EventJSONWriter: ~Copyable, JSONByteSink {
             guard let source = text.baseAddress,
                 JSONStringEscaping.nextEscape(in: source, from: 0, count: text.count) == text.count
             else {
-                // Rare, and the shared escaper is generic, which the optimiser does not
-                // specialise across modules: only strings that need an escape pay for it.
+                // Rare: only strings that need an escape pay for the escaper.
                 JSONStringEscaping.write(text, to: &self)
                 return
             }
-            reserve(text.count &+ 2)
-            base[count] = UInt8(ascii: "\"")
-            ShortByteRuns.copy(to: base + (count &+ 1), from: source, count: text.count)
-            count &+= text.count &+ 1
-            base[count] = UInt8(ascii: "\"")
-            count &+= 1
+            appendQuoted(source, count: text.count)
         }
         needsComma = true
+    }
+
+    /// `"`, the `count` bytes at `source`, `"`.
+    @inline(__always)
+    private mutating func appendQuoted(_ source: UnsafeRawPointer, count byteCount: Int) {
+        reserve(byteCount &+ 2)
+        base[count] = UInt8(ascii: "\"")
+        ShortByteRuns.copy(to: base + (count &+ 1), from: source, count: byteCount)
+        count &+= byteCount &+ 1
+        base[count] = UInt8(ascii: "\"")
+        count &+= 1
     }
 }
