@@ -46,6 +46,8 @@ struct PayloadReader {
 
     func fieldPointer(_ key: StaticString) -> String { JSONPointer.appending(key.description, to: pointer) }
 
+    // The error paths stay out of line: inlined, their strings gave every field's read a large frame.
+    @inline(never)
     func error(_ code: ChatlioWebhookError.Code, _ key: StaticString, _ reason: String) -> ChatlioWebhookError {
         ChatlioWebhookError(code, kind: kind, pointer: fieldPointer(key), reason)
     }
@@ -105,6 +107,7 @@ struct PayloadReader {
         return value
     }
 
+    @inline(never)
     private func mismatch(_ key: StaticString, expected: String, found value: Int) -> ChatlioWebhookError {
         error(.typeMismatch, key, "expected \(expected), found \(tape.typeName(at: value))")
     }
@@ -196,6 +199,7 @@ struct PayloadReader {
     }
 
     /// An element of an array field that has the wrong type.
+    @inline(never)
     private static func elementMismatch(_ tape: JSONTape, _ element: Int, kind: WebhookKind?, expected: String) -> ChatlioWebhookError {
         ChatlioWebhookError(.typeMismatch, kind: kind, pointer: tape.pointer(to: element), "expected \(expected), found \(tape.typeName(at: element))")
     }
