@@ -34,17 +34,21 @@ struct DeduplicationWindow: Sendable {
     private(set) var inFlightCount = 0
     let capacity: Int
 
+    /// The most ids whose room is reserved at start: `Configuration.deduplicationWindow`'s default.
+    private static let upFrontCapacity = 100_000
     private static let inFlightSlot = -1
     private static let noSlot = -2
 
     init(capacity: Int) {
         self.capacity = max(0, capacity)
-        // Sized once for a full window: no rehash of every id while it fills (a doubling
-        // moved all ids at once, about 700 instructions an event amortised), and memory is
-        // the full window's from the start, as the type promises once full (with room for
-        // a few ids in flight). The tables' pages are touched only as ids arrive.
-        slots.reserveCapacity(self.capacity + 64)
-        ring.reserveCapacity(self.capacity)
+        // Sized once for a full window, up to the default's size: no rehash of every id
+        // while it fills (a doubling moved all ids at once, about 700 instructions an event
+        // amortised), with room for a few ids in flight. The tables' pages are touched only
+        // as ids arrive; a larger window grows past the first `upFront` ids as it fills,
+        // rather than reserving all its address space at start.
+        let upFront = min(self.capacity, Self.upFrontCapacity)
+        slots.reserveCapacity(upFront + 64)
+        ring.reserveCapacity(upFront)
     }
 
     /// Reserves `id` for the caller unless it is stored or in flight.
