@@ -59,6 +59,7 @@ struct PayloadReader {
     /// tape's helpers live in another module, where each call (and each
     /// `Equatable` comparison of an entry's kind) would be a call and a
     /// retain of the tape.
+    @inline(__always)
     private mutating func member(_ key: StaticString) -> Int? {
         let tape = source.tape
         let object = source.index
@@ -118,6 +119,7 @@ struct PayloadReader {
     ///
     /// Models keep the entry, not a `String`: the text is made when a
     /// caller asks for it, and the mapper copies the body's bytes instead.
+    @inline(__always)
     mutating func text(_ key: StaticString) throws(ChatlioWebhookError) -> Int32 {
         guard let value = present(key) else { return PayloadObject.noEntry }
         let entry = source.tape.entries[value]
