@@ -53,17 +53,7 @@ struct TapeView {
         let start = Int(name.start)
         let count = name.byteCount
         if count >= 8 { return UInt64(bigEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self)) }
-        guard count > 0 else { return 0 }
-        if start + count >= 8 {
-            // The eight bytes that end with the name, the bytes before it shifted out.
-            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start + count - 8, as: UInt64.self)) >> UInt64(8 * (8 - count))
-            return word.byteSwapped
-        }
-        var prefix: UInt64 = 0
-        for offset in 0..<count {
-            prefix |= UInt64(base.load(fromByteOffset: start + offset, as: UInt8.self)) << UInt64(8 * (7 - offset))
-        }
-        return prefix
+        return ShortByteRuns.shortRunWord(base, at: start, count: count).byteSwapped
     }
 
     /// Byte order of two plain ASCII names: `String` order for them.

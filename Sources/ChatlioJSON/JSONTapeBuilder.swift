@@ -407,12 +407,8 @@ struct NameFilter {
         if count >= 8 {
             head = base.loadUnaligned(fromByteOffset: start, as: UInt64.self)
             tail = base.loadUnaligned(fromByteOffset: start + count - 8, as: UInt64.self)
-        } else if count > 0, start + count >= 8 {
-            // The eight bytes that end with the name, its opening quote and what comes
-            // before it shifted out: the name's bytes, little-endian, as the loop packs them.
-            head = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start + count - 8, as: UInt64.self)) >> UInt64(8 * (8 - count))
         } else {
-            for offset in 0..<count { head |= UInt64(base.load(fromByteOffset: start + offset, as: UInt8.self)) << UInt64(8 * offset) }
+            head = ShortByteRuns.shortRunWord(base, at: start, count: count)
         }
         return (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(count)
     }

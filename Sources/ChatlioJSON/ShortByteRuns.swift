@@ -74,4 +74,19 @@ import Foundation
         }
         return left.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == right.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
     }
+
+    /// The `count` bytes (fewer than eight) at `offset` from `base` as a little-endian
+    /// word, zeros above them: one load of the eight bytes that end with them when the
+    /// buffer, which starts at `base`, holds eight there, else byte by byte.
+    @inline(__always)
+    static func shortRunWord(_ base: UnsafeRawPointer, at offset: Int, count: Int) -> UInt64 {
+        guard count > 0 else { return 0 }
+        if offset + count >= 8 {
+            // The bytes before the run are shifted out.
+            return UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset + count - 8, as: UInt64.self)) >> UInt64(8 * (8 - count))
+        }
+        var word: UInt64 = 0
+        for index in 0..<count { word |= UInt64(base.load(fromByteOffset: offset + index, as: UInt8.self)) << UInt64(8 * index) }
+        return word
+    }
 }
