@@ -16,18 +16,18 @@ extension JSONTape {
     /// tape.streamCanonicalBytes(ofValueAt: 0) { hasher.update($0) }
     /// ```
     package func streamCanonicalBytes(ofValueAt index: Int, _ consume: (UnsafeRawBufferPointer) -> Void) {
-        withoutActuallyEscaping(consume) { consume in
-            withUnsafeTemporaryAllocation(byteCount: CanonicalChunk.capacity, alignment: 8) { buffer in
-                guard let chunkBase = buffer.baseAddress else { return }
-                var chunk = CanonicalChunk(base: chunkBase, consume: consume)
-                bytes.withUnsafeBytes { bytes in
-                    entries.withUnsafeBufferPointer { entries in
-                        guard let base = bytes.baseAddress else { return }
-                        let view = TapeView(base: base, bytes: bytes, entries: entries)
-                        _ = chunk.writeCanonical(view, index)
-                    }
+        CanonicalChunk.withClosureConsumer(consume) { streamCanonicalBytes(ofValueAt: index, into: $0) }
+    }
+
+    /// ``streamCanonicalBytes(ofValueAt:_:)`` into a consumer that allocates
+    /// nothing to be called (see ``CanonicalBytesConsumer``).
+    package func streamCanonicalBytes(ofValueAt index: Int, into consumer: CanonicalBytesConsumer) {
+        CanonicalChunk.streaming(into: consumer) { chunk in
+            bytes.withUnsafeBytes { bytes in
+                entries.withUnsafeBufferPointer { entries in
+                    guard let base = bytes.baseAddress else { return }
+                    _ = chunk.writeCanonical(TapeView(base: base, bytes: bytes, entries: entries), index)
                 }
-                chunk.flush()
             }
         }
     }

@@ -13,14 +13,44 @@ extension JSONValue {
     /// JSONValue.streamCanonicalBytes(of: object) { hasher.update($0) }
     /// ```
     package static func streamCanonicalBytes(of object: JSONObject, _ consume: (UnsafeRawBufferPointer) -> Void) {
-        withoutActuallyEscaping(consume) { consume in
-            withUnsafeTemporaryAllocation(byteCount: CanonicalChunk.capacity, alignment: 8) { buffer in
-                guard let base = buffer.baseAddress else { return }
-                var chunk = CanonicalChunk(base: base, consume: consume)
-                chunk.writeCanonical(object)
-                chunk.flush()
-            }
-        }
+        CanonicalChunk.withClosureConsumer(consume) { streamCanonicalBytes(of: object, into: $0) }
+    }
+
+    /// ``streamCanonicalBytes(of:_:)`` into a consumer that allocates nothing
+    /// to be called (see ``CanonicalBytesConsumer``).
+    package static func streamCanonicalBytes(of object: JSONObject, into consumer: CanonicalBytesConsumer) {
+        CanonicalChunk.streaming(into: consumer) { $0.writeCanonical(object) }
+    }
+}
+
+/// Where a canonical walk hands its chunks: a function that captures nothing
+/// and the state it writes to. A closure the walk kept across its calls would
+/// have to be made escaping (`withoutActuallyEscaping`), which allocates a
+/// context and checks it on every walk; a digest over each webhook paid that.
+///
+/// ```swift
+/// var hasher = SHA256()
+/// withUnsafeMutablePointer(to: &hasher) { state in
+///     tape.streamCanonicalBytes(ofValueAt: 0, into: CanonicalBytesConsumer(state: state) { state, start, count in
+///         state.assumingMemoryBound(to: SHA256.self).pointee.update(UnsafeRawBufferPointer(start: start, count: count))
+///     })
+/// }
+/// ```
+package struct CanonicalBytesConsumer {
+    /// `state`, then the chunk's start and byte count (a C function's parameters are C types).
+    package typealias Consume = @convention(c) (_ state: UnsafeMutableRawPointer, _ start: UnsafeRawPointer?, _ count: Int) -> Void
+
+    let state: UnsafeMutableRawPointer
+    let consumeChunk: Consume
+
+    package init<State>(state: UnsafeMutablePointer<State>, _ consume: Consume) {
+        self.state = UnsafeMutableRawPointer(state)
+        self.consumeChunk = consume
+    }
+
+    @inline(__always)
+    func consume(_ chunk: UnsafeRawBufferPointer) {
+        consumeChunk(state, chunk.baseAddress, chunk.count)
     }
 }
 
@@ -29,17 +59,40 @@ struct CanonicalChunk: JSONByteSink {
     static let capacity = 512
 
     let base: UnsafeMutableRawPointer
-    let consume: (UnsafeRawBufferPointer) -> Void
+    let consumer: CanonicalBytesConsumer
     var count = 0
 
-    init(base: UnsafeMutableRawPointer, consume: @escaping (UnsafeRawBufferPointer) -> Void) {
+    init(base: UnsafeMutableRawPointer, consumer: CanonicalBytesConsumer) {
         self.base = base
-        self.consume = consume
+        self.consumer = consumer
+    }
+
+    /// A chunk on the stack for `write`, flushed into `consumer` at the end.
+    static func streaming(into consumer: CanonicalBytesConsumer, _ write: (inout CanonicalChunk) -> Void) {
+        withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 8) { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var chunk = CanonicalChunk(base: base, consumer: consumer)
+            write(&chunk)
+            chunk.flush()
+        }
+    }
+
+    /// A consumer that calls `consume`, for the walks' closure forms: only they
+    /// pay for making it escaping.
+    static func withClosureConsumer(_ consume: (UnsafeRawBufferPointer) -> Void, _ walk: (CanonicalBytesConsumer) -> Void) {
+        withoutActuallyEscaping(consume) { consume in
+            var call = consume
+            withUnsafeMutablePointer(to: &call) { call in
+                walk(CanonicalBytesConsumer(state: call) { call, start, count in
+                    call.assumingMemoryBound(to: ((UnsafeRawBufferPointer) -> Void).self).pointee(UnsafeRawBufferPointer(start: start, count: count))
+                })
+            }
+        }
     }
 
     mutating func flush() {
         guard count > 0 else { return }
-        consume(UnsafeRawBufferPointer(start: base, count: count))
+        consumer.consume(UnsafeRawBufferPointer(start: base, count: count))
         count = 0
     }
 
@@ -57,7 +110,7 @@ struct CanonicalChunk: JSONByteSink {
             flush()
             // Longer than a chunk: the consumer takes it straight from where it lies.
             if run.count > Self.capacity {
-                consume(run)
+                consumer.consume(run)
                 return
             }
         }

@@ -1,3 +1,5 @@
+import ChatlioJSON
+
 extension ChatlioWebhook {
     /// The event's identity: SHA-256 hex of the kind and the payload in
     /// canonical form (members sorted, numbers as written). It depends on
@@ -19,7 +21,11 @@ extension ChatlioWebhook {
         var kind = kind.rawValue
         kind.withUTF8 { hasher.update(UnsafeRawBufferPointer($0)) }
         hasher.update(CollectionOfOne(UInt8(ascii: "\n")))
-        streamCanonicalBytes { hasher.update($0) }
+        withUnsafeMutablePointer(to: &hasher) { state in
+            streamCanonicalBytes(into: CanonicalBytesConsumer(state: state) { state, start, count in
+                state.assumingMemoryBound(to: SHA256.self).pointee.update(UnsafeRawBufferPointer(start: start, count: count))
+            })
+        }
         return hasher.finalizeHex()
     }
 }

@@ -161,6 +161,12 @@ public enum ChatlioWebhook: Sendable, Hashable {
         source.streamCanonicalBytes(consume)
     }
 
+    /// The same bytes into a consumer that allocates nothing to be called
+    /// (``eventID`` hashes every webhook this way).
+    package func streamCanonicalBytes(into consumer: CanonicalBytesConsumer) {
+        source.streamCanonicalBytes(into: consumer)
+    }
+
     /// The payload's top-level member `name`, or `nil`: as
     /// `jsonObject[name]`, but building only that member's value.
     package func topLevelMember(_ name: String) -> JSONValue? {

@@ -63,6 +63,15 @@ struct PayloadObject: Sendable, Hashable {
         }
     }
 
+    /// The same bytes into a consumer that allocates nothing to be called.
+    func streamCanonicalBytes(into consumer: CanonicalBytesConsumer) {
+        if let given {
+            JSONValue.streamCanonicalBytes(of: given, into: consumer)
+        } else {
+            tape.streamCanonicalBytes(ofValueAt: index, into: consumer)
+        }
+    }
+
     /// The member `name` of the object, or `nil`; builds only that member's value.
     func member(_ name: String) -> JSONValue? {
         if let given { return given[name] }

@@ -1,3 +1,5 @@
+import ChatlioJSON
+
 /// Free-form traits carried by a payload: `visitor.identTraits` (JSON inside a
 /// string) and the transcript's `visitorTraits` (an object, or a string).
 ///
@@ -67,7 +69,11 @@ public struct Traits: Sendable, Hashable {
             return wire.jsonString(sortedKeys: true)
         case .object(let object):
             var bytes: [UInt8] = []
-            object.streamCanonicalBytes { bytes.append(contentsOf: $0) }
+            withUnsafeMutablePointer(to: &bytes) { state in
+                object.streamCanonicalBytes(into: CanonicalBytesConsumer(state: state) { state, start, count in
+                    state.assumingMemoryBound(to: [UInt8].self).pointee.append(contentsOf: UnsafeRawBufferPointer(start: start, count: count))
+                })
+            }
             return String(decoding: bytes, as: UTF8.self)
         }
     }
