@@ -204,6 +204,9 @@ struct JSONTapeBuilder: ~Copyable {
         }
     }
 
+    // Inlined into its two callers (values and names): a string is most of a
+    // Chatlio body's entries, and the call's frame was half the cost of a short one.
+    @inline(__always)
     private mutating func parseString() throws(JSONParsingError) {
         let open = index
         index += 1  // opening quote

@@ -101,6 +101,7 @@ struct PayloadReader {
         return found.value
     }
 
+    @inline(__always)
     private mutating func present(_ key: StaticString) -> Int? {
         guard let value = member(key) else { return nil }
         foundMembers += 1

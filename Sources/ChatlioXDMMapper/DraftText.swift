@@ -61,6 +61,7 @@ extension EventJSONWriter {
     /// A draft value as a JSON string: an entry without escapes is its
     /// body's bytes, quotes included (the tape has checked that they hold no
     /// `"`, `\` or control byte, so they are what the escaper would write).
+    @inline(__always)
     mutating func string(_ value: DraftText, in body: DraftBody) {
         switch value {
         case .entry(let index):
@@ -142,6 +143,7 @@ struct DraftTexts {
     }
 
     /// How many bytes the value's text takes, before escaping.
+    @inline(__always)
     func byteCount(_ value: DraftText?) -> Int {
         switch value {
         case .entry(let index): body.map { $0.entries[Int(index)].byteCount } ?? 0

@@ -147,6 +147,7 @@ struct EventJSONWriter: ~Copyable, JSONByteSink {
     }
 
     /// A string already in JSON form, quotes included, copied as it is.
+    @inline(__always)
     mutating func quotedRun(_ literal: UnsafeRawBufferPointer) {
         append(literal)
         needsComma = true
