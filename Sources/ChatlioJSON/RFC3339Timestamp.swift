@@ -171,6 +171,13 @@ public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
         var fractionDigits: Int8 = 0
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
+            // Chatlio writes six or nine digits: up to eight of them read as one word.
+            if index &+ 8 <= bytes.count, let base = bytes.baseAddress {
+                let leading = Self.leadingDigits(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+                nanos = Int64(leading.value)
+                fractionDigits = Int8(truncatingIfNeeded: leading.count)
+                index &+= leading.count
+            }
             while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 {
                 guard fractionDigits < 9 else { return nil }
                 nanos = nanos * 10 + Int64(bytes[index] - UInt8(ascii: "0"))
@@ -200,6 +207,28 @@ public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
         guard (minimumSeconds ... maximumSeconds).contains(seconds) else { return nil }
         return (seconds, Int32(nanos), Int32(offset), fractionDigits)
+    }
+
+    /// The digits at the start of eight bytes (the first in the word's lowest
+    /// byte): how many there are before the first other byte, and the number
+    /// they spell. A byte is a digit exactly when its high nibble is 3 and
+    /// adding 6 leaves it 3; a carry out of a byte at or above 0xFA only
+    /// reaches later bytes, so the first non-digit is exact. The value comes
+    /// from simdjson's three multiplications over the digits padded with
+    /// leading zeros to eight.
+    @inline(__always)
+    package static func leadingDigits(_ word: UInt64) -> (value: UInt32, count: Int) {
+        let highNibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        let zeros: UInt64 = 0x3030_3030_3030_3030
+        let nonDigits = ((word & highNibbles) | (((word &+ 0x0606_0606_0606_0606) & highNibbles) >> 4)) ^ 0x3333_3333_3333_3333
+        let count = nonDigits == 0 ? 8 : nonDigits.trailingZeroBitCount >> 3
+        guard count > 0 else { return (0, 0) }
+        let padding = UInt64(8 &- count) &* 8
+        var value = ((word << padding) | (zeros >> (64 &- padding))) &- zeros
+        value = (value &* 10) &+ (value >> 8)  // each byte pair's two digits, in the pair's low byte
+        let pairs: UInt64 = 0x0000_00FF_0000_00FF
+        value = ((value & pairs) &* (100 &+ (1_000_000 << 32)) &+ ((value >> 16) & pairs) &* (1 &+ (10_000 << 32))) >> 32
+        return (UInt32(truncatingIfNeeded: value), count)
     }
 
     /// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the instants RFC 3339 can write in UTC.

@@ -1,4 +1,5 @@
 import ChatlioJSON
+import ChatlioAEPSupport
 import Foundation
 import Testing
 
@@ -19,6 +20,53 @@ import Testing
         #expect(timestamp.utcOffsetSeconds == offset)
         #expect(timestamp.fractionDigits == digits)
         #expect(timestamp.text == text)
+    }
+
+    /// The fraction as a digit-by-digit reading gives it (the parser reads the
+    /// first eight digits as one word): every length from 1 to 10 digits, and a
+    /// non-digit byte at each place of the first eight.
+    @Test func fractionsAgreeWithDigitByDigitReading() {
+        var generator = SplitMix64(seed: 0x3339)
+        let nonDigits: [UInt8] = Array("/:Z+-.a \u{7F}".utf8) + [0x00, 0x2F, 0x3A, 0x80, 0xB0, 0xF9, 0xFF]
+        for _ in 0..<4_000 {
+            let length = Int.random(in: 1...10, using: &generator)
+            var fraction = (0..<length).map { _ in UInt8(ascii: "0") + UInt8.random(in: 0...9, using: &generator) }
+            if Bool.random(using: &generator) {
+                fraction[Int.random(in: 0..<min(length, 8), using: &generator)] = nonDigits.randomElement(using: &generator) ?? 0
+            }
+            let zone = ["Z", "+02:00", "-08:00"].randomElement(using: &generator) ?? "Z"
+            let text = "2018-05-19T18:14:32." + String(decoding: fraction, as: UTF8.self) + zone
+            let parsed = RFC3339Timestamp(parsing: text)
+            let isDigits = fraction.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+            guard isDigits, length <= 9 else {
+                #expect(parsed == nil, "\(text)")
+                continue
+            }
+            let expected = fraction.reduce(Int32(0)) { $0 * 10 + Int32($1 - UInt8(ascii: "0")) } * Int32((0..<(9 - length)).reduce(1) { value, _ in value * 10 })
+            #expect(parsed?.nanoseconds == expected, "\(text)")
+            #expect(parsed?.fractionDigits == Int8(length), "\(text)")
+        }
+    }
+
+    @Test func leadingDigitsStopAtTheFirstOtherByte() {
+        let word = { (bytes: [UInt8]) in bytes.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+        #expect(RFC3339Timestamp.leadingDigits(word(Array("31415926".utf8))) == (31_415_926, 8))
+        #expect(RFC3339Timestamp.leadingDigits(word(Array("00000000".utf8))) == (0, 8))
+        #expect(RFC3339Timestamp.leadingDigits(word(Array("99999999".utf8))) == (99_999_999, 8))
+        #expect(RFC3339Timestamp.leadingDigits(word(Array("560106+0".utf8))) == (560_106, 6))
+        #expect(RFC3339Timestamp.leadingDigits(word(Array("Z0000000".utf8))) == (0, 0))
+        for place in 0..<8 {
+            for byte in UInt8.min...UInt8.max where byte < UInt8(ascii: "0") || byte > UInt8(ascii: "9") {
+                for after: UInt8 in [UInt8(ascii: "7"), 0xFF] {
+                    var bytes = Array("31415926".utf8)
+                    bytes[place] = byte
+                    for later in (place + 1)..<8 where after == 0xFF { bytes[later] = after }
+                    let expected = UInt32(String(decoding: bytes[..<place], as: UTF8.self)) ?? 0
+                    let found = RFC3339Timestamp.leadingDigits(word(bytes))
+                    #expect(found.count == place && found.value == expected, "byte \(byte) at \(place), then \(after)")
+                }
+            }
+        }
     }
 
     @Test func agreesWithFoundation() throws {
