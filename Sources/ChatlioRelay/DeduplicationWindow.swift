@@ -133,6 +133,13 @@ struct DeduplicationWindow: Sendable {
             var id = id
             (head, middle, last, count) = id.withUTF8 { utf8 in
                 let bytes = UnsafeRawBufferPointer(utf8)
+                if bytes.count >= 16, let base = bytes.baseAddress {
+                    // An `_id`'s 64 hex digits: three loads, where two copies were two calls.
+                    return (
+                        base.loadUnaligned(as: UInt64.self), base.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                        base.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self), bytes.count
+                    )
+                }
                 var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
                 withUnsafeMutableBytes(of: &words) { words in
                     words.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes.prefix(16)))
