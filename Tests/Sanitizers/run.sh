@@ -17,7 +17,7 @@ case "$sanitizer" in
     thread)
         # Synchronization's Mutex and Atomic synchronise through the standard library's own
         # atomics and futex calls, which ThreadSanitizer cannot see, so every contended access
-        # they guard is reported as a race. `Locked` (NSLock, a pthread mutex TSan intercepts) is
+        # they guard is reported as a race. `Locked` (a pthread mutex, which TSan intercepts) is
         # the one lock here.
         if grep -rln --include='*.swift' '^import Synchronization' Sources Tests; then
             echo "the files above import Synchronization; use ChatlioAEPSupport's Locked instead" >&2
