@@ -41,6 +41,11 @@ public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
         (secondsSince1970, nanoseconds, utcOffsetSeconds, fractionDigits) = parts
     }
 
+    /// The instant alone, without the text or the offset it was written with.
+    package var instant: RFC3339Instant {
+        RFC3339Instant(secondsSince1970: secondsSince1970, nanoseconds: nanoseconds)
+    }
+
     /// The instant as a `Date` (microsecond precision at today's dates).
     public var date: Date {
         Date(timeIntervalSince1970: Double(secondsSince1970) + Double(nanoseconds) / 1_000_000_000)
@@ -58,6 +63,13 @@ public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
     /// for readers that keep a field's place in the body rather than its text.
     package static func isValid(utf8: UnsafeRawBufferPointer) -> Bool {
         parse(utf8) != nil
+    }
+
+    /// The instant `utf8` names, as ``init(parsing:)`` reads it, without a
+    /// `String` or the text kept: for callers that only compare or reformat it
+    /// (the mapper's event time).
+    package static func instant(utf8: UnsafeRawBufferPointer) -> RFC3339Instant? {
+        parse(utf8).map { RFC3339Instant(secondsSince1970: $0.0, nanoseconds: $0.1) }
     }
 
     /// Formats an instant in UTC with exactly `fractionDigits` (0 to 9)
@@ -284,5 +296,22 @@ extension RFC3339Timestamp: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(text)
+    }
+}
+
+/// An instant as ``RFC3339Timestamp`` holds it (whole seconds since 1970 and
+/// nanoseconds), for code that needs no text.
+package struct RFC3339Instant: Sendable, Equatable {
+    package let secondsSince1970: Int64
+    package let nanoseconds: Int32
+
+    package init(secondsSince1970: Int64, nanoseconds: Int32) {
+        self.secondsSince1970 = secondsSince1970
+        self.nanoseconds = nanoseconds
+    }
+
+    /// This instant in UTC with `fractionDigits` digits, as ``RFC3339Timestamp/utcString(fractionDigits:)`` writes it.
+    package func utcString(fractionDigits: Int) -> String {
+        RFC3339Timestamp.utcString(secondsSince1970: secondsSince1970, nanoseconds: nanoseconds, fractionDigits: fractionDigits)
     }
 }

@@ -49,9 +49,11 @@ public struct ChatTranscript: ChatlioWebhookPayload {
     package let channelNameEntry: Int32
     /// `startedAt`: when the chat began.
     public var startedAt: RFC3339Timestamp? { source.timestamp(startedAtEntry) }
+    package var startedAtInstant: RFC3339Instant? { source.instant(startedAtEntry) }
     package let startedAtEntry: Int32
     /// `endedAt`: when the chat ended; the event's own time.
     public var endedAt: RFC3339Timestamp? { source.timestamp(endedAtEntry) }
+    package var endedAtInstant: RFC3339Instant? { source.instant(endedAtEntry) }
     package let endedAtEntry: Int32
     /// `htmlBody`: the transcript rendered as HTML. Opaque.
     public var htmlBody: String? { source.text(htmlBodyEntry) }

@@ -49,6 +49,14 @@ struct PayloadObject: Sendable, Hashable {
         text(entry).flatMap(RFC3339Timestamp.init(parsing:))
     }
 
+    /// The instant of ``timestamp(_:)``, read from the entry's bytes: no `String`, no text kept.
+    func instant(_ entry: Int32) -> RFC3339Instant? {
+        guard entry >= 0 else { return nil }
+        let value = tape.entries[Int(entry)]
+        guard !value.hasEscapes else { return timestamp(entry)?.instant }
+        return tape.bytes.withUnsafeBytes { RFC3339Timestamp.instant(utf8: UnsafeRawBufferPointer(rebasing: $0[Int(value.start)..<Int(value.end)])) }
+    }
+
     /// The object, as given or built from the tape.
     var jsonObject: JSONObject {
         given ?? tape.object(at: index)

@@ -30,6 +30,7 @@ public struct TranscriptMessage: ChatlioModel {
     package let textEntry: Int32
     /// `sentAt`: when the message was sent.
     public var sentAt: RFC3339Timestamp? { source.timestamp(sentAtEntry) }
+    package var sentAtInstant: RFC3339Instant? { source.instant(sentAtEntry) }
     package let sentAtEntry: Int32
     /// `userId`: the Slack user id of an agent; `nil` for visitor messages.
     public var userId: String? { source.text(userIdEntry) }

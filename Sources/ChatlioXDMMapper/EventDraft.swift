@@ -322,7 +322,7 @@ struct EventDraft {
 
     // MARK: Time
 
-    mutating func setTimestamp(eventTime: RFC3339Timestamp?, receivedAt: Date) {
+    mutating func setTimestamp(eventTime: RFC3339Instant?, receivedAt: Date) {
         let chosen = XDMMapper.eventTimestamp(eventTime: eventTime, receivedAt: receivedAt)
         if chosen.clamped { report.timestampClamped = true }
         if eventTime != nil { report.timestampSource = chosen.fromPayload ? .payload : .received }

@@ -1,3 +1,4 @@
+import ChatlioJSON
 public import ChatlioWebhooks
 public import Foundation
 import XDMSchemaRegistry
@@ -54,7 +55,7 @@ extension XDMMapper {
             "kind": .string(webhook.kind.rawValue),
             "id": .string(webhook.eventID),
             "eventType": .string(webhook.kind.xdmEventType),
-            "timestamp": .string(eventTimestamp(eventTime: eventTime(of: webhook), receivedAt: receivedAt).text),
+            "timestamp": .string(eventTimestamp(eventTime: eventInstant(of: webhook), receivedAt: receivedAt).text),
         ]
         if let uuid = webhook.visitor?.uuid.trimmed, !uuid.isEmpty { added["visitorUUID"] = .string(uuid) }
         return added
@@ -97,6 +98,10 @@ extension XDMMapper {
     /// The event time both modes write: the payload's own time unless it is
     /// after `receivedAt` (then `receivedAt`, flagged as clamped), else `receivedAt`.
     static func eventTimestamp(eventTime: RFC3339Timestamp?, receivedAt: Date) -> (text: String, fromPayload: Bool, clamped: Bool) {
+        eventTimestamp(eventTime: eventTime?.instant, receivedAt: receivedAt)
+    }
+
+    static func eventTimestamp(eventTime: RFC3339Instant?, receivedAt: Date) -> (text: String, fromPayload: Bool, clamped: Bool) {
         let received = RFC3339Timestamp.components(of: receivedAt)
         if let eventTime {
             if (eventTime.secondsSince1970, eventTime.nanoseconds) > (received.seconds, received.nanoseconds) {

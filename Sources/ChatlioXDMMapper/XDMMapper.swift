@@ -1,3 +1,4 @@
+import ChatlioJSON
 public import ChatlioWebhooks
 public import Foundation
 public import XDMSchemaRegistry
@@ -118,7 +119,7 @@ public struct XDMMapper: Sendable {
         }
         draft.addAdditionalFields(of: webhook)
         draft.resolveIdentities()
-        draft.setTimestamp(eventTime: Self.eventTime(of: webhook), receivedAt: receivedAt)
+        draft.setTimestamp(eventTime: Self.eventInstant(of: webhook), receivedAt: receivedAt)
         return try draft.finish(id: webhook.eventID)
     }
 
@@ -128,5 +129,12 @@ public struct XDMMapper: Sendable {
         guard case .chatTranscript(let transcript) = webhook else { return nil }
         // The entries say which times are there (the reader checked them): each time read is parsed once.
         return transcript.endedAt ?? transcript.messages.last(where: { $0.sentAtEntry >= 0 })?.sentAt ?? transcript.startedAt
+    }
+
+    /// ``eventTime(of:)``'s instant, read from the body's bytes without the
+    /// timestamp's `String`: what the mapper writes and compares.
+    static func eventInstant(of webhook: ChatlioWebhook) -> RFC3339Instant? {
+        guard case .chatTranscript(let transcript) = webhook else { return nil }
+        return transcript.endedAtInstant ?? transcript.messages.last(where: { $0.sentAtEntry >= 0 })?.sentAtInstant ?? transcript.startedAtInstant
     }
 }
