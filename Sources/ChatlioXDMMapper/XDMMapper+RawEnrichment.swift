@@ -97,10 +97,6 @@ extension XDMMapper {
 
     /// The event time both modes write: the payload's own time unless it is
     /// after `receivedAt` (then `receivedAt`, flagged as clamped), else `receivedAt`.
-    static func eventTimestamp(eventTime: RFC3339Timestamp?, receivedAt: Date) -> (text: String, fromPayload: Bool, clamped: Bool) {
-        eventTimestamp(eventTime: eventTime?.instant, receivedAt: receivedAt)
-    }
-
     static func eventTimestamp(eventTime: RFC3339Instant?, receivedAt: Date) -> (text: String, fromPayload: Bool, clamped: Bool) {
         let received = RFC3339Timestamp.components(of: receivedAt)
         if let eventTime {

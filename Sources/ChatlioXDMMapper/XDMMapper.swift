@@ -124,17 +124,11 @@ public struct XDMMapper: Sendable {
     }
 
     /// The payload's own time: a transcript's `endedAt`, else its last
-    /// message's `sentAt`, else `startedAt`; `nil` for the other kinds.
-    static func eventTime(of webhook: ChatlioWebhook) -> RFC3339Timestamp? {
-        guard case .chatTranscript(let transcript) = webhook else { return nil }
-        // The entries say which times are there (the reader checked them): each time read is parsed once.
-        return transcript.endedAt ?? transcript.messages.last(where: { $0.sentAtEntry >= 0 })?.sentAt ?? transcript.startedAt
-    }
-
-    /// ``eventTime(of:)``'s instant, read from the body's bytes without the
-    /// timestamp's `String`: what the mapper writes and compares.
+    /// message's `sentAt`, else `startedAt`; `nil` for the other kinds. Read
+    /// from the body's bytes as an instant, without a timestamp's `String`.
     static func eventInstant(of webhook: ChatlioWebhook) -> RFC3339Instant? {
         guard case .chatTranscript(let transcript) = webhook else { return nil }
+        // The entries say which times are there (the reader checked them): each time read is parsed once.
         return transcript.endedAtInstant ?? transcript.messages.last(where: { $0.sentAtEntry >= 0 })?.sentAtInstant ?? transcript.startedAtInstant
     }
 }

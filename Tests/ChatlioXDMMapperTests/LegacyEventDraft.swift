@@ -272,7 +272,7 @@ struct LegacyEventDraft {
     // MARK: Time
 
     mutating func setTimestamp(eventTime: RFC3339Timestamp?, receivedAt: Date) {
-        let chosen = XDMMapper.eventTimestamp(eventTime: eventTime, receivedAt: receivedAt)
+        let chosen = XDMMapper.eventTimestamp(eventTime: eventTime?.instant, receivedAt: receivedAt)
         if chosen.clamped { report.timestampClamped = true }
         if eventTime != nil { report.timestampSource = chosen.fromPayload ? .payload : .received }
         timestamp = chosen.text
@@ -459,7 +459,14 @@ extension XDMMapper {
         }
         draft.addAdditionalFields(of: webhook)
         draft.resolveIdentities()
-        draft.setTimestamp(eventTime: Self.eventTime(of: webhook), receivedAt: receivedAt)
+        draft.setTimestamp(eventTime: Self.legacyEventTime(of: webhook), receivedAt: receivedAt)
         return try draft.finish(id: webhook.eventID)
+    }
+
+    /// The payload's own time as the mapper read it before `eventInstant(of:)`:
+    /// through the public `RFC3339Timestamp` properties.
+    static func legacyEventTime(of webhook: ChatlioWebhook) -> RFC3339Timestamp? {
+        guard case .chatTranscript(let transcript) = webhook else { return nil }
+        return transcript.endedAt ?? transcript.messages.last(where: { $0.sentAtEntry >= 0 })?.sentAt ?? transcript.startedAt
     }
 }
