@@ -56,18 +56,13 @@ public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
     /// Whether `text` is a valid RFC 3339 date-time (`date-time` in JSON Schema).
     public static func isValid(_ text: String) -> Bool {
         var copy = text
-        return copy.withUTF8 { isValid(utf8: UnsafeRawBufferPointer($0)) }
+        return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) != nil }
     }
 
-    /// Whether `utf8` is an RFC 3339 date-time: ``isValid(_:)`` over bytes,
-    /// for readers that keep a field's place in the body rather than its text.
-    package static func isValid(utf8: UnsafeRawBufferPointer) -> Bool {
-        parse(utf8) != nil
-    }
-
-    /// The instant `utf8` names, as ``init(parsing:)`` reads it, without a
-    /// `String` or the text kept: for callers that only compare or reformat it
-    /// (the mapper's event time).
+    /// The instant `utf8` names, as ``init(parsing:)`` reads it, or `nil` when it
+    /// is not an RFC 3339 date-time, without a `String` or the text kept: for
+    /// readers that keep a field's place in the body rather than its text (the
+    /// models' check of a timestamp, the mapper's event time).
     package static func instant(utf8: UnsafeRawBufferPointer) -> RFC3339Instant? {
         parse(utf8).map { RFC3339Instant(secondsSince1970: $0.0, nanoseconds: $0.1) }
     }

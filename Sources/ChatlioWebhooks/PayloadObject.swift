@@ -49,10 +49,12 @@ struct PayloadObject: Sendable, Hashable {
         text(entry).flatMap(RFC3339Timestamp.init(parsing:))
     }
 
-    /// The instant of ``timestamp(_:)``, read from the entry's bytes: no `String`, no text kept.
+    /// The instant of ``timestamp(_:)``, read from the entry's bytes: no `String`, no text kept;
+    /// `nil` for ``noEntry`` or a string that is not RFC 3339 (the reader's check of a timestamp field).
     func instant(_ entry: Int32) -> RFC3339Instant? {
         guard entry >= 0 else { return nil }
         let value = tape.entries[Int(entry)]
+        // An escape in a timestamp is odd but legal JSON: the decoded text decides then.
         guard !value.hasEscapes else { return timestamp(entry)?.instant }
         return tape.bytes.withUnsafeBytes { RFC3339Timestamp.instant(utf8: UnsafeRawBufferPointer(rebasing: $0[Int(value.start)..<Int(value.end)])) }
     }
