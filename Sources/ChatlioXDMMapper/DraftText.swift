@@ -9,28 +9,33 @@ import XDMSchemaRegistry
 /// Most values go out exactly as they came in, so the draft keeps their
 /// place rather than a `String`: no allocation when the webhook is read, and
 /// the writer copies the body's bytes, quotes included, in one go.
+///
+/// Made text is kept by its place in ``DraftTexts/made`` too, so a value is
+/// two plain words: the draft's fifty-odd slots are copied and destroyed
+/// without a retain, a release or a call each.
 enum DraftText {
     /// A string entry of ``EventDraft/body``.
     case entry(Int32)
-    /// Text the mapper made.
-    case text(String)
+    /// Text the mapper made: its index in ``DraftTexts/made``, never empty.
+    case made(Int32)
 }
 
-/// The body's bytes and tape entries, borrowed while the draft writes or
-/// checks its values.
+/// The body's bytes and tape entries, and the made texts, borrowed while the
+/// draft writes or checks its values.
 struct DraftBody {
     let bytes: UnsafeRawBufferPointer
     let entries: UnsafeBufferPointer<JSONTape.Entry>
+    let made: [String]
 
     /// Calls `body` with the tape's storage, or with empty buffers when the draft has no tape.
-    static func borrowing<Result, Failure: Error>(_ tape: JSONTape?, _ body: (DraftBody) throws(Failure) -> Result) throws(Failure) -> Result {
-        guard let tape else {
-            return try body(DraftBody(bytes: UnsafeRawBufferPointer(start: nil, count: 0), entries: UnsafeBufferPointer(start: nil, count: 0)))
+    static func borrowing<Result, Failure: Error>(_ texts: DraftTexts, _ body: (DraftBody) throws(Failure) -> Result) throws(Failure) -> Result {
+        guard let tape = texts.body else {
+            return try body(DraftBody(bytes: UnsafeRawBufferPointer(start: nil, count: 0), entries: UnsafeBufferPointer(start: nil, count: 0), made: texts.made))
         }
         // The buffers' `withUnsafe…` rethrow untyped errors: the result carries the typed one across.
         let result: Swift.Result<Result, Failure> = tape.bytes.withUnsafeBytes { bytes in
             tape.entries.withUnsafeBufferPointer { entries in
-                Swift.Result { () throws(Failure) in try body(DraftBody(bytes: bytes, entries: entries)) }
+                Swift.Result { () throws(Failure) in try body(DraftBody(bytes: bytes, entries: entries, made: texts.made)) }
             }
         }
         return try result.get()
@@ -45,8 +50,8 @@ struct DraftBody {
             let raw = UnsafeRawBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.end)])
             guard entry.hasEscapes else { return try use(raw.assumingMemoryBound(to: UInt8.self)) }
             return try Self.withUTF8(of: JSONStringUnescaping.string(unescaping: raw), use)
-        case .text(let text):
-            return try Self.withUTF8(of: text, use)
+        case .made(let index):
+            return try Self.withUTF8(of: made[Int(index)], use)
         }
     }
 
@@ -71,8 +76,8 @@ extension EventJSONWriter {
             } else {
                 quotedRun(UnsafeRawBufferPointer(rebasing: body.bytes[Int(entry.start) - 1..<Int(entry.end) + 1]))
             }
-        case .text(let text):
-            string(text)
+        case .made(let index):
+            string(body.made[Int(index)])
         }
     }
 }
@@ -88,20 +93,35 @@ struct DraftTexts {
     /// The webhook's tape, which every ``DraftText/entry(_:)`` value indexes.
     let body: JSONTape?
     let privacy: XDMMapper.PrivacyPolicy
+    /// The texts the mapper made, which every ``DraftText/made(_:)`` value indexes.
+    private(set) var made: [String] = []
+
+    /// `text` as a draft value, or `nil` when it is empty (the draft writes no empty strings).
+    mutating func make(_ text: String) -> DraftText? {
+        guard !text.isEmpty else { return nil }
+        if made.isEmpty { made.reserveCapacity(8) }
+        made.append(text)
+        return .made(Int32(truncatingIfNeeded: made.count - 1))
+    }
 
     /// A model's text field as a draft value: its entry when the model reads
     /// the draft's body (always, for one webhook), else its text.
-    func text(_ entry: Int32, of tape: JSONTape) -> DraftText? {
+    mutating func text(_ entry: Int32, of tape: JSONTape) -> DraftText? {
         guard entry >= 0 else { return nil }
-        return body === tape ? .entry(entry) : .text(tape.string(at: Int(entry)))
+        return body === tape ? .entry(entry) : make(tape.string(at: Int(entry)))
     }
 
     /// The value's text, decoded.
     func string(_ value: DraftText) -> String {
         switch value {
         case .entry(let index): body?.string(at: Int(index)) ?? ""
-        case .text(let text): text
+        case .made(let index): made[Int(index)]
         }
+    }
+
+    /// Whether two values hold the same text.
+    func same(_ first: DraftText, _ second: DraftText) -> Bool {
+        string(first) == string(second)
     }
 
     /// The raw bytes of an entry without escapes, handed to `use`; `nil` for any other value.
@@ -114,32 +134,30 @@ struct DraftTexts {
 
     /// `value` without surrounding white space, or `nil` when nothing is
     /// left; an entry with nothing to trim stays an entry.
-    func trimmed(_ value: DraftText?) -> DraftText? {
+    mutating func trimmed(_ value: DraftText?) -> DraftText? {
         guard let value else { return nil }
         let untouched = withPlainBytes(value) { bytes in
             guard let first = bytes.first, let last = bytes.last else { return false }
             return !first.isTrimmable && !last.isTrimmable
         }
         if untouched == true { return value }
-        let text = string(value).trimmed
-        return text.isEmpty ? nil : .text(text)
+        return make(string(value).trimmed)
     }
 
     /// An email trimmed and lower-cased, or `nil` when nothing is left; an
     /// entry already in that form (ASCII, no upper case, nothing to trim) stays an entry.
-    func normalizedEmail(_ value: DraftText) -> DraftText? {
+    mutating func normalizedEmail(_ value: DraftText) -> DraftText? {
         let untouched = withPlainBytes(value) { bytes in
             guard let first = bytes.first, let last = bytes.last, !first.isTrimmable, !last.isTrimmable else { return false }
             return !bytes.contains { $0 >= 0x80 || $0 &- UInt8(ascii: "A") < 26 }
         }
         if untouched == true { return value }
-        let normalized = string(value).trimmed.lowercased()
-        return normalized.isEmpty ? nil : .text(normalized)
+        return make(string(value).trimmed.lowercased())
     }
 
     /// Whether the value is in `format`, checked over its bytes.
     func matches(_ format: XDMFormat, _ value: DraftText) -> Bool {
-        DraftBody.borrowing(body) { body in body.withUTF8(value) { format.matches(utf8: $0) } }
+        DraftBody.borrowing(self) { body in body.withUTF8(value) { format.matches(utf8: $0) } }
     }
 
     /// How many bytes the value's text takes, before escaping.
@@ -147,41 +165,46 @@ struct DraftTexts {
     func byteCount(_ value: DraftText?) -> Int {
         switch value {
         case .entry(let index): body.map { $0.entries[Int(index)].byteCount } ?? 0
-        case .text(let text): text.utf8.count
+        case .made(let index): made[Int(index)].utf8.count
         case nil: 0
         }
     }
 
     // MARK: Privacy
 
-    func applying(_ action: XDMMapper.PrivacyAction, to text: DraftText?) -> DraftText? {
+    mutating func applying(_ action: XDMMapper.PrivacyAction, to text: DraftText?) -> DraftText? {
         guard let text else { return nil }
         switch action {
         case .keep: return text
-        case .hash: return .text(SHA256.hexDigest(of: string(text)))
+        case .hash: return hashed(text)
         case .drop: return nil
         }
     }
 
-    func applyingName(_ name: DraftText?) -> DraftText? {
+    /// SHA-256 of the value's text, in hex.
+    mutating func hashed(_ value: DraftText) -> DraftText? {
+        make(SHA256.hexDigest(of: string(value)))
+    }
+
+    mutating func applyingName(_ name: DraftText?) -> DraftText? {
         privacy.name == .hash ? hashedName(name) : applying(privacy.name, to: name)
     }
 
     /// An email in a Chatlio-specific field: trimmed and lower-cased, hashed, or dropped.
-    func applyingEmailText(_ email: DraftText?) -> DraftText? {
+    mutating func applyingEmailText(_ email: DraftText?) -> DraftText? {
         guard let email, let normalized = normalizedEmail(email) else { return nil }
         switch privacy.email {
         case .keep: return normalized
-        case .hash: return .text(SHA256.hexDigest(of: string(normalized)))
+        case .hash: return hashed(normalized)
         case .drop: return nil
         }
     }
 
     /// SHA-256 of a trimmed, lower-cased name, or `nil` when there is no name.
-    func hashedName(_ name: DraftText?) -> DraftText? {
+    mutating func hashedName(_ name: DraftText?) -> DraftText? {
         guard let name else { return nil }
         let normalized = string(name).trimmed.lowercased()
-        return normalized.isEmpty ? nil : .text(SHA256.hexDigest(of: normalized))
+        return normalized.isEmpty ? nil : make(SHA256.hexDigest(of: normalized))
     }
 }
 

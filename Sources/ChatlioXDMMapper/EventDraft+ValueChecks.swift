@@ -9,12 +9,12 @@ extension EventDraft {
     /// - Throws: ``XDMMapperError/Code/invalidValue`` naming the field's JSON
     ///   pointer and what is wrong with its value.
     func checkValues(id: String) throws(XDMMapperError) {
-        try DraftBody.borrowing(texts.body) { (body) throws(XDMMapperError) in try checkValues(id: id, body: body) }
+        try DraftBody.borrowing(texts) { (body) throws(XDMMapperError) in try checkValues(id: id, body: body) }
     }
 
     private func checkValues(id: String, body: DraftBody) throws(XDMMapperError) {
         let checks = mapper.valueChecks
-        if environmentType != nil, let problem = checks.environmentTypeProblem {
+        if writesEnvironmentType, let problem = checks.environmentTypeProblem {
             throw invalid(.environmentType, problem)
         }
         for (field, rule) in checks.active { try checkField(field, rule, body: body, id: id) }
@@ -33,9 +33,9 @@ extension EventDraft {
         case .userAgent: try check(userAgent, field, rule, in: body)
         case .pageURL: try check(pageURL, field, rule, in: body)
         case .referrerURL: try check(referrerURL, field, rule, in: body)
-        case .geoCity: try check(geoCity, field, rule, in: body)
-        case .geoStateProvince: try check(geoStateProvince, field, rule, in: body)
-        case .geoCountryCode: try check(geoCountryCode, field, rule, in: body)
+        case .geoCity: try check(geoCity, field, rule)
+        case .geoStateProvince: try check(geoStateProvince, field, rule)
+        case .geoCountryCode: try check(geoCountryCode, field, rule)
         case .personalEmail: try check(personalEmail, field, rule, in: body)
         case .fullName: try check(fullName, field, rule, in: body)
         case .conversationId: try check(chatlio.conversationId, field, rule, in: body)

@@ -7,7 +7,7 @@ extension EventDraft {
     /// The whole `xdmEntity` as compact JSON, written in one pass. An object
     /// is opened only when it will hold a member, so no `{}` is written.
     func written(id: String) -> [UInt8] {
-        DraftBody.borrowing(texts.body) { body in written(id: id, body: body) }
+        DraftBody.borrowing(texts) { body in written(id: id, body: body) }
     }
 
     private func written(id: String, body: DraftBody) -> [UInt8] {
@@ -18,9 +18,9 @@ extension EventDraft {
         out.key("eventType"); out.string(verbatim: kind.xdmEventType)
         out.key("producedBy"); out.literal("\"self\"")
         writeIdentityMap(into: &out, body: body)
-        if environmentType != nil || ipV4 != nil || ipV6 != nil || userAgent != nil {
+        if writesEnvironmentType || ipV4 != nil || ipV6 != nil || userAgent != nil {
             out.key("environment"); out.openObject()
-            if let environmentType { out.key("type"); out.string(environmentType, in: body) }
+            if writesEnvironmentType { out.key("type"); out.string(configuration.environmentType) }
             if let ipV4 { out.key("ipV4"); out.string(ipV4, in: body) }
             if let ipV6 { out.key("ipV6"); out.string(ipV6, in: body) }
             if let userAgent {
@@ -44,12 +44,13 @@ extension EventDraft {
             }
             out.closeObject()
         }
+        let geoCity = geoCity, geoStateProvince = geoStateProvince, geoCountryCode = geoCountryCode
         if geoCity != nil || geoStateProvince != nil || geoCountryCode != nil {
             out.key("placeContext"); out.openObject()
             out.key("geo"); out.openObject()
-            if let geoCity { out.key("city"); out.string(geoCity, in: body) }
-            if let geoStateProvince { out.key("stateProvince"); out.string(geoStateProvince, in: body) }
-            if let geoCountryCode { out.key("countryCode"); out.string(geoCountryCode, in: body) }
+            if let geoCity { out.key("city"); out.string(geoCity) }
+            if let geoStateProvince { out.key("stateProvince"); out.string(geoStateProvince) }
+            if let geoCountryCode { out.key("countryCode"); out.string(geoCountryCode) }
             out.closeObject()
             out.closeObject()
         }
@@ -269,7 +270,7 @@ extension EventDraft {
             // Drop enough of the oldest messages to cover the excess, plus room
             // for the note that records it; the caller re-measures.
             let messages = messages
-            let count = DraftBody.borrowing(texts.body) { body in
+            let count = DraftBody.borrowing(texts) { body in
                 var freed = 0
                 var count = 0
                 var scratch = EventJSONWriter(capacity: 256)

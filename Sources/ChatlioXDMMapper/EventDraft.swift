@@ -14,19 +14,21 @@ struct EventDraft {
     var timestamp = ""
 
     /// The webhook's body, which every ``DraftText/entry(_:)`` value
-    /// indexes, and the privacy policy: how fields become values.
-    let texts: DraftTexts
+    /// indexes, the texts the mapper made, and the privacy policy: how
+    /// fields become values.
+    var texts: DraftTexts
 
     // Standard field groups.
-    var environmentType: DraftText?
+    /// Whether `environment.type` carries the configured environment type
+    /// (events with a visitor do), written from the configuration itself.
+    var writesEnvironmentType = false
     var ipV4: DraftText?
     var ipV6: DraftText?
     var userAgent: DraftText?
     var pageURL: DraftText?
     var referrerURL: DraftText?
-    var geoCity: DraftText?
-    var geoStateProvince: DraftText?
-    var geoCountryCode: DraftText?
+    /// `placeContext.geo`, as the visitor's location reads (the cache's strings, not copies).
+    var geo: ChatlioLocation?
     var personalEmail: DraftText?
     var fullName: DraftText?
     /// `identityMap`'s items in order; items sharing a namespace go into one array.
@@ -51,6 +53,9 @@ struct EventDraft {
     var identUserId: DraftText?
 
     var configuration: XDMMapper.Configuration { mapper.configuration }
+    var geoCity: String? { geo?.city.flatMap { $0.isEmpty ? nil : $0 } }
+    var geoStateProvince: String? { geo?.stateProvince.flatMap { $0.isEmpty ? nil : $0 } }
+    var geoCountryCode: String? { geo.flatMap { $0.countryCode.isEmpty ? nil : $0.countryCode } }
     var privacy: XDMMapper.PrivacyPolicy { configuration.privacy }
 
     init(mapper: XDMMapper, kind: WebhookKind, body: JSONTape?) {
@@ -123,10 +128,10 @@ struct EventDraft {
         var isVisitorMsg: Bool?
     }
 
-    /// Stores `value` in `slot` unless it is `nil` or empty (an earlier value then stays).
+    /// Stores `value` in `slot` unless it is `nil` (an earlier value then
+    /// stays; made texts are never empty, ``DraftTexts/make(_:)`` says `nil` instead).
     static func put(_ value: DraftText?, _ slot: inout DraftText?) {
         guard let value else { return }
-        if case .text(let text) = value, text.isEmpty { return }
         slot = value
     }
 
@@ -175,7 +180,7 @@ struct EventDraft {
         Self.put(texts.applyingEmailText(texts.text(payload.replyToEmailEntry, of: tape)), &transcript.replyToEmail)
         Self.put(texts.applyingName(texts.text(payload.visitorNameEntry, of: tape)), &transcript.visitorName)
         Self.put(texts.applyingEmailText(visitorEmail), &transcript.visitorEmail)
-        Self.put(payload.visitorTraits.map { .text(Self.jsonText($0)) }, &transcript.visitorTraitsJSON)
+        if let traits = payload.visitorTraits { Self.put(texts.make(Self.jsonText(traits)), &transcript.visitorTraitsJSON) }
         transcript.messageCount = payload.messages.count
         extraData = payload.extraData.filter { !$0.isEmpty }
         messages.reserveCapacity(payload.messages.count)
@@ -205,7 +210,7 @@ struct EventDraft {
         let location = texts.text(source.locationEntry, of: tape)
         Self.put(location, &visitor.location)
         Self.put(texts.text(source.createdAtEntry, of: tape), &visitor.createdAt)
-        Self.put(source.identifyTraits.map { .text(Self.jsonText($0)) }, &visitor.identifyTraitsJSON)
+        if let traits = source.identifyTraits { Self.put(texts.make(Self.jsonText(traits)), &visitor.identifyTraitsJSON) }
         let name = texts.text(source.nameEntry, of: tape)
         switch privacy.name {
         case .keep: if fullName == nil, let name = texts.trimmed(name) { fullName = name }
@@ -215,18 +220,14 @@ struct EventDraft {
         let userAgent = texts.text(source.userAgentEntry, of: tape)
         switch privacy.userAgent {
         case .keep: Self.put(userAgent, &self.userAgent)
-        case .hash: Self.put(userAgent.map { .text(SHA256.hexDigest(of: texts.string($0))) }, &self.userAgent)
+        case .hash: if let userAgent { Self.put(texts.hashed(userAgent), &self.userAgent) }
         case .drop: break
         }
         addIPAddress(texts.text(source.ipAddressEntry, of: tape))
         Self.put(texts.text(source.currentPageEntry, of: tape), &pageURL)
         Self.put(texts.text(source.referrerURLEntry, of: tape), &referrerURL)
-        if let location, let parsed = ChatlioLocation(parsing: texts.string(location)) {
-            Self.put(parsed.city.map(DraftText.text), &geoCity)
-            Self.put(parsed.stateProvince.map(DraftText.text), &geoStateProvince)
-            if !parsed.countryCode.isEmpty { geoCountryCode = .text(parsed.countryCode) }
-        }
-        environmentType = .text(configuration.environmentType)
+        if let location, let parsed = ChatlioLocation(parsing: texts.string(location)) { geo = parsed }
+        writesEnvironmentType = true
     }
 
     mutating func addAdditionalFields(of webhook: ChatlioWebhook) {
@@ -242,7 +243,7 @@ struct EventDraft {
             }
             if !perMessage.isEmpty { unknown["messages"] = .object(perMessage) }
         }
-        if !unknown.isEmpty { chatlio.additionalFieldsJSON = .text(JSONValue.object(unknown).jsonString(sortedKeys: true)) }
+        if !unknown.isEmpty { chatlio.additionalFieldsJSON = texts.make(JSONValue.object(unknown).jsonString(sortedKeys: true)) }
     }
 
     // MARK: Personal data
@@ -255,7 +256,7 @@ struct EventDraft {
             if privacy.email == .keep { Self.put(texts.trimmed(raw), &visitor.email) }
             return
         }
-        if !emails.contains(where: { texts.string($0) == texts.string(normalized) }) { emails.append(normalized) }
+        if !emails.contains(where: { texts.same($0, normalized) }) { emails.append(normalized) }
         if privacy.email == .keep, personalEmail == nil { personalEmail = normalized }
     }
 
@@ -265,7 +266,7 @@ struct EventDraft {
         case .drop:
             return
         case .hash:
-            visitor.ipAddress = .text(SHA256.hexDigest(of: texts.string(raw)))
+            visitor.ipAddress = texts.hashed(raw)
         case .keep:
             if texts.matches(.ipv4, raw) {
                 ipV4 = raw
@@ -292,9 +293,9 @@ struct EventDraft {
             let conversation = texts.string(conversationID)
             if let known = store.identities(forConversation: conversation) {
                 let filled = seen.filling(from: known)
-                if visitorUUID == nil { visitorUUID = filled.visitorUUID.map(DraftText.text) }
-                if identUserId == nil { identUserId = filled.identUserId.map(DraftText.text) }
-                if emails.isEmpty, let email = filled.email, privacy.email != .drop { emails = [.text(email)] }
+                if visitorUUID == nil, let known = filled.visitorUUID { visitorUUID = texts.make(known) }
+                if identUserId == nil, let known = filled.identUserId { identUserId = texts.make(known) }
+                if emails.isEmpty, let known = filled.email, privacy.email != .drop, let email = texts.make(known) { emails = [email] }
             }
             store.record(seen, forConversation: conversation)
         }
@@ -313,7 +314,7 @@ struct EventDraft {
         if let visitorUUID { add(.visitorUUID, namespaces.visitorUUID, visitorUUID, authenticated: false) }
         switch privacy.email {
         case .keep: for email in emails { add(.email, namespaces.email, email, authenticated: false) }
-        case .hash: for email in emails { add(.email, namespaces.hashedEmail, .text(SHA256.hexDigest(of: texts.string(email))), authenticated: false) }
+        case .hash: for email in emails { if let hashed = texts.hashed(email) { add(.email, namespaces.hashedEmail, hashed, authenticated: false) } }
         case .drop: break
         }
         if let identUserId, let namespace = namespaces.identUserId { add(.identUserId, namespace, identUserId, authenticated: true) }

@@ -34,7 +34,7 @@ import XDMSchemaRegistry
             #expect(inner.withUnsafeBytes(JSONStringEscaping.isWrittenForm) == (spelling == spellings[0]),
                     "\(spelling): only the writer's own spelling is copied as it is")
             var writer = EventJSONWriter(capacity: 1)  // one byte, so the writes grow the buffer
-            DraftBody.borrowing(tape) { body in writer.string(.entry(0), in: body) }
+            DraftBody.borrowing(DraftTexts(body: tape, privacy: .init())) { body in writer.string(.entry(0), in: body) }
             #expect(writer.finish() == JSONValue.string(text).serialized(), "\(spelling)")
             let texts = DraftTexts(body: tape, privacy: .init())
             #expect(texts.string(.entry(0)) == text)
@@ -44,13 +44,36 @@ import XDMSchemaRegistry
 
     @Test func entriesStayEntriesOnlyWhenNormalisingChangesNothing() throws {
         let tape = try JSONTape(bytes: Array(#"["ann@example.com"," ann@example.com","Ann@Example.com","\u0061nn@example.com","","  "]"#.utf8))
-        let texts = DraftTexts(body: tape, privacy: .init())
-        func normalized(_ entry: Int32) -> String? { texts.normalizedEmail(.entry(entry)).map(texts.string) }
+        var texts = DraftTexts(body: tape, privacy: .init())
+        func normalized(_ entry: Int32) -> String? { texts.normalizedEmail(.entry(entry)).map { texts.string($0) } }
         guard case .entry? = texts.normalizedEmail(.entry(1)) else { Issue.record("a plain lower-case email is kept as its entry"); return }
         #expect([1, 2, 3, 4].map(normalized) == ["ann@example.com", "ann@example.com", "ann@example.com", "ann@example.com"])
         #expect(normalized(6) == nil, "white space only normalises to nothing")
-        guard case .text? = texts.trimmed(.entry(2)) else { Issue.record("a text with space to trim becomes text"); return }
+        guard case .made? = texts.trimmed(.entry(2)) else { Issue.record("a text with space to trim becomes made text"); return }
         #expect(texts.trimmed(.entry(6)) == nil)
         #expect(texts.matches(.email, .entry(1)) && !texts.matches(.email, .entry(2)))
+    }
+
+    /// Made texts are kept by index: each reads back as itself, however many
+    /// there are, is written escaped, and an empty one is no value at all.
+    @Test(arguments: texts)
+    func madeTextReadsAndWritesAsItsText(_ text: String) throws {
+        let tape = try JSONTape(bytes: Array(#"["before"]"#.utf8))
+        var texts = DraftTexts(body: tape, privacy: .init())
+        let earlier = (0..<9).map { texts.make("filler \($0)") }  // past the first reservation
+        guard let value = texts.make(text) else {
+            #expect(text.isEmpty, "only the empty text is refused")
+            return
+        }
+        guard case .made = value else { Issue.record("made text is .made"); return }
+        #expect(texts.string(value) == text)
+        #expect(texts.byteCount(value) == text.utf8.count)
+        #expect(earlier.map { $0.map { texts.string($0) } } == (0..<9).map { "filler \($0)" }, "earlier made texts keep their text")
+        var writer = EventJSONWriter(capacity: 1)
+        DraftBody.borrowing(texts) { body in
+            writer.string(value, in: body)
+            #expect(body.withUTF8(value) { Array($0) } == Array(text.utf8))
+        }
+        #expect(writer.finish() == JSONValue.string(text).serialized())
     }
 }
