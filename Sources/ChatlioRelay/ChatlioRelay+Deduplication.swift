@@ -36,7 +36,7 @@ extension ChatlioRelay {
     /// Nearly every copy is the first or a repeat of a stored one: decided under one lock,
     /// without a waiter token, a continuation or an async frame. `nil` for an id in flight,
     /// whose copy waits in ``admit(_:)``.
-    func admitNow(_ id: String) -> Admission? {
+    func admitNow(_ id: DeduplicationWindow.Key) -> Admission? {
         state.withLock { state -> Admission? in
             switch state.window.reserve(id) {
             case .reserved: .reserved
@@ -46,8 +46,9 @@ extension ChatlioRelay {
         }
     }
 
-    func admit(_ id: String) async -> Admission {
-        if let immediate = admitNow(id) { return immediate }
+    func admit(_ key: DeduplicationWindow.Key) async -> Admission {
+        let id = key.id
+        if let immediate = admitNow(key) { return immediate }
         let clock = ContinuousClock()
         let deadline = clock.now + configuration.concurrentCopyWait
         var counted = false
@@ -59,7 +60,7 @@ extension ChatlioRelay {
             let step = await withTaskCancellationHandler {
                 await withCheckedContinuation { (continuation: CheckedContinuation<Step, Never>) in
                     let immediate = state.withLock { state -> Step? in
-                        switch state.window.reserve(id) {
+                        switch state.window.reserve(key) {
                         case .reserved: return .reserved
                         case .stored: return .stored
                         case .inFlight:
@@ -92,12 +93,12 @@ extension ChatlioRelay {
     /// The first copy's outcome: the id counts as seen only when `stored`.
     /// Every copy waiting for it is told. `countingAccepted` adds the 202 to
     /// the metrics under the same lock.
-    func finishFirstCopy(_ id: String, stored: Bool, countingAccepted: Bool = false) {
+    func finishFirstCopy(_ id: DeduplicationWindow.Key, stored: Bool, countingAccepted: Bool = false) {
         let waiters = state.withLock { state -> [FirstCopyWaiter] in
             if stored { state.window.commit(id) } else { state.window.release(id) }
             if countingAccepted { state.metrics.accepted += 1 }
             // Nearly always empty: hashing a 64-byte id to find nothing cost more than the commit.
-            return state.waiters.isEmpty ? [] : state.waiters.removeValue(forKey: id) ?? []
+            return state.waiters.isEmpty ? [] : state.waiters.removeValue(forKey: id.id) ?? []
         }
         for waiter in waiters {
             waiter.timer.cancel()

@@ -160,8 +160,10 @@ public final class ChatlioRelay: Sendable {
             return await reject(request, kind: kind, rejection, receivedAt: receivedAt)
         }
 
+        // One key a webhook: its hash is worked out for the reservation and again for the commit.
+        let key = DeduplicationWindow.Key(event.id)
         let admission: Admission
-        if let immediate = admitNow(event.id) { admission = immediate } else { admission = await admit(event.id) }
+        if let immediate = admitNow(key) { admission = immediate } else { admission = await admit(key) }
         switch admission {
         case .reserved:
             break
@@ -177,7 +179,7 @@ public final class ChatlioRelay: Sendable {
         do {
             try await sink.accept(event)
         } catch {
-            finishFirstCopy(event.id, stored: false)
+            finishFirstCopy(key, stored: false)
             count { if error.code == .full { $0.sinkFull += 1 } else { $0.sinkUnavailable += 1 } }
             // The sink's text may name outbox paths and system errors: the log hook gets it, Chatlio does not.
             let correlation = Self.correlationID()
@@ -186,7 +188,7 @@ public final class ChatlioRelay: Sendable {
             return .unavailable(reason, retryAfterSeconds: error.retryAfterSeconds, correlation: correlation)
         }
         // Without a journal the count joins the window's commit under one lock.
-        finishFirstCopy(event.id, stored: true, countingAccepted: journal == nil)
+        finishFirstCopy(key, stored: true, countingAccepted: journal == nil)
         if let journal {
             do {
                 try await journal.record(event.id)

@@ -54,8 +54,13 @@ struct DeduplicationWindow: Sendable {
     /// Reserves `id` for the caller unless it is stored or in flight.
     /// A window of capacity 0 deduplicates nothing: every copy is reserved.
     mutating func reserve(_ id: String) -> Reservation {
+        reserve(Key(id))
+    }
+
+    /// ``reserve(_:)-(String)`` for an id already made a key (the relay makes one a webhook).
+    mutating func reserve(_ id: Key) -> Reservation {
         guard capacity > 0 else { return .reserved }
-        switch Self.exchange(&slots[Key(id), default: Self.noSlot], ifUnused: Self.inFlightSlot) {
+        switch Self.exchange(&slots[id, default: Self.noSlot], ifUnused: Self.inFlightSlot) {
         case Self.noSlot:
             inFlightCount += 1
             return .reserved
@@ -68,20 +73,33 @@ struct DeduplicationWindow: Sendable {
 
     /// The sink stored `id`'s event: from now on copies are duplicates.
     mutating func commit(_ id: String) {
+        remember(Key(id))
+    }
+
+    /// ``commit(_:)-(String)`` for an id already made a key.
+    mutating func commit(_ id: Key) {
         remember(id)
     }
 
     /// The sink refused `id`'s event: forget the reservation.
     mutating func release(_ id: String) {
-        guard let index = slots.index(forKey: Key(id)), slots.values[index] == Self.inFlightSlot else { return }
+        release(Key(id))
+    }
+
+    /// ``release(_:)-(String)`` for an id already made a key.
+    mutating func release(_ id: Key) {
+        guard let index = slots.index(forKey: id), slots.values[index] == Self.inFlightSlot else { return }
         slots.remove(at: index)
         inFlightCount -= 1
     }
 
     /// Marks `id` stored, whether reserved or not (ids read back from a journal).
     mutating func remember(_ id: String) {
+        remember(Key(id))
+    }
+
+    private mutating func remember(_ id: Key) {
         guard capacity > 0 else { return }
-        let id = Key(id)
         let slot: Int
         if ring.count < capacity {
             slot = ring.count
@@ -154,11 +172,23 @@ struct DeduplicationWindow: Sendable {
             lhs.head == rhs.head && lhs.middle == rhs.middle && lhs.last == rhs.last && lhs.count == rhs.count && lhs.id == rhs.id
         }
 
+        /// One word for the hasher, where four cost three more rounds of it per
+        /// look-up: the first 16 bytes read as hex digits (for an `_id`, 64 bits
+        /// of SHA-256 output, exactly), mixed with the last 8 bytes and the length.
+        /// Ids can tie on this word only by tying on SHA-256 output bits, which
+        /// nobody can choose, so the table's seeded hash still spreads hostile ids.
         func hash(into hasher: inout Hasher) {
-            hasher.combine(head)
-            hasher.combine(middle)
-            hasher.combine(last)
-            hasher.combine(count)
+            hasher.combine((Self.hexDigits(head) << 32 | Self.hexDigits(middle)) ^ (last &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(truncatingIfNeeded: count))
+        }
+
+        /// Eight ASCII hex digits (little-endian, the first in the low byte) as the
+        /// 32-bit number they spell, first digit highest; other bytes give some number.
+        static func hexDigits(_ word: UInt64) -> UInt64 {
+            // '0'...'9' are 0x30...0x39 and 'a'...'f' 0x61...0x66: the low nibble, plus 9 for a letter.
+            var digits = (word & 0x0F0F_0F0F_0F0F_0F0F) &+ ((word >> 6) & 0x0101_0101_0101_0101) &* 9
+            digits = (digits << 4 | digits >> 8) & 0x00FF_00FF_00FF_00FF  // two digits a byte, the first high
+            digits = (digits << 8 | digits >> 16) & 0x0000_FFFF_0000_FFFF
+            return (digits << 16 | digits >> 32) & 0xFFFF_FFFF
         }
     }
 }

@@ -83,4 +83,25 @@ struct DeduplicationWindowTests {
         #expect(DeduplicationWindow.Key(prefix + "0").hashValue != DeduplicationWindow.Key(prefix + "1").hashValue,
                 "the last 8 bytes are hashed: ids that differ only there spread")
     }
+
+    @Test("the key's hash reads an id's first 16 bytes as the hex number they spell, so every digit counts")
+    func hexDigitsAreTheNumberTheySpell() throws {
+        var generator = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdef")
+        for _ in 0 ..< 2_000 {
+            let text = String((0 ..< 8).map { _ in digits[Int.random(in: 0 ..< 16, using: &generator)] })
+            let word = text.utf8.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }  // the first byte lowest, as loaded
+            #expect(DeduplicationWindow.Key.hexDigits(word) == UInt64(text, radix: 16), "\(text)")
+        }
+        // Ids one digit apart anywhere in the first 16 never share the hashed word.
+        let id = String(repeating: "0123456789abcdef", count: 4)
+        let hashes = (0 ..< 16).flatMap { place in
+            digits.filter { $0 != Array(id)[place] }.map { digit in
+                var changed = Array(id)
+                changed[place] = digit
+                return DeduplicationWindow.Key(String(changed)).hashValue
+            }
+        }
+        #expect(Set(hashes + [DeduplicationWindow.Key(id).hashValue]).count == hashes.count + 1)
+    }
 }
