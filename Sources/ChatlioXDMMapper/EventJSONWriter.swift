@@ -1,4 +1,5 @@
 @_spi(ChatlioAEPInternal) import ChatlioJSON
+import Foundation
 
 /// Compact JSON written straight into one byte buffer, for the mapper's
 /// fixed layout: keys are static literals, values the draft's strings.
@@ -19,10 +20,19 @@ struct EventJSONWriter: ~Copyable, JSONByteSink {
 
     init(capacity: Int) {
         self.capacity = max(capacity, 1)
-        base = .allocate(capacity: self.capacity)
+        base = Self.allocate(self.capacity)
     }
 
-    deinit { base.deallocate() }
+    deinit { free(base) }
+
+    /// `count` bytes from `malloc`, freed with `free`: `allocate(capacity:)` asks the Swift
+    /// runtime for its default alignment, which it serves through `posix_memalign`
+    /// (about 250 instructions more than `malloc` under glibc, once an event).
+    private static func allocate(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+        // `free` takes what the runtime allocates too, should `malloc` ever refuse.
+        guard let raw = malloc(count) else { return .allocate(capacity: count) }
+        return raw.bindMemory(to: UInt8.self, capacity: count)
+    }
 
     /// The bytes written, as an array of exactly their size.
     consuming func finish() -> [UInt8] {
@@ -42,9 +52,9 @@ struct EventJSONWriter: ~Copyable, JSONByteSink {
     @inline(never)
     private mutating func grow(toHold extra: Int) {
         let newCapacity = max(capacity &* 2, count &+ extra)
-        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        let newBase = Self.allocate(newCapacity)
         newBase.initialize(from: base, count: count)
-        base.deallocate()
+        free(base)
         base = newBase
         capacity = newCapacity
     }
