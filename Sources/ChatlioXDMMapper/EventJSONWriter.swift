@@ -18,21 +18,20 @@ struct EventJSONWriter: ~Copyable, JSONByteSink {
     private(set) var count = 0
     private var needsComma = false
 
-    init(capacity: Int) {
-        self.capacity = max(capacity, 1)
-        base = Self.allocate(self.capacity)
+    /// A writer with room for at least `capacity` bytes before it grows: the
+    /// thread's kept buffer when it is large enough (``ThreadScratch``), unless
+    /// `reusingThreadBuffer` is false (then exactly `capacity`, as tests of
+    /// growth need).
+    init(capacity: Int, reusingThreadBuffer: Bool = true) {
+        let capacity = max(capacity, 1)
+        if reusingThreadBuffer {
+            (base, self.capacity) = ThreadScratch.take(atLeast: capacity)
+        } else {
+            (base, self.capacity) = (ThreadScratch.allocate(capacity), capacity)
+        }
     }
 
-    deinit { free(base) }
-
-    /// `count` bytes from `malloc`, freed with `free`: `allocate(capacity:)` asks the Swift
-    /// runtime for its default alignment, which it serves through `posix_memalign`
-    /// (about 250 instructions more than `malloc` under glibc, once an event).
-    private static func allocate(_ count: Int) -> UnsafeMutablePointer<UInt8> {
-        // `free` takes what the runtime allocates too, should `malloc` ever refuse.
-        guard let raw = malloc(count) else { return .allocate(capacity: count) }
-        return raw.bindMemory(to: UInt8.self, capacity: count)
-    }
+    deinit { ThreadScratch.give(base, capacity: capacity) }
 
     /// The bytes written, as an array of exactly their size.
     consuming func finish() -> [UInt8] {
@@ -52,9 +51,9 @@ struct EventJSONWriter: ~Copyable, JSONByteSink {
     @inline(never)
     private mutating func grow(toHold extra: Int) {
         let newCapacity = max(capacity &* 2, count &+ extra)
-        let newBase = Self.allocate(newCapacity)
+        let newBase = ThreadScratch.allocate(newCapacity)
         newBase.initialize(from: base, count: count)
-        free(base)
+        ThreadScratch.release(base)
         base = newBase
         capacity = newCapacity
     }

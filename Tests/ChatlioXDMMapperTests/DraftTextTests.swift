@@ -33,7 +33,7 @@ import XDMSchemaRegistry
             let inner = Array(spelling.utf8.dropFirst().dropLast())
             #expect(inner.withUnsafeBytes(JSONStringEscaping.isWrittenForm) == (spelling == spellings[0]),
                     "\(spelling): only the writer's own spelling is copied as it is")
-            var writer = EventJSONWriter(capacity: 1)  // one byte, so the writes grow the buffer
+            var writer = EventJSONWriter(capacity: 1, reusingThreadBuffer: false)  // one byte, so the writes grow the buffer
             DraftBody.borrowing(DraftTexts(body: tape, privacy: .init())) { body in writer.string(.entry(0), in: body) }
             #expect(writer.finish() == JSONValue.string(text).serialized(), "\(spelling)")
             let texts = DraftTexts(body: tape, privacy: .init())
@@ -69,7 +69,7 @@ import XDMSchemaRegistry
         #expect(texts.string(value) == text)
         #expect(texts.byteCount(value) == text.utf8.count)
         #expect(earlier.map { $0.map { texts.string($0) } } == (0..<9).map { "filler \($0)" }, "earlier made texts keep their text")
-        var writer = EventJSONWriter(capacity: 1)
+        var writer = EventJSONWriter(capacity: 1, reusingThreadBuffer: false)
         DraftBody.borrowing(texts) { body in
             writer.string(value, in: body)
             #expect(body.withUTF8(value) { Array($0) } == Array(text.utf8))

@@ -83,13 +83,13 @@ import XDMSchemaRegistry
         var texts = ["", "plain", "\"", "\\", "a\"b\\c", "tab\there", "line\nbreak\r\n", "\u{08}\u{0C}", "Zoë 🚀 カート", "0123456789abcdef\"", String(repeating: "x", count: 70) + "\u{01}"]
         texts += (0..<0x20).map { String(UnicodeScalar(UInt8($0))) + "12345678" }
         for text in texts {
-            var writer = EventJSONWriter(capacity: 1)  // one byte, so the writes grow the buffer
+            var writer = EventJSONWriter(capacity: 1, reusingThreadBuffer: false)  // one byte, so the writes grow the buffer
             writer.string(text)
             let bytes = writer.finish()
             #expect(bytes == JSONValue.string(text).serialized(), "\(text.debugDescription)")
         }
         for number in [0, 7, 10, 99, 1_000_000, -3, Int.max, Int.min] {
-            var writer = EventJSONWriter(capacity: 1)  // one byte, so the writes grow the buffer
+            var writer = EventJSONWriter(capacity: 1, reusingThreadBuffer: false)  // one byte, so the writes grow the buffer
             writer.integer(number)
             let bytes = writer.finish()
             #expect(bytes == JSONValue.number(JSONNumber(number)).serialized(), "\(number)")
