@@ -1,4 +1,5 @@
 import ChatlioAEPSupport
+import Foundation
 
 /// Chatlio's free-text visitor location (`Los Angeles, California, United
 /// States`), read into XDM geo fields only where the reading is certain.
@@ -28,14 +29,20 @@ public struct ChatlioLocation: Sendable, Hashable {
     /// Visitors' locations repeat (a site's traffic comes from a few thousand
     /// places), so readings are remembered in a small bounded cache.
     public init?(parsing text: String) {
-        switch LocationCache.shared.lookup(text) {
-        case .some(.some(let location)): self = location
-        case .some(.none): return nil
+        var text = text
+        guard let location = text.withUTF8({ Self.reading(utf8: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = location
+    }
+
+    /// The reading of a location's UTF-8 (valid, as the body's tape checked it),
+    /// from the cache when it holds one: no `String` is made for a place seen before.
+    static func reading(utf8: UnsafeRawBufferPointer) -> ChatlioLocation? {
+        switch LocationCache.shared.lookup(utf8) {
+        case .some(let known): return known
         case .none:
-            let location = ChatlioLocation(reading: text)
-            LocationCache.shared.store(location, for: text)
-            guard let location else { return nil }
-            self = location
+            let location = ChatlioLocation(reading: String(decoding: utf8, as: UTF8.self))
+            LocationCache.shared.store(location, for: utf8)
+            return location
         }
     }
 
@@ -68,18 +75,55 @@ public struct ChatlioLocation: Sendable, Hashable {
 /// Remembered readings, cleared whenever it reaches its bound.
 final class LocationCache: Sendable {
     static let shared = LocationCache()
-    private let entries = Locked<[String: ChatlioLocation?]>([:])
+    private let entries = Locked<[Key: ChatlioLocation?]>([:])
     private let capacity = 4_096
 
     /// `nil` when unknown; `.some(nil)` when known to be unreadable.
-    func lookup(_ text: String) -> ChatlioLocation?? {
-        entries.withLock { $0[text] }
+    func lookup(_ utf8: UnsafeRawBufferPointer) -> ChatlioLocation?? {
+        entries.withLock { $0[Key(borrowing: utf8)] }
     }
 
-    func store(_ location: ChatlioLocation?, for text: String) {
+    func store(_ location: ChatlioLocation?, for utf8: UnsafeRawBufferPointer) {
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[text] = .some(location)
+            entries[Key(owning: utf8)] = .some(location)
+        }
+    }
+
+    /// A location's UTF-8 as a table key: owned when stored, borrowed for one
+    /// look-up, so a look-up makes neither a `String` nor a copy (the two cost
+    /// more than the rest of reading a visitor). Equal and hashed by the bytes,
+    /// whichever form.
+    struct Key: Hashable, @unchecked Sendable {  // a borrowed key never outlives its look-up, under the lock
+        private enum Bytes {
+            case owned([UInt8])
+            case borrowed(UnsafeRawBufferPointer)
+        }
+
+        private let bytes: Bytes
+
+        init(owning utf8: UnsafeRawBufferPointer) { bytes = .owned(Array(utf8)) }
+        init(borrowing utf8: UnsafeRawBufferPointer) { bytes = .borrowed(utf8) }
+
+        private func withBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+            switch bytes {
+            case .owned(let array): array.withUnsafeBytes(body)
+            case .borrowed(let buffer): body(buffer)
+            }
+        }
+
+        static func == (lhs: Key, rhs: Key) -> Bool {
+            lhs.withBytes { left in
+                rhs.withBytes { right in
+                    guard left.count == right.count else { return false }
+                    guard let leftBase = left.baseAddress, let rightBase = right.baseAddress else { return true }  // both empty
+                    return memcmp(leftBase, rightBase, left.count) == 0
+                }
+            }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            withBytes { hasher.combine(bytes: $0) }
         }
     }
 }

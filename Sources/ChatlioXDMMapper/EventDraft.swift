@@ -226,7 +226,10 @@ struct EventDraft {
         addIPAddress(texts.text(source.ipAddressEntry, of: tape))
         Self.put(texts.text(source.currentPageEntry, of: tape), &pageURL)
         Self.put(texts.text(source.referrerURLEntry, of: tape), &referrerURL)
-        if let location, let parsed = ChatlioLocation(parsing: texts.string(location)) { geo = parsed }
+        if let location {
+            // The body's bytes when they hold no escape: a place seen before is found without a `String`.
+            geo = texts.withPlainBytes(location, ChatlioLocation.reading(utf8:)) ?? ChatlioLocation(parsing: texts.string(location))
+        }
         writesEnvironmentType = true
     }
 

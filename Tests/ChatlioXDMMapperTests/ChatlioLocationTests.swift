@@ -47,4 +47,29 @@ import Testing
         }
         #expect(GeoCodes.shared.countries.count > 300)
     }
+
+    @Test func aCacheKeyIsItsBytesWhetherOwnedOrBorrowed() {
+        let texts = ["Los Angeles, California, United States", "Los Angeles, California, United State", "los Angeles, California, United States", "", "Zoë, Île-de-France, France"]
+        for text in texts {
+            var copy = text
+            copy.withUTF8 { utf8 in
+                let bytes = UnsafeRawBufferPointer(utf8)
+                let (owned, borrowed) = (LocationCache.Key(owning: bytes), LocationCache.Key(borrowing: bytes))
+                #expect(owned == borrowed && owned.hashValue == borrowed.hashValue, "\(text)")
+                for other in texts where other != text {
+                    var otherCopy = other
+                    otherCopy.withUTF8 { #expect(LocationCache.Key(owning: UnsafeRawBufferPointer($0)) != borrowed, "\(text) / \(other)") }
+                }
+            }
+        }
+    }
+
+    @Test(arguments: ["Lyon, Auvergne-Rhône-Alpes, France", "Atlanta, Georgia, United States", "the moon", "Berlin, Germany"])
+    func readingTheBytesGivesWhatParsingTheTextGives(text: String) {
+        var copy = text
+        // Twice each way: the first reading may fill the cache, the second reads it back.
+        let fromBytes = copy.withUTF8 { utf8 in (0 ..< 2).map { _ in ChatlioLocation.reading(utf8: UnsafeRawBufferPointer(utf8)) } }
+        let fromText = (0 ..< 2).map { _ in ChatlioLocation(parsing: text) }
+        #expect(fromBytes == fromText && fromBytes[0] == fromBytes[1], "\(text)")
+    }
 }
