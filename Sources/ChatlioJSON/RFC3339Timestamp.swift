@@ -135,51 +135,21 @@ public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func parse(_ bytes: UnsafeRawBufferPointer) -> (Int64, Int32, Int32, Int8)? {
-        // "YYYY-MM-DDTHH:MM:SS" has fixed places: read once the length allows them all,
-        // each pair of digits checked together (a closure per field with a bounds check per
-        // byte cost more than the rest of the parse).
-        guard bytes.count >= 20 else { return nil }
-        @inline(__always) func byte(_ offset: Int) -> UInt8 { bytes[offset] }
-        @inline(__always) func pair(_ offset: Int) -> Int64? {
-            let tens = byte(offset) &- UInt8(ascii: "0")
-            let ones = byte(offset &+ 1) &- UInt8(ascii: "0")
-            guard tens < 10, ones < 10 else { return nil }
-            return Int64(tens &* 10 &+ ones)
-        }
-        guard let century = pair(0), let yearOfCentury = pair(2), byte(4) == UInt8(ascii: "-"),
-            let month = pair(5), byte(7) == UInt8(ascii: "-"),
-            let day = pair(8), byte(10) == UInt8(ascii: "T") || byte(10) == UInt8(ascii: "t"),
-            let hour = pair(11), byte(13) == UInt8(ascii: ":"),
-            let minute = pair(14), byte(16) == UInt8(ascii: ":"),
-            let second = pair(17)
-        else { return nil }
-        let year = century * 100 + yearOfCentury
-        var index = 19
-        func number(_ width: Int) -> Int64? {
-            guard index + width <= bytes.count else { return nil }
-            var value: Int64 = 0
-            for _ in 0..<width {
-                let digit = bytes[index] &- UInt8(ascii: "0")
-                guard digit < 10 else { return nil }
-                value = value * 10 + Int64(digit)
-                index += 1
-            }
-            return value
-        }
-        func expect(_ byte: UInt8) -> Bool {
-            guard index < bytes.count, bytes[index] == byte else { return false }
-            index += 1
-            return true
-        }
+        // "YYYY-MM-DDTHH:MM:SS" has fixed places: read as three words once the length
+        // allows them all (`fixedPart`), where a byte at a time with a check per pair
+        // cost twice the rest of the parse.
+        guard bytes.count >= 20, let base = bytes.baseAddress, let fixed = fixedPart(base) else { return nil }
+        let (year, month, day, hour, minute, second) = fixed
         guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
             hour < 24, minute < 60, second < 60
         else { return nil }
+        var index = 19
         var nanos: Int64 = 0
         var fractionDigits: Int8 = 0
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
             // Chatlio writes six or nine digits: up to eight of them read as one word.
-            if index &+ 8 <= bytes.count, let base = bytes.baseAddress {
+            if index &+ 8 <= bytes.count {
                 let leading = Self.leadingDigits(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
                 nanos = Int64(leading.value)
                 fractionDigits = Int8(truncatingIfNeeded: leading.count)
@@ -194,26 +164,73 @@ public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
             guard fractionDigits > 0 else { return nil }
             for _ in Int(fractionDigits)..<9 { nanos *= 10 }
         }
-        guard index < bytes.count else { return nil }
+        // The zone, and nothing after it: `Z` (any case), or `±HH:MM` read in place.
         var offset: Int64 = 0
-        switch bytes[index] {
-        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
-            index += 1
-        case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            let sign: Int64 = bytes[index] == UInt8(ascii: "-") ? -1 : 1
-            index += 1
-            guard let offsetHours = number(2), expect(UInt8(ascii: ":")), let offsetMinutes = number(2),
-                offsetHours < 24, offsetMinutes < 60
+        switch bytes.count &- index {
+        case 1:
+            guard bytes[index] | 0x20 == UInt8(ascii: "z") else { return nil }
+        case 6:
+            let sign = bytes[index]
+            let hours = (bytes[index &+ 1] &- UInt8(ascii: "0"), bytes[index &+ 2] &- UInt8(ascii: "0"))
+            let minutes = (bytes[index &+ 4] &- UInt8(ascii: "0"), bytes[index &+ 5] &- UInt8(ascii: "0"))
+            guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), bytes[index &+ 3] == UInt8(ascii: ":"),
+                hours.0 < 10, hours.1 < 10, minutes.0 < 10, minutes.1 < 10
             else { return nil }
-            offset = sign * (offsetHours * 3600 + offsetMinutes * 60)
+            let offsetHours = Int64(hours.0) * 10 + Int64(hours.1), offsetMinutes = Int64(minutes.0) * 10 + Int64(minutes.1)
+            guard offsetHours < 24, offsetMinutes < 60 else { return nil }
+            offset = (sign == UInt8(ascii: "-") ? -1 : 1) * (offsetHours * 3600 + offsetMinutes * 60)
         default:
             return nil
         }
-        guard index == bytes.count else { return nil }
         let days = daysSince1970(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
         guard (minimumSeconds ... maximumSeconds).contains(seconds) else { return nil }
         return (seconds, Int32(nanos), Int32(offset), fractionDigits)
+    }
+
+    /// The fields of `YYYY-MM-DDTHH:MM:SS` at `base` (19 bytes, which the caller
+    /// has), or `nil` when a digit or a separator is not where it must be (`t`
+    /// stands for `T` too). Ranges are the caller's to check.
+    ///
+    /// Three little-endian words: bytes 0–7 (`YYYY-MM-`), 8–15 (`DDTHH:MM`) and
+    /// 11–18 (`HH:MM:SS`). In each, the digit test of ``leadingDigits(_:)`` flags
+    /// every byte that is not a digit, and those flags must fall exactly on the
+    /// separators, which must be what they are. A pair of digits' value is
+    /// ten times the first byte's low nibble plus the second's, worked out for
+    /// every byte of the word at once (no byte can carry into the next: 99 < 256).
+    @inline(__always)
+    package static func fixedPart(_ base: UnsafeRawPointer) -> (Int64, Int64, Int64, Int64, Int64, Int64)? {
+        let date = UInt64(littleEndian: base.loadUnaligned(as: UInt64.self))
+        let middle = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        let time = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 11, as: UInt64.self))
+        // Flags (0xFF bytes, from the digit test) and the separators' bytes, lowest byte first.
+        let dateSeparators: UInt64 = 0xFF00_00FF_0000_0000, dateSeparatorBytes: UInt64 = 0x2D00_002D_0000_0000  // "-" at 4 and 7
+        let middleSeparators: UInt64 = 0x0000_FF00_00FF_0000, middleSeparatorBytes: UInt64 = 0x0000_3A00_0074_0000  // "T" (any case) at 2, ":" at 5
+        let timeSeparators: UInt64 = 0x0000_FF00_00FF_0000, timeSeparatorBytes: UInt64 = 0x0000_3A00_003A_0000  // ":" at 2 and 5
+        guard nonDigitBytes(date) == dateSeparators, date & dateSeparators == dateSeparatorBytes,
+            nonDigitBytes(middle) == middleSeparators, (middle | 0x0000_0000_0020_0000) & middleSeparators == middleSeparatorBytes,
+            nonDigitBytes(time) == timeSeparators, time & timeSeparators == timeSeparatorBytes
+        else { return nil }
+        @inline(__always) func pairs(_ word: UInt64, digits: UInt64) -> UInt64 {
+            let values = word & digits & 0x0F0F_0F0F_0F0F_0F0F
+            return values &* 10 &+ (values >> 8)  // byte k: ten times digit k, plus digit k + 1
+        }
+        @inline(__always) func byte(_ word: UInt64, _ index: UInt64) -> Int64 { Int64((word >> (index &* 8)) & 0xFF) }
+        let datePairs = pairs(date, digits: ~dateSeparators), middlePairs = pairs(middle, digits: ~middleSeparators)
+        let timePairs = pairs(time, digits: ~timeSeparators)
+        return (byte(datePairs, 0) &* 100 &+ byte(datePairs, 2), byte(datePairs, 5), byte(middlePairs, 0),
+                byte(middlePairs, 3), byte(middlePairs, 6), byte(timePairs, 6))
+    }
+
+    /// 0xFF in each byte of `word` that is not an ASCII digit, 0 in each that is.
+    @inline(__always)
+    package static func nonDigitBytes(_ word: UInt64) -> UInt64 {
+        let highNibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        // As in `leadingDigits`: 0 where the high nibble is 3 before and after adding 6.
+        let flags = ((word & highNibbles) | (((word &+ 0x0606_0606_0606_0606) & highNibbles) >> 4)) ^ 0x3333_3333_3333_3333
+        // Any bit set in a byte → its high bit set → the whole byte.
+        let high = (flags | ((flags & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F)) & 0x8080_8080_8080_8080
+        return (high >> 7) &* 0xFF
     }
 
     /// The digits at the start of eight bytes (the first in the word's lowest

@@ -69,6 +69,50 @@ import Testing
         }
     }
 
+    /// The fixed part read byte by byte, as the parser read it before it read words: the oracle
+    /// for ``RFC3339Timestamp/fixedPart(_:)``.
+    private static func fixedPartByteByByte(_ bytes: [UInt8]) -> [Int64]? {
+        func pair(_ offset: Int) -> Int64? {
+            let (tens, ones) = (bytes[offset] &- UInt8(ascii: "0"), bytes[offset + 1] &- UInt8(ascii: "0"))
+            return tens < 10 && ones < 10 ? Int64(tens) * 10 + Int64(ones) : nil
+        }
+        guard let century = pair(0), let yearOfCentury = pair(2), bytes[4] == UInt8(ascii: "-"), let month = pair(5), bytes[7] == UInt8(ascii: "-"),
+            let day = pair(8), bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"), let hour = pair(11), bytes[13] == UInt8(ascii: ":"),
+            let minute = pair(14), bytes[16] == UInt8(ascii: ":"), let second = pair(17)
+        else { return nil }
+        return [century * 100 + yearOfCentury, month, day, hour, minute, second]
+    }
+
+    @Test func theFixedPartReadAsWordsAgreesWithAByteAtATime() {
+        func words(_ bytes: [UInt8]) -> [Int64]? {
+            bytes.withUnsafeBytes { raw in
+                raw.baseAddress.flatMap { RFC3339Timestamp.fixedPart($0) }.map { [$0.0, $0.1, $0.2, $0.3, $0.4, $0.5] }
+            }
+        }
+        var generator = SplitMix64(seed: 3339)
+        let digits = Array("0123456789".utf8)
+        var samples = [Array("2018-05-19T18:14:32".utf8), Array("0000-01-01t00:00:00".utf8), Array("9999-12-31T23:59:59".utf8)]
+        for _ in 0 ..< 200 {
+            var bytes = Array("0000-00-00T00:00:00".utf8)
+            for place in [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18] { bytes[place] = digits[Int(generator.next() % 10)] }
+            samples.append(bytes)
+        }
+        for sample in samples {
+            #expect(words(sample) == Self.fixedPartByteByByte(sample) && words(sample) != nil, "\(String(decoding: sample, as: UTF8.self))")
+        }
+        // Every byte at every place of some: a digit, a separator or anything else, and what a byte
+        // of 0xFA or more carries into the byte after it in the digit test.
+        for sample in samples.prefix(20) {
+            for place in 0 ..< 19 {
+                for byte in UInt8.min ... UInt8.max {
+                    var changed = sample
+                    changed[place] = byte
+                    #expect(words(changed) == Self.fixedPartByteByByte(changed), "byte \(byte) at \(place)")
+                }
+            }
+        }
+    }
+
     @Test func agreesWithFoundation() throws {
         let timestamp = try #require(RFC3339Timestamp(parsing: "2016-02-07T11:02:17.839766-08:00"))
         let foundation = try Date("2016-02-07T11:02:17.839766-08:00", strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
