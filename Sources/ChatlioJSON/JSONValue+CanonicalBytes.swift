@@ -43,7 +43,7 @@ package struct CanonicalBytesConsumer {
     let state: UnsafeMutableRawPointer
     let consumeChunk: Consume
 
-    package init<State>(state: UnsafeMutablePointer<State>, _ consume: Consume) {
+    package init<State: ~Copyable>(state: UnsafeMutablePointer<State>, _ consume: Consume) {
         self.state = UnsafeMutableRawPointer(state)
         self.consumeChunk = consume
     }

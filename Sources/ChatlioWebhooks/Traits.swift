@@ -1,4 +1,4 @@
-import ChatlioJSON
+@_spi(ChatlioAEPInternal) import ChatlioJSON
 
 /// Free-form traits carried by a payload: `visitor.identTraits` (JSON inside a
 /// string) and the transcript's `visitorTraits` (an object, or a string).
@@ -76,6 +76,14 @@ public struct Traits: Sendable, Hashable {
             }
             return String(decoding: bytes, as: UTF8.self)
         }
+    }
+
+    /// The object's place on its body's tape when the traits are an object of
+    /// a body (not a string, not a tree a model was created with): the mapper
+    /// writes its canonical text from there, without making it a `String`.
+    package var bodyObject: (tape: JSONTape, index: Int)? {
+        guard case .object(let object) = storage, object.given == nil else { return nil }
+        return (object.tape, object.index)
     }
 
     public static func == (lhs: Traits, rhs: Traits) -> Bool {

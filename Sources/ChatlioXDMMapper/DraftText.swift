@@ -18,6 +18,10 @@ enum DraftText {
     case entry(Int32)
     /// Text the mapper made: its index in ``DraftTexts/made``, never empty.
     case made(Int32)
+    /// The canonical JSON text (members sorted, as `Traits.sortedJSONText`) of
+    /// the body's object at this entry: streamed into the writer from the
+    /// body's bytes, never made into a `String` on the way out.
+    case canonicalObject(Int32)
 }
 
 /// The body's bytes and tape entries, and the made texts, borrowed while the
@@ -26,16 +30,18 @@ struct DraftBody {
     let bytes: UnsafeRawBufferPointer
     let entries: UnsafeBufferPointer<JSONTape.Entry>
     let made: [String]
+    /// The tape itself, for ``DraftText/canonicalObject(_:)`` values.
+    let tape: JSONTape?
 
     /// Calls `body` with the tape's storage, or with empty buffers when the draft has no tape.
     static func borrowing<Result, Failure: Error>(_ texts: DraftTexts, _ body: (DraftBody) throws(Failure) -> Result) throws(Failure) -> Result {
         guard let tape = texts.body else {
-            return try body(DraftBody(bytes: UnsafeRawBufferPointer(start: nil, count: 0), entries: UnsafeBufferPointer(start: nil, count: 0), made: texts.made))
+            return try body(DraftBody(bytes: UnsafeRawBufferPointer(start: nil, count: 0), entries: UnsafeBufferPointer(start: nil, count: 0), made: texts.made, tape: nil))
         }
         // The buffers' `withUnsafe…` rethrow untyped errors: the result carries the typed one across.
         let result: Swift.Result<Result, Failure> = tape.bytes.withUnsafeBytes { bytes in
             tape.entries.withUnsafeBufferPointer { entries in
-                Swift.Result { () throws(Failure) in try body(DraftBody(bytes: bytes, entries: entries, made: texts.made)) }
+                Swift.Result { () throws(Failure) in try body(DraftBody(bytes: bytes, entries: entries, made: texts.made, tape: tape)) }
             }
         }
         return try result.get()
@@ -52,6 +58,11 @@ struct DraftBody {
             return try Self.withUTF8(of: JSONStringUnescaping.string(unescaping: raw), use)
         case .made(let index):
             return try Self.withUTF8(of: made[Int(index)], use)
+        case .canonicalObject(let index):
+            var bytes: [UInt8] = []
+            tape?.streamCanonicalBytes(ofValueAt: Int(index)) { bytes.append(contentsOf: $0) }
+            let result: Swift.Result<Result, Failure> = bytes.withUnsafeBufferPointer { utf8 in Swift.Result { () throws(Failure) in try use(utf8) } }
+            return try result.get()
         }
     }
 
@@ -78,6 +89,22 @@ extension EventJSONWriter {
             }
         case .made(let index):
             string(body.made[Int(index)])
+        case .canonicalObject(let index):
+            canonicalText(ofObjectAt: Int(index), in: body)
+        }
+    }
+
+    /// The canonical text of the body's object at `index`, as a JSON string:
+    /// each chunk of the walk escaped as it comes (escaping looks at one byte
+    /// at a time, so chunk by chunk gives the bytes escaping the whole would).
+    private mutating func canonicalText(ofObjectAt index: Int, in body: DraftBody) {
+        quotedString { writer in
+            withUnsafeMutablePointer(to: &writer) { writer in
+                body.tape?.streamCanonicalBytes(ofValueAt: index, into: CanonicalBytesConsumer(state: writer) { writer, start, count in
+                    JSONStringEscaping.writeEscaping(UnsafeRawBufferPointer(start: start, count: count),
+                                                     to: &writer.assumingMemoryBound(to: EventJSONWriter.self).pointee)
+                })
+            }
         }
     }
 }
@@ -116,7 +143,14 @@ struct DraftTexts {
         switch value {
         case .entry(let index): body?.string(at: Int(index)) ?? ""
         case .made(let index): made[Int(index)]
+        case .canonicalObject: DraftBody.borrowing(self) { body in body.withUTF8(value) { String(decoding: $0, as: UTF8.self) } }
         }
+    }
+
+    /// A traits value as the draft writes it: the body's object by its entry, else its text made.
+    mutating func jsonText(of traits: Traits) -> DraftText? {
+        if let object = traits.bodyObject, object.tape === body { return .canonicalObject(Int32(truncatingIfNeeded: object.index)) }
+        return make(traits.rawText ?? traits.sortedJSONText)
     }
 
     /// Whether two values hold the same text.
@@ -166,6 +200,9 @@ struct DraftTexts {
         switch value {
         case .entry(let index): body.map { $0.entries[Int(index)].byteCount } ?? 0
         case .made(let index): made[Int(index)].utf8.count
+        // At most the object's bytes in the body: the canonical text drops white space and
+        // writes each escape in its shortest form.
+        case .canonicalObject(let index): body.map { Int($0.entries[Int(index)].end &- $0.entries[Int(index)].start) } ?? 0
         case nil: 0
         }
     }

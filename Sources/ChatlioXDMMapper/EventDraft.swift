@@ -180,7 +180,7 @@ struct EventDraft {
         Self.put(texts.applyingEmailText(texts.text(payload.replyToEmailEntry, of: tape)), &transcript.replyToEmail)
         Self.put(texts.applyingName(texts.text(payload.visitorNameEntry, of: tape)), &transcript.visitorName)
         Self.put(texts.applyingEmailText(visitorEmail), &transcript.visitorEmail)
-        if let traits = payload.visitorTraits { Self.put(texts.make(Self.jsonText(traits)), &transcript.visitorTraitsJSON) }
+        if let traits = payload.visitorTraits { Self.put(texts.jsonText(of: traits), &transcript.visitorTraitsJSON) }
         transcript.messageCount = payload.messages.count
         extraData = payload.extraData.filter { !$0.isEmpty }
         messages.reserveCapacity(payload.messages.count)
@@ -210,7 +210,7 @@ struct EventDraft {
         let location = texts.text(source.locationEntry, of: tape)
         Self.put(location, &visitor.location)
         Self.put(texts.text(source.createdAtEntry, of: tape), &visitor.createdAt)
-        if let traits = source.identifyTraits { Self.put(texts.make(Self.jsonText(traits)), &visitor.identifyTraitsJSON) }
+        if let traits = source.identifyTraits { Self.put(texts.jsonText(of: traits), &visitor.identifyTraitsJSON) }
         let name = texts.text(source.nameEntry, of: tape)
         switch privacy.name {
         case .keep: if fullName == nil, let name = texts.trimmed(name) { fullName = name }
@@ -280,10 +280,6 @@ struct EventDraft {
                 visitor.ipAddress = raw
             }
         }
-    }
-
-    private static func jsonText(_ traits: Traits) -> String {
-        traits.rawText ?? traits.sortedJSONText
     }
 
     // MARK: Identities

@@ -170,6 +170,14 @@ struct EventJSONWriter: ~Copyable, JSONByteSink {
         needsComma = true
     }
 
+    /// A JSON string whose text `writeText` writes, escaped, between the quotes.
+    mutating func quotedString(_ writeText: (inout EventJSONWriter) -> Void) {
+        append(UInt8(ascii: "\""))
+        writeText(&self)
+        append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
     /// A JSON string whose text needs no escape by construction: an `_id`'s hex, a
     /// timestamp `RFC3339Timestamp.utcString` wrote, the mapper's own names. Copied
     /// without the scan ``string(_:)`` makes (checked in debug builds).

@@ -76,4 +76,26 @@ import XDMSchemaRegistry
         }
         #expect(writer.finish() == JSONValue.string(text).serialized())
     }
+
+    /// An object of the body kept by its entry: written as the string of its
+    /// canonical text (members sorted, escapes in their shortest form), read
+    /// back as that text, and counted at no less than its length.
+    @Test func aCanonicalObjectIsWrittenAsTheStringOfItsSortedText() throws {
+        let body = #"{"traits": {"zeta": "a \"quoted\" \u00e9 \/ line\nbreak", "alpha": [1, 2.50, {"y": null, "x": true}], "mid": {}}}"#
+        let tape = try JSONTape(bytes: Array(body.utf8))
+        let index = try #require(tape.member(named: "traits", inObjectAt: 0))
+        let canonical = try JSONValue(parsing: Array(body.utf8))["traits"].map { $0.jsonString(sortedKeys: true) }
+        let expected = try #require(canonical)
+        var texts = DraftTexts(body: tape, privacy: .init())
+        _ = texts.make("made before")  // the object's value does not depend on the made texts
+        let value = DraftText.canonicalObject(Int32(index))
+        #expect(texts.string(value) == expected)
+        #expect(texts.byteCount(value) >= expected.utf8.count)
+        var writer = EventJSONWriter(capacity: 1, reusingThreadBuffer: false)
+        DraftBody.borrowing(texts) { body in
+            writer.string(value, in: body)
+            #expect(body.withUTF8(value) { Array($0) } == Array(expected.utf8))
+        }
+        #expect(writer.finish() == JSONValue.string(expected).serialized())
+    }
 }
