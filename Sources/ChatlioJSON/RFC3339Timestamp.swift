@@ -193,7 +193,7 @@ public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
     /// stands for `T` too). Ranges are the caller's to check.
     ///
     /// Three little-endian words: bytes 0–7 (`YYYY-MM-`), 8–15 (`DDTHH:MM`) and
-    /// 11–18 (`HH:MM:SS`). In each, the digit test of ``leadingDigits(_:)`` flags
+    /// 11–18 (`HH:MM:SS`). In each, ``nonDigitBytes(_:)`` flags
     /// every byte that is not a digit, and those flags must fall exactly on the
     /// separators, which must be what they are. A pair of digits' value is
     /// ten times the first byte's low nibble plus the second's, worked out for
@@ -225,26 +225,31 @@ public struct RFC3339Timestamp: Sendable, Hashable, CustomStringConvertible {
     /// 0xFF in each byte of `word` that is not an ASCII digit, 0 in each that is.
     @inline(__always)
     package static func nonDigitBytes(_ word: UInt64) -> UInt64 {
-        let highNibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
-        // As in `leadingDigits`: 0 where the high nibble is 3 before and after adding 6.
-        let flags = ((word & highNibbles) | (((word &+ 0x0606_0606_0606_0606) & highNibbles) >> 4)) ^ 0x3333_3333_3333_3333
+        let flags = nonDigitFlags(word)
         // Any bit set in a byte → its high bit set → the whole byte.
         let high = (flags | ((flags & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F)) & 0x8080_8080_8080_8080
         return (high >> 7) &* 0xFF
     }
 
+    /// Some bit set in each byte of `word` that is not an ASCII digit, none in
+    /// each that is: a byte is a digit exactly when its high nibble is 3 and
+    /// adding 6 leaves it 3. A carry out of a byte at or above 0xFA only reaches
+    /// later bytes and only ever sets their bits, so no byte after a non-digit is
+    /// taken for a digit it is not, and the lowest flagged byte is exact.
+    @inline(__always)
+    static func nonDigitFlags(_ word: UInt64) -> UInt64 {
+        let highNibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        return ((word & highNibbles) | (((word &+ 0x0606_0606_0606_0606) & highNibbles) >> 4)) ^ 0x3333_3333_3333_3333
+    }
+
     /// The digits at the start of eight bytes (the first in the word's lowest
-    /// byte): how many there are before the first other byte, and the number
-    /// they spell. A byte is a digit exactly when its high nibble is 3 and
-    /// adding 6 leaves it 3; a carry out of a byte at or above 0xFA only
-    /// reaches later bytes, so the first non-digit is exact. The value comes
-    /// from simdjson's three multiplications over the digits padded with
-    /// leading zeros to eight.
+    /// byte): how many there are before the first other byte (``nonDigitFlags(_:)``),
+    /// and the number they spell, from simdjson's three multiplications over the
+    /// digits padded with leading zeros to eight.
     @inline(__always)
     package static func leadingDigits(_ word: UInt64) -> (value: UInt32, count: Int) {
-        let highNibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
         let zeros: UInt64 = 0x3030_3030_3030_3030
-        let nonDigits = ((word & highNibbles) | (((word &+ 0x0606_0606_0606_0606) & highNibbles) >> 4)) ^ 0x3333_3333_3333_3333
+        let nonDigits = nonDigitFlags(word)
         let count = nonDigits == 0 ? 8 : nonDigits.trailingZeroBitCount >> 3
         guard count > 0 else { return (0, 0) }
         let padding = UInt64(8 &- count) &* 8

@@ -53,11 +53,7 @@ struct DeduplicationWindow: Sendable {
 
     /// Reserves `id` for the caller unless it is stored or in flight.
     /// A window of capacity 0 deduplicates nothing: every copy is reserved.
-    mutating func reserve(_ id: String) -> Reservation {
-        reserve(Key(id))
-    }
-
-    /// ``reserve(_:)-(String)`` for an id already made a key (the relay makes one a webhook).
+    /// The relay makes one key a webhook, for this and for ``commit(_:)`` or ``release(_:)``.
     mutating func reserve(_ id: Key) -> Reservation {
         guard capacity > 0 else { return .reserved }
         switch Self.exchange(&slots[id, default: Self.noSlot], ifUnused: Self.inFlightSlot) {
@@ -72,21 +68,11 @@ struct DeduplicationWindow: Sendable {
     }
 
     /// The sink stored `id`'s event: from now on copies are duplicates.
-    mutating func commit(_ id: String) {
-        remember(Key(id))
-    }
-
-    /// ``commit(_:)-(String)`` for an id already made a key.
     mutating func commit(_ id: Key) {
         remember(id)
     }
 
     /// The sink refused `id`'s event: forget the reservation.
-    mutating func release(_ id: String) {
-        release(Key(id))
-    }
-
-    /// ``release(_:)-(String)`` for an id already made a key.
     mutating func release(_ id: Key) {
         guard let index = slots.index(forKey: id), slots.values[index] == Self.inFlightSlot else { return }
         slots.remove(at: index)

@@ -1,5 +1,4 @@
 @_spi(ChatlioAEPInternal) import ChatlioJSON
-import Foundation
 
 /// Compact JSON written straight into one byte buffer, for the mapper's
 /// fixed layout: keys are static literals, values the draft's strings.

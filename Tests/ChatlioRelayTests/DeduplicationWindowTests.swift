@@ -6,8 +6,9 @@ struct DeduplicationWindowTests {
     /// Reserves and stores each id, as the relay does for a copy the sink accepted.
     private func store(_ window: inout DeduplicationWindow, _ ids: String...) -> [DeduplicationWindow.Reservation] {
         ids.map { id in
-            let reservation = window.reserve(id)
-            if reservation == .reserved { window.commit(id) }
+            let key = DeduplicationWindow.Key(id)
+            let reservation = window.reserve(key)
+            if reservation == .reserved { window.commit(key) }
             return reservation
         }
     }
@@ -104,4 +105,9 @@ struct DeduplicationWindowTests {
         }
         #expect(Set(hashes + [DeduplicationWindow.Key(id).hashValue]).count == hashes.count + 1)
     }
+}
+
+/// Ids written in place, as the relay's keys.
+extension DeduplicationWindow.Key: ExpressibleByStringLiteral {
+    public init(stringLiteral id: String) { self.init(id) }
 }
