@@ -271,6 +271,17 @@ public final class AEPStreamingClient: Sendable {
     }
 
     /// A snapshot of counters, gauges and latency percentiles.
+    ///
+    /// An event a ``deliveryReports`` report announces, or a returning
+    /// ``flush(timeout:)`` waited for, is already counted here. A drop made by
+    /// `send` under ``OverflowPolicy/dropOldest`` is counted a moment after
+    /// `send` returns, once the dropped record has left the outbox; its
+    /// report comes then too.
+    ///
+    /// ```swift
+    /// await client.flush(timeout: .seconds(5))
+    /// let delivered = client.metrics().delivered  // counts every event the flush waited for
+    /// ```
     public func metrics() -> Metrics {
         recorder.snapshot()
     }

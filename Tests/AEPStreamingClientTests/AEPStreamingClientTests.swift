@@ -177,6 +177,33 @@ struct AEPStreamingClientTests {
         await client.shutdown(timeout: .seconds(5))
     }
 
+    @Test("whoever a report or a returning flush wakes finds the events it announces already counted in the metrics")
+    func metricsCountWhatReportsAndFlushesAnnounce() async throws {
+        let emulator = try Fixture.emulator()
+        defer { emulator.stop() }
+        let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: emulator), outbox: InMemoryOutbox())
+        // Read on the consumer's own thread the moment each report arrives: the metrics must count it already.
+        let behind = Box<[String]>([])
+        let consumer = Task {
+            var seen = 0
+            for await report in client.deliveryReports {
+                seen += 1
+                let delivered = client.metrics().delivered
+                if delivered < seen { behind.mutate { $0.append("report \(report.eventID): \(delivered) counted, \(seen) reported") } }
+            }
+        }
+        let rounds = 200
+        for index in 0 ..< rounds {
+            try await client.send(Fixture.event("counted-\(index)"))
+            #expect(await client.flush(timeout: .seconds(10)))
+            let delivered = client.metrics().delivered
+            if delivered != index + 1 { behind.mutate { $0.append("flush \(index): \(delivered) counted, \(index + 1) flushed") } }
+        }
+        await client.shutdown(timeout: .seconds(5))
+        consumer.cancel()
+        #expect(behind.get().isEmpty, "\(behind.get().prefix(5))")
+    }
+
     @Test("the same id sent twice is stored and delivered once")
     func coalesces() async throws {
         let emulator = try Fixture.emulator()

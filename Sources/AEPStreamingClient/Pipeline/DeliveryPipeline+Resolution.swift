@@ -26,10 +26,12 @@ extension DeliveryPipeline {
             log(.error, "could not remove \(removable.count) resolved events from the outbox (\(error.reason)); they may be sent again after a restart")
         }
         let (finalized, actions) = machine.resolved(removable)
+        // Metrics first: a report's consumer or a flush's caller runs on another thread the moment it is woken,
+        // and reads them at once.
+        perform(actions)
         let discarded = reports.yield(contentsOf: finalized.map(\.report))
         if discarded > 0 { metrics.update { $0.reportsDiscarded += discarded } }
         for item in finalized { settleFlushWaiters(seq: item.seq) }
-        perform(actions)
     }
 
     /// Writes each dead letter, payload read from the outbox; returns the kept

@@ -192,11 +192,12 @@ actor DeliveryPipeline {
 
     /// The outbox append succeeded: the event is durable and can be scheduled.
     func admitted(id: String, seq: UInt64) {
+        // Metrics first, as for resolutions: a coalesced `send` woken here may read them at once.
+        perform(machine.admitted(seq: seq, now: now()))
         // Usually nobody waits: no hashing of the id then.
         if !admissionWaiters.isEmpty {
             for waiter in admissionWaiters.removeValue(forKey: id) ?? [] { waiter.resume() }
         }
-        perform(machine.admitted(seq: seq, now: now()))
     }
 
     /// The outbox append failed: release the room.
