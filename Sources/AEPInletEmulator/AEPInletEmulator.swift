@@ -261,7 +261,6 @@ public final class AEPInletEmulator: Sendable {
             receivedTimeMs: receivedTimeMs, requestNumber: number, transactionID: requestID, forcedFailure: forced,
             messageFailure: messageFailure
         ))
-        record.append(accepted: mapped(outcome.accepted), failedValidation: outcome.failedValidation)
         for message in outcome.failedValidation {
             // Answered 200 like AEP's asynchronous validation, so the log is where a person sees it.
             let listed = message.violations.prefix(5).map(\.description).joined(separator: "; ")
@@ -272,7 +271,8 @@ public final class AEPInletEmulator: Sendable {
         }
         logRequest(
             number, request, endpoint: route.endpoint, status: dropAfterAccepting ? nil : outcome.response.status, fault: fault,
-            messages: outcome.messageCount, accepted: outcome.accepted.count
+            messages: outcome.messageCount, accepted: outcome.accepted.count,
+            recording: mapped(outcome.accepted), failedValidation: outcome.failedValidation
         )
         return dropAfterAccepting ? .drop : .respond(outcome.response)
     }
@@ -297,11 +297,18 @@ public final class AEPInletEmulator: Sendable {
         }
     }
 
-    private func logRequest(_ number: Int, _ request: HTTPRequest, endpoint: InletEndpoint?, status: Int?, fault: Fault?, messages: Int, accepted: Int) {
-        record.append(request: RequestLogEntry(
-            number: number, endpoint: endpoint, method: request.method, target: request.target, status: status,
-            fault: fault?.description, messageCount: messages, acceptedCount: accepted
-        ))
+    /// Records the request (with the messages it brought, at once) and logs it.
+    private func logRequest(
+        _ number: Int, _ request: HTTPRequest, endpoint: InletEndpoint?, status: Int?, fault: Fault?, messages: Int, accepted: Int,
+        recording acceptedMessages: [ReceivedMessage] = [], failedValidation: [ReceivedMessage] = []
+    ) {
+        record.append(
+            request: RequestLogEntry(
+                number: number, endpoint: endpoint, method: request.method, target: request.target, status: status,
+                fault: fault?.description, messageCount: messages, acceptedCount: accepted
+            ),
+            accepted: acceptedMessages, failedValidation: failedValidation
+        )
         configuration.log(ChatlioLogRecord(
             level: .debug,
             message: "\(request.method) \(request.target) → \(status.map(String.init) ?? "dropped") (\(accepted)/\(messages) accepted)"

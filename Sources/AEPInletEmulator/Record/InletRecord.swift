@@ -144,9 +144,12 @@ public final class InletRecord: Sendable {
 
     // MARK: Recording (used by the emulator)
 
-    func append(accepted: [ReceivedMessage], failedValidation: [ReceivedMessage]) {
-        guard !accepted.isEmpty || !failedValidation.isEmpty else { return }
+    /// A request's log entry and the messages it brought, under one lock: whoever sees the messages (a
+    /// ``waitForCount(_:timeout:)`` that returns) sees the request too.
+    func append(request: RequestLogEntry, accepted: [ReceivedMessage] = [], failedValidation: [ReceivedMessage] = []) {
         state.withLock { state in
+            state.requests.append(request)
+            guard !accepted.isEmpty || !failedValidation.isEmpty else { return }
             // Numbered in place in the log's storage: one copy of each message, not three.
             let firstSequence = state.acceptedCount
             state.messages.append(contentsOf: accepted, firstSequence: firstSequence, limits: limits)
@@ -162,10 +165,6 @@ public final class InletRecord: Sendable {
             state.failedValidation.append(contentsOf: failedValidation, firstSequence: state.failedValidationCount, limits: limits)
             state.failedValidationCount += failedValidation.count
         }
-    }
-
-    func append(request: RequestLogEntry) {
-        state.withLock { $0.requests.append(request) }
     }
 
     func openFile(_ url: URL) throws(AEPInletEmulatorError) {
