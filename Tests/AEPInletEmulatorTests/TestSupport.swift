@@ -100,7 +100,9 @@ final class Client: Sendable {
     }
 
     deinit {
-        session.invalidateAndCancel()
+        // Not invalidateAndCancel(): on Linux it waits for a queue every URLSession in the process shares
+        // (see URLSessionTransport's deinit), and a test's client is done with its requests by now.
+        session.finishTasksAndInvalidate()
     }
 
     func post(_ url: URL, json: JSONValue, headers: [String: String] = ["Content-Type": "application/json"]) async throws -> Reply {

@@ -49,7 +49,12 @@ struct AEPStreamingClientAuthTests {
         defer { emulator.stop() }
         let server = try TokenServer(replies: [.token("stale-token")], fallback: .token("fresh-token"))
         defer { server.stop() }
-        let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: emulator) { $0.authentication = oauth(server) }, outbox: InMemoryOutbox())
+        let client = try await AEPStreamingClient(configuration: Fixture.configuration(for: emulator) {
+            $0.authentication = oauth(server)
+            // One batch, sent by the flush: the three events never split over a linger.
+            $0.batching.linger = .seconds(60)
+            $0.batching.maxConcurrentRequests = 1
+        }, outbox: InMemoryOutbox())
         let reports = ReportCollector(client)
         for index in 0 ..< 3 { try await client.send(Fixture.event("evt-\(index)")) }
         #expect(await client.flush(timeout: .seconds(10)))

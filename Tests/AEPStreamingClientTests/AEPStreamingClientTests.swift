@@ -79,6 +79,8 @@ struct AEPStreamingClientTests {
             $0.batching.maxRequestBytes = 4000
             $0.batching.maxMessages = 500
             $0.batching.maxConcurrentRequests = 1
+            // Batches close on bytes, the last on the flush: never on a linger the sends straddle.
+            $0.batching.linger = .seconds(60)
         }, outbox: InMemoryOutbox(), transport: transport)
         for index in 0 ..< 40 { try await client.send(Fixture.event("evt-\(index)", padding: 300)) }
         #expect(await client.flush(timeout: .seconds(10)))
