@@ -100,7 +100,14 @@ public final class InletRecord: Sendable {
     public var requests: [RequestLogEntry] { state.withLock { $0.requests } }
 
     /// Waits until at least `count` messages were accepted, or `timeout` passes.
-    /// Returns whether the count was reached.
+    /// Returns whether the count was reached. A message and the request that
+    /// brought it are recorded together: once this returns `true`,
+    /// ``requests`` lists those requests too.
+    ///
+    /// ```swift
+    /// #expect(await emulator.record.waitForCount(3))
+    /// let statuses = emulator.record.requests.map(\.status)  // every request that brought them is here
+    /// ```
     public func waitForCount(_ count: Int, timeout: Duration = .seconds(10)) async -> Bool {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
