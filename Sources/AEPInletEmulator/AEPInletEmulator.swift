@@ -211,7 +211,7 @@ public final class AEPInletEmulator: Sendable {
         let route: DCSRoute
         switch handler.admit(request, requestID: requestID) {
         case .failure(let refusal):
-            logRequest(number, request, endpoint: nil, status: refusal.response.status, fault: nil, messages: 0, accepted: 0)
+            logRequest(number, request, endpoint: nil, status: refusal.response.status, fault: nil, messages: 0)
             return .respond(refusal.response)
         case .success(let admitted):
             route = admitted
@@ -228,7 +228,7 @@ public final class AEPInletEmulator: Sendable {
         if let fault {
             configuration.log(ChatlioLogRecord(level: .warning, message: "request \(number): injecting fault \(fault)"))
             if let delay = fault.delay, !context.sleep(for: delay) {
-                logRequest(number, request, endpoint: route.endpoint, status: nil, fault: fault, messages: 0, accepted: 0)
+                logRequest(number, request, endpoint: route.endpoint, status: nil, fault: fault, messages: 0)
                 return .drop
             }
         }
@@ -238,11 +238,11 @@ public final class AEPInletEmulator: Sendable {
         switch fault?.action {
         case .respond(let status, let retryAfter, let emptyBody):
             let response = DCSResponses.fault(status: status, retryAfter: retryAfter, emptyBody: emptyBody)
-            logRequest(number, request, endpoint: route.endpoint, status: status, fault: fault, messages: 0, accepted: 0)
+            logRequest(number, request, endpoint: route.endpoint, status: status, fault: fault, messages: 0)
             return .respond(response)
         case .drop(let afterAccepting):
             guard afterAccepting else {
-                logRequest(number, request, endpoint: route.endpoint, status: nil, fault: fault, messages: 0, accepted: 0)
+                logRequest(number, request, endpoint: route.endpoint, status: nil, fault: fault, messages: 0)
                 return .drop
             }
             dropAfterAccepting = true
@@ -271,8 +271,7 @@ public final class AEPInletEmulator: Sendable {
         }
         logRequest(
             number, request, endpoint: route.endpoint, status: dropAfterAccepting ? nil : outcome.response.status, fault: fault,
-            messages: outcome.messageCount, accepted: outcome.accepted.count,
-            recording: mapped(outcome.accepted), failedValidation: outcome.failedValidation
+            messages: outcome.messageCount, accepted: mapped(outcome.accepted), failedValidation: outcome.failedValidation
         )
         return dropAfterAccepting ? .drop : .respond(outcome.response)
     }
@@ -297,21 +296,21 @@ public final class AEPInletEmulator: Sendable {
         }
     }
 
-    /// Records the request (with the messages it brought, at once) and logs it.
+    /// Records the request with the messages it brought, at once, and logs it.
     private func logRequest(
-        _ number: Int, _ request: HTTPRequest, endpoint: InletEndpoint?, status: Int?, fault: Fault?, messages: Int, accepted: Int,
-        recording acceptedMessages: [ReceivedMessage] = [], failedValidation: [ReceivedMessage] = []
+        _ number: Int, _ request: HTTPRequest, endpoint: InletEndpoint?, status: Int?, fault: Fault?, messages: Int,
+        accepted: [ReceivedMessage] = [], failedValidation: [ReceivedMessage] = []
     ) {
         record.append(
             request: RequestLogEntry(
                 number: number, endpoint: endpoint, method: request.method, target: request.target, status: status,
-                fault: fault?.description, messageCount: messages, acceptedCount: accepted
+                fault: fault?.description, messageCount: messages, acceptedCount: accepted.count
             ),
-            accepted: acceptedMessages, failedValidation: failedValidation
+            accepted: accepted, failedValidation: failedValidation
         )
         configuration.log(ChatlioLogRecord(
             level: .debug,
-            message: "\(request.method) \(request.target) → \(status.map(String.init) ?? "dropped") (\(accepted)/\(messages) accepted)"
+            message: "\(request.method) \(request.target) → \(status.map(String.init) ?? "dropped") (\(accepted.count)/\(messages) accepted)"
         ))
     }
 }
