@@ -1,7 +1,7 @@
 import AEPInletEmulator
+import ChatlioAEPSupport
 import ChatlioJSON
 import Foundation
-import Synchronization
 import Testing
 
 @Suite struct InletRecordConsistencyTests {
@@ -10,13 +10,13 @@ import Testing
         let emulator = try Fixture.startedEmulator()
         defer { emulator.stop() }
         let record = emulator.record
-        let stop = Atomic<Bool>(false)
-        let lapses = Mutex<[String]>([])
+        let stop = Locked(false)
+        let lapses = Locked<[String]>([])
         let readerDone = DispatchSemaphore(value: 0)
         // A thread of its own reads as fast as it can while requests land: the count first, then the log,
         // which only grows, so the log's accepted messages can never be fewer than the count read before.
         Thread.detachNewThread {
-            while !stop.load(ordering: .acquiring) {
+            while !stop.withLock({ $0 }) {
                 let counted = record.count
                 let logged = record.requests.reduce(0) { $0 + $1.acceptedCount }
                 if logged < counted { lapses.withLock { $0.append("\(counted) counted, \(logged) in the request log") } }
@@ -32,7 +32,7 @@ import Testing
             }
             try await group.waitForAll()
         }
-        stop.store(true, ordering: .releasing)
+        stop.withLock { $0 = true }
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 readerDone.wait()
